@@ -1,0 +1,43 @@
+//! Embeds every `.rhai` file under the workspace's `rules/` into the crate, so
+//! policies can `import` the rule packs without a file system (WASM, phones).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, root, out);
+        } else if path.extension().is_some_and(|e| e == "rhai") {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .with_extension("")
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, path));
+        }
+    }
+}
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let rules = manifest.join("..").join("rules");
+    println!("cargo:rerun-if-changed={}", rules.display());
+    let mut files = Vec::new();
+    walk(&rules, &rules, &mut files);
+    let mut code = String::from("/// Embedded rule files: (module path, source).\npub static EMBEDDED_RULES: &[(&str, &str)] = &[\n");
+    for (name, path) in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let abs = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        code.push_str(&format!("    ({name:?}, include_str!({:?})),\n", abs.display().to_string()));
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");
+    if let Err(e) = fs::write(&out, code) {
+        println!("cargo:warning=cannot write {}: {e}", out.display());
+    }
+}

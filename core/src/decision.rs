@@ -1,0 +1,205 @@
+//! The decision: what the engine answers for one case.
+//!
+//! Field order is fixed and maps are ordered, so the same case, policy and clock
+//! serialise to the same bytes on every host.
+
+use crate::model::Channel;
+use crate::money::amount;
+use crate::time::Instant;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Identity of the policy that decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyInfo {
+    /// Name from the policy's `metadata()` hook.
+    pub name: String,
+    /// Version from the policy's `metadata()` hook.
+    pub version: String,
+    /// `sha256:` digest of the policy source and its host modules.
+    pub digest: String,
+}
+
+/// An action as the policy proposed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    /// What to do: `contact` for an outreach on a channel, or a task such as
+    /// `legal_review`, `agency_referral`, `settlement_offer`, `escalate`.
+    pub kind: String,
+    /// Channel, for contacts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Message or script template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The debt this action is about, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debt_id: Option<String>,
+    /// Work-queue priority: higher first.
+    pub priority: i64,
+    /// Why the policy proposed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The policy's own earliest time for it, if it set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<Instant>,
+}
+
+impl Action {
+    /// Whether this action reaches out to the debtor (and so is subject to contact rules).
+    pub fn is_contact(&self) -> bool {
+        self.channel.is_some()
+    }
+}
+
+/// The action the engine chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenAction {
+    /// The action.
+    #[serde(flatten)]
+    pub action: Action,
+    /// When it may happen: `as_of`, or later if the policy said so.
+    pub earliest_at: Instant,
+}
+
+/// Allowed or blocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every applicable rule allows it.
+    Allowed,
+    /// At least one rule blocks it.
+    Blocked,
+}
+
+/// A candidate with its verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The proposed action.
+    #[serde(flatten)]
+    pub action: Action,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Ids of the rules that blocked it (empty when allowed).
+    pub blocked_by: Vec<String>,
+    /// When every blocking rule would next allow it; `null` when only a person can
+    /// lift the block (an opt-out, a dispute) or when allowed.
+    pub next_allowed_at: Option<Instant>,
+}
+
+/// How sure the project is of a rule's legal reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Checked against a primary source.
+    Confirmed,
+    /// Commonly stated or from secondary sources: verify before relying on it.
+    ToVerify,
+    /// A house (company) rule, not law.
+    House,
+}
+
+/// One rule's outcome on one candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleOutcome {
+    /// Rule id, for example `hold.dispute`.
+    pub rule: String,
+    /// Legal citation or source.
+    pub citation: String,
+    /// Confidence in the reading.
+    pub confidence: Confidence,
+    /// Index of the candidate in `candidates`.
+    pub candidate: usize,
+    /// `allowed` or `blocked`.
+    pub outcome: Verdict,
+    /// Plain-words detail.
+    pub detail: String,
+}
+
+/// Kind of a charge line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeKind {
+    /// Late interest.
+    Interest,
+    /// A fee.
+    Fee,
+    /// Fixed compensation (EU EUR 40, UK GBP 40/70/100).
+    Compensation,
+}
+
+/// One charge on one debt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeLine {
+    /// The debt.
+    pub debt_id: String,
+    /// Interest, fee or compensation.
+    pub kind: ChargeKind,
+    /// The amount, in the debt's currency.
+    #[serde(with = "amount")]
+    pub amount: Decimal,
+    /// The debt's currency.
+    pub currency: String,
+    /// The rule that produced it.
+    pub rule: String,
+    /// Legal citation, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// How it was computed (rate, period, days, day count, cap ...), as the rule states it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub basis: BTreeMap<String, String>,
+}
+
+/// All charges, with totals per currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charges {
+    /// The lines, in debt order.
+    pub lines: Vec<ChargeLine>,
+    /// Total per currency code.
+    pub totals: BTreeMap<String, String>,
+}
+
+/// One step of the trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceEntry {
+    /// Stage: `facts`, `segment`, `actions`, `compliance`, `choose`, `charges`, `print`, `debug`.
+    pub step: String,
+    /// What happened.
+    pub detail: String,
+}
+
+/// The engine's answer for one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The case id.
+    pub case_id: String,
+    /// The evaluation clock.
+    pub as_of: Instant,
+    /// Which policy decided.
+    pub policy: PolicyInfo,
+    /// The segment, if the policy defines `segment`.
+    pub segment: Option<String>,
+    /// The chosen action, or `null`.
+    pub action: Option<ChosenAction>,
+    /// Why there is no action, when there is none.
+    pub no_action_reason: Option<String>,
+    /// When every candidate was blocked: the earliest instant one becomes allowed.
+    pub next_allowed_at: Option<Instant>,
+    /// Every candidate, in the policy's order, with its verdict.
+    pub candidates: Vec<Candidate>,
+    /// Charges.
+    pub charges: Charges,
+    /// Every rule that applied to a candidate, with citation and outcome.
+    pub compliance: Vec<RuleOutcome>,
+    /// The trace, when requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<TraceEntry>>,
+}
+
+impl Decision {
+    /// The decision as canonical JSON (one line).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,258 @@
+//! The one error type of the engine, with stable codes and a location.
+//!
+//! Every failure, whether a policy that does not parse, a policy that runs past a
+//! limit, or a case with a bad date, becomes an [`Error`] carrying:
+//! - a stable [`ErrorCode`] (`policy.syntax`, `limit.operations`, `input.invalid`, ...)
+//!   that hosts can match on;
+//! - a message in plain words;
+//! - where it happened: a line and column in the policy, or a path in the input
+//!   such as `debts[2].due_on`;
+//! - optional help text saying how to fix it.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Stable error codes. Their string forms (see [`ErrorCode::as_str`]) never change
+/// meaning once released; bindings expose them as `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The policy does not parse.
+    PolicySyntax,
+    /// The policy failed while running (unknown function, type mismatch, division by zero, ...).
+    PolicyRuntime,
+    /// A policy hook returned a value of the wrong shape.
+    PolicyContract,
+    /// An `import` names a module that is neither embedded nor supplied by the host, or imports form a cycle.
+    PolicyModule,
+    /// The policy ran more operations than allowed.
+    LimitOperations,
+    /// Calls nested deeper than allowed (deep or endless recursion).
+    LimitCallDepth,
+    /// Expressions nested deeper than allowed.
+    LimitExpressionDepth,
+    /// A string grew past the maximum size.
+    LimitStringSize,
+    /// An array grew past the maximum size.
+    LimitArraySize,
+    /// A map grew past the maximum size.
+    LimitMapSize,
+    /// Too many modules imported.
+    LimitModules,
+    /// Too many variables in scope.
+    LimitVariables,
+    /// The input is not valid JSON or not of the expected shape.
+    InputJson,
+    /// The input is well-formed but a value is not acceptable.
+    InputInvalid,
+    /// An internal fault of the engine (a bug); never the caller's fault.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable string form, for example `policy.syntax`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::PolicySyntax => "policy.syntax",
+            ErrorCode::PolicyRuntime => "policy.runtime",
+            ErrorCode::PolicyContract => "policy.contract",
+            ErrorCode::PolicyModule => "policy.module",
+            ErrorCode::LimitOperations => "limit.operations",
+            ErrorCode::LimitCallDepth => "limit.call_depth",
+            ErrorCode::LimitExpressionDepth => "limit.expression_depth",
+            ErrorCode::LimitStringSize => "limit.string_size",
+            ErrorCode::LimitArraySize => "limit.array_size",
+            ErrorCode::LimitMapSize => "limit.map_size",
+            ErrorCode::LimitModules => "limit.modules",
+            ErrorCode::LimitVariables => "limit.variables",
+            ErrorCode::InputJson => "input.json",
+            ErrorCode::InputInvalid => "input.invalid",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// Whether this code is one of the `limit.*` family.
+    pub fn is_limit(self) -> bool {
+        self.as_str().starts_with("limit.")
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an error happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Location {
+    /// A position in policy source (1-based line and column).
+    Policy {
+        /// Name of the module the position is in, when not the main policy.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        module: Option<String>,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A path in the input, such as `debts[2].due_on`.
+    Input {
+        /// The path, in `a.b[2].c` form; empty for the whole document.
+        path: String,
+    },
+}
+
+/// The engine's error: a stable code, a message, a location and optional help.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct Error {
+    /// Stable machine-readable code.
+    pub code: ErrorCode,
+    /// Plain-words description, lowercase, with user input in backticks.
+    pub message: String,
+    /// Where it happened, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// How to fix it, when the engine can say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(Location::Input { path }) if !path.is_empty() => {
+                write!(f, "{}: {}: {}", self.code, path, self.message)
+            }
+            Some(Location::Policy {
+                module,
+                line,
+                column,
+            }) => match module {
+                Some(m) => write!(
+                    f,
+                    "{}: {} (module `{}`, line {}, column {})",
+                    self.code, self.message, m, line, column
+                ),
+                None => write!(
+                    f,
+                    "{}: {} (line {}, column {})",
+                    self.code, self.message, line, column
+                ),
+            },
+            _ => write!(f, "{}: {}", self.code, self.message),
+        }
+    }
+}
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error without location or help.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// An `input.invalid` error at an input path.
+    pub fn input(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InputInvalid, message).at_path(path)
+    }
+
+    /// Attach an input path.
+    pub fn at_path(mut self, path: impl Into<String>) -> Self {
+        self.location = Some(Location::Input { path: path.into() });
+        self
+    }
+
+    /// Attach a policy position.
+    pub fn at_policy(mut self, module: Option<String>, line: usize, column: usize) -> Self {
+        self.location = Some(Location::Policy {
+            module,
+            line,
+            column,
+        });
+        self
+    }
+
+    /// Attach help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The input path, if the error has one.
+    pub fn path(&self) -> Option<&str> {
+        match &self.location {
+            Some(Location::Input { path }) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The policy line, if the error has one.
+    pub fn line(&self) -> Option<usize> {
+        match &self.location {
+            Some(Location::Policy { line, .. }) => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// The policy column, if the error has one.
+    pub fn column(&self) -> Option<usize> {
+        match &self.location {
+            Some(Location::Policy { column, .. }) => Some(*column),
+            _ => None,
+        }
+    }
+
+    /// The error as a JSON value (code, message, location, help), the form every binding shares.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({"code": "internal"}))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_includes_code_and_path() {
+        let e = Error::input("debts[2].due_on", "expected a date like 2026-03-31");
+        assert_eq!(
+            e.to_string(),
+            "input.invalid: debts[2].due_on: expected a date like 2026-03-31"
+        );
+        assert_eq!(e.path(), Some("debts[2].due_on"));
+    }
+
+    #[test]
+    fn display_includes_policy_position() {
+        let e = Error::new(ErrorCode::PolicySyntax, "expecting `)`").at_policy(None, 3, 14);
+        assert_eq!(
+            e.to_string(),
+            "policy.syntax: expecting `)` (line 3, column 14)"
+        );
+        assert_eq!((e.line(), e.column()), (Some(3), Some(14)));
+    }
+
+    #[test]
+    fn codes_are_stable_strings() {
+        assert_eq!(ErrorCode::LimitOperations.as_str(), "limit.operations");
+        assert!(ErrorCode::LimitOperations.is_limit());
+        assert!(!ErrorCode::InputInvalid.is_limit());
+        let json = Error::new(ErrorCode::PolicyRuntime, "boom").to_json();
+        assert_eq!(json["code"], "policy.runtime");
+    }
+}

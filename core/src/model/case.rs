@@ -1,0 +1,505 @@
+use crate::error::{Error, ErrorCode, Result};
+use crate::money::{amount, amount_opt};
+use crate::time::{Date, Instant};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One debtor's case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// The case identifier, echoed in the decision.
+    pub id: String,
+    /// Who owes.
+    pub debtor: Debtor,
+    /// What is owed.
+    #[serde(default)]
+    pub debts: Vec<Debt>,
+    /// Payments received.
+    #[serde(default)]
+    pub payments: Vec<Payment>,
+    /// Promises to pay; kept / broken / pending is derived from payments.
+    #[serde(default)]
+    pub promises: Vec<Promise>,
+    /// Payment plans agreed with the debtor.
+    #[serde(default)]
+    pub plans: Vec<Plan>,
+    /// The contact ledger.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Free attributes (risk score, product line, custom fields) policies can read.
+    #[serde(default)]
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Consumer or business debtor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DebtorKind {
+    /// A natural person.
+    Consumer,
+    /// A company.
+    Business,
+}
+
+impl DebtorKind {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DebtorKind::Consumer => "consumer",
+            DebtorKind::Business => "business",
+        }
+    }
+}
+
+/// Flags that put treatment on hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// The debtor disputes the debt.
+    Dispute,
+    /// The debtor is in bankruptcy.
+    Bankruptcy,
+    /// The debtor has died.
+    Deceased,
+    /// The debtor asked the collector to stop communicating.
+    CeaseCommunication,
+    /// Legal department froze all activity.
+    LegalHold,
+}
+
+impl Flag {
+    /// All flags, in a fixed order.
+    pub const ALL: [Flag; 5] = [
+        Flag::Dispute,
+        Flag::Bankruptcy,
+        Flag::Deceased,
+        Flag::CeaseCommunication,
+        Flag::LegalHold,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Dispute => "dispute",
+            Flag::Bankruptcy => "bankruptcy",
+            Flag::Deceased => "deceased",
+            Flag::CeaseCommunication => "cease_communication",
+            Flag::LegalHold => "legal_hold",
+        }
+    }
+
+    /// Parse a snake_case name.
+    pub fn parse(s: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// Contact channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Telephone call.
+    Call,
+    /// Text message.
+    Sms,
+    /// Email.
+    Email,
+    /// WhatsApp or similar instant messaging.
+    Whatsapp,
+    /// Postal letter.
+    Letter,
+    /// In-person visit.
+    Visit,
+    /// App push notification.
+    Push,
+}
+
+impl Channel {
+    /// All channels, in a fixed order.
+    pub const ALL: [Channel; 7] = [
+        Channel::Call,
+        Channel::Sms,
+        Channel::Email,
+        Channel::Whatsapp,
+        Channel::Letter,
+        Channel::Visit,
+        Channel::Push,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Call => "call",
+            Channel::Sms => "sms",
+            Channel::Email => "email",
+            Channel::Whatsapp => "whatsapp",
+            Channel::Letter => "letter",
+            Channel::Visit => "visit",
+            Channel::Push => "push",
+        }
+    }
+
+    /// Parse a snake_case name.
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The names of all channels, for error messages.
+    pub fn names() -> String {
+        Channel::ALL
+            .iter()
+            .map(|c| format!("`{}`", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Direction of a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Initiated by the collector.
+    Outbound,
+    /// Initiated by the debtor.
+    Inbound,
+}
+
+/// Outcome of a contact attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The call did not connect to the dialled number (busy, not in service).
+    NotConnected,
+    /// Rang without answer.
+    NoAnswer,
+    /// Reached voicemail or a recorded message.
+    Voicemail,
+    /// Connected (answered) but no conversation recorded.
+    Connected,
+    /// A conversation with the debtor.
+    Conversation,
+    /// A conversation that ended with a promise to pay.
+    Promise,
+    /// The debtor refused to pay or to talk.
+    Refused,
+    /// Reached someone other than the debtor.
+    WrongParty,
+    /// For written channels: sent or delivered.
+    Delivered,
+    /// For written channels: bounced or failed.
+    Failed,
+}
+
+impl Outcome {
+    /// All outcomes, in a fixed order.
+    pub const ALL: [Outcome; 10] = [
+        Outcome::NotConnected,
+        Outcome::NoAnswer,
+        Outcome::Voicemail,
+        Outcome::Connected,
+        Outcome::Conversation,
+        Outcome::Promise,
+        Outcome::Refused,
+        Outcome::WrongParty,
+        Outcome::Delivered,
+        Outcome::Failed,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::NotConnected => "not_connected",
+            Outcome::NoAnswer => "no_answer",
+            Outcome::Voicemail => "voicemail",
+            Outcome::Connected => "connected",
+            Outcome::Conversation => "conversation",
+            Outcome::Promise => "promise",
+            Outcome::Refused => "refused",
+            Outcome::WrongParty => "wrong_party",
+            Outcome::Delivered => "delivered",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    /// Parse a snake_case name.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Whether the debtor was spoken with (a "telephone conversation" in Reg F terms).
+    pub fn is_conversation(self) -> bool {
+        matches!(
+            self,
+            Outcome::Conversation | Outcome::Promise | Outcome::Refused
+        )
+    }
+
+    /// Whether the debtor was reached in any way (right party).
+    pub fn is_right_party(self) -> bool {
+        self.is_conversation() || matches!(self, Outcome::Connected)
+    }
+}
+
+/// Per-channel consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// Whether the debtor allowed (authorised) this channel.
+    #[serde(default = "yes")]
+    pub allowed: bool,
+    /// When the debtor opted out of this channel, if they did.
+    #[serde(default)]
+    pub opted_out_at: Option<Instant>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A weekly contact window the debtor asked for, in their local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferredWindow {
+    /// Weekdays (`mon` .. `sun`); empty means every day.
+    #[serde(default)]
+    pub days: Vec<String>,
+    /// Start, `HH:MM` local.
+    pub from: String,
+    /// End, `HH:MM` local (exclusive).
+    pub to: String,
+}
+
+/// The debtor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Debtor {
+    /// Debtor identifier.
+    pub id: String,
+    /// Consumer or business.
+    pub kind: DebtorKind,
+    /// ISO 3166-1 alpha-2 (`CO`) or ISO 3166-2 (`US-MA`) code.
+    pub jurisdiction: String,
+    /// IANA time zone of the debtor's location.
+    pub timezone: String,
+    /// Other possible time zones (ambiguous location).
+    #[serde(default)]
+    pub alt_timezones: Vec<String>,
+    /// Hold flags.
+    #[serde(default)]
+    pub flags: Vec<Flag>,
+    /// Consent per channel.
+    #[serde(default)]
+    pub consents: BTreeMap<Channel, Consent>,
+    /// The debtor's own requested contact windows.
+    #[serde(default)]
+    pub preferred_windows: Vec<PreferredWindow>,
+}
+
+/// Contractual interest terms of a debt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterestTerms {
+    /// Annual rate as a fraction (`0.12` for 12%).
+    #[serde(with = "amount")]
+    pub annual_rate: Decimal,
+    /// Day count convention name (`act/365f`, `act/360`, `30/360`, `act/act`).
+    #[serde(default)]
+    pub day_count: Option<String>,
+    /// `simple` or `compound`.
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+/// One debt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Debt {
+    /// Debt identifier, unique within the case.
+    pub id: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Amount originally owed.
+    #[serde(with = "amount")]
+    pub original_amount: Decimal,
+    /// Amount still owed (principal), as of the host's books.
+    #[serde(with = "amount")]
+    pub outstanding: Decimal,
+    /// When the debt was issued.
+    pub issued_on: Date,
+    /// When it fell (or falls) due.
+    pub due_on: Date,
+    /// Product line, free text.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// Contractual interest terms.
+    #[serde(default)]
+    pub interest: Option<InterestTerms>,
+    /// Interest and fees already charged and not yet paid.
+    #[serde(default, with = "amount_opt")]
+    pub charges_applied: Option<Decimal>,
+}
+
+/// A payment received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payment {
+    /// When it was received.
+    pub at: Instant,
+    /// How much.
+    #[serde(with = "amount")]
+    pub amount: Decimal,
+    /// The debt it was for, if known.
+    #[serde(default)]
+    pub debt_id: Option<String>,
+}
+
+/// A promise to pay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promise {
+    /// Promise identifier.
+    pub id: String,
+    /// When it was made.
+    pub made_at: Instant,
+    /// The date by which the debtor promised to pay.
+    pub due_on: Date,
+    /// How much was promised.
+    #[serde(with = "amount")]
+    pub amount: Decimal,
+    /// The debt it is for, if one.
+    #[serde(default)]
+    pub debt_id: Option<String>,
+}
+
+/// One installment of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Installment {
+    /// Due date.
+    pub due_on: Date,
+    /// Amount due.
+    #[serde(with = "amount")]
+    pub amount: Decimal,
+}
+
+/// A payment plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Plan identifier.
+    pub id: String,
+    /// When it was agreed.
+    pub created_at: Instant,
+    /// The debts it covers (all when empty).
+    #[serde(default)]
+    pub debt_ids: Vec<String>,
+    /// The installments, in any order.
+    pub installments: Vec<Installment>,
+}
+
+/// One entry of the contact ledger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// When it happened.
+    pub at: Instant,
+    /// Channel used.
+    pub channel: Channel,
+    /// Who initiated it.
+    pub direction: Direction,
+    /// What came of it.
+    pub outcome: Outcome,
+    /// The debts discussed (all when empty).
+    #[serde(default)]
+    pub debt_ids: Vec<String>,
+}
+
+/// Strip serde_json's " at line L column C" suffix: the path says where.
+fn clean_serde_message(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Turn a serde path-to-error failure into an engine error.
+pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = err.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let inner = err.into_inner();
+    let code = if inner.is_syntax() || inner.is_eof() {
+        ErrorCode::InputJson
+    } else {
+        ErrorCode::InputInvalid
+    };
+    let mut msg = clean_serde_message(&inner.to_string());
+    if code == ErrorCode::InputJson {
+        msg = format!(
+            "not valid JSON: {msg} (line {}, column {})",
+            inner.line(),
+            inner.column()
+        );
+    }
+    Error::new(code, msg).at_path(path)
+}
+
+impl Case {
+    /// Parse a case from JSON and validate it.
+    pub fn from_json(json: &str) -> Result<Case> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let case: Case = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+        de.end().map_err(|e| {
+            Error::new(
+                ErrorCode::InputJson,
+                format!("trailing characters after the case: {}", clean_serde_message(&e.to_string())),
+            )
+        })?;
+        case.validate()?;
+        Ok(case)
+    }
+
+    /// Parse a case from a JSON value and validate it.
+    pub fn from_value(value: serde_json::Value) -> Result<Case> {
+        let case: Case = serde_path_to_error::deserialize(value).map_err(json_error)?;
+        case.validate()?;
+        Ok(case)
+    }
+
+    /// Parse many cases: a JSON array, or NDJSON (one case per line).
+    /// Errors name the case index, for example `[3].debts[0].due_on`.
+    pub fn many_from_json(text: &str) -> Result<Vec<Case>> {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('[') {
+            let mut de = serde_json::Deserializer::from_str(trimmed);
+            let cases: Vec<Case> =
+                serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+            for (i, c) in cases.iter().enumerate() {
+                c.validate().map_err(|e| prefix_path(e, i))?;
+            }
+            Ok(cases)
+        } else {
+            let mut out = Vec::new();
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                let i = out.len();
+                out.push(Case::from_json(line).map_err(|e| prefix_path(e, i))?);
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Prefix an input path with a batch index: `debts[0]` becomes `[3].debts[0]`.
+pub fn prefix_path(mut e: Error, index: usize) -> Error {
+    let p = e.path().unwrap_or("").to_string();
+    let joined = if p.is_empty() {
+        format!("[{index}]")
+    } else if p.starts_with('[') {
+        format!("[{index}]{p}")
+    } else {
+        format!("[{index}].{p}")
+    };
+    e = e.at_path(joined);
+    e
+}

@@ -1,0 +1,374 @@
+//! Semantic checks on a parsed case, each reporting its input path.
+
+use super::case::*;
+use crate::error::{Error, Result};
+use crate::money::{max_amount, minor_units};
+use crate::time::{parse_tz, Instant};
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+
+fn check_id(path: &str, id: &str) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::input(path, "must not be empty"));
+    }
+    if id.len() > 256 {
+        return Err(Error::input(path, "is longer than 256 characters"));
+    }
+    Ok(())
+}
+
+fn check_amount(path: &str, v: Decimal, currency: Option<&str>, positive: bool) -> Result<()> {
+    if v.is_sign_negative() && !v.is_zero() {
+        return Err(Error::input(path, format!("`{v}` is negative")));
+    }
+    if positive && v.is_zero() {
+        return Err(Error::input(path, "must be greater than zero"));
+    }
+    if v > max_amount() {
+        return Err(Error::input(
+            path,
+            format!("`{v}` is larger than the largest amount accepted (10^15)"),
+        ));
+    }
+    if let Some(dp) = currency.and_then(minor_units) {
+        if v.normalize().scale() > dp {
+            return Err(Error::input(
+                path,
+                format!(
+                    "`{v}` has more decimals than {} allows ({dp})",
+                    currency.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn valid_jurisdiction(j: &str) -> bool {
+    let b = j.as_bytes();
+    let country = b.len() >= 2 && b[..2].iter().all(u8::is_ascii_uppercase);
+    match b.len() {
+        2 => country,
+        4..=6 => {
+            country && b[2] == b'-' && b[3..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+impl Case {
+    /// Check the case for values that parse but cannot be right.
+    /// Returns the first problem with its input path.
+    pub fn validate(&self) -> Result<()> {
+        check_id("id", &self.id)?;
+        let d = &self.debtor;
+        check_id("debtor.id", &d.id)?;
+        if !valid_jurisdiction(&d.jurisdiction) {
+            return Err(Error::input(
+                "debtor.jurisdiction",
+                format!(
+                    "`{}` is not an ISO 3166 code like `CO` or `US-MA`",
+                    d.jurisdiction
+                ),
+            ));
+        }
+        parse_tz(&d.timezone).map_err(|m| Error::input("debtor.timezone", m))?;
+        for (i, tz) in d.alt_timezones.iter().enumerate() {
+            parse_tz(tz).map_err(|m| Error::input(format!("debtor.alt_timezones[{i}]"), m))?;
+        }
+        let mut seen_flags = HashSet::new();
+        for (i, f) in d.flags.iter().enumerate() {
+            if !seen_flags.insert(*f) {
+                return Err(Error::input(
+                    format!("debtor.flags[{i}]"),
+                    format!("flag `{}` is listed twice", f.as_str()),
+                ));
+            }
+        }
+        for (i, w) in d.preferred_windows.iter().enumerate() {
+            let base = format!("debtor.preferred_windows[{i}]");
+            let from = parse_hhmm(&w.from).map_err(|m| Error::input(format!("{base}.from"), m))?;
+            let to = parse_hhmm(&w.to).map_err(|m| Error::input(format!("{base}.to"), m))?;
+            if to <= from {
+                return Err(Error::input(format!("{base}.to"), "must be later than `from`"));
+            }
+            for (j, day) in w.days.iter().enumerate() {
+                if parse_weekday(day).is_none() {
+                    return Err(Error::input(
+                        format!("{base}.days[{j}]"),
+                        format!("`{day}` is not a weekday like `mon`"),
+                    ));
+                }
+            }
+        }
+
+        let mut debt_ids = HashSet::new();
+        for (i, debt) in self.debts.iter().enumerate() {
+            let p = |f: &str| format!("debts[{i}].{f}");
+            check_id(&p("id"), &debt.id)?;
+            if !debt_ids.insert(debt.id.as_str()) {
+                return Err(Error::input(
+                    p("id"),
+                    format!("duplicate debt id `{}`", debt.id),
+                ));
+            }
+            if minor_units(&debt.currency).is_none() {
+                return Err(Error::input(
+                    p("currency"),
+                    format!("`{}` is not an ISO 4217 currency code like `EUR`", debt.currency),
+                ));
+            }
+            let cur = Some(debt.currency.as_str());
+            check_amount(&p("original_amount"), debt.original_amount, cur, false)?;
+            check_amount(&p("outstanding"), debt.outstanding, cur, false)?;
+            if let Some(c) = debt.charges_applied {
+                check_amount(&p("charges_applied"), c, cur, false)?;
+            }
+            if debt.due_on < debt.issued_on {
+                return Err(Error::input(
+                    p("due_on"),
+                    format!(
+                        "due date {} is before the issue date {}",
+                        debt.due_on, debt.issued_on
+                    ),
+                ));
+            }
+            if let Some(t) = &debt.interest {
+                if t.annual_rate.is_sign_negative() || t.annual_rate > Decimal::from(10) {
+                    return Err(Error::input(
+                        p("interest.annual_rate"),
+                        format!("`{}` is not a fraction between 0 and 10 (0.12 means 12%)", t.annual_rate),
+                    ));
+                }
+            }
+        }
+        let currency_of = |id: &str| {
+            self.debts
+                .iter()
+                .find(|d| d.id == id)
+                .map(|d| d.currency.as_str())
+        };
+        let single_currency = {
+            let mut it = self.debts.iter().map(|d| d.currency.as_str());
+            match it.next() {
+                Some(first) if it.all(|c| c == first) => Some(first),
+                _ => None,
+            }
+        };
+        let known_debt = |path: String, id: &str| -> Result<()> {
+            if debt_ids.contains(id) {
+                Ok(())
+            } else {
+                Err(Error::input(path, format!("unknown debt id `{id}`")))
+            }
+        };
+
+        for (i, pay) in self.payments.iter().enumerate() {
+            let cur = match &pay.debt_id {
+                Some(id) => {
+                    known_debt(format!("payments[{i}].debt_id"), id)?;
+                    currency_of(id)
+                }
+                None => single_currency,
+            };
+            check_amount(&format!("payments[{i}].amount"), pay.amount, cur, true)?;
+        }
+        let mut promise_ids = HashSet::new();
+        for (i, pr) in self.promises.iter().enumerate() {
+            check_id(&format!("promises[{i}].id"), &pr.id)?;
+            if !promise_ids.insert(pr.id.as_str()) {
+                return Err(Error::input(
+                    format!("promises[{i}].id"),
+                    format!("duplicate promise id `{}`", pr.id),
+                ));
+            }
+            let cur = match &pr.debt_id {
+                Some(id) => {
+                    known_debt(format!("promises[{i}].debt_id"), id)?;
+                    currency_of(id)
+                }
+                None => single_currency,
+            };
+            check_amount(&format!("promises[{i}].amount"), pr.amount, cur, true)?;
+        }
+        let mut plan_ids = HashSet::new();
+        for (i, plan) in self.plans.iter().enumerate() {
+            check_id(&format!("plans[{i}].id"), &plan.id)?;
+            if !plan_ids.insert(plan.id.as_str()) {
+                return Err(Error::input(
+                    format!("plans[{i}].id"),
+                    format!("duplicate plan id `{}`", plan.id),
+                ));
+            }
+            for (j, id) in plan.debt_ids.iter().enumerate() {
+                known_debt(format!("plans[{i}].debt_ids[{j}]"), id)?;
+            }
+            if plan.installments.is_empty() {
+                return Err(Error::input(
+                    format!("plans[{i}].installments"),
+                    "a plan needs at least one installment",
+                ));
+            }
+            let cur = match plan.debt_ids.first() {
+                Some(id) => currency_of(id),
+                None => single_currency,
+            };
+            for (j, inst) in plan.installments.iter().enumerate() {
+                check_amount(
+                    &format!("plans[{i}].installments[{j}].amount"),
+                    inst.amount,
+                    cur,
+                    true,
+                )?;
+            }
+        }
+        for (i, c) in self.contacts.iter().enumerate() {
+            for (j, id) in c.debt_ids.iter().enumerate() {
+                known_debt(format!("contacts[{i}].debt_ids[{j}]"), id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that depend on the evaluation clock: nothing recorded may lie after `as_of`.
+    pub fn validate_at(&self, as_of: Instant) -> Result<()> {
+        let after = |path: String, at: Instant| -> Result<()> {
+            if at > as_of {
+                Err(Error::input(
+                    path,
+                    format!("{at} is after as_of {as_of}: the ledger cannot hold the future"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        for (i, c) in self.contacts.iter().enumerate() {
+            after(format!("contacts[{i}].at"), c.at)?;
+        }
+        for (i, p) in self.payments.iter().enumerate() {
+            after(format!("payments[{i}].at"), p.at)?;
+        }
+        for (i, p) in self.promises.iter().enumerate() {
+            after(format!("promises[{i}].made_at"), p.made_at)?;
+        }
+        for (i, p) in self.plans.iter().enumerate() {
+            after(format!("plans[{i}].created_at"), p.created_at)?;
+        }
+        Ok(())
+    }
+}
+
+/// Parse `HH:MM` into minutes after midnight (`24:00` allowed as end of day).
+pub fn parse_hhmm(s: &str) -> std::result::Result<u32, String> {
+    let bad = || format!("expected a time like 08:00, got `{s}`");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(bad());
+    }
+    let h: u32 = h.parse().map_err(|_| bad())?;
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    if m >= 60 || h > 24 || (h == 24 && m != 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+/// Parse a weekday abbreviation (`mon` .. `sun`).
+pub fn parse_weekday(s: &str) -> Option<chrono::Weekday> {
+    use chrono::Weekday::*;
+    Some(match s {
+        "mon" => Mon,
+        "tue" => Tue,
+        "wed" => Wed,
+        "thu" => Thu,
+        "fri" => Fri,
+        "sat" => Sat,
+        "sun" => Sun,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    pub(crate) const GOOD: &str = r#"{
+      "id": "C-1",
+      "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "US-MA", "timezone": "America/New_York"},
+      "debts": [
+        {"id": "A", "currency": "USD", "original_amount": 500, "outstanding": "420.10",
+         "issued_on": "2026-01-01", "due_on": "2026-02-01"},
+        {"id": "B", "currency": "USD", "original_amount": 100, "outstanding": 100,
+         "issued_on": "2026-01-01", "due_on": "2026-02-01"}
+      ],
+      "payments": [{"at": "2026-02-10T10:00:00Z", "amount": 79.90, "debt_id": "A"}]
+    }"#;
+
+    fn mutate(f: impl FnOnce(&mut serde_json::Value)) -> Error {
+        let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+        f(&mut v);
+        Case::from_value(v).unwrap_err()
+    }
+
+    #[test]
+    fn good_case_parses_exactly() {
+        let c = Case::from_json(GOOD).unwrap();
+        assert_eq!(c.debts[0].outstanding.to_string(), "420.10");
+        assert_eq!(c.payments[0].amount.to_string(), "79.90");
+    }
+
+    #[test]
+    fn bad_date_names_its_path() {
+        let e = mutate(|v| v["debts"][1]["due_on"] = "2026-13-01".into());
+        assert_eq!(e.code, ErrorCode::InputInvalid);
+        assert_eq!(e.path(), Some("debts[1].due_on"));
+        assert!(e.message.contains("expected a date like 2026-03-31"), "{}", e.message);
+    }
+
+    #[test]
+    fn each_semantic_problem_names_its_path() {
+        let cases: Vec<(Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+            (Box::new(|v| v["debts"][1]["id"] = "A".into()), "debts[1].id"),
+            (Box::new(|v| v["debts"][0]["currency"] = "EURO".into()), "debts[0].currency"),
+            (Box::new(|v| v["debts"][0]["outstanding"] = "-1".into()), "debts[0].outstanding"),
+            (Box::new(|v| v["debts"][0]["outstanding"] = "1.001".into()), "debts[0].outstanding"),
+            (Box::new(|v| v["debts"][0]["due_on"] = "2025-01-01".into()), "debts[0].due_on"),
+            (Box::new(|v| v["debtor"]["timezone"] = "Mars/Base".into()), "debtor.timezone"),
+            (Box::new(|v| v["debtor"]["jurisdiction"] = "usa".into()), "debtor.jurisdiction"),
+            (Box::new(|v| v["payments"][0]["debt_id"] = "Z".into()), "payments[0].debt_id"),
+            (Box::new(|v| v["payments"][0]["amount"] = 0.into()), "payments[0].amount"),
+            (Box::new(|v| v["payments"][0]["at"] = "2026-02-10T10:00:00".into()), "payments[0].at"),
+            (Box::new(|v| v["debtor"]["kind"] = "alien".into()), "debtor.kind"),
+            (Box::new(|v| { v["debtor"]["flags"] = serde_json::json!(["dispute", "dispute"]); }), "debtor.flags[1]"),
+            (Box::new(|v| { v["debts"][0]["surprise"] = 1.into(); }), "debts[0]"),
+        ];
+        for (f, path) in cases {
+            let e = mutate(f);
+            assert_eq!(e.path(), Some(path), "{e}");
+        }
+    }
+
+    #[test]
+    fn ledger_after_as_of_is_rejected() {
+        let c = Case::from_json(GOOD).unwrap();
+        let e = c.validate_at(Instant::parse("2026-02-01T00:00:00Z").unwrap()).unwrap_err();
+        assert_eq!(e.path(), Some("payments[0].at"));
+        assert!(c.validate_at(Instant::parse("2026-03-01T00:00:00Z").unwrap()).is_ok());
+    }
+
+    #[test]
+    fn batch_errors_carry_the_index() {
+        let text = format!("{}\n{}", GOOD.replace('\n', " "), "{\"id\": 5}");
+        let e = Case::many_from_json(&text).unwrap_err();
+        assert_eq!(e.path(), Some("[1].id"), "{e}");
+    }
+
+    #[test]
+    fn time_of_day_parsing() {
+        assert_eq!(parse_hhmm("08:30"), Ok(510));
+        assert_eq!(parse_hhmm("24:00"), Ok(1440));
+        assert!(parse_hhmm("8:30").is_err());
+        assert!(parse_hhmm("24:01").is_err());
+    }
+}

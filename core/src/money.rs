@@ -1,0 +1,244 @@
+//! Exact amounts: reading them from JSON without `f64`, currencies and their minor units,
+//! and explicit rounding.
+//!
+//! Amounts are [`rust_decimal::Decimal`]. From JSON they are read from strings
+//! (`"1234.50"`) or from numbers read exactly (`1234.50` keeps its digits: the
+//! workspace enables `serde_json`'s `arbitrary_precision`, so the number's text,
+//! never an `f64`, reaches the parser). They are always written as strings.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserializer, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// How to round a money amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Half away from zero (2.345 -> 2.35): the usual rule for money.
+    HalfUp,
+    /// Half to even, banker's rounding (2.345 -> 2.34).
+    HalfEven,
+    /// Towards zero (truncate).
+    Down,
+}
+
+impl Rounding {
+    /// Round `value` to `dp` decimal places by this rule.
+    pub fn round(self, value: Decimal, dp: u32) -> Decimal {
+        let strategy = match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Down => RoundingStrategy::ToZero,
+        };
+        value.round_dp_with_strategy(dp, strategy)
+    }
+}
+
+/// ISO 4217 currency codes this engine accepts, with their minor units (decimal places).
+/// Sorted by code for binary search.
+const CURRENCIES: &[(&str, u32)] = &[
+    ("AED", 2), ("AFN", 2), ("ALL", 2), ("AMD", 2), ("ANG", 2), ("AOA", 2), ("ARS", 2),
+    ("AUD", 2), ("AWG", 2), ("AZN", 2), ("BAM", 2), ("BBD", 2), ("BDT", 2), ("BGN", 2),
+    ("BHD", 3), ("BIF", 0), ("BMD", 2), ("BND", 2), ("BOB", 2), ("BRL", 2), ("BSD", 2),
+    ("BTN", 2), ("BWP", 2), ("BYN", 2), ("BZD", 2), ("CAD", 2), ("CDF", 2), ("CHF", 2),
+    ("CLF", 4), ("CLP", 0), ("CNY", 2), ("COP", 2), ("CRC", 2), ("CUP", 2), ("CVE", 2),
+    ("CZK", 2), ("DJF", 0), ("DKK", 2), ("DOP", 2), ("DZD", 2), ("EGP", 2), ("ERN", 2),
+    ("ETB", 2), ("EUR", 2), ("FJD", 2), ("FKP", 2), ("GBP", 2), ("GEL", 2), ("GHS", 2),
+    ("GIP", 2), ("GMD", 2), ("GNF", 0), ("GTQ", 2), ("GYD", 2), ("HKD", 2), ("HNL", 2),
+    ("HTG", 2), ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("IQD", 3), ("IRR", 2),
+    ("ISK", 0), ("JMD", 2), ("JOD", 3), ("JPY", 0), ("KES", 2), ("KGS", 2), ("KHR", 2),
+    ("KMF", 0), ("KPW", 2), ("KRW", 0), ("KWD", 3), ("KYD", 2), ("KZT", 2), ("LAK", 2),
+    ("LBP", 2), ("LKR", 2), ("LRD", 2), ("LSL", 2), ("LYD", 3), ("MAD", 2), ("MDL", 2),
+    ("MGA", 2), ("MKD", 2), ("MMK", 2), ("MNT", 2), ("MOP", 2), ("MRU", 2), ("MUR", 2),
+    ("MVR", 2), ("MWK", 2), ("MXN", 2), ("MYR", 2), ("MZN", 2), ("NAD", 2), ("NGN", 2),
+    ("NIO", 2), ("NOK", 2), ("NPR", 2), ("NZD", 2), ("OMR", 3), ("PAB", 2), ("PEN", 2),
+    ("PGK", 2), ("PHP", 2), ("PKR", 2), ("PLN", 2), ("PYG", 0), ("QAR", 2), ("RON", 2),
+    ("RSD", 2), ("RUB", 2), ("RWF", 0), ("SAR", 2), ("SBD", 2), ("SCR", 2), ("SDG", 2),
+    ("SEK", 2), ("SGD", 2), ("SHP", 2), ("SLE", 2), ("SOS", 2), ("SRD", 2), ("SSP", 2),
+    ("STN", 2), ("SVC", 2), ("SYP", 2), ("SZL", 2), ("THB", 2), ("TJS", 2), ("TMT", 2),
+    ("TND", 3), ("TOP", 2), ("TRY", 2), ("TTD", 2), ("TWD", 2), ("TZS", 2), ("UAH", 2),
+    ("UGX", 0), ("USD", 2), ("UYI", 0), ("UYU", 2), ("UYW", 4), ("UZS", 2), ("VED", 2),
+    ("VES", 2), ("VND", 0), ("VUV", 0), ("WST", 2), ("XAF", 0), ("XCD", 2), ("XOF", 0),
+    ("XPF", 0), ("YER", 2), ("ZAR", 2), ("ZMW", 2), ("ZWG", 2),
+];
+
+/// The minor units (decimal places) of an ISO 4217 currency, or `None` if the code is unknown.
+pub fn minor_units(code: &str) -> Option<u32> {
+    CURRENCIES
+        .binary_search_by(|(c, _)| (*c).cmp(code))
+        .ok()
+        .map(|i| CURRENCIES[i].1)
+}
+
+/// The largest amount the engine accepts for any single money value (10^15).
+pub fn max_amount() -> Decimal {
+    Decimal::from(1_000_000_000_000_000_i64)
+}
+
+/// Parse a decimal amount from text, exactly.
+pub fn parse_amount(text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("expected an amount like \"1234.50\", got an empty string".into());
+    }
+    if t.contains(['e', 'E']) {
+        return Decimal::from_scientific(t)
+            .map(|d| d.normalize())
+            .map_err(|_| format!("`{t}` is not an amount like \"1234.50\""));
+    }
+    Decimal::from_str(t).map_err(|_| format!("`{t}` is not an amount like \"1234.50\""))
+}
+
+struct AmountVisitor;
+
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+impl<'de> Visitor<'de> for AmountVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an amount as a decimal string like \"1234.50\" or an exact JSON number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_amount(v).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, _v: f64) -> Result<Decimal, E> {
+        Err(E::custom(
+            "amounts must be exact: pass a decimal string like \"1234.50\", not a floating-point number",
+        ))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        // serde_json with `arbitrary_precision` hands numbers over as a one-entry map.
+        match map.next_key::<String>()? {
+            Some(k) if k == NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                parse_amount(&text).map_err(de::Error::custom)
+            }
+            _ => Err(de::Error::custom(
+                "expected an amount like \"1234.50\", got an object",
+            )),
+        }
+    }
+}
+
+/// Serde adapter for amounts: `#[serde(with = "crate::money::amount")]`.
+pub mod amount {
+    use super::*;
+
+    /// Read an amount from a string or an exact number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(AmountVisitor)
+    }
+
+    /// Write an amount as a string.
+    pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+}
+
+/// Serde adapter for optional amounts.
+pub mod amount_opt {
+    use super::*;
+
+    struct OptVisitor;
+    impl<'de> Visitor<'de> for OptVisitor {
+        type Value = Option<Decimal>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an amount or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            amount::deserialize(d).map(Some)
+        }
+    }
+
+    /// Read an optional amount.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        d.deserialize_option(OptVisitor)
+    }
+
+    /// Write an optional amount as a string or null.
+    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.collect_str(d),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Holder {
+        #[serde(with = "amount")]
+        a: Decimal,
+    }
+
+    fn read(json: &str) -> Result<Decimal, String> {
+        serde_json::from_str::<Holder>(json)
+            .map(|h| h.a)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn reads_numbers_exactly_without_f64() {
+        // 0.1 + 0.2 style values and long fractions keep every digit.
+        assert_eq!(read(r#"{"a": 0.1}"#).unwrap().to_string(), "0.1");
+        assert_eq!(
+            read(r#"{"a": 12345678901234.56}"#).unwrap().to_string(),
+            "12345678901234.56"
+        );
+        assert_eq!(read(r#"{"a": 28.995}"#).unwrap().to_string(), "28.995");
+        assert_eq!(read(r#"{"a": 100}"#).unwrap().to_string(), "100");
+        assert_eq!(read(r#"{"a": 1.5e2}"#).unwrap().to_string(), "150");
+    }
+
+    #[test]
+    fn reads_strings_and_rejects_garbage() {
+        assert_eq!(read(r#"{"a": "1234.50"}"#).unwrap().to_string(), "1234.50");
+        let err = read(r#"{"a": "12,50"}"#).unwrap_err();
+        assert!(err.contains("`12,50` is not an amount"), "{err}");
+        assert!(read(r#"{"a": true}"#).is_err());
+        assert!(read(r#"{"a": {"x": 1}}"#).is_err());
+    }
+
+    #[test]
+    fn currencies_have_minor_units() {
+        assert_eq!(minor_units("EUR"), Some(2));
+        assert_eq!(minor_units("CLP"), Some(0));
+        assert_eq!(minor_units("KWD"), Some(3));
+        assert_eq!(minor_units("XXX"), None);
+        assert!(CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0), "table must stay sorted");
+    }
+
+    #[test]
+    fn rounding_modes_differ_on_halves() {
+        let x = Decimal::from_str("28.995").unwrap();
+        assert_eq!(Rounding::HalfUp.round(x, 2).to_string(), "29.00");
+        assert_eq!(Rounding::HalfEven.round(x, 2).to_string(), "29.00");
+        let y = Decimal::from_str("2.345").unwrap();
+        assert_eq!(Rounding::HalfUp.round(y, 2).to_string(), "2.35");
+        assert_eq!(Rounding::HalfEven.round(y, 2).to_string(), "2.34");
+        assert_eq!(Rounding::Down.round(y, 2).to_string(), "2.34");
+    }
+}

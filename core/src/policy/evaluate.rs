@@ -1,0 +1,446 @@
+//! The pipeline for one case: facts, `segment`, `actions`, compliance on every
+//! candidate, the first allowed candidate, `charges`.
+
+use super::api::{ActionRef, CaseRef, ChargeRef, Ctx};
+use super::engine::OUTPUT;
+use super::{errors, Policy};
+use crate::compliance::{CheckContext, RuleVerdict};
+use crate::decision::*;
+use crate::error::{Error, ErrorCode, Result};
+use crate::facts::Facts;
+use crate::model::{prefix_path, Case, Channel};
+use crate::money::minor_units;
+use crate::time::Instant;
+use rhai::{CallFnOptions, Dynamic, Map, Scope};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Options for one evaluation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// Record the trace: pipeline steps, rule outcomes and `print`/`debug` output.
+    pub trace: bool,
+}
+
+fn contract(msg: String) -> Error {
+    Error::new(ErrorCode::PolicyContract, msg)
+}
+
+impl Policy {
+    fn call(&self, name: &str, arg: Dynamic) -> Result<Dynamic> {
+        let inner = &*self.inner;
+        let opts = CallFnOptions::new().eval_ast(true).rewind_scope(true);
+        inner
+            .engine
+            .call_fn_with_options::<Dynamic>(opts, &mut Scope::new(), &inner.ast, name, (arg,))
+            .map_err(|e| errors::from_eval(&e))
+    }
+
+    /// Evaluate one case at `as_of`.
+    pub fn evaluate(&self, case: &Case, as_of: Instant) -> Result<Decision> {
+        self.evaluate_with(case, as_of, EvalOptions::default())
+    }
+
+    /// Evaluate one case with options (for example, with a trace).
+    pub fn evaluate_with(&self, case: &Case, as_of: Instant, opts: EvalOptions) -> Result<Decision> {
+        case.validate()?;
+        case.validate_at(as_of)?;
+        let facts = Facts::derive(case, as_of);
+        let ctx = Arc::new(Ctx {
+            case: case.clone(),
+            facts,
+        });
+        if opts.trace {
+            OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
+        }
+        let result = self.run(&ctx, opts);
+        let output = if opts.trace {
+            OUTPUT.with(|o| o.borrow_mut().take()).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        result.map(|mut d| {
+            if let Some(t) = d.trace.as_mut() {
+                t.extend(output);
+            }
+            d
+        })
+    }
+
+    /// Evaluate many cases at `as_of`, in parallel where the platform allows.
+    /// Each result's error paths are prefixed with the case's index (`[3].debts[0].due_on`).
+    pub fn evaluate_batch(&self, cases: &[Case], as_of: Instant) -> Vec<Result<Decision>> {
+        let one = |(i, c): (usize, &Case)| self.evaluate(c, as_of).map_err(|e| index_error(e, i));
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            cases.par_iter().enumerate().map(one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            cases.iter().enumerate().map(one).collect()
+        }
+    }
+
+    fn run(&self, ctx: &Arc<Ctx>, opts: EvalOptions) -> Result<Decision> {
+        let inner = &*self.inner;
+        let facts = &ctx.facts;
+        let mut trace = opts.trace.then(Vec::new);
+        fn push(trace: &mut Option<Vec<TraceEntry>>, step: &str, detail: String) {
+            if let Some(t) = trace.as_mut() {
+                t.push(TraceEntry {
+                    step: step.into(),
+                    detail,
+                });
+            }
+        }
+        macro_rules! note {
+            ($step:expr, $detail:expr $(,)?) => {
+                if trace.is_some() {
+                    push(&mut trace, $step, $detail)
+                }
+            };
+        }
+        note!(
+            "facts",
+            format!(
+                "today {} ({}), days past due {}, overdue {} of {} debts, outstanding {}, promise {}, plan {}, flags [{}]",
+                facts.today,
+                ctx.case.debtor.timezone,
+                facts.days_past_due,
+                facts.overdue_debts,
+                ctx.case.debts.len(),
+                facts.total_outstanding,
+                facts.latest_promise.map_or("none", |i| facts.promise_statuses[i].as_str()),
+                facts.plan_status,
+                facts.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+        let case_dyn = || Dynamic::from(CaseRef(ctx.clone()));
+
+        let segment = if inner.hooks.segment {
+            let v = self.call("segment", case_dyn())?;
+            let s = if v.is_unit() {
+                None
+            } else if v.is_string() {
+                Some(v.into_string().unwrap_or_default())
+            } else {
+                return Err(contract(format!(
+                    "`segment` returned `{}`; it must return a string",
+                    v.type_name()
+                )));
+            };
+            note!("segment", s.clone().unwrap_or_else(|| "(none)".into()));
+            s
+        } else {
+            None
+        };
+
+        let proposed = if inner.hooks.actions {
+            to_actions(self.call("actions", case_dyn())?)?
+        } else {
+            Vec::new()
+        };
+        note!("actions", format!("{} candidate(s) proposed", proposed.len()));
+
+        let check_ctx = CheckContext {
+            case: &ctx.case,
+            facts,
+        };
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(proposed.len());
+        let mut compliance = Vec::new();
+        for (ci, action) in proposed.into_iter().enumerate() {
+            let mut blocked_by = Vec::new();
+            let mut next: Option<Instant> = None;
+            let mut forever = false;
+            // Rules that allowed this candidate; recorded in `compliance` only for the
+            // chosen one (blocks are always recorded).
+            let mut passed = Vec::new();
+            for (ri, rule) in inner.rules.rules().iter().enumerate() {
+                match rule.check(&check_ctx, &action) {
+                    RuleVerdict::NotApplicable => {}
+                    RuleVerdict::Allow(detail) => passed.push((ri, detail)),
+                    RuleVerdict::Block {
+                        detail,
+                        next_allowed_at,
+                    } => {
+                        blocked_by.push(rule.id().to_string());
+                        match next_allowed_at {
+                            Some(t) => next = Some(next.map_or(t, |n| n.max(t))),
+                            None => forever = true,
+                        }
+                        compliance.push(rule_outcome(rule.as_ref(), ci, Verdict::Blocked, detail));
+                    }
+                }
+            }
+            let verdict = if blocked_by.is_empty() {
+                Verdict::Allowed
+            } else {
+                Verdict::Blocked
+            };
+            let first_allowed =
+                verdict == Verdict::Allowed && candidates.iter().all(|c| c.verdict == Verdict::Blocked);
+            if first_allowed || trace.is_some() {
+                for (ri, detail) in passed {
+                    let rule = inner.rules.rules()[ri].as_ref();
+                    if first_allowed {
+                        compliance.push(rule_outcome(rule, ci, Verdict::Allowed, detail.clone()));
+                    }
+                    if let Some(t) = trace.as_mut() {
+                        t.push(TraceEntry {
+                            step: "rule".into(),
+                            detail: format!("candidate {ci}: {} allows: {detail}", rule.id()),
+                        });
+                    }
+                }
+            }
+            note!(
+                "compliance",
+                format!(
+                    "candidate {ci} `{}`{}: {}",
+                    action.kind,
+                    action.channel.map(|c| format!(" via {}", c.as_str())).unwrap_or_default(),
+                    if blocked_by.is_empty() {
+                        "allowed".to_string()
+                    } else {
+                        format!("blocked by {}", blocked_by.join(", "))
+                    }
+                ),
+            );
+            candidates.push(Candidate {
+                action,
+                verdict,
+                blocked_by,
+                next_allowed_at: if verdict == Verdict::Blocked && !forever { next } else { None },
+            });
+        }
+        compliance.sort_by_key(|r| r.candidate);
+
+        let chosen = candidates
+            .iter()
+            .find(|c| c.verdict == Verdict::Allowed)
+            .map(|c| ChosenAction {
+                action: c.action.clone(),
+                earliest_at: c.action.not_before.map_or(facts.as_of, |t| t.max(facts.as_of)),
+            });
+        let (no_action_reason, next_allowed_at) = match &chosen {
+            Some(_) => (None, None),
+            None if candidates.is_empty() => (Some("the policy proposed no action".to_string()), None),
+            None => (
+                Some("every candidate was blocked by compliance rules".to_string()),
+                candidates.iter().filter_map(|c| c.next_allowed_at).min(),
+            ),
+        };
+        note!(
+            "choose",
+            match &chosen {
+                Some(c) => format!(
+                    "`{}`{} (priority {})",
+                    c.action.kind,
+                    c.action.channel.map(|ch| format!(" via {}", ch.as_str())).unwrap_or_default(),
+                    c.action.priority
+                ),
+                None => no_action_reason.clone().unwrap_or_default(),
+            },
+        );
+
+        let charges = if inner.hooks.charges {
+            let c = to_charges(self.call("charges", case_dyn())?)?;
+            note!(
+                "charges",
+                format!(
+                    "{} line(s); totals {}",
+                    c.lines.len(),
+                    c.totals.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            c
+        } else {
+            Charges::default()
+        };
+
+        Ok(Decision {
+            case_id: ctx.case.id.clone(),
+            as_of: facts.as_of,
+            policy: inner.info.clone(),
+            segment,
+            action: chosen,
+            no_action_reason,
+            next_allowed_at,
+            candidates,
+            charges,
+            compliance,
+            trace,
+        })
+    }
+}
+
+fn rule_outcome(
+    rule: &dyn crate::compliance::ContactRule,
+    candidate: usize,
+    outcome: Verdict,
+    detail: String,
+) -> RuleOutcome {
+    RuleOutcome {
+        rule: rule.id().to_string(),
+        citation: rule.citation().to_string(),
+        confidence: rule.confidence(),
+        candidate,
+        outcome,
+        detail,
+    }
+}
+
+fn index_error(e: Error, i: usize) -> Error {
+    if e.path().is_some() {
+        prefix_path(e, i)
+    } else {
+        e
+    }
+}
+
+/// Read the `metadata()` hook once at compile time.
+pub(crate) fn read_metadata(p: &Policy) -> Result<(String, String)> {
+    let inner = &*p.inner;
+    let v = inner
+        .engine
+        .call_fn_with_options::<Dynamic>(CallFnOptions::new(), &mut Scope::new(), &inner.ast, "metadata", ())
+        .map_err(|e| errors::from_eval(&e))?;
+    let map = v
+        .try_cast::<Map>()
+        .ok_or_else(|| contract("`metadata()` must return a map like #{ name: \"x\", version: \"1.0\" }".into()))?;
+    let get = |k: &str| -> Result<String> {
+        match map.get(k) {
+            Some(v) if v.is_string() => Ok(v.to_string()),
+            Some(v) => Err(contract(format!("`metadata().{k}` must be a string, not `{}`", v.type_name()))),
+            None => Err(contract(format!("`metadata()` has no `{k}`"))),
+        }
+    };
+    Ok((get("name")?, get("version")?))
+}
+
+fn to_action(v: Dynamic, i: usize) -> Result<Action> {
+    if v.is::<ActionRef>() {
+        return Ok(v.cast::<ActionRef>().0);
+    }
+    let type_name = v.type_name();
+    let Some(map) = v.try_cast::<Map>() else {
+        return Err(contract(format!(
+            "`actions` returned `{type_name}` at position {i}; expected an action from `contact(...)` or `task(...)`, or a map"
+        )));
+    };
+    let text = |k: &str, v: &Dynamic| -> Result<String> {
+        if v.is_string() {
+            Ok(v.to_string())
+        } else {
+            Err(contract(format!("`actions`[{i}].{k} must be a string, not `{}`", v.type_name())))
+        }
+    };
+    let mut a = Action {
+        kind: String::new(),
+        channel: None,
+        template: None,
+        debt_id: None,
+        priority: 0,
+        reason: None,
+        not_before: None,
+    };
+    for (k, val) in map {
+        match k.as_str() {
+            "kind" => a.kind = text("kind", &val)?,
+            "channel" => {
+                let s = text("channel", &val)?;
+                a.channel = Some(Channel::parse(&s).ok_or_else(|| {
+                    contract(format!("`actions`[{i}].channel `{s}` is not one of {}", Channel::names()))
+                })?);
+            }
+            "template" => a.template = Some(text("template", &val)?),
+            "debt_id" => a.debt_id = Some(text("debt_id", &val)?),
+            "reason" => a.reason = Some(text("reason", &val)?),
+            "priority" => {
+                a.priority = val.as_int().map_err(|t| {
+                    contract(format!("`actions`[{i}].priority must be an integer, not `{t}`"))
+                })?
+            }
+            "not_before" => {
+                let s = text("not_before", &val)?;
+                a.not_before = Some(Instant::parse(&s).map_err(|m| contract(format!("`actions`[{i}].not_before: {m}")))?);
+            }
+            other => {
+                return Err(contract(format!(
+                    "`actions`[{i}] has an unknown key `{other}`; keys are kind, channel, template, debt_id, priority, reason, not_before"
+                )))
+            }
+        }
+    }
+    if a.kind.is_empty() {
+        a.kind = if a.channel.is_some() { "contact".into() } else { String::new() };
+    }
+    if a.kind.is_empty() {
+        return Err(contract(format!("`actions`[{i}] has neither `kind` nor `channel`")));
+    }
+    if a.kind == "contact" && a.channel.is_none() {
+        return Err(contract(format!("`actions`[{i}] is a contact without a `channel`")));
+    }
+    Ok(a)
+}
+
+fn to_actions(v: Dynamic) -> Result<Vec<Action>> {
+    if v.is_unit() {
+        return Ok(Vec::new());
+    }
+    if v.is_array() {
+        let arr = v.into_array().unwrap_or_default();
+        return arr.into_iter().enumerate().map(|(i, x)| to_action(x, i)).collect();
+    }
+    Ok(vec![to_action(v, 0)?])
+}
+
+fn to_charges(v: Dynamic) -> Result<Charges> {
+    let items: Vec<Dynamic> = if v.is_unit() {
+        Vec::new()
+    } else if v.is_array() {
+        v.into_array().unwrap_or_default()
+    } else {
+        vec![v]
+    };
+    let mut lines = Vec::with_capacity(items.len());
+    let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let type_name = item.type_name();
+        let c = item.try_cast::<ChargeRef>().ok_or_else(|| {
+            contract(format!(
+                "`charges` returned `{type_name}` at position {i}; expected a charge from `fee(...)`, `interest(...)` or `compensation(...)`"
+            ))
+        })?;
+        let dp = minor_units(&c.currency).unwrap_or(2);
+        if c.amount.normalize().scale() > dp {
+            return Err(contract(format!(
+                "charge `{}` on debt `{}` is `{}` {}, with more decimals than {} allows",
+                c.rule, c.debt_id, c.amount, c.currency, c.currency
+            ))
+            .with_help(format!("round it, for example `round_money(x, \"{}\")`", c.currency)));
+        }
+        let amount = c.amount.round_dp(dp);
+        *totals.entry(c.currency.clone()).or_default() += amount;
+        lines.push(ChargeLine {
+            debt_id: c.debt_id,
+            kind: c.kind,
+            amount,
+            currency: c.currency,
+            rule: c.rule,
+            citation: c.citation,
+            basis: c.basis,
+        });
+    }
+    lines.sort_by(|a, b| (&a.debt_id, a.kind, &a.rule).cmp(&(&b.debt_id, b.kind, &b.rule)));
+    let totals = totals
+        .into_iter()
+        .map(|(k, v)| {
+            let dp = minor_units(&k).unwrap_or(2);
+            (k, v.round_dp(dp).to_string())
+        })
+        .collect();
+    Ok(Charges { lines, totals })
+}

@@ -1,0 +1,260 @@
+//! Policies: Rhai scripts compiled once into a [`Policy`] and evaluated many times.
+//!
+//! A policy defines some of these hooks, each taking the case:
+//! - `segment(case)` returns a string;
+//! - `actions(case)` returns candidate actions in priority order;
+//! - `charges(case)` returns charge lines;
+//! - `metadata()` (no argument) returns `#{ name: "...", version: "..." }`, read once.
+//!
+//! Top-level code may only import modules and define constants: it runs before
+//! every hook call, so anything heavier belongs in a function.
+
+mod api;
+mod engine;
+mod errors;
+mod evaluate;
+mod limits;
+mod modules;
+
+pub use api::{ActionRef, ApiDoc, CaseRef, ChargeRef, DebtRef};
+pub use evaluate::EvalOptions;
+pub use limits::Limits;
+pub use modules::{embedded, embedded_paths};
+
+use crate::compliance::RuleSet;
+use crate::decision::PolicyInfo;
+use crate::error::{Error, ErrorCode, Result};
+use rhai::{Engine, Scope, AST};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Module path of the embedded default consumer policy.
+pub const DEFAULT_CONSUMER_POLICY: &str = "consumer/policy";
+/// Module path of the embedded B2B dunning policy.
+pub const DEFAULT_B2B_POLICY: &str = "b2b/policy";
+
+/// Which hooks a policy defines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hooks {
+    /// `segment(case)`.
+    pub segment: bool,
+    /// `actions(case)`.
+    pub actions: bool,
+    /// `charges(case)`.
+    pub charges: bool,
+}
+
+/// Builds a [`Policy`]: source, host modules, limits, compliance rules.
+pub struct PolicyBuilder {
+    source: String,
+    modules: BTreeMap<String, String>,
+    limits: Limits,
+    rules: Option<RuleSet>,
+}
+
+impl PolicyBuilder {
+    /// Start from policy source.
+    pub fn new(source: impl Into<String>) -> Self {
+        PolicyBuilder {
+            source: source.into(),
+            modules: BTreeMap::new(),
+            limits: Limits::default(),
+            rules: None,
+        }
+    }
+
+    /// Supply a module the policy can `import` by `name` (host modules win over embedded ones).
+    pub fn module(mut self, name: impl Into<String>, source: impl Into<String>) -> Self {
+        self.modules.insert(name.into(), source.into());
+        self
+    }
+
+    /// Set the sandbox limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Replace the compliance rule set (default: holds and consent).
+    pub fn rules(mut self, rules: RuleSet) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// Compile.
+    pub fn build(self) -> Result<Policy> {
+        let engine = engine::build(&self.limits, self.modules.clone());
+        let mut ast = engine
+            .compile_into_self_contained(&Scope::new(), &self.source)
+            .map_err(|e| errors::from_eval(&e))?;
+        ast.set_source(errors::MAIN_SOURCE);
+
+        let mut hooks = Hooks::default();
+        let mut has_metadata = false;
+        for f in ast.iter_functions() {
+            let (slot, arity) = match f.name {
+                "segment" => (Some(&mut hooks.segment), 1),
+                "actions" => (Some(&mut hooks.actions), 1),
+                "charges" => (Some(&mut hooks.charges), 1),
+                "metadata" => (None, 0),
+                _ => continue,
+            };
+            if f.params.len() != arity {
+                return Err(Error::new(
+                    ErrorCode::PolicyContract,
+                    format!(
+                        "hook `{}` takes {} parameter{}, not {}",
+                        f.name,
+                        arity,
+                        if arity == 1 { "" } else { "s" },
+                        f.params.len()
+                    ),
+                )
+                .with_help("hooks are `segment(case)`, `actions(case)`, `charges(case)` and `metadata()`"));
+            }
+            match slot {
+                Some(s) => *s = true,
+                None => has_metadata = true,
+            }
+        }
+        if !(hooks.segment || hooks.actions || hooks.charges) {
+            return Err(Error::new(
+                ErrorCode::PolicyContract,
+                "the policy defines none of the hooks `segment(case)`, `actions(case)`, `charges(case)`",
+            ));
+        }
+
+        let mut hasher = Sha256::new();
+        hasher.update(self.source.as_bytes());
+        for (name, src) in &self.modules {
+            hasher.update([0u8]);
+            hasher.update(name.as_bytes());
+            hasher.update([0u8]);
+            hasher.update(src.as_bytes());
+        }
+        let digest = format!("sha256:{:x}", hasher.finalize());
+
+        let mut policy = Policy {
+            inner: Arc::new(Inner {
+                engine,
+                ast,
+                hooks,
+                info: PolicyInfo {
+                    name: "unnamed".into(),
+                    version: "0".into(),
+                    digest,
+                },
+                rules: self.rules.unwrap_or_default(),
+                source: self.source,
+                modules: self.modules,
+                limits: self.limits,
+            }),
+        };
+        if has_metadata {
+            let info = evaluate::read_metadata(&policy)?;
+            if let Some(inner) = Arc::get_mut(&mut policy.inner) {
+                inner.info.name = info.0;
+                inner.info.version = info.1;
+            }
+        }
+        Ok(policy)
+    }
+}
+
+pub(crate) struct Inner {
+    pub engine: Engine,
+    pub ast: AST,
+    pub hooks: Hooks,
+    pub info: PolicyInfo,
+    pub rules: RuleSet,
+    pub source: String,
+    pub modules: BTreeMap<String, String>,
+    pub limits: Limits,
+}
+
+/// A compiled policy: cheap to clone, `Send + Sync`, evaluated any number of times
+/// from any number of threads.
+#[derive(Clone)]
+pub struct Policy {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Policy").field("info", &self.inner.info).finish()
+    }
+}
+
+impl Policy {
+    /// Compile policy source with default limits and rules.
+    pub fn from_source(source: &str) -> Result<Policy> {
+        PolicyBuilder::new(source).build()
+    }
+
+    /// Compile an embedded policy from `rules/` by module path, such as `consumer/policy`.
+    pub fn embedded(path: &str) -> Result<Policy> {
+        let src = modules::embedded(path).ok_or_else(|| {
+            Error::new(ErrorCode::PolicyModule, format!("no embedded policy `{path}`"))
+        })?;
+        Policy::from_source(src)
+    }
+
+    /// The embedded default consumer collections policy.
+    pub fn default_consumer() -> Result<Policy> {
+        Policy::embedded(DEFAULT_CONSUMER_POLICY)
+    }
+
+    /// Name, version and digest.
+    pub fn info(&self) -> &PolicyInfo {
+        &self.inner.info
+    }
+
+    /// Which hooks the policy defines.
+    pub fn hooks(&self) -> Hooks {
+        self.inner.hooks
+    }
+
+    /// The policy source (to rebuild it elsewhere, for example in a worker process).
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+
+    /// The host modules it was built with.
+    pub fn host_modules(&self) -> &BTreeMap<String, String> {
+        &self.inner.modules
+    }
+
+    /// The limits it runs under.
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
+    }
+
+    /// The compliance rules candidates are checked against.
+    pub fn rules(&self) -> &RuleSet {
+        &self.inner.rules
+    }
+
+    /// The names of the functions the policy defines, with their line numbers.
+    pub fn functions(&self) -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = self
+            .inner
+            .ast
+            .iter_functions()
+            .map(|f| (f.name.to_string(), 0))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Documentation of every function the policy API registers, in registration order.
+pub fn api_docs() -> Vec<ApiDoc> {
+    engine::docs()
+}
+
+/// Rhai signatures of the registered API (from the engine's metadata).
+pub fn api_signatures() -> Vec<String> {
+    engine::signatures()
+}

@@ -1,0 +1,163 @@
+//! Dates and instants as the case uses them, with clear parse errors.
+//!
+//! - A [`Date`] is an ISO 8601 calendar date, `2026-03-31`.
+//! - An [`Instant`] is an RFC 3339 timestamp **with** an offset,
+//!   `2026-03-31T14:05:00-05:00` or `...Z`. Instants without an offset are rejected:
+//!   a contact at "14:05" means nothing until we know where.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+/// An instant on the time line, read with its original offset, compared in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(pub DateTime<Utc>);
+
+impl Date {
+    /// Parse `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Date)
+            .map_err(|_| format!("expected a date like 2026-03-31, got `{s}`"))
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    pub fn days_until(self, other: Date) -> i64 {
+        (other.0 - self.0).num_days()
+    }
+}
+
+impl Instant {
+    /// Parse an RFC 3339 instant; an offset (`Z` or `+hh:mm`) is required.
+    pub fn parse(s: &str) -> Result<Instant, String> {
+        DateTime::<FixedOffset>::parse_from_rfc3339(s)
+            .map(|d| Instant(d.with_timezone(&Utc)))
+            .map_err(|_| {
+                if chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
+                    || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+                {
+                    format!("instant `{s}` has no offset: add `Z` or an offset like `-05:00`")
+                } else {
+                    format!("expected an instant like 2026-03-31T14:05:00-05:00, got `{s}`")
+                }
+            })
+    }
+
+    /// The calendar date of this instant in a time zone.
+    pub fn date_in(self, tz: Tz) -> Date {
+        Date(self.0.with_timezone(&tz).date_naive())
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn timestamp(self) -> i64 {
+        self.0.timestamp()
+    }
+
+    /// Format as RFC 3339 in UTC with a `Z`, seconds precision (the canonical output form).
+    pub fn to_rfc3339(self) -> String {
+        self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+/// Parse an IANA time zone name such as `America/Bogota`.
+pub fn parse_tz(name: &str) -> Result<Tz, String> {
+    name.parse::<Tz>()
+        .map_err(|_| format!("`{name}` is not an IANA time zone like `America/Bogota`"))
+}
+
+struct DateVisitor;
+impl Visitor<'_> for DateVisitor {
+    type Value = Date;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a date like 2026-03-31")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+        Date::parse(v).map_err(E::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(DateVisitor)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+struct InstantVisitor;
+impl Visitor<'_> for InstantVisitor {
+    type Value = Instant;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an instant like 2026-03-31T14:05:00-05:00")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Instant, E> {
+        Instant::parse(v).map_err(E::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Instant {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(InstantVisitor)
+    }
+}
+
+impl Serialize for Instant {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_dates_and_explains_failures() {
+        assert_eq!(Date::parse("2026-03-31").unwrap().to_string(), "2026-03-31");
+        let e = Date::parse("31/03/2026").unwrap_err();
+        assert_eq!(e, "expected a date like 2026-03-31, got `31/03/2026`");
+        assert!(Date::parse("2026-02-30").is_err());
+    }
+
+    #[test]
+    fn instants_need_offsets() {
+        let i = Instant::parse("2026-03-31T14:05:00-05:00").unwrap();
+        assert_eq!(i.to_rfc3339(), "2026-03-31T19:05:00Z");
+        let e = Instant::parse("2026-03-31T14:05:00").unwrap_err();
+        assert!(e.contains("has no offset"), "{e}");
+        assert!(Instant::parse("yesterday").unwrap_err().contains("expected an instant"));
+    }
+
+    #[test]
+    fn local_date_depends_on_zone() {
+        let i = Instant::parse("2026-03-31T03:00:00Z").unwrap();
+        assert_eq!(i.date_in(chrono_tz::UTC).to_string(), "2026-03-31");
+        assert_eq!(
+            i.date_in(parse_tz("America/Bogota").unwrap()).to_string(),
+            "2026-03-30"
+        );
+        assert!(parse_tz("Mars/Olympus").is_err());
+    }
+}
