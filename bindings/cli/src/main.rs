@@ -1,1 +1,331 @@
-fn main(){}
+//! `recobro`: evaluate cases, check and test policies, from the command line.
+
+mod input;
+mod table;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use recobro::testing::{self, Suite};
+use recobro::{Case, Error, EvalOptions, Instant, Policy, PolicyBuilder};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "recobro", version, about = "Collections decision engine: evaluate cases against Rhai policies")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// One decision per line (JSON).
+    Ndjson,
+    /// A readable work queue, highest priority first.
+    Table,
+}
+
+#[derive(clap::Args)]
+struct PolicyArgs {
+    /// Policy file (.rhai); default: the embedded consumer policy.
+    #[arg(long, short)]
+    policy: Option<PathBuf>,
+    /// Host module the policy can import, as NAME=FILE (repeatable).
+    #[arg(long = "module", value_name = "NAME=FILE")]
+    modules: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate cases (JSON array, single JSON object, NDJSON, or a directory of .json files; stdin when no path).
+    Eval {
+        /// Case files or directories.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// The evaluation clock (RFC 3339 with offset). Required: the engine never reads the wall clock.
+        #[arg(long)]
+        as_of: String,
+        /// Include the trace in each decision.
+        #[arg(long)]
+        trace: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "ndjson")]
+        format: Format,
+        /// Evaluate N generated cases instead of reading any (seeded, see --seed).
+        #[arg(long, value_name = "N")]
+        generate: Option<usize>,
+        /// Seed for --generate.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Compile and lint policies; errors carry line and column. Exits non-zero on any error.
+    Check {
+        /// Policy files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Host module, as NAME=FILE (repeatable).
+        #[arg(long = "module", value_name = "NAME=FILE")]
+        modules: Vec<String>,
+    },
+    /// Run policy test files (directories are searched for *.json under `tests/`).
+    Test {
+        /// Test files or directories (default: `rules`).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Print the policy API reference (Markdown).
+    Docs,
+    /// Print a generated portfolio as NDJSON.
+    Generate {
+        /// Number of cases.
+        n: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Clock the portfolio is generated for.
+        #[arg(long)]
+        as_of: String,
+    },
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn report(e: &Error, file: Option<&Path>) {
+    let at = match (file, e.line(), e.column()) {
+        (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", f.display()),
+        (Some(f), _, _) => format!("{}: ", f.display()),
+        _ => String::new(),
+    };
+    eprintln!("{at}{e}");
+    if let Some(h) = &e.help {
+        eprintln!("  help: {h}");
+    }
+}
+
+fn parse_as_of(s: &str) -> Result<Instant, ExitCode> {
+    Instant::parse(s).map_err(|m| fail(format!("--as-of: {m}")))
+}
+
+fn build_policy(file: Option<&Path>, modules: &[String]) -> Result<Policy, ExitCode> {
+    let source = match file {
+        Some(f) => std::fs::read_to_string(f).map_err(|e| fail(format!("{}: {e}", f.display())))?,
+        None => recobro::policy::embedded(recobro::policy::DEFAULT_CONSUMER_POLICY)
+            .unwrap_or_default()
+            .to_string(),
+    };
+    let mut b = PolicyBuilder::new(source);
+    for m in modules {
+        let Some((name, path)) = m.split_once('=') else {
+            return Err(fail(format!("--module `{m}`: expected NAME=FILE")));
+        };
+        let src = std::fs::read_to_string(path).map_err(|e| fail(format!("{path}: {e}")))?;
+        b = b.module(name, src);
+    }
+    b.build().map_err(|e| {
+        report(&e, file);
+        ExitCode::from(1)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Eval {
+            paths,
+            policy,
+            as_of,
+            trace,
+            format,
+            generate,
+            seed,
+        } => eval(paths, policy, &as_of, trace, format, generate, seed),
+        Command::Check { files, modules } => check(files, &modules),
+        Command::Test { paths, policy } => test(paths, policy),
+        Command::Docs => {
+            print!("{}", recobro::reference::markdown());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { n, seed, as_of } => (|| {
+            let as_of = parse_as_of(&as_of)?;
+            let cases = recobro::generate::portfolio(n, seed, as_of, Default::default());
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            for c in cases {
+                let line = serde_json::to_string(&c).map_err(fail)?;
+                writeln!(out, "{line}").map_err(fail)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        })(),
+    };
+    result.unwrap_or_else(|code| code)
+}
+
+fn eval(
+    paths: Vec<PathBuf>,
+    policy: PolicyArgs,
+    as_of: &str,
+    trace: bool,
+    format: Format,
+    generate: Option<usize>,
+    seed: u64,
+) -> Result<ExitCode, ExitCode> {
+    let as_of = parse_as_of(as_of)?;
+    let policy = build_policy(policy.policy.as_deref(), &policy.modules)?;
+    let cases: Vec<Result<Case, Error>> = if let Some(n) = generate {
+        recobro::generate::portfolio(n, seed, as_of, Default::default())
+            .into_iter()
+            .map(Ok)
+            .collect()
+    } else if paths.is_empty() {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text).map_err(fail)?;
+        input::parse_cases(&text)
+    } else {
+        let mut all = Vec::new();
+        for p in input::expand(&paths).map_err(fail)? {
+            let text = std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+            all.extend(input::parse_cases(&text).into_iter().map(|r| {
+                r.map_err(|e| Error {
+                    message: format!("{}: {}", p.display(), e.message),
+                    ..e
+                })
+            }));
+        }
+        all
+    };
+    let opts = EvalOptions { trace };
+    let mut results = Vec::with_capacity(cases.len());
+    let mut failed = 0usize;
+    for (i, c) in cases.iter().enumerate() {
+        let r = c
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|c| policy.evaluate_with(c, as_of, opts))
+            .map_err(|e| if e.path().is_some() { recobro::model::prefix_path(e, i) } else { e });
+        if r.is_err() {
+            failed += 1;
+        }
+        results.push(r);
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        Format::Ndjson => {
+            for (i, r) in results.iter().enumerate() {
+                let line = match r {
+                    Ok(d) => d.to_json(),
+                    Err(e) => serde_json::json!({"index": i, "error": e}).to_string(),
+                };
+                writeln!(out, "{line}").map_err(fail)?;
+            }
+        }
+        Format::Table => {
+            write!(out, "{}", table::render(&results)).map_err(fail)?;
+        }
+    }
+    out.flush().map_err(fail)?;
+    for e in results.iter().filter_map(|r| r.as_ref().err()) {
+        report(e, None);
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> {
+    let mut bad = 0;
+    for f in &files {
+        match build_policy(Some(f), modules) {
+            Ok(p) => {
+                let h = p.hooks();
+                let hooks: Vec<&str> = [("segment", h.segment), ("actions", h.actions), ("charges", h.charges)]
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(n, _)| *n)
+                    .collect();
+                println!(
+                    "{}: ok: `{}` {} ({}), hooks: {}, {} literal action rule(s)",
+                    f.display(),
+                    p.info().name,
+                    p.info().version,
+                    p.info().digest,
+                    hooks.join(", "),
+                    testing::source_rules(p.source()).len()
+                );
+            }
+            Err(_) => bad += 1,
+        }
+    }
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        paths
+    };
+    let files = input::expand_tests(&paths).map_err(fail)?;
+    if files.is_empty() {
+        return Err(fail("no test files found"));
+    }
+    let explicit = match &policy.policy {
+        Some(p) => Some(build_policy(Some(p), &policy.modules)?),
+        None => None,
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for f in &files {
+        let text = std::fs::read_to_string(f).map_err(|e| fail(format!("{}: {e}", f.display())))?;
+        let suite = match Suite::from_json(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                report(&e, Some(f));
+                failed += 1;
+                continue;
+            }
+        };
+        let pol = match &explicit {
+            Some(p) => p.clone(),
+            None => match testing::suite_policy(&suite) {
+                Ok(p) => p,
+                Err(e) => {
+                    report(&e, Some(f));
+                    failed += suite.tests.len().max(1);
+                    continue;
+                }
+            },
+        };
+        let r = testing::run(&pol, &suite);
+        println!("{} ({})", f.display(), pol.info().name);
+        for t in &r.results {
+            if t.failures.is_empty() {
+                println!("  PASS {}", t.name);
+            } else {
+                println!("  FAIL {}", t.name);
+                for m in &t.failures {
+                    println!("       {m}");
+                }
+            }
+        }
+        for u in &r.uncovered {
+            println!("  not exercised by any test: {u}");
+        }
+        passed += r.passed();
+        failed += r.failed();
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

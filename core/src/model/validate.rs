@@ -341,7 +341,7 @@ mod tests {
             (Box::new(|v| v["payments"][0]["at"] = "2026-02-10T10:00:00".into()), "payments[0].at"),
             (Box::new(|v| v["debtor"]["kind"] = "alien".into()), "debtor.kind"),
             (Box::new(|v| { v["debtor"]["flags"] = serde_json::json!(["dispute", "dispute"]); }), "debtor.flags[1]"),
-            (Box::new(|v| { v["debts"][0]["surprise"] = 1.into(); }), "debts[0]"),
+            (Box::new(|v| { v["debts"][0]["surprise"] = 1.into(); }), "debts[0].surprise"),
         ];
         for (f, path) in cases {
             let e = mutate(f);

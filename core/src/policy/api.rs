@@ -196,7 +196,18 @@ fn debt_ref(ctx: &Arc<Ctx>, index: usize) -> DebtRef {
     }
 }
 
-fn charge(kind: ChargeKind, d: &DebtRef, amount: Decimal, rule: &str) -> Rr<ChargeRef> {
+fn to_amount(v: &Dynamic, what: &str) -> Rr<Decimal> {
+    if let Ok(d) = v.as_decimal() {
+        Ok(d)
+    } else if let Ok(i) = v.as_int() {
+        Ok(Decimal::from(i))
+    } else {
+        Err(rt_err(format!("{what} must be a number, not `{}`", v.type_name())))
+    }
+}
+
+fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str) -> Rr<ChargeRef> {
+    let amount = to_amount(&amount, &format!("the amount of charge `{rule}`"))?;
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(rt_err(format!("charge `{rule}` has a negative amount `{amount}`")));
     }
@@ -403,9 +414,9 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         .get("priority", "Priority.", |a: &mut ActionRef| -> INT { a.0.priority });
 
     r.group("Charges")
-        .func("fee", "A fee line on a debt: `fee(debt, amount, rule)`.", |d: DebtRef, amount: Decimal, rule: &str| charge(ChargeKind::Fee, &d, amount, rule))
-        .func("interest", "An interest line on a debt: `interest(debt, amount, rule)`.", |d: DebtRef, amount: Decimal, rule: &str| charge(ChargeKind::Interest, &d, amount, rule))
-        .func("compensation", "A fixed-compensation line on a debt: `compensation(debt, amount, rule)`.", |d: DebtRef, amount: Decimal, rule: &str| charge(ChargeKind::Compensation, &d, amount, rule))
+        .func("fee", "A fee line on a debt: `fee(debt, amount, rule)`.", |d: DebtRef, amount: Dynamic, rule: &str| charge(ChargeKind::Fee, &d, amount, rule))
+        .func("interest", "An interest line on a debt: `interest(debt, amount, rule)`.", |d: DebtRef, amount: Dynamic, rule: &str| charge(ChargeKind::Interest, &d, amount, rule))
+        .func("compensation", "A fixed-compensation line on a debt: `compensation(debt, amount, rule)`.", |d: DebtRef, amount: Dynamic, rule: &str| charge(ChargeKind::Compensation, &d, amount, rule))
         .func("cite", "Attach a legal citation to a charge.", |c: ChargeRef, citation: &str| -> ChargeRef {
             let mut c = c;
             c.citation = Some(citation.to_string());

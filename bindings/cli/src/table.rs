@@ -1,0 +1,97 @@
+//! The readable work-queue table.
+
+use recobro::{Decision, Error};
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Render decisions as a table sorted by priority (highest first); errors last.
+pub fn render(results: &[Result<Decision, Error>]) -> String {
+    let mut rows: Vec<(i64, Vec<String>)> = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => {
+                let (prio, action, why) = match &d.action {
+                    Some(a) => {
+                        let what = match (&a.action.channel, &a.action.template) {
+                            (Some(c), Some(t)) => format!("{} {} {}", a.action.kind, c.as_str(), t),
+                            _ => a.action.kind.clone(),
+                        };
+                        (a.action.priority, what, a.action.reason.clone().unwrap_or_default())
+                    }
+                    None => {
+                        let mut why = d.no_action_reason.clone().unwrap_or_default();
+                        if let Some(t) = d.next_allowed_at {
+                            why = format!("{why}; next allowed {t}");
+                        }
+                        let blocked: Vec<String> = d
+                            .candidates
+                            .iter()
+                            .flat_map(|c| c.blocked_by.iter().cloned())
+                            .collect();
+                        if !blocked.is_empty() {
+                            why = format!("{why} ({})", blocked.join(", "));
+                        }
+                        (i64::MIN, "-".to_string(), why)
+                    }
+                };
+                let charges = d
+                    .charges
+                    .totals
+                    .iter()
+                    .map(|(k, v)| format!("{v} {k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                rows.push((
+                    prio,
+                    vec![
+                        d.case_id.clone(),
+                        d.segment.clone().unwrap_or_else(|| "-".into()),
+                        if prio == i64::MIN { "-".into() } else { prio.to_string() },
+                        action,
+                        if charges.is_empty() { "-".into() } else { charges },
+                        why,
+                    ],
+                ));
+            }
+            Err(e) => rows.push((
+                i64::MIN,
+                vec![
+                    e.path().unwrap_or("?").split('.').next().unwrap_or("?").to_string(),
+                    "ERROR".into(),
+                    "-".into(),
+                    e.code.to_string(),
+                    "-".into(),
+                    e.message.clone(),
+                ],
+            )),
+        }
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1[0].cmp(&b.1[0])));
+    let header = ["CASE", "SEGMENT", "PRIO", "ACTION", "CHARGES", "WHY"];
+    let widths = [12, 16, 5, 34, 14, 60];
+    let mut out = String::new();
+    let line = |cells: Vec<String>| -> String {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{:<w$}", clip(c, w), w = w))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_end()
+            .to_string()
+            + "\n"
+    };
+    out.push_str(&line(header.iter().map(|s| s.to_string()).collect()));
+    for (_, r) in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
