@@ -154,9 +154,7 @@ impl Facts {
                 index,
             })
             .collect();
-        ledger.sort_by(|a, b| {
-            (b.at, b.channel, b.outcome).cmp(&(a.at, a.channel, a.outcome))
-        });
+        ledger.sort_by(|a, b| (b.at, b.channel, b.outcome).cmp(&(a.at, a.channel, a.outcome)));
 
         let last_payment = case.payments.iter().map(|p| p.at).max();
         let total_paid = case.payments.iter().map(|p| p.amount).sum();
@@ -207,7 +205,9 @@ impl Facts {
                     .filter(|p| {
                         p.at >= plan.created_at
                             && (plan.debt_ids.is_empty()
-                                || p.debt_id.as_ref().is_none_or(|id| plan.debt_ids.contains(id)))
+                                || p.debt_id
+                                    .as_ref()
+                                    .is_none_or(|id| plan.debt_ids.contains(id)))
                     })
                     .map(|p| p.amount)
                     .sum();
@@ -361,7 +361,11 @@ mod tests {
         let f = Facts::derive(&c, at("2026-03-30T15:00:00Z"));
         assert_eq!(
             f.promise_statuses,
-            vec![PromiseStatus::Kept, PromiseStatus::Broken, PromiseStatus::Pending]
+            vec![
+                PromiseStatus::Kept,
+                PromiseStatus::Broken,
+                PromiseStatus::Pending
+            ]
         );
         assert_eq!(c.promises[f.latest_promise.unwrap()].id, "p3");
         // Once p3's date passes unpaid, it is broken too.
@@ -397,7 +401,10 @@ mod tests {
         assert_eq!(f.contacts_within(7, None, None), 1);
         assert_eq!(f.contacts_within(30, None, None), 2);
         assert_eq!(f.contacts_within(30, Some(Channel::Sms), None), 1);
-        assert_eq!(f.contacts_within(30, Some(Channel::Call), Some(Outcome::Conversation)), 0);
+        assert_eq!(
+            f.contacts_within(30, Some(Channel::Call), Some(Outcome::Conversation)),
+            0
+        );
         assert_eq!(f.days_since_last_contact(), 1);
     }
 }

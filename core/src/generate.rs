@@ -131,7 +131,11 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
         let original = amount_for(rng, currency);
         let paid_share = if rng.chance(30) { rng.range(0, 60) } else { 0 };
         let mut outstanding = original - original * Decimal::from(paid_share) / Decimal::from(100);
-        outstanding = outstanding.round_dp(if currency == "COP" || currency == "CLP" { 0 } else { 2 });
+        outstanding = outstanding.round_dp(if currency == "COP" || currency == "CLP" {
+            0
+        } else {
+            2
+        });
         if rng.chance(5) {
             outstanding = Decimal::ZERO;
         }
@@ -142,7 +146,10 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
             outstanding,
             issued_on: Date(issued),
             due_on: Date(due),
-            product: Some(rng.pick(&["card", "loan", "utility", "telecom"]).to_string()),
+            product: Some(
+                rng.pick(&["card", "loan", "utility", "telecom"])
+                    .to_string(),
+            ),
             interest: None,
             charges_applied: None,
         });
@@ -183,7 +190,9 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
             _ => *rng.pick(&[Outcome::Delivered, Outcome::Delivered, Outcome::Failed]),
         };
         let debt_ids = if rng.chance(50) {
-            vec![debts[rng.range(0, debts.len() as i64 - 1) as usize].id.clone()]
+            vec![debts[rng.range(0, debts.len() as i64 - 1) as usize]
+                .id
+                .clone()]
         } else {
             Vec::new()
         };
@@ -199,8 +208,13 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
     let mut payments = Vec::new();
     for _ in 0..rng.range(0, 3) {
         let d = &debts[rng.range(0, debts.len() as i64 - 1) as usize];
-        let amount = (d.original_amount / Decimal::from(rng.range(4, 10)))
-            .round_dp(if currency == "COP" || currency == "CLP" { 0 } else { 2 });
+        let amount = (d.original_amount / Decimal::from(rng.range(4, 10))).round_dp(
+            if currency == "COP" || currency == "CLP" {
+                0
+            } else {
+                2
+            },
+        );
         if amount > Decimal::ZERO {
             payments.push(Payment {
                 at: at_days_ago(rng, 90),
@@ -215,7 +229,11 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
         let made = at_days_ago(rng, 20);
         let made_local = made.0.with_timezone(&tz).date_naive();
         let amount = (debts[0].original_amount / Decimal::from(3))
-            .round_dp(if currency == "COP" || currency == "CLP" { 0 } else { 2 })
+            .round_dp(if currency == "COP" || currency == "CLP" {
+                0
+            } else {
+                2
+            })
             .max(Decimal::ONE);
         promises.push(Promise {
             id: format!("P-{i}"),
@@ -231,7 +249,11 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
         let created = at_days_ago(rng, 45);
         let start = created.0.with_timezone(&tz).date_naive();
         let per = (debts[0].original_amount / Decimal::from(4))
-            .round_dp(if currency == "COP" || currency == "CLP" { 0 } else { 2 })
+            .round_dp(if currency == "COP" || currency == "CLP" {
+                0
+            } else {
+                2
+            })
             .max(Decimal::ONE);
         plans.push(Plan {
             id: format!("PL-{i}"),
@@ -264,7 +286,10 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
     }
 
     let mut attributes = serde_json::Map::new();
-    attributes.insert("risk_score".into(), serde_json::Value::from(rng.range(0, 1000)));
+    attributes.insert(
+        "risk_score".into(),
+        serde_json::Value::from(rng.range(0, 1000)),
+    );
     attributes.insert(
         "segment_hint".into(),
         serde_json::Value::from(*rng.pick(&["retail", "premium", "student"])),

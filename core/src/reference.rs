@@ -28,17 +28,22 @@ pub fn markdown() -> String {
     for d in &docs {
         if d.group != group {
             group = d.group;
-            out.push_str(&format!("\n## {group}\n\n| name | signatures | description |\n|---|---|---|\n"));
+            out.push_str(&format!(
+                "\n## {group}\n\n| name | signatures | description |\n|---|---|---|\n"
+            ));
         }
         let prefix = format!("{}(", d.name);
         let mut forms: Vec<String> = sigs
             .iter()
             .filter(|s| s.starts_with(&prefix))
             .filter(|s| {
-                // Keep getters in their own group's type.
-                !d.name.starts_with("get$")
-                    || (d.group == "Debt") == s.contains(": Debt")
-                        && (d.group == "Actions") == s.contains(": Action")
+                // A getter's signatures: only those on its group's type.
+                let ty = match d.group {
+                    "Debt" => ": &mut Debt)",
+                    "Actions" => ": &mut Action)",
+                    _ => ": &mut Case)",
+                };
+                !d.name.starts_with("get$") || s.contains(ty)
             })
             .map(|s| format!("`{}`", s.replace("get$", "get ").replace('|', "\\|")))
             .collect();

@@ -112,7 +112,10 @@ pub struct Report {
 impl Report {
     /// Number passed.
     pub fn passed(&self) -> usize {
-        self.results.iter().filter(|r| r.failures.is_empty()).count()
+        self.results
+            .iter()
+            .filter(|r| r.failures.is_empty())
+            .count()
     }
     /// Number failed.
     pub fn failed(&self) -> usize {
@@ -175,7 +178,8 @@ pub fn source_rules(source: &str) -> Vec<SourceRule> {
             while let Some(pos) = code[from..].find(pat) {
                 let at = from + pos;
                 let boundary = at == 0
-                    || !code.as_bytes()[at - 1].is_ascii_alphanumeric() && code.as_bytes()[at - 1] != b'_';
+                    || !code.as_bytes()[at - 1].is_ascii_alphanumeric()
+                        && code.as_bytes()[at - 1] != b'_';
                 if boundary {
                     if let Some(args) = string_args(&code[at + pat.len()..], n) {
                         out.push(if n == 2 {
@@ -234,7 +238,12 @@ fn check(expect: &Expect, d: &Decision) -> Vec<String> {
         }
     }
     if let Some(want) = &expect.no_action_reason {
-        if !d.no_action_reason.as_deref().unwrap_or("").contains(want.as_str()) {
+        if !d
+            .no_action_reason
+            .as_deref()
+            .unwrap_or("")
+            .contains(want.as_str())
+        {
             f.push(format!(
                 "no_action_reason: expected to contain {want:?}, got {:?}",
                 d.no_action_reason
@@ -248,7 +257,10 @@ fn check(expect: &Expect, d: &Decision) -> Vec<String> {
     }
     if let Some(want) = &expect.charges {
         if want != &d.charges.totals {
-            f.push(format!("charges: expected {want:?}, got {:?}", d.charges.totals));
+            f.push(format!(
+                "charges: expected {want:?}, got {:?}",
+                d.charges.totals
+            ));
         }
     }
     f

@@ -147,7 +147,9 @@ mod tests {
         assert_eq!(i.to_rfc3339(), "2026-03-31T19:05:00Z");
         let e = Instant::parse("2026-03-31T14:05:00").unwrap_err();
         assert!(e.contains("has no offset"), "{e}");
-        assert!(Instant::parse("yesterday").unwrap_err().contains("expected an instant"));
+        assert!(Instant::parse("yesterday")
+            .unwrap_err()
+            .contains("expected an instant"));
     }
 
     #[test]

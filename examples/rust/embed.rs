@@ -11,7 +11,10 @@ fn main() -> Result<(), recobro::Error> {
 
     let case = Case::from_json(include_str!("../data/cases/administrative.json"))?;
     let decision = policy.evaluate_with(&case, as_of, EvalOptions { trace: true })?;
-    println!("{}", serde_json::to_string_pretty(&decision).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&decision).unwrap_or_default()
+    );
 
     // Bad input is a typed error naming the input path.
     let bad = r#"{"id": "X", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "CO",

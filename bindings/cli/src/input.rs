@@ -50,8 +50,16 @@ fn unreachable_case() -> Case {
     }
 }
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>, under_tests: bool, only_tests: bool) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).collect();
+fn json_files(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    under_tests: bool,
+    only_tests: bool,
+) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {

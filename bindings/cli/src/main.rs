@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "recobro", version, about = "Collections decision engine: evaluate cases against Rhai policies")]
+#[command(
+    name = "recobro",
+    version,
+    about = "Collections decision engine: evaluate cases against Rhai policies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -187,7 +191,8 @@ fn eval(
     } else {
         let mut all = Vec::new();
         for p in input::expand(&paths).map_err(fail)? {
-            let text = std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+            let text =
+                std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
             all.extend(input::parse_cases(&text).into_iter().map(|r| {
                 r.map_err(|e| Error {
                     message: format!("{}: {}", p.display(), e.message),
@@ -205,7 +210,13 @@ fn eval(
             .as_ref()
             .map_err(Clone::clone)
             .and_then(|c| policy.evaluate_with(c, as_of, opts))
-            .map_err(|e| if e.path().is_some() { recobro::model::prefix_path(e, i) } else { e });
+            .map_err(|e| {
+                if e.path().is_some() {
+                    recobro::model::prefix_path(e, i)
+                } else {
+                    e
+                }
+            });
         if r.is_err() {
             failed += 1;
         }
@@ -243,11 +254,15 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
         match build_policy(Some(f), modules) {
             Ok(p) => {
                 let h = p.hooks();
-                let hooks: Vec<&str> = [("segment", h.segment), ("actions", h.actions), ("charges", h.charges)]
-                    .iter()
-                    .filter(|(_, on)| *on)
-                    .map(|(n, _)| *n)
-                    .collect();
+                let hooks: Vec<&str> = [
+                    ("segment", h.segment),
+                    ("actions", h.actions),
+                    ("charges", h.charges),
+                ]
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(n, _)| *n)
+                .collect();
                 println!(
                     "{}: ok: `{}` {} ({}), hooks: {}, {} literal action rule(s)",
                     f.display(),

@@ -24,7 +24,11 @@ pub fn render(results: &[Result<Decision, Error>]) -> String {
                             (Some(c), Some(t)) => format!("{} {} {}", a.action.kind, c.as_str(), t),
                             _ => a.action.kind.clone(),
                         };
-                        (a.action.priority, what, a.action.reason.clone().unwrap_or_default())
+                        (
+                            a.action.priority,
+                            what,
+                            a.action.reason.clone().unwrap_or_default(),
+                        )
                     }
                     None => {
                         let mut why = d.no_action_reason.clone().unwrap_or_default();
@@ -54,9 +58,17 @@ pub fn render(results: &[Result<Decision, Error>]) -> String {
                     vec![
                         d.case_id.clone(),
                         d.segment.clone().unwrap_or_else(|| "-".into()),
-                        if prio == i64::MIN { "-".into() } else { prio.to_string() },
+                        if prio == i64::MIN {
+                            "-".into()
+                        } else {
+                            prio.to_string()
+                        },
                         action,
-                        if charges.is_empty() { "-".into() } else { charges },
+                        if charges.is_empty() {
+                            "-".into()
+                        } else {
+                            charges
+                        },
                         why,
                     ],
                 ));
@@ -64,7 +76,12 @@ pub fn render(results: &[Result<Decision, Error>]) -> String {
             Err(e) => rows.push((
                 i64::MIN,
                 vec![
-                    e.path().unwrap_or("?").split('.').next().unwrap_or("?").to_string(),
+                    e.path()
+                        .unwrap_or("?")
+                        .split('.')
+                        .next()
+                        .unwrap_or("?")
+                        .to_string(),
                     "ERROR".into(),
                     "-".into(),
                     e.code.to_string(),

@@ -33,7 +33,11 @@ impl ContactRule for HoldRule {
                 detail: format!(
                     "the debtor is flagged `{}`: no {} until the flag is lifted",
                     self.flag.as_str(),
-                    if self.blocks_tasks { "collection activity" } else { "contact" }
+                    if self.blocks_tasks {
+                        "collection activity"
+                    } else {
+                        "contact"
+                    }
                 ),
                 next_allowed_at: None,
             }

@@ -453,7 +453,10 @@ impl Case {
         de.end().map_err(|e| {
             Error::new(
                 ErrorCode::InputJson,
-                format!("trailing characters after the case: {}", clean_serde_message(&e.to_string())),
+                format!(
+                    "trailing characters after the case: {}",
+                    clean_serde_message(&e.to_string())
+                ),
             )
         })?;
         case.validate()?;
@@ -473,8 +476,7 @@ impl Case {
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {
             let mut de = serde_json::Deserializer::from_str(trimmed);
-            let cases: Vec<Case> =
-                serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+            let cases: Vec<Case> = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
             for (i, c) in cases.iter().enumerate() {
                 c.validate().map_err(|e| prefix_path(e, i))?;
             }

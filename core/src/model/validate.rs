@@ -7,41 +7,39 @@ use crate::time::{parse_tz, Instant};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
-fn check_id(path: &str, id: &str) -> Result<()> {
-    if id.trim().is_empty() {
-        return Err(Error::input(path, "must not be empty"));
-    }
-    if id.len() > 256 {
-        return Err(Error::input(path, "is longer than 256 characters"));
-    }
-    Ok(())
+// Paths are built only when there is an error: validation runs on every evaluation.
+fn check_id(path: impl FnOnce() -> String, id: &str) -> Result<()> {
+    let msg = if id.is_empty() || id.bytes().all(|b| b.is_ascii_whitespace()) {
+        "must not be empty"
+    } else if id.len() > 256 {
+        "is longer than 256 characters"
+    } else {
+        return Ok(());
+    };
+    Err(Error::input(path(), msg))
 }
 
-fn check_amount(path: &str, v: Decimal, currency: Option<&str>, positive: bool) -> Result<()> {
-    if v.is_sign_negative() && !v.is_zero() {
-        return Err(Error::input(path, format!("`{v}` is negative")));
-    }
-    if positive && v.is_zero() {
-        return Err(Error::input(path, "must be greater than zero"));
-    }
-    if v > max_amount() {
-        return Err(Error::input(
-            path,
-            format!("`{v}` is larger than the largest amount accepted (10^15)"),
-        ));
-    }
-    if let Some(dp) = currency.and_then(minor_units) {
-        if v.normalize().scale() > dp {
-            return Err(Error::input(
-                path,
-                format!(
-                    "`{v}` has more decimals than {} allows ({dp})",
-                    currency.unwrap_or_default()
-                ),
-            ));
+fn check_amount(
+    path: impl FnOnce() -> String,
+    v: Decimal,
+    currency: Option<(&str, u32)>,
+    positive: bool,
+) -> Result<()> {
+    let msg = if v.is_sign_negative() && !v.is_zero() {
+        format!("`{v}` is negative")
+    } else if positive && v.is_zero() {
+        "must be greater than zero".to_string()
+    } else if v > max_amount() {
+        format!("`{v}` is larger than the largest amount accepted (10^15)")
+    } else {
+        match currency {
+            Some((code, dp)) if v.scale() > dp && v.normalize().scale() > dp => {
+                format!("`{v}` has more decimals than {code} allows ({dp})")
+            }
+            _ => return Ok(()),
         }
-    }
-    Ok(())
+    };
+    Err(Error::input(path(), msg))
 }
 
 fn valid_jurisdiction(j: &str) -> bool {
@@ -50,7 +48,11 @@ fn valid_jurisdiction(j: &str) -> bool {
     match b.len() {
         2 => country,
         4..=6 => {
-            country && b[2] == b'-' && b[3..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            country
+                && b[2] == b'-'
+                && b[3..]
+                    .iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         }
         _ => false,
     }
@@ -60,9 +62,9 @@ impl Case {
     /// Check the case for values that parse but cannot be right.
     /// Returns the first problem with its input path.
     pub fn validate(&self) -> Result<()> {
-        check_id("id", &self.id)?;
+        check_id(|| "id".into(), &self.id)?;
         let d = &self.debtor;
-        check_id("debtor.id", &d.id)?;
+        check_id(|| "debtor.id".into(), &d.id)?;
         if !valid_jurisdiction(&d.jurisdiction) {
             return Err(Error::input(
                 "debtor.jurisdiction",
@@ -76,9 +78,8 @@ impl Case {
         for (i, tz) in d.alt_timezones.iter().enumerate() {
             parse_tz(tz).map_err(|m| Error::input(format!("debtor.alt_timezones[{i}]"), m))?;
         }
-        let mut seen_flags = HashSet::new();
         for (i, f) in d.flags.iter().enumerate() {
-            if !seen_flags.insert(*f) {
+            if d.flags[..i].contains(f) {
                 return Err(Error::input(
                     format!("debtor.flags[{i}]"),
                     format!("flag `{}` is listed twice", f.as_str()),
@@ -90,7 +91,10 @@ impl Case {
             let from = parse_hhmm(&w.from).map_err(|m| Error::input(format!("{base}.from"), m))?;
             let to = parse_hhmm(&w.to).map_err(|m| Error::input(format!("{base}.to"), m))?;
             if to <= from {
-                return Err(Error::input(format!("{base}.to"), "must be later than `from`"));
+                return Err(Error::input(
+                    format!("{base}.to"),
+                    "must be later than `from`",
+                ));
             }
             for (j, day) in w.days.iter().enumerate() {
                 if parse_weekday(day).is_none() {
@@ -102,27 +106,32 @@ impl Case {
             }
         }
 
-        let mut debt_ids = HashSet::new();
+        let mut debt_ids = HashSet::with_capacity(self.debts.len());
+        let mut debt_dp: Vec<(&str, u32)> = Vec::with_capacity(self.debts.len());
         for (i, debt) in self.debts.iter().enumerate() {
             let p = |f: &str| format!("debts[{i}].{f}");
-            check_id(&p("id"), &debt.id)?;
+            check_id(|| p("id"), &debt.id)?;
             if !debt_ids.insert(debt.id.as_str()) {
                 return Err(Error::input(
                     p("id"),
                     format!("duplicate debt id `{}`", debt.id),
                 ));
             }
-            if minor_units(&debt.currency).is_none() {
+            let Some(dp) = minor_units(&debt.currency) else {
                 return Err(Error::input(
                     p("currency"),
-                    format!("`{}` is not an ISO 4217 currency code like `EUR`", debt.currency),
+                    format!(
+                        "`{}` is not an ISO 4217 currency code like `EUR`",
+                        debt.currency
+                    ),
                 ));
-            }
-            let cur = Some(debt.currency.as_str());
-            check_amount(&p("original_amount"), debt.original_amount, cur, false)?;
-            check_amount(&p("outstanding"), debt.outstanding, cur, false)?;
+            };
+            let cur = Some((debt.currency.as_str(), dp));
+            debt_dp.push((debt.currency.as_str(), dp));
+            check_amount(|| p("original_amount"), debt.original_amount, cur, false)?;
+            check_amount(|| p("outstanding"), debt.outstanding, cur, false)?;
             if let Some(c) = debt.charges_applied {
-                check_amount(&p("charges_applied"), c, cur, false)?;
+                check_amount(|| p("charges_applied"), c, cur, false)?;
             }
             if debt.due_on < debt.issued_on {
                 return Err(Error::input(
@@ -137,7 +146,10 @@ impl Case {
                 if t.annual_rate.is_sign_negative() || t.annual_rate > Decimal::from(10) {
                     return Err(Error::input(
                         p("interest.annual_rate"),
-                        format!("`{}` is not a fraction between 0 and 10 (0.12 means 12%)", t.annual_rate),
+                        format!(
+                            "`{}` is not a fraction between 0 and 10 (0.12 means 12%)",
+                            t.annual_rate
+                        ),
                     ));
                 }
             }
@@ -145,37 +157,34 @@ impl Case {
         let currency_of = |id: &str| {
             self.debts
                 .iter()
-                .find(|d| d.id == id)
-                .map(|d| d.currency.as_str())
+                .position(|d| d.id == id)
+                .map(|i| debt_dp[i])
         };
-        let single_currency = {
-            let mut it = self.debts.iter().map(|d| d.currency.as_str());
-            match it.next() {
-                Some(first) if it.all(|c| c == first) => Some(first),
-                _ => None,
-            }
+        let single_currency = match debt_dp.first() {
+            Some(first) if debt_dp.iter().all(|c| c.0 == first.0) => Some(*first),
+            _ => None,
         };
-        let known_debt = |path: String, id: &str| -> Result<()> {
+        let known_debt = |path: &dyn Fn() -> String, id: &str| -> Result<()> {
             if debt_ids.contains(id) {
                 Ok(())
             } else {
-                Err(Error::input(path, format!("unknown debt id `{id}`")))
+                Err(Error::input(path(), format!("unknown debt id `{id}`")))
             }
         };
 
         for (i, pay) in self.payments.iter().enumerate() {
             let cur = match &pay.debt_id {
                 Some(id) => {
-                    known_debt(format!("payments[{i}].debt_id"), id)?;
+                    known_debt(&|| format!("payments[{i}].debt_id"), id)?;
                     currency_of(id)
                 }
                 None => single_currency,
             };
-            check_amount(&format!("payments[{i}].amount"), pay.amount, cur, true)?;
+            check_amount(|| format!("payments[{i}].amount"), pay.amount, cur, true)?;
         }
-        let mut promise_ids = HashSet::new();
+        let mut promise_ids = HashSet::with_capacity(self.promises.len());
         for (i, pr) in self.promises.iter().enumerate() {
-            check_id(&format!("promises[{i}].id"), &pr.id)?;
+            check_id(|| format!("promises[{i}].id"), &pr.id)?;
             if !promise_ids.insert(pr.id.as_str()) {
                 return Err(Error::input(
                     format!("promises[{i}].id"),
@@ -184,16 +193,16 @@ impl Case {
             }
             let cur = match &pr.debt_id {
                 Some(id) => {
-                    known_debt(format!("promises[{i}].debt_id"), id)?;
+                    known_debt(&|| format!("promises[{i}].debt_id"), id)?;
                     currency_of(id)
                 }
                 None => single_currency,
             };
-            check_amount(&format!("promises[{i}].amount"), pr.amount, cur, true)?;
+            check_amount(|| format!("promises[{i}].amount"), pr.amount, cur, true)?;
         }
         let mut plan_ids = HashSet::new();
         for (i, plan) in self.plans.iter().enumerate() {
-            check_id(&format!("plans[{i}].id"), &plan.id)?;
+            check_id(|| format!("plans[{i}].id"), &plan.id)?;
             if !plan_ids.insert(plan.id.as_str()) {
                 return Err(Error::input(
                     format!("plans[{i}].id"),
@@ -201,7 +210,7 @@ impl Case {
                 ));
             }
             for (j, id) in plan.debt_ids.iter().enumerate() {
-                known_debt(format!("plans[{i}].debt_ids[{j}]"), id)?;
+                known_debt(&|| format!("plans[{i}].debt_ids[{j}]"), id)?;
             }
             if plan.installments.is_empty() {
                 return Err(Error::input(
@@ -215,7 +224,7 @@ impl Case {
             };
             for (j, inst) in plan.installments.iter().enumerate() {
                 check_amount(
-                    &format!("plans[{i}].installments[{j}].amount"),
+                    || format!("plans[{i}].installments[{j}].amount"),
                     inst.amount,
                     cur,
                     true,
@@ -224,7 +233,7 @@ impl Case {
         }
         for (i, c) in self.contacts.iter().enumerate() {
             for (j, id) in c.debt_ids.iter().enumerate() {
-                known_debt(format!("contacts[{i}].debt_ids[{j}]"), id)?;
+                known_debt(&|| format!("contacts[{i}].debt_ids[{j}]"), id)?;
             }
         }
         Ok(())
@@ -232,10 +241,10 @@ impl Case {
 
     /// Checks that depend on the evaluation clock: nothing recorded may lie after `as_of`.
     pub fn validate_at(&self, as_of: Instant) -> Result<()> {
-        let after = |path: String, at: Instant| -> Result<()> {
+        let after = |path: &dyn Fn() -> String, at: Instant| -> Result<()> {
             if at > as_of {
                 Err(Error::input(
-                    path,
+                    path(),
                     format!("{at} is after as_of {as_of}: the ledger cannot hold the future"),
                 ))
             } else {
@@ -243,16 +252,16 @@ impl Case {
             }
         };
         for (i, c) in self.contacts.iter().enumerate() {
-            after(format!("contacts[{i}].at"), c.at)?;
+            after(&|| format!("contacts[{i}].at"), c.at)?;
         }
         for (i, p) in self.payments.iter().enumerate() {
-            after(format!("payments[{i}].at"), p.at)?;
+            after(&|| format!("payments[{i}].at"), p.at)?;
         }
         for (i, p) in self.promises.iter().enumerate() {
-            after(format!("promises[{i}].made_at"), p.made_at)?;
+            after(&|| format!("promises[{i}].made_at"), p.made_at)?;
         }
         for (i, p) in self.plans.iter().enumerate() {
-            after(format!("plans[{i}].created_at"), p.created_at)?;
+            after(&|| format!("plans[{i}].created_at"), p.created_at)?;
         }
         Ok(())
     }
@@ -323,25 +332,72 @@ mod tests {
         let e = mutate(|v| v["debts"][1]["due_on"] = "2026-13-01".into());
         assert_eq!(e.code, ErrorCode::InputInvalid);
         assert_eq!(e.path(), Some("debts[1].due_on"));
-        assert!(e.message.contains("expected a date like 2026-03-31"), "{}", e.message);
+        assert!(
+            e.message.contains("expected a date like 2026-03-31"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn each_semantic_problem_names_its_path() {
         let cases: Vec<(Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
-            (Box::new(|v| v["debts"][1]["id"] = "A".into()), "debts[1].id"),
-            (Box::new(|v| v["debts"][0]["currency"] = "EURO".into()), "debts[0].currency"),
-            (Box::new(|v| v["debts"][0]["outstanding"] = "-1".into()), "debts[0].outstanding"),
-            (Box::new(|v| v["debts"][0]["outstanding"] = "1.001".into()), "debts[0].outstanding"),
-            (Box::new(|v| v["debts"][0]["due_on"] = "2025-01-01".into()), "debts[0].due_on"),
-            (Box::new(|v| v["debtor"]["timezone"] = "Mars/Base".into()), "debtor.timezone"),
-            (Box::new(|v| v["debtor"]["jurisdiction"] = "usa".into()), "debtor.jurisdiction"),
-            (Box::new(|v| v["payments"][0]["debt_id"] = "Z".into()), "payments[0].debt_id"),
-            (Box::new(|v| v["payments"][0]["amount"] = 0.into()), "payments[0].amount"),
-            (Box::new(|v| v["payments"][0]["at"] = "2026-02-10T10:00:00".into()), "payments[0].at"),
-            (Box::new(|v| v["debtor"]["kind"] = "alien".into()), "debtor.kind"),
-            (Box::new(|v| { v["debtor"]["flags"] = serde_json::json!(["dispute", "dispute"]); }), "debtor.flags[1]"),
-            (Box::new(|v| { v["debts"][0]["surprise"] = 1.into(); }), "debts[0].surprise"),
+            (
+                Box::new(|v| v["debts"][1]["id"] = "A".into()),
+                "debts[1].id",
+            ),
+            (
+                Box::new(|v| v["debts"][0]["currency"] = "EURO".into()),
+                "debts[0].currency",
+            ),
+            (
+                Box::new(|v| v["debts"][0]["outstanding"] = "-1".into()),
+                "debts[0].outstanding",
+            ),
+            (
+                Box::new(|v| v["debts"][0]["outstanding"] = "1.001".into()),
+                "debts[0].outstanding",
+            ),
+            (
+                Box::new(|v| v["debts"][0]["due_on"] = "2025-01-01".into()),
+                "debts[0].due_on",
+            ),
+            (
+                Box::new(|v| v["debtor"]["timezone"] = "Mars/Base".into()),
+                "debtor.timezone",
+            ),
+            (
+                Box::new(|v| v["debtor"]["jurisdiction"] = "usa".into()),
+                "debtor.jurisdiction",
+            ),
+            (
+                Box::new(|v| v["payments"][0]["debt_id"] = "Z".into()),
+                "payments[0].debt_id",
+            ),
+            (
+                Box::new(|v| v["payments"][0]["amount"] = 0.into()),
+                "payments[0].amount",
+            ),
+            (
+                Box::new(|v| v["payments"][0]["at"] = "2026-02-10T10:00:00".into()),
+                "payments[0].at",
+            ),
+            (
+                Box::new(|v| v["debtor"]["kind"] = "alien".into()),
+                "debtor.kind",
+            ),
+            (
+                Box::new(|v| {
+                    v["debtor"]["flags"] = serde_json::json!(["dispute", "dispute"]);
+                }),
+                "debtor.flags[1]",
+            ),
+            (
+                Box::new(|v| {
+                    v["debts"][0]["surprise"] = 1.into();
+                }),
+                "debts[0].surprise",
+            ),
         ];
         for (f, path) in cases {
             let e = mutate(f);
@@ -352,9 +408,13 @@ mod tests {
     #[test]
     fn ledger_after_as_of_is_rejected() {
         let c = Case::from_json(GOOD).unwrap();
-        let e = c.validate_at(Instant::parse("2026-02-01T00:00:00Z").unwrap()).unwrap_err();
+        let e = c
+            .validate_at(Instant::parse("2026-02-01T00:00:00Z").unwrap())
+            .unwrap_err();
         assert_eq!(e.path(), Some("payments[0].at"));
-        assert!(c.validate_at(Instant::parse("2026-03-01T00:00:00Z").unwrap()).is_ok());
+        assert!(c
+            .validate_at(Instant::parse("2026-03-01T00:00:00Z").unwrap())
+            .is_ok());
     }
 
     #[test]

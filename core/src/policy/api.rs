@@ -11,7 +11,9 @@ use crate::facts::{Facts, PromiseStatus};
 use crate::model::{Case, Channel, Flag, Outcome};
 use crate::money::{minor_units, Rounding};
 use crate::time::Instant;
-use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, RhaiNativeFunc, INT};
+use rhai::{
+    Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, RhaiNativeFunc, INT,
+};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -110,7 +112,11 @@ impl<'a> Registrar<'a> {
         f: impl RhaiNativeFunc<A, N, X, R, F> + Send + Sync + 'static,
     ) -> &mut Self {
         self.engine.register_fn(name, f);
-        if !self.docs.iter().any(|d| d.name == name && d.group == self.group) {
+        if !self
+            .docs
+            .iter()
+            .any(|d| d.name == name && d.group == self.group)
+        {
             self.docs.push(ApiDoc {
                 name: name.to_string(),
                 group: self.group,
@@ -170,7 +176,9 @@ pub(crate) fn json_to_dynamic(v: &serde_json::Value, depth: usize) -> Dynamic {
             }
         }
         Value::String(s) => s.as_str().into(),
-        Value::Array(a) => Dynamic::from_array(a.iter().map(|x| json_to_dynamic(x, depth + 1)).collect()),
+        Value::Array(a) => {
+            Dynamic::from_array(a.iter().map(|x| json_to_dynamic(x, depth + 1)).collect())
+        }
         Value::Object(o) => {
             let mut m = Map::new();
             for (k, x) in o {
@@ -202,14 +210,19 @@ fn to_amount(v: &Dynamic, what: &str) -> Rr<Decimal> {
     } else if let Ok(i) = v.as_int() {
         Ok(Decimal::from(i))
     } else {
-        Err(rt_err(format!("{what} must be a number, not `{}`", v.type_name())))
+        Err(rt_err(format!(
+            "{what} must be a number, not `{}`",
+            v.type_name()
+        )))
     }
 }
 
 fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str) -> Rr<ChargeRef> {
     let amount = to_amount(&amount, &format!("the amount of charge `{rule}`"))?;
     if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(rt_err(format!("charge `{rule}` has a negative amount `{amount}`")));
+        return Err(rt_err(format!(
+            "charge `{rule}` has a negative amount `{amount}`"
+        )));
     }
     Ok(ChargeRef {
         debt_id: d.debt().id.clone(),
@@ -225,7 +238,9 @@ fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str) -> Rr<Char
 fn action_of(kind: &str) -> Rr<Action> {
     let ok = !kind.is_empty()
         && kind.len() <= 64
-        && kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !ok {
         return Err(rt_err(format!(
             "action kind `{kind}` must be snake_case, like `legal_review`"
@@ -251,32 +266,56 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
     let mut r = Registrar::new(engine);
 
     r.group("Case: identity")
-        .get("id", "The case id.", |c: &mut CaseRef| -> ImmutableString { c.0.case.id.as_str().into() })
-        .get("debtor_id", "The debtor id.", |c: &mut CaseRef| -> ImmutableString {
-            c.0.case.debtor.id.as_str().into()
+        .get("id", "The case id.", |c: &mut CaseRef| -> ImmutableString {
+            c.0.case.id.as_str().into()
         })
-        .get("kind", "`consumer` or `business`.", |c: &mut CaseRef| -> ImmutableString {
-            c.0.case.debtor.kind.as_str().into()
-        })
-        .get("jurisdiction", "ISO 3166 code of the debtor's jurisdiction, such as `US-MA` or `CO`.", |c: &mut CaseRef| -> ImmutableString {
-            c.0.case.debtor.jurisdiction.as_str().into()
-        })
-        .get("country", "The country part of the jurisdiction (`US` for `US-MA`).", |c: &mut CaseRef| -> ImmutableString {
-            c.0.case.debtor.jurisdiction.get(..2).unwrap_or("").into()
-        })
-        .get("timezone", "The debtor's IANA time zone.", |c: &mut CaseRef| -> ImmutableString {
-            c.0.case.debtor.timezone.as_str().into()
-        })
-        .get("today", "The debtor's local date at `as_of`, `YYYY-MM-DD`.", |c: &mut CaseRef| -> ImmutableString {
-            c.0.facts.today.to_string().into()
-        })
-        .get("weekday", "The debtor's local weekday at `as_of`: `mon` .. `sun`.", |c: &mut CaseRef| -> ImmutableString {
-            use chrono::Datelike;
-            ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][c.0.facts.today.0.weekday().num_days_from_monday() as usize].into()
-        })
-        .get("as_of", "The evaluation clock, RFC 3339 in UTC.", |c: &mut CaseRef| -> ImmutableString {
-            c.0.facts.as_of.to_string().into()
-        });
+        .get(
+            "debtor_id",
+            "The debtor id.",
+            |c: &mut CaseRef| -> ImmutableString { c.0.case.debtor.id.as_str().into() },
+        )
+        .get(
+            "kind",
+            "`consumer` or `business`.",
+            |c: &mut CaseRef| -> ImmutableString { c.0.case.debtor.kind.as_str().into() },
+        )
+        .get(
+            "jurisdiction",
+            "ISO 3166 code of the debtor's jurisdiction, such as `US-MA` or `CO`.",
+            |c: &mut CaseRef| -> ImmutableString { c.0.case.debtor.jurisdiction.as_str().into() },
+        )
+        .get(
+            "country",
+            "The country part of the jurisdiction (`US` for `US-MA`).",
+            |c: &mut CaseRef| -> ImmutableString {
+                c.0.case.debtor.jurisdiction.get(..2).unwrap_or("").into()
+            },
+        )
+        .get(
+            "timezone",
+            "The debtor's IANA time zone.",
+            |c: &mut CaseRef| -> ImmutableString { c.0.case.debtor.timezone.as_str().into() },
+        )
+        .get(
+            "today",
+            "The debtor's local date at `as_of`, `YYYY-MM-DD`.",
+            |c: &mut CaseRef| -> ImmutableString { c.0.facts.today.to_string().into() },
+        )
+        .get(
+            "weekday",
+            "The debtor's local weekday at `as_of`: `mon` .. `sun`.",
+            |c: &mut CaseRef| -> ImmutableString {
+                use chrono::Datelike;
+                ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    [c.0.facts.today.0.weekday().num_days_from_monday() as usize]
+                    .into()
+            },
+        )
+        .get(
+            "as_of",
+            "The evaluation clock, RFC 3339 in UTC.",
+            |c: &mut CaseRef| -> ImmutableString { c.0.facts.as_of.to_string().into() },
+        );
 
     r.group("Case: balances and age")
         .get("days_past_due", "Days past due of the oldest overdue debt with something outstanding (0 if none is overdue).", |c: &mut CaseRef| -> INT { c.0.facts.days_past_due })
@@ -307,23 +346,59 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         });
 
     r.group("Case: contacts")
-        .func("contacts", "Outbound contacts in the last `days` days (rolling, ending at `as_of`).", |c: &mut CaseRef, days: INT| -> INT {
-            c.0.facts.contacts_within(days, None, None)
-        })
-        .func("contacts", "", |c: &mut CaseRef, days: INT, channel: &str| -> Rr<INT> {
-            Ok(c.0.facts.contacts_within(days, Some(parse_channel(channel)?), None))
-        })
-        .func("contacts", "", |c: &mut CaseRef, days: INT, channel: &str, outcome: &str| -> Rr<INT> {
-            Ok(c.0.facts.contacts_within(days, Some(parse_channel(channel)?), Some(parse_outcome(outcome)?)))
-        })
-        .func("conversations", "Conversations with the debtor (either direction) in the last `days` days.", |c: &mut CaseRef, days: INT| -> INT {
-            let since = c.0.facts.as_of.timestamp() - days.max(0) * 86_400;
-            c.0.facts.ledger.iter().take_while(|e| e.at > since).filter(|e| e.outcome.is_conversation()).count() as INT
-        })
-        .get("days_since_last_contact", "Whole days since the last outbound contact, or -1 if none.", |c: &mut CaseRef| -> INT { c.0.facts.days_since_last_contact() })
-        .get("last_outcome", "Outcome of the most recent contact (either direction), or \"\".", |c: &mut CaseRef| -> ImmutableString {
-            c.0.facts.ledger.first().map_or_else(|| "".into(), |e| e.outcome.as_str().into())
-        });
+        .func(
+            "contacts",
+            "Outbound contacts in the last `days` days (rolling, ending at `as_of`).",
+            |c: &mut CaseRef, days: INT| -> INT { c.0.facts.contacts_within(days, None, None) },
+        )
+        .func(
+            "contacts",
+            "",
+            |c: &mut CaseRef, days: INT, channel: &str| -> Rr<INT> {
+                Ok(c.0
+                    .facts
+                    .contacts_within(days, Some(parse_channel(channel)?), None))
+            },
+        )
+        .func(
+            "contacts",
+            "",
+            |c: &mut CaseRef, days: INT, channel: &str, outcome: &str| -> Rr<INT> {
+                Ok(c.0.facts.contacts_within(
+                    days,
+                    Some(parse_channel(channel)?),
+                    Some(parse_outcome(outcome)?),
+                ))
+            },
+        )
+        .func(
+            "conversations",
+            "Conversations with the debtor (either direction) in the last `days` days.",
+            |c: &mut CaseRef, days: INT| -> INT {
+                let since = c.0.facts.as_of.timestamp() - days.max(0) * 86_400;
+                c.0.facts
+                    .ledger
+                    .iter()
+                    .take_while(|e| e.at > since)
+                    .filter(|e| e.outcome.is_conversation())
+                    .count() as INT
+            },
+        )
+        .get(
+            "days_since_last_contact",
+            "Whole days since the last outbound contact, or -1 if none.",
+            |c: &mut CaseRef| -> INT { c.0.facts.days_since_last_contact() },
+        )
+        .get(
+            "last_outcome",
+            "Outcome of the most recent contact (either direction), or \"\".",
+            |c: &mut CaseRef| -> ImmutableString {
+                c.0.facts
+                    .ledger
+                    .first()
+                    .map_or_else(|| "".into(), |e| e.outcome.as_str().into())
+            },
+        );
 
     r.group("Case: promises and plans")
         .get("promise_status", "Status of the most recent promise: `none`, `pending`, `kept` or `broken` (derived from payments).", |c: &mut CaseRef| -> ImmutableString {
@@ -362,16 +437,56 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         });
 
     r.group("Debt")
-        .get("id", "Debt id.", |d: &mut DebtRef| -> ImmutableString { d.debt().id.as_str().into() })
-        .get("currency", "ISO 4217 currency.", |d: &mut DebtRef| -> ImmutableString { d.debt().currency.as_str().into() })
-        .get("outstanding", "Amount still owed.", |d: &mut DebtRef| -> Decimal { d.debt().outstanding })
-        .get("original_amount", "Amount originally owed.", |d: &mut DebtRef| -> Decimal { d.debt().original_amount })
-        .get("charges_applied", "Interest and fees already charged (0 if none).", |d: &mut DebtRef| -> Decimal { d.debt().charges_applied.unwrap_or_default() })
-        .get("days_past_due", "Days past due (0 when not overdue).", |d: &mut DebtRef| -> INT { d.days_past_due })
-        .get("overdue", "Whether it is overdue with something outstanding.", |d: &mut DebtRef| -> bool { d.overdue })
-        .get("due_on", "Due date, `YYYY-MM-DD`.", |d: &mut DebtRef| -> ImmutableString { d.debt().due_on.to_string().into() })
-        .get("issued_on", "Issue date, `YYYY-MM-DD`.", |d: &mut DebtRef| -> ImmutableString { d.debt().issued_on.to_string().into() })
-        .get("product", "Product line, or \"\".", |d: &mut DebtRef| -> ImmutableString { d.debt().product.as_deref().unwrap_or("").into() });
+        .get("id", "Debt id.", |d: &mut DebtRef| -> ImmutableString {
+            d.debt().id.as_str().into()
+        })
+        .get(
+            "currency",
+            "ISO 4217 currency.",
+            |d: &mut DebtRef| -> ImmutableString { d.debt().currency.as_str().into() },
+        )
+        .get(
+            "outstanding",
+            "Amount still owed.",
+            |d: &mut DebtRef| -> Decimal { d.debt().outstanding },
+        )
+        .get(
+            "original_amount",
+            "Amount originally owed.",
+            |d: &mut DebtRef| -> Decimal { d.debt().original_amount },
+        )
+        .get(
+            "charges_applied",
+            "Interest and fees already charged (0 if none).",
+            |d: &mut DebtRef| -> Decimal { d.debt().charges_applied.unwrap_or_default() },
+        )
+        .get(
+            "days_past_due",
+            "Days past due (0 when not overdue).",
+            |d: &mut DebtRef| -> INT { d.days_past_due },
+        )
+        .get(
+            "overdue",
+            "Whether it is overdue with something outstanding.",
+            |d: &mut DebtRef| -> bool { d.overdue },
+        )
+        .get(
+            "due_on",
+            "Due date, `YYYY-MM-DD`.",
+            |d: &mut DebtRef| -> ImmutableString { d.debt().due_on.to_string().into() },
+        )
+        .get(
+            "issued_on",
+            "Issue date, `YYYY-MM-DD`.",
+            |d: &mut DebtRef| -> ImmutableString { d.debt().issued_on.to_string().into() },
+        )
+        .get(
+            "product",
+            "Product line, or \"\".",
+            |d: &mut DebtRef| -> ImmutableString {
+                d.debt().product.as_deref().unwrap_or("").into()
+            },
+        );
 
     r.group("Actions")
         .func("contact", "A contact candidate on a channel (`call`, `sms`, `email`, `whatsapp`, `letter`, `visit`, `push`) with a template.", |channel: &str, template: &str| -> Rr<ActionRef> {
@@ -414,38 +529,58 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         .get("priority", "Priority.", |a: &mut ActionRef| -> INT { a.0.priority });
 
     r.group("Charges")
-        .func("fee", "A fee line on a debt: `fee(debt, amount, rule)`.", |d: DebtRef, amount: Dynamic, rule: &str| charge(ChargeKind::Fee, &d, amount, rule))
-        .func("interest", "An interest line on a debt: `interest(debt, amount, rule)`.", |d: DebtRef, amount: Dynamic, rule: &str| charge(ChargeKind::Interest, &d, amount, rule))
-        .func("compensation", "A fixed-compensation line on a debt: `compensation(debt, amount, rule)`.", |d: DebtRef, amount: Dynamic, rule: &str| charge(ChargeKind::Compensation, &d, amount, rule))
-        .func("cite", "Attach a legal citation to a charge.", |c: ChargeRef, citation: &str| -> ChargeRef {
-            let mut c = c;
-            c.citation = Some(citation.to_string());
-            c
-        })
-        .func("basis", "Record how a charge was computed: `basis(charge, key, value)`.", |c: ChargeRef, key: &str, value: Dynamic| -> ChargeRef {
-            let mut c = c;
-            c.basis.insert(key.to_string(), value.to_string());
-            c
-        });
+        .func(
+            "fee",
+            "A fee line on a debt: `fee(debt, amount, rule)`.",
+            |d: DebtRef, amount: Dynamic, rule: &str| charge(ChargeKind::Fee, &d, amount, rule),
+        )
+        .func(
+            "interest",
+            "An interest line on a debt: `interest(debt, amount, rule)`.",
+            |d: DebtRef, amount: Dynamic, rule: &str| {
+                charge(ChargeKind::Interest, &d, amount, rule)
+            },
+        )
+        .func(
+            "compensation",
+            "A fixed-compensation line on a debt: `compensation(debt, amount, rule)`.",
+            |d: DebtRef, amount: Dynamic, rule: &str| {
+                charge(ChargeKind::Compensation, &d, amount, rule)
+            },
+        )
+        .func(
+            "cite",
+            "Attach a legal citation to a charge.",
+            |c: ChargeRef, citation: &str| -> ChargeRef {
+                let mut c = c;
+                c.citation = Some(citation.to_string());
+                c
+            },
+        )
+        .func(
+            "basis",
+            "Record how a charge was computed: `basis(charge, key, value)`.",
+            |c: ChargeRef, key: &str, value: Dynamic| -> ChargeRef {
+                let mut c = c;
+                c.basis.insert(key.to_string(), value.to_string());
+                c
+            },
+        );
 
     r.group("Money")
-        .func("round_half_up", "Round half away from zero to `dp` places (the usual rule for money).", |x: Decimal, dp: INT| -> Decimal {
-            Rounding::HalfUp.round(x, dp.clamp(0, 28) as u32)
+        .func("round_half_up", "Round half away from zero to `dp` places (the usual rule for money). Integers are accepted.", |x: Dynamic, dp: INT| -> Rr<Decimal> {
+            Ok(Rounding::HalfUp.round(to_amount(&x, "the value")?, dp.clamp(0, 28) as u32))
         })
-        .func("round_half_even", "Round half to even (banker's rounding) to `dp` places.", |x: Decimal, dp: INT| -> Decimal {
-            Rounding::HalfEven.round(x, dp.clamp(0, 28) as u32)
+        .func("round_half_even", "Round half to even (banker's rounding) to `dp` places.", |x: Dynamic, dp: INT| -> Rr<Decimal> {
+            Ok(Rounding::HalfEven.round(to_amount(&x, "the value")?, dp.clamp(0, 28) as u32))
         })
-        .func("round_money", "Round half-up to the currency's minor units (`EUR` 2, `CLP` 0, `KWD` 3).", |x: Decimal, currency: &str| -> Rr<Decimal> {
+        .func("round_money", "Round half-up to the currency's minor units (`EUR` 2, `CLP` 0, `KWD` 3).", |x: Dynamic, currency: &str| -> Rr<Decimal> {
             let dp = minor_units(currency).ok_or_else(|| rt_err(format!("unknown currency `{currency}`")))?;
-            Ok(Rounding::HalfUp.round(x, dp))
+            Ok(Rounding::HalfUp.round(to_amount(&x, "the value")?, dp))
         })
-        .func("percent", "`percent(x, p)` is `x * p / 100`, exact.", |x: Decimal, p: Decimal| -> Rr<Decimal> {
-            x.checked_mul(p)
-                .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
-                .ok_or_else(|| rt_err("decimal overflow in `percent`".into()))
-        })
-        .func("percent", "", |x: Decimal, p: INT| -> Rr<Decimal> {
-            x.checked_mul(Decimal::from(p))
+        .func("percent", "`percent(x, p)` is `x * p / 100`, exact.", |x: Dynamic, p: Dynamic| -> Rr<Decimal> {
+            to_amount(&x, "the value")?
+                .checked_mul(to_amount(&p, "the percentage")?)
                 .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
                 .ok_or_else(|| rt_err("decimal overflow in `percent`".into()))
         });

@@ -41,7 +41,11 @@ pub(crate) fn from_parse(err: &ParseError, module: Option<String>) -> Error {
             "`eval` is disabled in policies".to_string(),
             Some("policies cannot run code built at run time"),
         ),
-        other => (ErrorCode::PolicySyntax, lower_first(&other.to_string()), None),
+        other => (
+            ErrorCode::PolicySyntax,
+            lower_first(&other.to_string()),
+            None,
+        ),
     };
     let mut e = located(Error::new(code, msg), module, *pos);
     if let Some(h) = help {

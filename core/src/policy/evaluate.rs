@@ -43,7 +43,12 @@ impl Policy {
     }
 
     /// Evaluate one case with options (for example, with a trace).
-    pub fn evaluate_with(&self, case: &Case, as_of: Instant, opts: EvalOptions) -> Result<Decision> {
+    pub fn evaluate_with(
+        &self,
+        case: &Case,
+        as_of: Instant,
+        opts: EvalOptions,
+    ) -> Result<Decision> {
         case.validate()?;
         case.validate_at(as_of)?;
         let facts = Facts::derive(case, as_of);
@@ -142,7 +147,10 @@ impl Policy {
         } else {
             Vec::new()
         };
-        note!("actions", format!("{} candidate(s) proposed", proposed.len()));
+        note!(
+            "actions",
+            format!("{} candidate(s) proposed", proposed.len())
+        );
 
         let check_ctx = CheckContext {
             case: &ctx.case,
@@ -179,8 +187,8 @@ impl Policy {
             } else {
                 Verdict::Blocked
             };
-            let first_allowed =
-                verdict == Verdict::Allowed && candidates.iter().all(|c| c.verdict == Verdict::Blocked);
+            let first_allowed = verdict == Verdict::Allowed
+                && candidates.iter().all(|c| c.verdict == Verdict::Blocked);
             if first_allowed || trace.is_some() {
                 for (ri, detail) in passed {
                     let rule = inner.rules.rules()[ri].as_ref();
@@ -200,7 +208,10 @@ impl Policy {
                 format!(
                     "candidate {ci} `{}`{}: {}",
                     action.kind,
-                    action.channel.map(|c| format!(" via {}", c.as_str())).unwrap_or_default(),
+                    action
+                        .channel
+                        .map(|c| format!(" via {}", c.as_str()))
+                        .unwrap_or_default(),
                     if blocked_by.is_empty() {
                         "allowed".to_string()
                     } else {
@@ -212,7 +223,11 @@ impl Policy {
                 action,
                 verdict,
                 blocked_by,
-                next_allowed_at: if verdict == Verdict::Blocked && !forever { next } else { None },
+                next_allowed_at: if verdict == Verdict::Blocked && !forever {
+                    next
+                } else {
+                    None
+                },
             });
         }
         compliance.sort_by_key(|r| r.candidate);
@@ -222,11 +237,16 @@ impl Policy {
             .find(|c| c.verdict == Verdict::Allowed)
             .map(|c| ChosenAction {
                 action: c.action.clone(),
-                earliest_at: c.action.not_before.map_or(facts.as_of, |t| t.max(facts.as_of)),
+                earliest_at: c
+                    .action
+                    .not_before
+                    .map_or(facts.as_of, |t| t.max(facts.as_of)),
             });
         let (no_action_reason, next_allowed_at) = match &chosen {
             Some(_) => (None, None),
-            None if candidates.is_empty() => (Some("the policy proposed no action".to_string()), None),
+            None if candidates.is_empty() => {
+                (Some("the policy proposed no action".to_string()), None)
+            }
             None => (
                 Some("every candidate was blocked by compliance rules".to_string()),
                 candidates.iter().filter_map(|c| c.next_allowed_at).min(),
@@ -238,7 +258,10 @@ impl Policy {
                 Some(c) => format!(
                     "`{}`{} (priority {})",
                     c.action.kind,
-                    c.action.channel.map(|ch| format!(" via {}", ch.as_str())).unwrap_or_default(),
+                    c.action
+                        .channel
+                        .map(|ch| format!(" via {}", ch.as_str()))
+                        .unwrap_or_default(),
                     c.action.priority
                 ),
                 None => no_action_reason.clone().unwrap_or_default(),
@@ -252,7 +275,11 @@ impl Policy {
                 format!(
                     "{} line(s); totals {}",
                     c.lines.len(),
-                    c.totals.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
+                    c.totals
+                        .iter()
+                        .map(|(k, v)| format!("{v} {k}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
             c
@@ -305,15 +332,24 @@ pub(crate) fn read_metadata(p: &Policy) -> Result<(String, String)> {
     let inner = &*p.inner;
     let v = inner
         .engine
-        .call_fn_with_options::<Dynamic>(CallFnOptions::new(), &mut Scope::new(), &inner.ast, "metadata", ())
+        .call_fn_with_options::<Dynamic>(
+            CallFnOptions::new(),
+            &mut Scope::new(),
+            &inner.ast,
+            "metadata",
+            (),
+        )
         .map_err(|e| errors::from_eval(&e))?;
-    let map = v
-        .try_cast::<Map>()
-        .ok_or_else(|| contract("`metadata()` must return a map like #{ name: \"x\", version: \"1.0\" }".into()))?;
+    let map = v.try_cast::<Map>().ok_or_else(|| {
+        contract("`metadata()` must return a map like #{ name: \"x\", version: \"1.0\" }".into())
+    })?;
     let get = |k: &str| -> Result<String> {
         match map.get(k) {
             Some(v) if v.is_string() => Ok(v.to_string()),
-            Some(v) => Err(contract(format!("`metadata().{k}` must be a string, not `{}`", v.type_name()))),
+            Some(v) => Err(contract(format!(
+                "`metadata().{k}` must be a string, not `{}`",
+                v.type_name()
+            ))),
             None => Err(contract(format!("`metadata()` has no `{k}`"))),
         }
     };
@@ -334,7 +370,10 @@ fn to_action(v: Dynamic, i: usize) -> Result<Action> {
         if v.is_string() {
             Ok(v.to_string())
         } else {
-            Err(contract(format!("`actions`[{i}].{k} must be a string, not `{}`", v.type_name())))
+            Err(contract(format!(
+                "`actions`[{i}].{k} must be a string, not `{}`",
+                v.type_name()
+            )))
         }
     };
     let mut a = Action {
@@ -375,13 +414,21 @@ fn to_action(v: Dynamic, i: usize) -> Result<Action> {
         }
     }
     if a.kind.is_empty() {
-        a.kind = if a.channel.is_some() { "contact".into() } else { String::new() };
+        a.kind = if a.channel.is_some() {
+            "contact".into()
+        } else {
+            String::new()
+        };
     }
     if a.kind.is_empty() {
-        return Err(contract(format!("`actions`[{i}] has neither `kind` nor `channel`")));
+        return Err(contract(format!(
+            "`actions`[{i}] has neither `kind` nor `channel`"
+        )));
     }
     if a.kind == "contact" && a.channel.is_none() {
-        return Err(contract(format!("`actions`[{i}] is a contact without a `channel`")));
+        return Err(contract(format!(
+            "`actions`[{i}] is a contact without a `channel`"
+        )));
     }
     Ok(a)
 }
@@ -392,7 +439,11 @@ fn to_actions(v: Dynamic) -> Result<Vec<Action>> {
     }
     if v.is_array() {
         let arr = v.into_array().unwrap_or_default();
-        return arr.into_iter().enumerate().map(|(i, x)| to_action(x, i)).collect();
+        return arr
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| to_action(x, i))
+            .collect();
     }
     Ok(vec![to_action(v, 0)?])
 }
@@ -420,9 +471,14 @@ fn to_charges(v: Dynamic) -> Result<Charges> {
                 "charge `{}` on debt `{}` is `{}` {}, with more decimals than {} allows",
                 c.rule, c.debt_id, c.amount, c.currency, c.currency
             ))
-            .with_help(format!("round it, for example `round_money(x, \"{}\")`", c.currency)));
+            .with_help(format!(
+                "round it, for example `round_money(x, \"{}\")`",
+                c.currency
+            )));
         }
-        let amount = c.amount.round_dp(dp);
+        // Shown with the currency's minor units: 40 EUR is "40.00".
+        let mut amount = c.amount;
+        amount.rescale(dp);
         *totals.entry(c.currency.clone()).or_default() += amount;
         lines.push(ChargeLine {
             debt_id: c.debt_id,
@@ -439,7 +495,9 @@ fn to_charges(v: Dynamic) -> Result<Charges> {
         .into_iter()
         .map(|(k, v)| {
             let dp = minor_units(&k).unwrap_or(2);
-            (k, v.round_dp(dp).to_string())
+            let mut v = v;
+            v.rescale(dp);
+            (k, v.to_string())
         })
         .collect();
     Ok(Charges { lines, totals })

@@ -87,7 +87,7 @@ impl PolicyBuilder {
         let engine = engine::build(&self.limits, self.modules.clone());
         let mut ast = engine
             .compile_into_self_contained(&Scope::new(), &self.source)
-            .map_err(|e| errors::from_eval(&e))?;
+            .map_err(|e| locate_import(errors::from_eval(&e), &self.source))?;
         ast.set_source(errors::MAIN_SOURCE);
 
         let mut hooks = Hooks::default();
@@ -111,7 +111,9 @@ impl PolicyBuilder {
                         f.params.len()
                     ),
                 )
-                .with_help("hooks are `segment(case)`, `actions(case)`, `charges(case)` and `metadata()`"));
+                .with_help(
+                    "hooks are `segment(case)`, `actions(case)`, `charges(case)` and `metadata()`",
+                ));
             }
             match slot {
                 Some(s) => *s = true,
@@ -162,6 +164,26 @@ impl PolicyBuilder {
     }
 }
 
+/// Module errors raised while resolving imports carry no position: find the import.
+fn locate_import(e: Error, source: &str) -> Error {
+    if e.code != ErrorCode::PolicyModule || e.location.is_some() {
+        return e;
+    }
+    let Some(path) = e.message.split('`').nth(1) else {
+        return e;
+    };
+    let quoted = format!("\"{path}\"");
+    for (i, line) in source.lines().enumerate() {
+        if let Some(col) = line.find(&quoted) {
+            if line[..col].trim_end().ends_with("import") {
+                let col0 = line.find("import").unwrap_or(col);
+                return e.at_policy(None, i + 1, col0 + 1);
+            }
+        }
+    }
+    e
+}
+
 pub(crate) struct Inner {
     pub engine: Engine,
     pub ast: AST,
@@ -182,7 +204,9 @@ pub struct Policy {
 
 impl std::fmt::Debug for Policy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Policy").field("info", &self.inner.info).finish()
+        f.debug_struct("Policy")
+            .field("info", &self.inner.info)
+            .finish()
     }
 }
 
@@ -195,7 +219,10 @@ impl Policy {
     /// Compile an embedded policy from `rules/` by module path, such as `consumer/policy`.
     pub fn embedded(path: &str) -> Result<Policy> {
         let src = modules::embedded(path).ok_or_else(|| {
-            Error::new(ErrorCode::PolicyModule, format!("no embedded policy `{path}`"))
+            Error::new(
+                ErrorCode::PolicyModule,
+                format!("no embedded policy `{path}`"),
+            )
         })?;
         Policy::from_source(src)
     }
