@@ -154,7 +154,7 @@ impl Facts {
                 index,
             })
             .collect();
-        ledger.sort_by(|a, b| (b.at, b.channel, b.outcome).cmp(&(a.at, a.channel, a.outcome)));
+        ledger.sort_by_key(|e| std::cmp::Reverse((e.at, e.channel, e.outcome)));
 
         let last_payment = case.payments.iter().map(|p| p.at).max();
         let total_paid = case.payments.iter().map(|p| p.amount).sum();

@@ -1,4 +1,5 @@
 //! Runs every policy test file under `rules/*/tests/` (the same files `recobro test` runs).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use recobro::testing::{self, Suite};
 use std::path::Path;

@@ -1,4 +1,5 @@
 //! Property tests: determinism, order independence, holds never get contact actions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
 use recobro::generate::{portfolio, Rng};

@@ -93,13 +93,20 @@ pub fn render(results: &[Result<Decision, Error>]) -> String {
     }
     rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1[0].cmp(&b.1[0])));
     let header = ["CASE", "SEGMENT", "PRIO", "ACTION", "CHARGES", "WHY"];
-    let widths = [12, 16, 5, 34, 14, 60];
+    // The last column (why) is never clipped: it carries rule ids and times.
+    let widths = [12, 16, 5, 34, 14, 0];
     let mut out = String::new();
     let line = |cells: Vec<String>| -> String {
         cells
             .iter()
             .zip(widths)
-            .map(|(c, w)| format!("{:<w$}", clip(c, w), w = w))
+            .map(|(c, w)| {
+                if w == 0 {
+                    c.clone()
+                } else {
+                    format!("{:<w$}", clip(c, w), w = w)
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ")
             .trim_end()

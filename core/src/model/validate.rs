@@ -341,7 +341,8 @@ mod tests {
 
     #[test]
     fn each_semantic_problem_names_its_path() {
-        let cases: Vec<(Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+        type Mutation = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(Mutation, &str)> = vec![
             (
                 Box::new(|v| v["debts"][1]["id"] = "A".into()),
                 "debts[1].id",

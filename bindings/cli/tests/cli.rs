@@ -1,0 +1,163 @@
+//! The `recobro` binary end to end.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn recobro(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_recobro"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const AS_OF: &str = "2026-03-16T15:00:00Z";
+
+#[test]
+fn eval_ndjson_matches_the_library() {
+    let (code, out, err) = recobro(&[
+        "eval",
+        "examples/data/cases/administrative.json",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let policy = recobro::Policy::default_consumer().unwrap();
+    let case = recobro::Case::from_json(
+        &std::fs::read_to_string(root().join("examples/data/cases/administrative.json")).unwrap(),
+    )
+    .unwrap();
+    let want = policy
+        .evaluate(&case, recobro::Instant::parse(AS_OF).unwrap())
+        .unwrap()
+        .to_json();
+    assert_eq!(out.trim_end(), want);
+}
+
+#[test]
+fn eval_table_is_a_work_queue_sorted_by_priority() {
+    let (code, out, err) = recobro(&[
+        "eval",
+        "examples/data/cases",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "table",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("CASE"));
+    assert_eq!(lines.len(), 1 + 11, "{out}");
+    let prios: Vec<i64> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split_whitespace().nth(2).and_then(|p| p.parse().ok()))
+        .collect();
+    assert!(
+        prios.len() >= 5 && prios.windows(2).all(|w| w[0] >= w[1]),
+        "{prios:?}"
+    );
+    assert!(out.contains("hold.cease_communication"));
+}
+
+#[test]
+fn eval_reports_bad_cases_without_losing_good_ones() {
+    let dir = std::env::temp_dir().join(format!("recobro-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string(root().join("examples/data/cases/preventive.json")).unwrap();
+    let good_line: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let mut bad = good_line.clone();
+    bad["debts"][0]["due_on"] = "31/03/2026".into();
+    let file = dir.join("mixed.ndjson");
+    std::fs::write(&file, format!("{good_line}\n{bad}\n")).unwrap();
+    let (code, out, err) = recobro(&["eval", file.to_str().unwrap(), "--as-of", AS_OF]);
+    assert_eq!(code, 1);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["case_id"], "C-PRE");
+    assert_eq!(lines[1]["error"]["code"], "input.invalid");
+    assert_eq!(lines[1]["error"]["location"]["path"], "[1].debts[0].due_on");
+    assert!(err.contains("expected a date like 2026-03-31"), "{err}");
+}
+
+#[test]
+fn check_reports_line_and_column_and_fails() {
+    let dir = std::env::temp_dir().join(format!("recobro-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.rhai");
+    std::fs::write(&bad, "fn actions(c) {\n  let x = (1;\n}\n").unwrap();
+    let (code, _, err) = recobro(&["check", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad.rhai:2:13: policy.syntax"), "{err}");
+    let (code, out, _) = recobro(&[
+        "check",
+        "rules/consumer/policy.rhai",
+        "rules/b2b/policy.rhai",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("`consumer-default` 1.0.0") && out.contains("`b2b-dunning` 1.0.0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn test_runs_the_policy_suites_and_summarises() {
+    let (code, out, err) = recobro(&["test", "rules"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let last = out.lines().last().unwrap();
+    let passed: usize = last.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(passed >= 30, "{last}");
+    assert!(last.ends_with("passed, 0 failed"), "{last}");
+    assert!(!out.contains("not exercised"), "{out}");
+}
+
+#[test]
+fn test_fails_on_a_wrong_expectation_and_lists_unexercised_rules() {
+    let dir = std::env::temp_dir().join(format!("recobro-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let suite = dir.join("wrong.json");
+    std::fs::write(
+        &suite,
+        r#"{"policy": "consumer/policy", "as_of": "2026-03-16T15:00:00Z", "tests": [
+        {"name": "wrong", "case": {"id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "CO",
+          "timezone": "America/Bogota"}, "debts": [{"id": "A", "currency": "COP", "original_amount": 10,
+          "outstanding": 10, "issued_on": "2025-01-01", "due_on": "2025-02-01"}]},
+         "expect": {"segment": "preventive"}}]}"#,
+    )
+    .unwrap();
+    let (code, out, _) = recobro(&["test", suite.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("FAIL wrong"));
+    assert!(out.contains("not exercised by any test: line"));
+    assert_eq!(out.lines().last(), Some("0 passed, 1 failed"));
+}
+
+#[test]
+fn docs_and_generate() {
+    let (code, out, _) = recobro(&["docs"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        std::fs::read_to_string(root().join("docs/policy-api.md")).unwrap()
+    );
+    let (code, out, _) = recobro(&["generate", "5", "--seed", "9", "--as-of", AS_OF]);
+    assert_eq!(code, 0);
+    let cases: Vec<recobro::Case> = out
+        .lines()
+        .map(|l| recobro::Case::from_json(l).unwrap())
+        .collect();
+    assert_eq!(cases.len(), 5);
+}
