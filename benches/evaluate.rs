@@ -48,10 +48,42 @@ fn evaluate(c: &mut Criterion) {
             }
         })
     });
+    g.bench_function("rhai_sequential_owned", |b| {
+        b.iter_batched(
+            || cases.clone(),
+            |owned| {
+                for case in owned {
+                    black_box(policy.evaluate_owned(case, at, Default::default()).ok());
+                }
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
     g.bench_function("native_baseline", |b| {
         b.iter(|| {
             for case in &cases {
                 black_box(native_decide(black_box(case), at));
+            }
+        })
+    });
+    g.bench_function("part_validate", |b| {
+        b.iter(|| {
+            for case in &cases {
+                black_box(black_box(case).validate().is_ok());
+            }
+        })
+    });
+    g.bench_function("part_clone", |b| {
+        b.iter(|| {
+            for case in &cases {
+                black_box(black_box(case).clone());
+            }
+        })
+    });
+    g.bench_function("part_derive_facts", |b| {
+        b.iter(|| {
+            for case in &cases {
+                black_box(recobro::facts::Facts::derive(black_box(case), at));
             }
         })
     });

@@ -272,14 +272,21 @@ fn policy_is_send_and_sync() {
 
 #[test]
 fn the_readme_policy_example_compiles_and_runs() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let start = readme.find("```rhai\n").unwrap() + "```rhai\n".len();
     let src = &readme[start..start + readme[start..].find("```").unwrap()];
     let p = Policy::from_source(src).unwrap();
     assert_eq!(p.info().name, "my-policy");
     let d = p.evaluate(&sample("b2b_overdue"), at()).unwrap();
     assert_eq!(d.segment.as_deref(), Some("administrative"));
-    assert_eq!(d.action.unwrap().action.template.as_deref(), Some("collection_call"));
+    assert_eq!(
+        d.action.unwrap().action.template.as_deref(),
+        Some("collection_call")
+    );
     // 1% of 12,500.00 and of 800.00 (both overdue).
-    assert_eq!(d.charges.totals.get("EUR").map(String::as_str), Some("133.00"));
+    assert_eq!(
+        d.charges.totals.get("EUR").map(String::as_str),
+        Some("133.00")
+    );
 }

@@ -7,6 +7,44 @@ use crate::time::{parse_tz, Instant};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
+/// A set of ids: a linear scan for the handful most cases hold, a hash set beyond.
+enum IdSet<'a> {
+    Small(Vec<&'a str>),
+    Large(HashSet<&'a str>),
+}
+
+impl<'a> IdSet<'a> {
+    fn with_capacity(n: usize) -> Self {
+        if n <= 32 {
+            IdSet::Small(Vec::with_capacity(n))
+        } else {
+            IdSet::Large(HashSet::with_capacity(n))
+        }
+    }
+
+    /// Insert; false when already present.
+    fn insert(&mut self, id: &'a str) -> bool {
+        match self {
+            IdSet::Small(v) => {
+                if v.contains(&id) {
+                    false
+                } else {
+                    v.push(id);
+                    true
+                }
+            }
+            IdSet::Large(h) => h.insert(id),
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        match self {
+            IdSet::Small(v) => v.contains(&id),
+            IdSet::Large(h) => h.contains(id),
+        }
+    }
+}
+
 // Paths are built only when there is an error: validation runs on every evaluation.
 fn check_id(path: impl FnOnce() -> String, id: &str) -> Result<()> {
     let msg = if id.is_empty() || id.bytes().all(|b| b.is_ascii_whitespace()) {
@@ -106,7 +144,7 @@ impl Case {
             }
         }
 
-        let mut debt_ids = HashSet::with_capacity(self.debts.len());
+        let mut debt_ids = IdSet::with_capacity(self.debts.len());
         let mut debt_dp: Vec<(&str, u32)> = Vec::with_capacity(self.debts.len());
         for (i, debt) in self.debts.iter().enumerate() {
             let p = |f: &str| format!("debts[{i}].{f}");
@@ -182,7 +220,7 @@ impl Case {
             };
             check_amount(|| format!("payments[{i}].amount"), pay.amount, cur, true)?;
         }
-        let mut promise_ids = HashSet::with_capacity(self.promises.len());
+        let mut promise_ids = IdSet::with_capacity(self.promises.len());
         for (i, pr) in self.promises.iter().enumerate() {
             check_id(|| format!("promises[{i}].id"), &pr.id)?;
             if !promise_ids.insert(pr.id.as_str()) {
@@ -200,7 +238,7 @@ impl Case {
             };
             check_amount(|| format!("promises[{i}].amount"), pr.amount, cur, true)?;
         }
-        let mut plan_ids = HashSet::new();
+        let mut plan_ids = IdSet::with_capacity(self.plans.len());
         for (i, plan) in self.plans.iter().enumerate() {
             check_id(|| format!("plans[{i}].id"), &plan.id)?;
             if !plan_ids.insert(plan.id.as_str()) {

@@ -28,13 +28,26 @@ fn contract(msg: String) -> Error {
 }
 
 impl Policy {
-    fn call(&self, name: &str, arg: Dynamic) -> Result<Dynamic> {
+    /// Run every hook in one script call; returns (segment, actions, charges).
+    fn call_hooks(&self, arg: Dynamic) -> Result<(Dynamic, Dynamic, Dynamic)> {
         let inner = &*self.inner;
         let opts = CallFnOptions::new().eval_ast(true).rewind_scope(true);
-        inner
+        let out = inner
             .engine
-            .call_fn_with_options::<Dynamic>(opts, &mut Scope::new(), &inner.ast, name, (arg,))
-            .map_err(|e| errors::from_eval(&e))
+            .call_fn_with_options::<Dynamic>(
+                opts,
+                &mut Scope::new(),
+                &inner.ast,
+                super::HOOKS_FN,
+                (arg,),
+            )
+            .map_err(|e| errors::from_eval(&e))?;
+        let mut it = out.into_array().unwrap_or_default().into_iter();
+        Ok((
+            it.next().unwrap_or(Dynamic::UNIT),
+            it.next().unwrap_or(Dynamic::UNIT),
+            it.next().unwrap_or(Dynamic::UNIT),
+        ))
     }
 
     /// Evaluate one case at `as_of`.
@@ -49,13 +62,21 @@ impl Policy {
         as_of: Instant,
         opts: EvalOptions,
     ) -> Result<Decision> {
+        self.evaluate_owned(case.clone(), as_of, opts)
+    }
+
+    /// Evaluate a case the caller hands over (no copy of the case is made): what
+    /// bindings use after parsing the host's value.
+    pub fn evaluate_owned(
+        &self,
+        case: Case,
+        as_of: Instant,
+        opts: EvalOptions,
+    ) -> Result<Decision> {
         case.validate()?;
         case.validate_at(as_of)?;
-        let facts = Facts::derive(case, as_of);
-        let ctx = Arc::new(Ctx {
-            case: case.clone(),
-            facts,
-        });
+        let facts = Facts::derive(&case, as_of);
+        let ctx = Arc::new(Ctx { case, facts });
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
         }
@@ -71,6 +92,23 @@ impl Policy {
             }
             d
         })
+    }
+
+    /// Evaluate many owned cases at `as_of`, in parallel where the platform allows.
+    pub fn evaluate_batch_owned(&self, cases: Vec<Case>, as_of: Instant) -> Vec<Result<Decision>> {
+        let one = |(i, c): (usize, Case)| {
+            self.evaluate_owned(c, as_of, EvalOptions::default())
+                .map_err(|e| index_error(e, i))
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            cases.into_par_iter().enumerate().map(one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            cases.into_iter().enumerate().map(one).collect()
+        }
     }
 
     /// Evaluate many cases at `as_of`, in parallel where the platform allows.
@@ -122,10 +160,11 @@ impl Policy {
                 facts.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
             ),
         );
-        let case_dyn = || Dynamic::from(CaseRef(ctx.clone()));
+        let (segment_out, actions_out, charges_out) =
+            self.call_hooks(Dynamic::from(CaseRef(ctx.clone())))?;
 
         let segment = if inner.hooks.segment {
-            let v = self.call("segment", case_dyn())?;
+            let v = segment_out;
             let s = if v.is_unit() {
                 None
             } else if v.is_string() {
@@ -143,7 +182,7 @@ impl Policy {
         };
 
         let proposed = if inner.hooks.actions {
-            to_actions(self.call("actions", case_dyn())?)?
+            to_actions(actions_out)?
         } else {
             Vec::new()
         };
@@ -269,7 +308,7 @@ impl Policy {
         );
 
         let charges = if inner.hooks.charges {
-            let c = to_charges(self.call("charges", case_dyn())?)?;
+            let c = to_charges(charges_out)?;
             note!(
                 "charges",
                 format!(

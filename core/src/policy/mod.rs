@@ -29,6 +29,9 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// The generated function that calls every hook.
+pub(crate) const HOOKS_FN: &str = "__recobro_hooks";
+
 /// Module path of the embedded default consumer policy.
 pub const DEFAULT_CONSUMER_POLICY: &str = "consumer/policy";
 /// Module path of the embedded B2B dunning policy.
@@ -126,6 +129,26 @@ impl PolicyBuilder {
                 "the policy defines none of the hooks `segment(case)`, `actions(case)`, `charges(case)`",
             ));
         }
+
+        // One script call per evaluation runs every hook: one runtime state and one
+        // pass over the top-level imports instead of three.
+        let call = |on: bool, name: &str| {
+            if on {
+                format!("{name}(c)")
+            } else {
+                "()".to_string()
+            }
+        };
+        let wrapper = format!(
+            "fn {HOOKS_FN}(c) {{ [{}, {}, {}] }}",
+            call(hooks.segment, "segment"),
+            call(hooks.actions, "actions"),
+            call(hooks.charges, "charges")
+        );
+        let wrapper_ast = engine
+            .compile(&wrapper)
+            .map_err(|e| errors::from_parse(&e, None))?;
+        ast += wrapper_ast;
 
         let mut hasher = Sha256::new();
         hasher.update(self.source.as_bytes());
