@@ -98,6 +98,21 @@ pub enum Confidence {
     ToVerify,
     /// A house (company) rule, not law.
     House,
+    /// Not a collections statute: a related rule used as a reference (Spain's commercial-call hours).
+    Reference,
+}
+
+impl Confidence {
+    /// Parse `confirmed`, `to_verify`, `house` or `reference`.
+    pub fn parse(s: &str) -> Option<Confidence> {
+        Some(match s {
+            "confirmed" => Confidence::Confirmed,
+            "to_verify" => Confidence::ToVerify,
+            "house" => Confidence::House,
+            "reference" => Confidence::Reference,
+            _ => return None,
+        })
+    }
 }
 
 /// One rule's outcome on one candidate.

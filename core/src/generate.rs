@@ -281,6 +281,7 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
             Consent {
                 allowed: true,
                 opted_out_at: Some(when),
+                consented_at: None,
             },
         );
     }

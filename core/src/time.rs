@@ -54,6 +54,11 @@ impl Instant {
         Date(self.0.with_timezone(&tz).date_naive())
     }
 
+    /// The instant at whole seconds since the Unix epoch (clamped to chrono's range).
+    pub fn from_timestamp(secs: i64) -> Instant {
+        Instant(DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MIN_UTC))
+    }
+
     /// Seconds since the Unix epoch.
     pub fn timestamp(self) -> i64 {
         self.0.timestamp()

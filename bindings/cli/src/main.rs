@@ -79,6 +79,27 @@ enum Command {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Check one proposed contact against the compliance rules (no policy run): prints
+    /// the verdict, every rule with its citation, and `next_allowed_at` when blocked.
+    Contact {
+        /// The case (JSON).
+        #[arg(long)]
+        case: PathBuf,
+        /// Channel: call, sms, email, whatsapp, letter, visit, push.
+        #[arg(long)]
+        channel: String,
+        /// The proposed instant (RFC 3339 with offset).
+        #[arg(long)]
+        at: String,
+        /// The debt the contact is about (default: all the debtor's debts).
+        #[arg(long)]
+        debt: Option<String>,
+        /// Policy whose house rules also apply (default: the embedded consumer policy).
+        #[arg(long, short)]
+        policy: Option<PathBuf>,
+    },
+    /// List the compliance packs and their rules.
+    Rules,
     /// Print the policy API reference (Markdown).
     Docs,
     /// Print a generated portfolio as NDJSON.
@@ -150,6 +171,14 @@ fn main() -> ExitCode {
         } => eval(paths, policy, &as_of, trace, format, generate, seed),
         Command::Check { files, modules } => check(files, &modules),
         Command::Test { paths, policy } => test(paths, policy),
+        Command::Contact {
+            case,
+            channel,
+            at,
+            debt,
+            policy,
+        } => contact(&case, &channel, &at, debt.as_deref(), policy.as_deref()),
+        Command::Rules => rules(),
         Command::Docs => {
             print!("{}", recobro::reference::markdown());
             Ok(ExitCode::SUCCESS)
@@ -246,6 +275,69 @@ fn eval(
     } else {
         ExitCode::from(1)
     })
+}
+
+fn contact(
+    case: &Path,
+    channel: &str,
+    at: &str,
+    debt: Option<&str>,
+    policy: Option<&Path>,
+) -> Result<ExitCode, ExitCode> {
+    let at = Instant::parse(at).map_err(|m| fail(format!("--at: {m}")))?;
+    let ch = recobro::model::Channel::parse(channel).ok_or_else(|| {
+        fail(format!(
+            "--channel `{channel}`: expected one of {}",
+            recobro::model::Channel::names()
+        ))
+    })?;
+    let policy = build_policy(policy, &[])?;
+    let text =
+        std::fs::read_to_string(case).map_err(|e| fail(format!("{}: {e}", case.display())))?;
+    let result = Case::from_json(&text).and_then(|c| policy.check_contact(&c, ch, at, debt));
+    match result {
+        Ok(check) => {
+            println!("{}", serde_json::to_string_pretty(&check).map_err(fail)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            report(&e, Some(case));
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn rules() -> Result<ExitCode, ExitCode> {
+    let packs = recobro::compliance::standard_packs().map_err(|e| {
+        report(&e, None);
+        ExitCode::from(1)
+    })?;
+    for p in packs {
+        println!(
+            "{} ({}) {} from {}{}{}",
+            p.jurisdiction,
+            p.id,
+            p.title,
+            p.effective_from,
+            p.effective_to
+                .map(|t| format!(" to {t}"))
+                .unwrap_or_default(),
+            p.calendar
+                .as_deref()
+                .map(|c| format!(", holidays: {c}"))
+                .unwrap_or_default()
+        );
+        for r in &p.rules {
+            let conf = serde_json::to_value(r.confidence()).unwrap_or_default();
+            println!(
+                "  {:<36} {:<10} {}",
+                r.id(),
+                conf.as_str().unwrap_or(""),
+                r.citation()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> {

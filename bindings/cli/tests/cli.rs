@@ -161,3 +161,51 @@ fn docs_and_generate() {
         .collect();
     assert_eq!(cases.len(), 5);
 }
+
+#[test]
+fn contact_answers_yes_or_no_with_the_next_lawful_time() {
+    // Saturday 15:30 in Bogotá: blocked until Monday 07:00.
+    let (code, out, err) = recobro(&[
+        "contact",
+        "--case",
+        "examples/data/cases/preventive.json",
+        "--channel",
+        "call",
+        "--at",
+        "2026-03-14T20:30:00Z",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["allowed"], false);
+    assert_eq!(v["blocked_by"][0], "co.ley2300.hours");
+    assert_eq!(v["next_allowed_at"], "2026-03-16T12:00:00Z");
+    let (code, out, _) = recobro(&[
+        "contact",
+        "--case",
+        "examples/data/cases/preventive.json",
+        "--channel",
+        "call",
+        "--at",
+        "2026-03-16T12:00:00Z",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"allowed\": true"), "{out}");
+    let (code, _, err) = recobro(&[
+        "contact",
+        "--case",
+        "examples/data/cases/preventive.json",
+        "--channel",
+        "fax",
+        "--at",
+        "2026-03-16T12:00:00Z",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`fax`"));
+    let (code, out, _) = recobro(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("us.reg_f.7in7")
+            && out.contains("co.ley2300.hours")
+            && out.contains("to_verify")
+    );
+}

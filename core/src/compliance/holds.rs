@@ -3,6 +3,7 @@
 use super::{CheckContext, ContactRule, RuleVerdict};
 use crate::decision::{Action, Confidence};
 use crate::model::Flag;
+use crate::time::Instant;
 
 /// A rule that blocks while the debtor carries a flag.
 struct HoldRule {
@@ -24,10 +25,11 @@ impl ContactRule for HoldRule {
     fn confidence(&self) -> Confidence {
         self.confidence
     }
-    fn check(&self, ctx: &CheckContext<'_>, action: &Action) -> RuleVerdict {
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         if !action.is_contact() && !self.blocks_tasks {
             return RuleVerdict::NotApplicable;
         }
+        let _ = at;
         if ctx.facts.has_flag(self.flag) {
             RuleVerdict::Block {
                 detail: format!(
@@ -105,7 +107,7 @@ impl ContactRule for ConsentRule {
     fn confidence(&self) -> Confidence {
         Confidence::ToVerify
     }
-    fn check(&self, ctx: &CheckContext<'_>, action: &Action) -> RuleVerdict {
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         let Some(channel) = action.channel else {
             return RuleVerdict::NotApplicable;
         };
@@ -115,8 +117,8 @@ impl ContactRule for ConsentRule {
                 next_allowed_at: None,
             },
             Some(c) => match c.opted_out_at {
-                Some(at) if at <= ctx.facts.as_of => RuleVerdict::Block {
-                    detail: format!("the debtor opted out of `{}` at {at}", channel.as_str()),
+                Some(out) if out <= at => RuleVerdict::Block {
+                    detail: format!("the debtor opted out of `{}` at {out}", channel.as_str()),
                     next_allowed_at: None,
                 },
                 _ => RuleVerdict::Allow(format!("`{}` is authorised", channel.as_str())),

@@ -252,6 +252,10 @@ pub struct Consent {
     /// When the debtor opted out of this channel, if they did.
     #[serde(default)]
     pub opted_out_at: Option<Instant>,
+    /// When the debtor gave direct prior consent to be contacted on this channel
+    /// (Reg F 12 CFR 1006.14(b)(3)(i): calls in the 7 days after do not count).
+    #[serde(default)]
+    pub consented_at: Option<Instant>,
 }
 
 fn yes() -> bool {

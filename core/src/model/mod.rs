@@ -8,3 +8,4 @@ mod case;
 mod validate;
 
 pub use case::*;
+pub use validate::{parse_hhmm, parse_weekday};

@@ -4,7 +4,7 @@
 use super::api::{ActionRef, CaseRef, ChargeRef, Ctx};
 use super::engine::OUTPUT;
 use super::{errors, Policy};
-use crate::compliance::{CheckContext, RuleVerdict};
+use crate::compliance::{self, CheckContext, RuleVerdict};
 use crate::decision::*;
 use crate::error::{Error, ErrorCode, Result};
 use crate::facts::Facts;
@@ -191,57 +191,47 @@ impl Policy {
             format!("{} candidate(s) proposed", proposed.len())
         );
 
-        let check_ctx = CheckContext {
-            case: &ctx.case,
-            facts,
-        };
+        let check_ctx = CheckContext::new(&ctx.case, facts, inner.rules.closures());
+        let applicable = inner
+            .rules
+            .applicable(&ctx.case.debtor.jurisdiction, facts.today.0);
         let mut candidates: Vec<Candidate> = Vec::with_capacity(proposed.len());
         let mut compliance = Vec::new();
         for (ci, action) in proposed.into_iter().enumerate() {
-            let mut blocked_by = Vec::new();
-            let mut next: Option<Instant> = None;
-            let mut forever = false;
-            // Rules that allowed this candidate; recorded in `compliance` only for the
-            // chosen one (blocks are always recorded).
-            let mut passed = Vec::new();
-            for (ri, rule) in inner.rules.rules().iter().enumerate() {
-                match rule.check(&check_ctx, &action) {
-                    RuleVerdict::NotApplicable => {}
-                    RuleVerdict::Allow(detail) => passed.push((ri, detail)),
-                    RuleVerdict::Block {
-                        detail,
-                        next_allowed_at,
-                    } => {
-                        blocked_by.push(rule.id().to_string());
-                        match next_allowed_at {
-                            Some(t) => next = Some(next.map_or(t, |n| n.max(t))),
-                            None => forever = true,
-                        }
-                        compliance.push(rule_outcome(rule.as_ref(), ci, Verdict::Blocked, detail));
-                    }
-                }
-            }
+            let at = action
+                .not_before
+                .map_or(facts.as_of, |t| t.max(facts.as_of));
+            let assessed = compliance::assess(&applicable, &check_ctx, &action, at);
+            let blocked_by = assessed.blocked_by;
             let verdict = if blocked_by.is_empty() {
                 Verdict::Allowed
             } else {
                 Verdict::Blocked
             };
+            // Blocks are always recorded; the rules that allowed a candidate only for the
+            // chosen one (and in the trace).
             let first_allowed = verdict == Verdict::Allowed
                 && candidates.iter().all(|c| c.verdict == Verdict::Blocked);
-            if first_allowed || trace.is_some() {
-                for (ri, detail) in passed {
-                    let rule = inner.rules.rules()[ri].as_ref();
-                    if first_allowed {
-                        compliance.push(rule_outcome(rule, ci, Verdict::Allowed, detail.clone()));
-                    }
-                    if let Some(t) = trace.as_mut() {
-                        t.push(TraceEntry {
-                            step: "rule".into(),
-                            detail: format!("candidate {ci}: {} allows: {detail}", rule.id()),
-                        });
-                    }
+            for (ri, v) in assessed.outcomes {
+                let rule = applicable[ri];
+                let blocked = matches!(v, RuleVerdict::Block { .. });
+                if let Some(t) = trace.as_mut() {
+                    let (word, detail) = match &v {
+                        RuleVerdict::Block { detail, .. } => ("blocks", detail.as_str()),
+                        RuleVerdict::Allow(d) => ("allows", d.as_str()),
+                        RuleVerdict::NotApplicable => ("skips", ""),
+                    };
+                    t.push(TraceEntry {
+                        step: "rule".into(),
+                        detail: format!("candidate {ci}: {} {word}: {detail}", rule.id()),
+                    });
+                }
+                if blocked || first_allowed {
+                    compliance.push(compliance::outcome(rule, ci, v));
                 }
             }
+            let next = assessed.next_allowed_at;
+            let forever = verdict == Verdict::Blocked && next.is_none();
             note!(
                 "compliance",
                 format!(
@@ -339,22 +329,6 @@ impl Policy {
             compliance,
             trace,
         })
-    }
-}
-
-fn rule_outcome(
-    rule: &dyn crate::compliance::ContactRule,
-    candidate: usize,
-    outcome: Verdict,
-    detail: String,
-) -> RuleOutcome {
-    RuleOutcome {
-        rule: rule.id().to_string(),
-        citation: rule.citation().to_string(),
-        confidence: rule.confidence(),
-        candidate,
-        outcome,
-        detail,
     }
 }
 

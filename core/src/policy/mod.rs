@@ -54,6 +54,7 @@ pub struct PolicyBuilder {
     modules: BTreeMap<String, String>,
     limits: Limits,
     rules: Option<RuleSet>,
+    closures: Vec<(String, Vec<chrono::NaiveDate>)>,
 }
 
 impl PolicyBuilder {
@@ -64,6 +65,7 @@ impl PolicyBuilder {
             modules: BTreeMap::new(),
             limits: Limits::default(),
             rules: None,
+            closures: Vec::new(),
         }
     }
 
@@ -79,7 +81,20 @@ impl PolicyBuilder {
         self
     }
 
-    /// Replace the compliance rule set (default: holds and consent).
+    /// Add closed days (regional holidays, company closures) to a holiday calendar
+    /// (`CO`, `US`, ...) or to every calendar with `*`.
+    pub fn closures(
+        mut self,
+        calendar: &str,
+        days: impl IntoIterator<Item = chrono::NaiveDate>,
+    ) -> Self {
+        self.closures
+            .push((calendar.to_string(), days.into_iter().collect()));
+        self
+    }
+
+    /// Replace the compliance rule set (default: [`RuleSet::standard`], the base rules
+    /// and every embedded jurisdiction pack).
     pub fn rules(mut self, rules: RuleSet) -> Self {
         self.rules = Some(rules);
         self
@@ -95,12 +110,17 @@ impl PolicyBuilder {
 
         let mut hooks = Hooks::default();
         let mut has_metadata = false;
+        let mut has_house_rules = false;
         for f in ast.iter_functions() {
             let (slot, arity) = match f.name {
                 "segment" => (Some(&mut hooks.segment), 1),
                 "actions" => (Some(&mut hooks.actions), 1),
                 "charges" => (Some(&mut hooks.charges), 1),
                 "metadata" => (None, 0),
+                "house_rules" => {
+                    has_house_rules = true;
+                    (None, 0)
+                }
                 _ => continue,
             };
             if f.params.len() != arity {
@@ -120,7 +140,8 @@ impl PolicyBuilder {
             }
             match slot {
                 Some(s) => *s = true,
-                None => has_metadata = true,
+                None if f.name == "metadata" => has_metadata = true,
+                None => {}
             }
         }
         if !(hooks.segment || hooks.actions || hooks.charges) {
@@ -160,6 +181,28 @@ impl PolicyBuilder {
         }
         let digest = format!("sha256:{:x}", hasher.finalize());
 
+        let mut rules = match self.rules {
+            Some(r) => r,
+            None => RuleSet::standard()?,
+        };
+        for (cal, days) in self.closures {
+            rules.add_closures(&cal, days);
+        }
+        if has_house_rules {
+            let v = engine
+                .call_fn_with_options::<rhai::Dynamic>(
+                    rhai::CallFnOptions::new(),
+                    &mut Scope::new(),
+                    &ast,
+                    "house_rules",
+                    (),
+                )
+                .map_err(|e| errors::from_eval(&e))?;
+            for r in crate::compliance::parse_rules(v, None, "house_rules()")? {
+                rules.push_shared(r);
+            }
+        }
+
         let mut policy = Policy {
             inner: Arc::new(Inner {
                 engine,
@@ -170,7 +213,7 @@ impl PolicyBuilder {
                     version: "0".into(),
                     digest,
                 },
-                rules: self.rules.unwrap_or_default(),
+                rules,
                 source: self.source,
                 modules: self.modules,
                 limits: self.limits,
@@ -285,6 +328,18 @@ impl Policy {
         &self.inner.rules
     }
 
+    /// Check one proposed contact against this policy's rules (statute packs and house
+    /// rules), without running the policy.
+    pub fn check_contact(
+        &self,
+        case: &crate::model::Case,
+        channel: crate::model::Channel,
+        at: crate::time::Instant,
+        debt_id: Option<&str>,
+    ) -> Result<crate::compliance::ContactCheck> {
+        crate::compliance::check_contact(&self.inner.rules, case, channel, at, debt_id)
+    }
+
     /// The names of the functions the policy defines, with their line numbers.
     pub fn functions(&self) -> Vec<(String, usize)> {
         let mut v: Vec<(String, usize)> = self
@@ -297,6 +352,32 @@ impl Policy {
         v.dedup();
         v
     }
+}
+
+/// Compile a declaration module (a compliance pack) and call its no-argument function.
+pub(crate) fn run_declaration(source: &str, name: &str, function: &str) -> Result<rhai::Dynamic> {
+    let engine = engine::build(&Limits::default(), BTreeMap::new());
+    let mut ast = engine
+        .compile_into_self_contained(&Scope::new(), source)
+        .map_err(|e| errors::from_eval(&e))
+        .map_err(|e| Error {
+            message: format!("{name}: {}", e.message),
+            ..e
+        })?;
+    ast.set_source(name);
+    engine
+        .call_fn_with_options::<rhai::Dynamic>(
+            rhai::CallFnOptions::new(),
+            &mut Scope::new(),
+            &ast,
+            function,
+            (),
+        )
+        .map_err(|e| errors::from_eval(&e))
+        .map_err(|e| Error {
+            message: format!("{name}: {}", e.message),
+            ..e
+        })
 }
 
 /// Documentation of every function the policy API registers, in registration order.

@@ -1,0 +1,435 @@
+//! Jurisdiction packs: rules declared in Rhai (`rules/compliance/*.rhai`, each with a
+//! `pack()` function returning a map) compiled once into native rule structures.
+
+use super::clock::{parse_range, Weekly};
+use super::rules::*;
+use super::{CheckContext, ContactRule, RuleVerdict};
+use crate::decision::{Action, Confidence};
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{Channel, Outcome};
+use crate::time::{Date, Instant};
+use chrono::NaiveDate;
+use rhai::{Dynamic, Map};
+use std::sync::{Arc, OnceLock};
+
+/// A jurisdiction's rules, effective-dated.
+pub struct Pack {
+    /// Pack id, for example `co.ley2300`.
+    pub id: String,
+    /// ISO 3166 code it applies to: `US` covers `US` and every `US-xx`; `US-MA` only itself.
+    pub jurisdiction: String,
+    /// Human title.
+    pub title: String,
+    /// First day in force (debtor's local date).
+    pub effective_from: NaiveDate,
+    /// First day no longer in force, if any.
+    pub effective_to: Option<NaiveDate>,
+    /// Holiday calendar.
+    pub calendar: Option<String>,
+    /// The rules.
+    pub rules: Vec<Arc<dyn ContactRule>>,
+}
+
+impl std::fmt::Debug for Pack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pack")
+            .field("id", &self.id)
+            .field("jurisdiction", &self.jurisdiction)
+            .field(
+                "rules",
+                &self
+                    .rules
+                    .iter()
+                    .map(|r| r.id().to_string())
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Pack {
+    /// Whether the pack governs a debtor in `jurisdiction` on local date `on`.
+    pub fn applies(&self, jurisdiction: &str, on: NaiveDate) -> bool {
+        let place = jurisdiction == self.jurisdiction
+            || (self.jurisdiction.len() == 2
+                && jurisdiction.len() > 3
+                && jurisdiction.starts_with(&self.jurisdiction)
+                && jurisdiction.as_bytes()[2] == b'-');
+        place && on >= self.effective_from && self.effective_to.is_none_or(|t| on < t)
+    }
+}
+
+fn err(path: &str, msg: impl Into<String>) -> Error {
+    Error::new(ErrorCode::PolicyContract, msg).at_path(path)
+}
+
+fn text(m: &Map, key: &str, path: &str) -> Result<Option<String>> {
+    match m.get(key) {
+        None => Ok(None),
+        Some(v) if v.is_string() => Ok(Some(v.to_string())),
+        Some(v) => Err(err(
+            &format!("{path}.{key}"),
+            format!("must be a string, not `{}`", v.type_name()),
+        )),
+    }
+}
+
+fn need_text(m: &Map, key: &str, path: &str) -> Result<String> {
+    text(m, key, path)?.ok_or_else(|| err(&format!("{path}.{key}"), "is required"))
+}
+
+fn int(m: &Map, key: &str, path: &str) -> Result<Option<i64>> {
+    match m.get(key) {
+        None => Ok(None),
+        Some(v) => v.as_int().map(Some).map_err(|t| {
+            err(
+                &format!("{path}.{key}"),
+                format!("must be an integer, not `{t}`"),
+            )
+        }),
+    }
+}
+
+fn list(m: &Map, key: &str, path: &str) -> Result<Option<Vec<String>>> {
+    match m.get(key) {
+        None => Ok(None),
+        Some(v) if v.is_array() => {
+            let arr = v.clone().into_array().unwrap_or_default();
+            arr.iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    if x.is_string() {
+                        Ok(x.to_string())
+                    } else {
+                        Err(err(&format!("{path}.{key}[{i}]"), "must be a string"))
+                    }
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(Some)
+        }
+        Some(v) => Err(err(
+            &format!("{path}.{key}"),
+            format!("must be an array, not `{}`", v.type_name()),
+        )),
+    }
+}
+
+fn channels(m: &Map, key: &str, path: &str) -> Result<Option<Vec<Channel>>> {
+    list(m, key, path)?
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    Channel::parse(c).ok_or_else(|| {
+                        err(
+                            &format!("{path}.{key}[{i}]"),
+                            format!("`{c}` is not one of {}", Channel::names()),
+                        )
+                    })
+                })
+                .collect()
+        })
+        .transpose()
+}
+
+fn date(m: &Map, key: &str, path: &str) -> Result<Option<NaiveDate>> {
+    text(m, key, path)?
+        .map(|s| {
+            Date::parse(&s)
+                .map(|d| d.0)
+                .map_err(|e| err(&format!("{path}.{key}"), e))
+        })
+        .transpose()
+}
+
+fn check_keys(m: &Map, allowed: &[&str], path: &str) -> Result<()> {
+    for k in m.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return Err(err(
+                &format!("{path}.{k}"),
+                format!("unknown key `{k}`; expected one of {}", allowed.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn weekly(v: &Dynamic, path: &str) -> Result<Weekly> {
+    let m = v
+        .clone()
+        .try_cast::<Map>()
+        .ok_or_else(|| err(path, "must be a map like #{ mon: \"08:00-21:00\", ... }"))?;
+    let mut w = Weekly::default();
+    for (k, val) in &m {
+        let targets: Vec<usize> = match k.as_str() {
+            "every_day" => (0..7).collect(),
+            "weekdays" => (0..5).collect(),
+            d => vec![DAYS.iter().position(|x| *x == d).ok_or_else(|| {
+                err(
+                    &format!("{path}.{d}"),
+                    "expected a weekday (`mon`..`sun`), `weekdays` or `every_day`",
+                )
+            })?],
+        };
+        let ranges: Vec<String> = if val.is_string() {
+            vec![val.to_string()]
+        } else if val.is_array() {
+            val.clone()
+                .into_array()
+                .unwrap_or_default()
+                .iter()
+                .map(|x| x.to_string())
+                .collect()
+        } else {
+            return Err(err(
+                &format!("{path}.{k}"),
+                "must be \"HH:MM-HH:MM\" or an array of them",
+            ));
+        };
+        for r in ranges {
+            let range = parse_range(&r).map_err(|e| err(&format!("{path}.{k}"), e))?;
+            for &d in &targets {
+                w.days[d].push(range);
+            }
+        }
+    }
+    Ok(w)
+}
+
+/// A rule with its own effective dates inside a pack.
+struct Dated {
+    inner: Box<dyn ContactRule>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+impl ContactRule for Dated {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+    fn citation(&self) -> &str {
+        self.inner.citation()
+    }
+    fn confidence(&self) -> Confidence {
+        self.inner.confidence()
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        let on = at.date_in(ctx.facts.tz).0;
+        if self.from.is_some_and(|f| on < f) || self.to.is_some_and(|t| on >= t) {
+            return RuleVerdict::NotApplicable;
+        }
+        self.inner.check_at(ctx, action, at)
+    }
+}
+
+/// Parse one declared rule.
+fn parse_rule(v: &Dynamic, calendar: Option<&str>, path: &str) -> Result<Arc<dyn ContactRule>> {
+    let m = v.clone().try_cast::<Map>().ok_or_else(|| {
+        err(
+            path,
+            format!("a rule must be a map, not `{}`", v.type_name()),
+        )
+    })?;
+    let kind = need_text(&m, "kind", path)?;
+    let confidence_text = need_text(&m, "confidence", path)?;
+    let meta = Meta {
+        id: need_text(&m, "id", path)?,
+        citation: need_text(&m, "citation", path)?,
+        confidence: Confidence::parse(&confidence_text).ok_or_else(|| {
+            err(
+                &format!("{path}.confidence"),
+                "expected `confirmed`, `to_verify`, `house` or `reference`",
+            )
+        })?,
+        channels: channels(&m, "channels", path)?,
+    };
+    let common = [
+        "id",
+        "kind",
+        "citation",
+        "confidence",
+        "channels",
+        "effective_from",
+        "effective_to",
+    ];
+    fn with(common: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
+        common.iter().chain(extra).copied().collect()
+    }
+    let scope = |m: &Map| -> Result<Scope> {
+        match text(m, "scope", path)?.as_deref() {
+            None | Some("person") => Ok(Scope::Person),
+            Some("debt") => Ok(Scope::Debt),
+            Some(o) => Err(err(
+                &format!("{path}.scope"),
+                format!("`{o}` is not `person` or `debt`"),
+            )),
+        }
+    };
+    let rule: Box<dyn ContactRule> = match kind.as_str() {
+        "window" => {
+            check_keys(&m, &with(&common, &["hours", "holidays", "calendar"]), path)?;
+            let hours = m.get("hours").ok_or_else(|| err(&format!("{path}.hours"), "is required"))?;
+            let holidays = match m.get("holidays") {
+                None => false,
+                Some(b) => b.as_bool().map_err(|_| err(&format!("{path}.holidays"), "must be true or false"))?,
+            };
+            let cal = text(&m, "calendar", path)?.or_else(|| calendar.map(str::to_string));
+            if let Some(c) = &cal {
+                if holidays && !super::holidays::CALENDARS.contains(&c.as_str()) {
+                    return Err(err(&format!("{path}.calendar"), format!("no holiday calendar `{c}`")));
+                }
+            }
+            Box::new(WindowRule {
+                meta,
+                weekly: weekly(hours, &format!("{path}.hours"))?,
+                calendar: if holidays { cal } else { None },
+            })
+        }
+        "cap" => {
+            check_keys(&m, &with(&common, &["max", "period", "scope", "counted", "exclude_outcomes", "consent_exclusion_days"]), path)?;
+            let max = int(&m, "max", path)?.ok_or_else(|| err(&format!("{path}.max"), "is required"))?;
+            if !(0..=10_000).contains(&max) {
+                return Err(err(&format!("{path}.max"), "must be between 0 and 10000"));
+            }
+            let period = Period::parse(&need_text(&m, "period", path)?).map_err(|e| err(&format!("{path}.period"), e))?;
+            let exclude_outcomes = list(&m, "exclude_outcomes", path)?
+                .unwrap_or_default()
+                .iter()
+                .map(|o| Outcome::parse(o).ok_or_else(|| err(&format!("{path}.exclude_outcomes"), format!("unknown outcome `{o}`"))))
+                .collect::<Result<Vec<_>>>()?;
+            Box::new(CapRule {
+                meta,
+                max: max as usize,
+                period,
+                scope: scope(&m)?,
+                counted: channels(&m, "counted", path)?,
+                exclude_outcomes,
+                consent_exclusion_days: int(&m, "consent_exclusion_days", path)?,
+            })
+        }
+        "after_event" => {
+            check_keys(&m, &with(&common, &["days", "scope", "event_channels"]), path)?;
+            let days = int(&m, "days", path)?.ok_or_else(|| err(&format!("{path}.days"), "is required"))?;
+            if !(1..=366).contains(&days) {
+                return Err(err(&format!("{path}.days"), "must be between 1 and 366"));
+            }
+            Box::new(AfterEventRule {
+                meta,
+                days,
+                scope: scope(&m)?,
+                event_channels: channels(&m, "event_channels", path)?,
+            })
+        }
+        "channels_per_week" => {
+            check_keys(&m, &with(&common, &["max"]), path)?;
+            let max = int(&m, "max", path)?.ok_or_else(|| err(&format!("{path}.max"), "is required"))?;
+            Box::new(ChannelsPerWeekRule {
+                meta,
+                max: max.clamp(0, 7) as usize,
+            })
+        }
+        "consent_required" => {
+            check_keys(&m, &with(&common, &[]), path)?;
+            Box::new(ConsentRequiredRule { meta })
+        }
+        other => {
+            return Err(err(
+                &format!("{path}.kind"),
+                format!("`{other}` is not a rule kind: window, cap, after_event, channels_per_week, consent_required"),
+            ))
+        }
+    };
+    let from = date(&m, "effective_from", path)?;
+    let to = date(&m, "effective_to", path)?;
+    Ok(if from.is_some() || to.is_some() {
+        Arc::new(Dated {
+            inner: rule,
+            from,
+            to,
+        })
+    } else {
+        Arc::from(rule)
+    })
+}
+
+/// Parse an array of declared rules (a pack's `rules`, or a policy's `house_rules()`).
+pub fn parse_rules(
+    v: Dynamic,
+    calendar: Option<&str>,
+    path: &str,
+) -> Result<Vec<Arc<dyn ContactRule>>> {
+    if v.is_unit() {
+        return Ok(Vec::new());
+    }
+    let arr = v
+        .into_array()
+        .map_err(|t| err(path, format!("must be an array of rule maps, not `{t}`")))?;
+    arr.iter()
+        .enumerate()
+        .map(|(i, r)| parse_rule(r, calendar, &format!("{path}[{i}]")))
+        .collect()
+}
+
+/// Parse a pack map.
+pub fn parse_pack(v: Dynamic, path: &str) -> Result<Pack> {
+    let m = v
+        .try_cast::<Map>()
+        .ok_or_else(|| err(path, "`pack()` must return a map"))?;
+    check_keys(
+        &m,
+        &[
+            "id",
+            "jurisdiction",
+            "title",
+            "effective_from",
+            "effective_to",
+            "calendar",
+            "rules",
+        ],
+        path,
+    )?;
+    let calendar = text(&m, "calendar", path)?;
+    if let Some(c) = &calendar {
+        if !super::holidays::CALENDARS.contains(&c.as_str()) {
+            return Err(err(
+                &format!("{path}.calendar"),
+                format!("no holiday calendar `{c}`"),
+            ));
+        }
+    }
+    let rules = parse_rules(
+        m.get("rules").cloned().unwrap_or(Dynamic::UNIT),
+        calendar.as_deref(),
+        &format!("{path}.rules"),
+    )?;
+    Ok(Pack {
+        id: need_text(&m, "id", path)?,
+        jurisdiction: need_text(&m, "jurisdiction", path)?,
+        title: text(&m, "title", path)?.unwrap_or_default(),
+        effective_from: date(&m, "effective_from", path)?
+            .ok_or_else(|| err(&format!("{path}.effective_from"), "is required"))?,
+        effective_to: date(&m, "effective_to", path)?,
+        calendar,
+        rules,
+    })
+}
+
+/// Every embedded pack under `rules/compliance/`, compiled once per process.
+pub fn standard_packs() -> Result<&'static [Arc<Pack>]> {
+    static PACKS: OnceLock<std::result::Result<Vec<Arc<Pack>>, Error>> = OnceLock::new();
+    PACKS
+        .get_or_init(|| {
+            let mut out = Vec::new();
+            for path in crate::policy::embedded_paths().filter(|p| p.starts_with("compliance/")) {
+                let src = crate::policy::embedded(path).unwrap_or_default();
+                let v = crate::policy::run_declaration(src, path, "pack")?;
+                out.push(Arc::new(parse_pack(v, &format!("{path}: pack()"))?));
+            }
+            Ok(out)
+        })
+        .as_ref()
+        .map(|v| v.as_slice())
+        .map_err(Clone::clone)
+}

@@ -1,0 +1,574 @@
+//! Native rule structures: what a pack declares compiles into these, so checking a
+//! candidate costs microseconds, not a script run per rule.
+
+use super::clock::{self, Closures, Weekly};
+use super::{CheckContext, ContactRule, RuleVerdict};
+use crate::decision::{Action, Confidence};
+use crate::facts::LedgerEntry;
+use crate::model::{Channel, Direction, Outcome};
+use crate::time::Instant;
+use chrono::{Datelike, Duration, NaiveDate};
+
+/// What every declared rule carries.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// Rule id.
+    pub id: String,
+    /// Citation.
+    pub citation: String,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Channels the rule governs (`None`: all).
+    pub channels: Option<Vec<Channel>>,
+}
+
+impl Meta {
+    fn governs(&self, action: &Action) -> Option<Channel> {
+        let ch = action.channel?;
+        match &self.channels {
+            Some(list) if !list.contains(&ch) => None,
+            _ => Some(ch),
+        }
+    }
+}
+
+/// Whom a frequency cap counts contacts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// All contacts with the person.
+    Person,
+    /// Contacts about each debt separately.
+    Debt,
+}
+
+/// The period a cap counts over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// A rolling window of this many seconds ending at the candidate's instant.
+    Rolling(i64),
+    /// This many local calendar days, today included ("7 consecutive days").
+    Days(i64),
+    /// The local calendar week, Monday to Sunday.
+    Week,
+}
+
+impl Period {
+    /// Parse `day`, `week`, `days:N` or `rolling:Nd` / `rolling:Nh`.
+    pub fn parse(s: &str) -> Result<Period, String> {
+        let bad = || format!("`{s}` is not a period: use `day`, `week`, `days:7` or `rolling:7d`");
+        Ok(match s {
+            "day" => Period::Days(1),
+            "week" => Period::Week,
+            _ => {
+                if let Some(n) = s.strip_prefix("days:") {
+                    Period::Days(
+                        n.parse::<i64>()
+                            .ok()
+                            .filter(|n| (1..=366).contains(n))
+                            .ok_or_else(bad)?,
+                    )
+                } else if let Some(r) = s.strip_prefix("rolling:") {
+                    let (num, unit) = r.split_at(r.len().saturating_sub(1));
+                    let n: i64 = num.parse().map_err(|_| bad())?;
+                    let secs = match unit {
+                        "d" => n * 86_400,
+                        "h" => n * 3_600,
+                        _ => return Err(bad()),
+                    };
+                    if !(1..=366 * 86_400).contains(&secs) {
+                        return Err(bad());
+                    }
+                    Period::Rolling(secs)
+                } else {
+                    return Err(bad());
+                }
+            }
+        })
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Period::Rolling(s) if s % 86_400 == 0 => format!("rolling {} days", s / 86_400),
+            Period::Rolling(s) => format!("rolling {} hours", s / 3_600),
+            Period::Days(1) => "the calendar day".into(),
+            Period::Days(n) => format!("{n} consecutive days"),
+            Period::Week => "the calendar week".into(),
+        }
+    }
+}
+
+fn monday(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// The debts a candidate is about: its own, or every debt with something owed, in id
+/// order (so the input order of debts never changes a verdict's wording).
+fn debts_of<'a>(ctx: &'a CheckContext<'_>, action: &'a Action) -> Vec<&'a str> {
+    let mut ids = match &action.debt_id {
+        Some(d) => vec![d.as_str()],
+        None => {
+            let owed: Vec<&str> = ctx
+                .case
+                .debts
+                .iter()
+                .filter(|d| d.outstanding > rust_decimal::Decimal::ZERO)
+                .map(|d| d.id.as_str())
+                .collect();
+            if owed.is_empty() {
+                ctx.case.debts.iter().map(|d| d.id.as_str()).collect()
+            } else {
+                owed
+            }
+        }
+    };
+    ids.sort_unstable();
+    ids
+}
+
+fn about(ctx: &CheckContext<'_>, e: &LedgerEntry, debt: Option<&str>) -> bool {
+    match debt {
+        None => true,
+        Some(id) => {
+            let ids = &ctx.case.contacts[e.index].debt_ids;
+            ids.is_empty() || ids.iter().any(|x| x == id)
+        }
+    }
+}
+
+fn fmt_local(ctx: &CheckContext<'_>, t: Instant) -> String {
+    t.0.with_timezone(&ctx.facts.tz)
+        .format("%a %Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
+/// Allowed hours per weekday in the debtor's local time, optionally closed on holidays.
+#[derive(Debug, Clone)]
+pub struct WindowRule {
+    /// Id, citation, confidence, channels.
+    pub meta: Meta,
+    /// The weekly window.
+    pub weekly: Weekly,
+    /// Holiday calendar observed, if any.
+    pub calendar: Option<String>,
+}
+
+impl ContactRule for WindowRule {
+    fn id(&self) -> &str {
+        &self.meta.id
+    }
+    fn citation(&self) -> &str {
+        &self.meta.citation
+    }
+    fn confidence(&self) -> Confidence {
+        self.meta.confidence
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        let Some(ch) = self.meta.governs(action) else {
+            return RuleVerdict::NotApplicable;
+        };
+        let closures = Closures {
+            calendar: self.calendar.as_deref(),
+            extra: ctx.closures_for(self.calendar.as_deref()),
+        };
+        match clock::next_open_all(&self.weekly, &ctx.zones, at, &closures) {
+            Some(t) if t == at => RuleVerdict::Allow(format!(
+                "{} at {} is inside the allowed hours{}",
+                ch.as_str(),
+                fmt_local(ctx, at),
+                if ctx.zones.len() > 1 {
+                    " in every possible time zone"
+                } else {
+                    ""
+                }
+            )),
+            next => RuleVerdict::Block {
+                detail: format!(
+                    "{} at {} is outside the allowed hours{}{}",
+                    ch.as_str(),
+                    fmt_local(ctx, at),
+                    if closures.calendar.is_some() {
+                        " (holidays closed)"
+                    } else {
+                        ""
+                    },
+                    if ctx.zones.len() > 1 {
+                        " in at least one possible time zone"
+                    } else {
+                        ""
+                    }
+                ),
+                next_allowed_at: next,
+            },
+        }
+    }
+}
+
+/// At most `max` contacts per period.
+#[derive(Debug, Clone)]
+pub struct CapRule {
+    /// Id, citation, confidence, channels governed.
+    pub meta: Meta,
+    /// Most contacts allowed in the period (the candidate would be one more).
+    pub max: usize,
+    /// The period.
+    pub period: Period,
+    /// Person or per debt.
+    pub scope: Scope,
+    /// Channels whose contacts count (`None`: the governed channels).
+    pub counted: Option<Vec<Channel>>,
+    /// Outcomes that do not count (Reg F: `not_connected`).
+    pub exclude_outcomes: Vec<Outcome>,
+    /// Days after direct prior consent during which calls neither count nor are capped.
+    pub consent_exclusion_days: Option<i64>,
+}
+
+impl CapRule {
+    fn counts(&self, ctx: &CheckContext<'_>, e: &LedgerEntry) -> bool {
+        if e.direction != Direction::Outbound || self.exclude_outcomes.contains(&e.outcome) {
+            return false;
+        }
+        let channel_counts = match (&self.counted, &self.meta.channels) {
+            (Some(c), _) => c.contains(&e.channel),
+            (None, Some(c)) => c.contains(&e.channel),
+            (None, None) => true,
+        };
+        channel_counts && !self.consent_excluded(ctx, e.channel, Instant::from_timestamp(e.at))
+    }
+
+    fn consent_excluded(&self, ctx: &CheckContext<'_>, ch: Channel, t: Instant) -> bool {
+        let Some(days) = self.consent_exclusion_days else {
+            return false;
+        };
+        let Some(given) = ctx
+            .case
+            .debtor
+            .consents
+            .get(&ch)
+            .and_then(|c| c.consented_at)
+        else {
+            return false;
+        };
+        let tz = ctx.facts.tz;
+        let first = given.date_in(tz).0;
+        t >= given && t.date_in(tz).0 <= first + Duration::days(days - 1)
+    }
+
+    /// (count, next instant the count drops below max) for one debt (or the person).
+    fn tally(
+        &self,
+        ctx: &CheckContext<'_>,
+        debt: Option<&str>,
+        at: Instant,
+    ) -> (usize, Option<Instant>) {
+        let tz = ctx.facts.tz;
+        let t = at.timestamp();
+        let (today, _) = clock::local(tz, at);
+        let mut hits: Vec<i64> = Vec::new();
+        for e in ctx.facts.ledger.iter().filter(|e| e.at <= t) {
+            let inside = match self.period {
+                Period::Rolling(w) => e.at > t - w,
+                Period::Days(n) => {
+                    let d = Instant::from_timestamp(e.at).date_in(tz).0;
+                    d > today - Duration::days(n)
+                }
+                Period::Week => Instant::from_timestamp(e.at).date_in(tz).0 >= monday(today),
+            };
+            if !inside {
+                // The ledger is newest first: nothing older can be inside.
+                break;
+            }
+            if about(ctx, e, debt) && self.counts(ctx, e) {
+                hits.push(e.at);
+            }
+        }
+        if hits.len() < self.max {
+            return (hits.len(), None);
+        }
+        // The max-th newest counted contact has to leave the window.
+        let kth = Instant::from_timestamp(hits[self.max.saturating_sub(1)]);
+        let next = match self.period {
+            Period::Rolling(w) => Instant::from_timestamp(kth.timestamp() + w),
+            Period::Days(n) => clock::start_of_day(tz, kth.date_in(tz).0 + Duration::days(n)),
+            Period::Week => clock::start_of_day(tz, monday(today) + Duration::days(7)),
+        };
+        (hits.len(), Some(next))
+    }
+}
+
+impl ContactRule for CapRule {
+    fn id(&self) -> &str {
+        &self.meta.id
+    }
+    fn citation(&self) -> &str {
+        &self.meta.citation
+    }
+    fn confidence(&self) -> Confidence {
+        self.meta.confidence
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        let Some(ch) = self.meta.governs(action) else {
+            return RuleVerdict::NotApplicable;
+        };
+        if self.consent_excluded(ctx, ch, at) {
+            return RuleVerdict::Allow(format!(
+                "{} within the days after the debtor's direct consent: excluded from the cap",
+                ch.as_str()
+            ));
+        }
+        let targets: Vec<Option<&str>> = match self.scope {
+            Scope::Person => vec![None],
+            Scope::Debt => debts_of(ctx, action).into_iter().map(Some).collect(),
+        };
+        let mut worst: Option<(Option<&str>, usize)> = None;
+        let mut next: Option<Instant> = None;
+        let mut max_seen = 0;
+        for d in targets {
+            let (n, free_at) = self.tally(ctx, d, at);
+            max_seen = max_seen.max(n);
+            if let Some(f) = free_at {
+                next = Some(next.map_or(f, |x: Instant| x.max(f)));
+                worst = Some((d, n));
+            }
+        }
+        match worst {
+            None => RuleVerdict::Allow(format!(
+                "{max_seen} counted contact(s) in {}; the cap is {}",
+                self.period.describe(),
+                self.max
+            )),
+            Some((d, n)) => RuleVerdict::Block {
+                detail: format!(
+                    "{n} counted contact(s){} in {} already: the cap is {}",
+                    d.map(|d| format!(" about debt `{d}`")).unwrap_or_default(),
+                    self.period.describe(),
+                    self.max
+                ),
+                next_allowed_at: next,
+            },
+        }
+    }
+}
+
+/// No contact for `days` days after an event (Reg F: after a telephone conversation;
+/// the event's day is day 1).
+#[derive(Debug, Clone)]
+pub struct AfterEventRule {
+    /// Id, citation, confidence, channels governed.
+    pub meta: Meta,
+    /// Length of the quiet period in local days, the event's day included.
+    pub days: i64,
+    /// Person or per debt.
+    pub scope: Scope,
+    /// Channels on which the event must have happened (`None`: any).
+    pub event_channels: Option<Vec<Channel>>,
+}
+
+impl ContactRule for AfterEventRule {
+    fn id(&self) -> &str {
+        &self.meta.id
+    }
+    fn citation(&self) -> &str {
+        &self.meta.citation
+    }
+    fn confidence(&self) -> Confidence {
+        self.meta.confidence
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        if self.meta.governs(action).is_none() {
+            return RuleVerdict::NotApplicable;
+        }
+        let tz = ctx.facts.tz;
+        let today = at.date_in(tz).0;
+        let targets: Vec<Option<&str>> = match self.scope {
+            Scope::Person => vec![None],
+            Scope::Debt => debts_of(ctx, action).into_iter().map(Some).collect(),
+        };
+        let t = at.timestamp();
+        let mut until: Option<(NaiveDate, Option<&str>)> = None;
+        for d in targets {
+            let last = ctx.facts.ledger.iter().find(|e| {
+                e.at <= t
+                    && e.outcome.is_conversation()
+                    && self
+                        .event_channels
+                        .as_ref()
+                        .is_none_or(|c| c.contains(&e.channel))
+                    && about(ctx, e, d)
+            });
+            if let Some(e) = last {
+                let first = Instant::from_timestamp(e.at).date_in(tz).0;
+                let free = first + Duration::days(self.days);
+                if today < free && until.is_none_or(|(u, _)| free > u) {
+                    until = Some((free, d));
+                }
+            }
+        }
+        match until {
+            None => RuleVerdict::Allow(format!("no conversation in the last {} days", self.days)),
+            Some((free, d)) => RuleVerdict::Block {
+                detail: format!(
+                    "a conversation{} on {}: no calls until {} (the conversation's day is day 1 of {})",
+                    d.map(|d| format!(" about debt `{d}`")).unwrap_or_default(),
+                    free - Duration::days(self.days),
+                    free,
+                    self.days
+                ),
+                next_allowed_at: Some(clock::start_of_day(tz, free)),
+            },
+        }
+    }
+}
+
+/// At most `max` distinct channels used per calendar week (Colombia).
+#[derive(Debug, Clone)]
+pub struct ChannelsPerWeekRule {
+    /// Id, citation, confidence, channels governed.
+    pub meta: Meta,
+    /// Most distinct channels per week.
+    pub max: usize,
+}
+
+impl ContactRule for ChannelsPerWeekRule {
+    fn id(&self) -> &str {
+        &self.meta.id
+    }
+    fn citation(&self) -> &str {
+        &self.meta.citation
+    }
+    fn confidence(&self) -> Confidence {
+        self.meta.confidence
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        let Some(ch) = self.meta.governs(action) else {
+            return RuleVerdict::NotApplicable;
+        };
+        let tz = ctx.facts.tz;
+        let week = monday(at.date_in(tz).0);
+        let t = at.timestamp();
+        let mut used: Vec<Channel> = Vec::new();
+        for e in ctx.facts.ledger.iter().filter(|e| e.at <= t) {
+            if Instant::from_timestamp(e.at).date_in(tz).0 < week {
+                break;
+            }
+            let reached = !matches!(
+                e.outcome,
+                Outcome::NotConnected | Outcome::NoAnswer | Outcome::Failed | Outcome::WrongParty
+            );
+            if e.direction == Direction::Outbound && reached && !used.contains(&e.channel) {
+                used.push(e.channel);
+            }
+        }
+        // Allowed only if the week's channels, this one included, stay within the cap
+        // (monotone: another contact can never turn a block into an allowance).
+        let with_candidate = used.len() + usize::from(!used.contains(&ch));
+        if with_candidate <= self.max {
+            RuleVerdict::Allow(format!(
+                "channels reached this week: [{}]",
+                used.iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        } else {
+            RuleVerdict::Block {
+                detail: format!(
+                    "the debtor was already reached this week by [{}]: no other channel until Monday",
+                    used.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                next_allowed_at: Some(clock::start_of_day(tz, week + Duration::days(7))),
+            }
+        }
+    }
+}
+
+/// Only channels the debtor has expressly authorised.
+#[derive(Debug, Clone)]
+pub struct ConsentRequiredRule {
+    /// Id, citation, confidence, channels governed.
+    pub meta: Meta,
+}
+
+impl ContactRule for ConsentRequiredRule {
+    fn id(&self) -> &str {
+        &self.meta.id
+    }
+    fn citation(&self) -> &str {
+        &self.meta.citation
+    }
+    fn confidence(&self) -> Confidence {
+        self.meta.confidence
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        let Some(ch) = self.meta.governs(action) else {
+            return RuleVerdict::NotApplicable;
+        };
+        match ctx.case.debtor.consents.get(&ch) {
+            Some(c) if c.allowed && c.opted_out_at.is_none_or(|o| o > at) => {
+                RuleVerdict::Allow(format!("`{}` was authorised by the debtor", ch.as_str()))
+            }
+            _ => RuleVerdict::Block {
+                detail: format!(
+                    "`{}` has no authorisation from the debtor on record (`consents.{}.allowed`)",
+                    ch.as_str(),
+                    ch.as_str()
+                ),
+                next_allowed_at: None,
+            },
+        }
+    }
+}
+
+/// The debtor's own requested contact windows (Reg F 1006.6(b)(1): a time the collector
+/// knows is inconvenient; FCA CONC 7.9: reasonable requests such as shift patterns).
+#[derive(Debug, Clone, Default)]
+pub struct PreferredWindowsRule;
+
+impl ContactRule for PreferredWindowsRule {
+    fn id(&self) -> &str {
+        "debtor.preferred_windows"
+    }
+    fn citation(&self) -> &str {
+        "US: 12 CFR 1006.6(b)(1) (times known to be inconvenient); UK: FCA CONC 7.9 (customers' reasonable requests)"
+    }
+    fn confidence(&self) -> Confidence {
+        Confidence::ToVerify
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        if action.channel.is_none() || ctx.case.debtor.preferred_windows.is_empty() {
+            return RuleVerdict::NotApplicable;
+        }
+        let mut w = Weekly::default();
+        for pw in &ctx.case.debtor.preferred_windows {
+            let (Ok(a), Ok(b)) = (
+                crate::model::parse_hhmm(&pw.from),
+                crate::model::parse_hhmm(&pw.to),
+            ) else {
+                continue;
+            };
+            let days: Vec<usize> = if pw.days.is_empty() {
+                (0..7).collect()
+            } else {
+                pw.days
+                    .iter()
+                    .filter_map(|d| crate::model::parse_weekday(d))
+                    .map(|d| d.num_days_from_monday() as usize)
+                    .collect()
+            };
+            for d in days {
+                w.days[d].push((a * 60, b * 60));
+            }
+        }
+        match w.next_open(ctx.facts.tz, at, &Closures::default()) {
+            Some(t) if t == at => {
+                RuleVerdict::Allow("inside the debtor's requested contact times".into())
+            }
+            next => RuleVerdict::Block {
+                detail: format!(
+                    "{} is outside the debtor's requested contact times",
+                    fmt_local(ctx, at)
+                ),
+                next_allowed_at: next,
+            },
+        }
+    }
+}
