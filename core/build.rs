@@ -41,8 +41,37 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    let out = out_dir.join("embedded_rules.rs");
     if let Err(e) = fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {e}", out.display());
+    }
+
+    // Rate tables: rules/money/rates/*.json.
+    let rates = rules.join("money").join("rates");
+    println!("cargo:rerun-if-changed={}", rates.display());
+    let mut code = String::from("/// Embedded rate tables: (file name, JSON).\nstatic EMBEDDED_RATES: &[(&str, &str)] = &[\n");
+    if let Ok(entries) = fs::read_dir(&rates) {
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        for path in files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let abs = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            code.push_str(&format!(
+                "    ({name:?}, include_str!({:?})),\n",
+                abs.display().to_string()
+            ));
+        }
+    }
+    code.push_str("];\n");
+    if let Err(e) = fs::write(out_dir.join("embedded_rates.rs"), code) {
+        println!("cargo:warning=cannot write embedded_rates.rs: {e}");
     }
 }

@@ -22,6 +22,7 @@ use std::sync::Arc;
 pub(crate) struct Ctx {
     pub case: Case,
     pub facts: Facts,
+    pub rates: Arc<crate::money::rates::RateTables>,
 }
 
 /// The `Case` type in Rhai: a cheap handle on the case and its facts.
@@ -38,7 +39,7 @@ pub struct DebtRef {
 }
 
 impl DebtRef {
-    fn debt(&self) -> &crate::model::Debt {
+    pub(crate) fn debt(&self) -> &crate::model::Debt {
         &self.ctx.case.debts[self.index]
     }
 }
@@ -204,7 +205,7 @@ fn debt_ref(ctx: &Arc<Ctx>, index: usize) -> DebtRef {
     }
 }
 
-fn to_amount(v: &Dynamic, what: &str) -> Rr<Decimal> {
+pub(crate) fn to_amount(v: &Dynamic, what: &str) -> Rr<Decimal> {
     if let Ok(d) = v.as_decimal() {
         Ok(d)
     } else if let Ok(i) = v.as_int() {
@@ -217,7 +218,7 @@ fn to_amount(v: &Dynamic, what: &str) -> Rr<Decimal> {
     }
 }
 
-fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str) -> Rr<ChargeRef> {
+pub(crate) fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str) -> Rr<ChargeRef> {
     let amount = to_amount(&amount, &format!("the amount of charge `{rule}`"))?;
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(rt_err(format!(
@@ -584,6 +585,39 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
                 .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
                 .ok_or_else(|| rt_err("decimal overflow in `percent`".into()))
         });
+
+    r.group("Money: interest and statutory sums")
+        .func("late_interest", "Late interest on a debt as a `Charge`: `late_interest(c, debt, #{ rate: 0.12 })` or `#{ table: \"boe_base\", margin: 0.08, regime: \"fixed_at_start\" }`. Keys: `rate` | `table`, `margin`, `regime` (`split`, `fixed_at_start`), `half_yearly`; `day_count` (`act/365f`, `act/360`, `30/360`, `act/act`); `method` (`simple`, `compound`); `rounding` (`half_up`, `half_even`); `moment` (`at_end`, `per_line`, `per_day`); `order` (default `[\"fees\", \"interest\", \"principal\"]`); `grace_days`; `rule`; `citation`. Accrues from the day after the due date (plus grace) through today, on the balance as it was each day (payments on the debt reduce it on their day).", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
+            super::money_api::late_interest(&c.0, &d, &spec).map_err(|e| rt_err(e.message))
+        })
+        .func("rate_on", "A reference rate in percent on a date: `rate_on(\"ecb_mro\", \"2025-07-01\")`. Tables: `ecb_mro`, `boe_base`, `de_basiszins`, `es_demora_comercial`, plus any the host adds.", |c: &mut CaseRef, table: &str, date: &str| -> Rr<Decimal> {
+            let day = crate::time::Date::parse(date).map_err(rt_err)?;
+            c.0.rates.rate_on(table, day.0).map(|e| e.rate).map_err(|e| rt_err(e.message))
+        })
+        .func("uk_fixed_sum", "UK Late Payment Act s.5A fixed sum for a debt: 40 below 1,000, 70 below 10,000, else 100 (GBP).", |amount: Dynamic| -> Rr<Decimal> {
+            Ok(crate::money::fees::uk_fixed_sum(to_amount(&amount, "the debt")?))
+        })
+        .func("cl_collection_fee", "Chile Ley 19.496 art. 37 maximum collection fee in CLP: `cl_collection_fee(overdue, uf_value, days_late, early_notice_sent)`.", |overdue: Dynamic, uf: Dynamic, days: INT, notice: bool| -> Rr<Decimal> {
+            Ok(crate::money::fees::cl_collection_fee(to_amount(&overdue, "the overdue amount")?, to_amount(&uf, "the UF value")?, days, notice))
+        })
+        .func("co_usury_cap", "Colombia: usury cap = 1.5 x the certified bank rate (percent), rounded half-up to 2 places.", |rate: Dynamic| -> Rr<Decimal> {
+            Ok(crate::money::fees::co_usury_cap(to_amount(&rate, "the certified rate")?))
+        })
+        .func("cap", "Cut a charge to a cap, saying so in its basis: `cap(charge, max, \"reason\")`.", |ch: ChargeRef, max: Dynamic, reason: &str| -> Rr<ChargeRef> {
+            let max = to_amount(&max, "the cap")?;
+            let mut ch = ch;
+            if ch.amount > max {
+                ch.basis.insert("capped".into(), format!("{} cut to {}: {}", ch.amount, max, reason));
+                ch.amount = max;
+            }
+            Ok(ch)
+        })
+        .func("authorised", "Record what authorises a fee or interest (`\"contract\"`, `\"statute\"`): required for US debtors (15 U.S.C. 1692f(1)).", |ch: ChargeRef, by: &str| -> ChargeRef {
+            let mut ch = ch;
+            ch.basis.insert("authorised_by".into(), by.to_string());
+            ch
+        })
+        .get("amount", "The charge's amount.", |ch: &mut ChargeRef| -> Decimal { ch.amount });
 
     r.docs
 }

@@ -76,7 +76,11 @@ impl Policy {
         case.validate()?;
         case.validate_at(as_of)?;
         let facts = Facts::derive(&case, as_of);
-        let ctx = Arc::new(Ctx { case, facts });
+        let ctx = Arc::new(Ctx {
+            case,
+            facts,
+            rates: self.inner.rates.clone(),
+        });
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
         }
@@ -298,7 +302,7 @@ impl Policy {
         );
 
         let charges = if inner.hooks.charges {
-            let c = to_charges(charges_out)?;
+            let c = to_charges(charges_out, &ctx.case.debtor.jurisdiction)?;
             note!(
                 "charges",
                 format!(
@@ -461,7 +465,8 @@ fn to_actions(v: Dynamic) -> Result<Vec<Action>> {
     Ok(vec![to_action(v, 0)?])
 }
 
-fn to_charges(v: Dynamic) -> Result<Charges> {
+fn to_charges(v: Dynamic, jurisdiction: &str) -> Result<Charges> {
+    let law = crate::money::fees::money_law(jurisdiction);
     let items: Vec<Dynamic> = if v.is_unit() {
         Vec::new()
     } else if v.is_array() {
@@ -488,6 +493,32 @@ fn to_charges(v: Dynamic) -> Result<Charges> {
                 "round it, for example `round_money(x, \"{}\")`",
                 c.currency
             )));
+        }
+        let mut c = c;
+        // The jurisdiction's own limits win over the policy.
+        let forbidden = match c.kind {
+            ChargeKind::Fee | ChargeKind::Compensation if !law.late_fees => {
+                Some("late fees are not allowed")
+            }
+            ChargeKind::Interest
+                if !law.compounding
+                    && c.basis.get("method").map(String::as_str) == Some("compound") =>
+            {
+                Some("compound interest is not allowed")
+            }
+            _ if law.needs_authorisation && !c.basis.contains_key("authorised_by") => {
+                Some("not shown to be authorised by the agreement or by law")
+            }
+            _ => None,
+        };
+        if let Some(why) = forbidden {
+            if !c.amount.is_zero() {
+                c.basis.insert(
+                    "capped".into(),
+                    format!("{} cut to 0: {why} ({})", c.amount, law.citation),
+                );
+                c.amount = Decimal::ZERO;
+            }
         }
         // Shown with the currency's minor units: 40 EUR is "40.00".
         let mut amount = c.amount;

@@ -15,6 +15,7 @@ mod errors;
 mod evaluate;
 mod limits;
 mod modules;
+mod money_api;
 
 pub use api::{ActionRef, ApiDoc, CaseRef, ChargeRef, DebtRef};
 pub use evaluate::EvalOptions;
@@ -55,6 +56,7 @@ pub struct PolicyBuilder {
     limits: Limits,
     rules: Option<RuleSet>,
     closures: Vec<(String, Vec<chrono::NaiveDate>)>,
+    rate_entries: Vec<(String, Vec<crate::money::rates::RateEntry>)>,
 }
 
 impl PolicyBuilder {
@@ -66,6 +68,7 @@ impl PolicyBuilder {
             limits: Limits::default(),
             rules: None,
             closures: Vec::new(),
+            rate_entries: Vec::new(),
         }
     }
 
@@ -90,6 +93,18 @@ impl PolicyBuilder {
     ) -> Self {
         self.closures
             .push((calendar.to_string(), days.into_iter().collect()));
+        self
+    }
+
+    /// Add or override entries of a reference-rate table (`ecb_mro`, `boe_base`,
+    /// `de_basiszins`, `es_demora_comercial`, or a new table), so a new half-year
+    /// needs no release.
+    pub fn rate_entries(
+        mut self,
+        table: &str,
+        entries: Vec<crate::money::rates::RateEntry>,
+    ) -> Self {
+        self.rate_entries.push((table.to_string(), entries));
         self
     }
 
@@ -203,6 +218,11 @@ impl PolicyBuilder {
             }
         }
 
+        let mut rates = crate::money::rates::RateTables::standard()?;
+        for (table, entries) in self.rate_entries {
+            rates.upsert(&table, entries);
+        }
+
         let mut policy = Policy {
             inner: Arc::new(Inner {
                 engine,
@@ -214,6 +234,7 @@ impl PolicyBuilder {
                     digest,
                 },
                 rules,
+                rates: Arc::new(rates),
                 source: self.source,
                 modules: self.modules,
                 limits: self.limits,
@@ -256,6 +277,7 @@ pub(crate) struct Inner {
     pub hooks: Hooks,
     pub info: PolicyInfo,
     pub rules: RuleSet,
+    pub rates: Arc<crate::money::rates::RateTables>,
     pub source: String,
     pub modules: BTreeMap<String, String>,
     pub limits: Limits,

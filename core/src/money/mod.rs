@@ -6,6 +6,14 @@
 //! workspace enables `serde_json`'s `arbitrary_precision`, so the number's text,
 //! never an `f64`, reaches the parser). They are always written as strings.
 
+pub mod daycount;
+pub mod fees;
+pub mod interest;
+pub mod plans;
+pub mod rates;
+
+pub use daycount::DayCount;
+
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serializer};
@@ -283,6 +291,11 @@ pub mod amount {
     pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(v)
     }
+}
+
+/// Serde adapter for signed decimals (rates may be negative): same reading as [`amount`].
+pub mod amount_signed {
+    pub use super::amount::{deserialize, serialize};
 }
 
 /// Serde adapter for optional amounts.

@@ -1,0 +1,152 @@
+//! Effective-dated reference-rate tables (ECB, Bank of England, German base rate,
+//! Spain's statutory late-payment rate), embedded from `rules/money/rates/*.json`;
+//! a host can add or override entries without a release.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::time::Date;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// One entry: the rate (percent a year) from a date until the next entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateEntry {
+    /// First day the rate applies.
+    pub from: Date,
+    /// Percent per year, as a decimal string.
+    #[serde(with = "super::amount_signed")]
+    pub rate: Decimal,
+    /// Where the figure comes from.
+    #[serde(default)]
+    pub source: String,
+    /// `confirmed` or `to_verify`.
+    #[serde(default = "confirmed")]
+    pub confidence: String,
+}
+
+fn confirmed() -> String {
+    "confirmed".into()
+}
+
+/// A rate table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateTable {
+    /// Table id, such as `ecb_mro`.
+    pub id: String,
+    /// Human title.
+    #[serde(default)]
+    pub title: String,
+    /// Always `percent`.
+    #[serde(default)]
+    pub unit: String,
+    /// Source of the table.
+    #[serde(default)]
+    pub source: String,
+    /// Entries, ascending by date.
+    pub entries: Vec<RateEntry>,
+}
+
+impl RateTable {
+    /// The entry in force on `date`.
+    pub fn entry_on(&self, date: NaiveDate) -> Option<&RateEntry> {
+        let i = self.entries.partition_point(|e| e.from.0 <= date);
+        i.checked_sub(1).map(|i| &self.entries[i])
+    }
+
+    /// The dates in `(start, end)` on which the rate changes.
+    pub fn changes_between(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.entries
+            .iter()
+            .map(|e| e.from.0)
+            .filter(move |d| *d > start && *d < end)
+    }
+
+    /// Add or replace entries (by date), keeping the order.
+    pub fn upsert(&mut self, entries: impl IntoIterator<Item = RateEntry>) {
+        for e in entries {
+            match self.entries.binary_search_by(|x| x.from.cmp(&e.from)) {
+                Ok(i) => self.entries[i] = e,
+                Err(i) => self.entries.insert(i, e),
+            }
+        }
+    }
+}
+
+/// The rate tables a policy computes with.
+#[derive(Debug, Clone, Default)]
+pub struct RateTables {
+    tables: BTreeMap<String, RateTable>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rates.rs"));
+
+impl RateTables {
+    /// The embedded tables (parsed once per process).
+    pub fn standard() -> Result<RateTables> {
+        static STD: OnceLock<std::result::Result<RateTables, Error>> = OnceLock::new();
+        STD.get_or_init(|| {
+            let mut t = RateTables::default();
+            for (name, json) in EMBEDDED_RATES {
+                let mut de = serde_json::Deserializer::from_str(json);
+                let table: RateTable = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                    let e = crate::model::json_error(e);
+                    Error::new(
+                        ErrorCode::Internal,
+                        format!("embedded rate table `{name}`: {e}"),
+                    )
+                })?;
+                t.tables.insert(table.id.clone(), table);
+            }
+            Ok(t)
+        })
+        .clone()
+    }
+
+    /// A table by id.
+    pub fn get(&self, id: &str) -> Option<&RateTable> {
+        self.tables.get(id)
+    }
+
+    /// Every table id.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.tables.keys().map(String::as_str)
+    }
+
+    /// Add or override entries of a table (creating it if new).
+    pub fn upsert(&mut self, id: &str, entries: Vec<RateEntry>) {
+        self.tables
+            .entry(id.to_string())
+            .or_insert_with(|| RateTable {
+                id: id.to_string(),
+                title: String::new(),
+                unit: "percent".into(),
+                source: "host".into(),
+                entries: Vec::new(),
+            })
+            .upsert(entries);
+    }
+
+    /// The rate (percent) of a table on a date, with the entry.
+    pub fn rate_on(&self, id: &str, date: NaiveDate) -> Result<&RateEntry> {
+        let t = self.get(id).ok_or_else(|| {
+            Error::new(ErrorCode::PolicyRuntime, format!("no rate table `{id}`")).with_help(
+                format!("tables: {}", self.ids().collect::<Vec<_>>().join(", ")),
+            )
+        })?;
+        t.entry_on(date).ok_or_else(|| {
+            Error::new(
+                ErrorCode::PolicyRuntime,
+                format!("rate table `{id}` has no entry on or before {date}"),
+            )
+            .with_help("add entries with PolicyBuilder::rate_entries")
+        })
+    }
+}
