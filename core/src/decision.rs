@@ -175,6 +175,43 @@ pub struct Charges {
     pub totals: BTreeMap<String, String>,
 }
 
+/// A settlement or payment plan the policy allows this debtor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    /// `settlement` or `plan`.
+    pub kind: String,
+    /// Name the policy gave it.
+    pub name: String,
+    /// Currency of the balance.
+    pub currency: String,
+    /// The balance the offer is on.
+    #[serde(with = "amount")]
+    pub balance: Decimal,
+    /// Settlement: the discount, percent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::amount_opt"
+    )]
+    pub discount_pct: Option<Decimal>,
+    /// Settlement: the amount that settles the balance.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::amount_opt"
+    )]
+    pub amount: Option<Decimal>,
+    /// Settlement: pay by this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_by: Option<crate::time::Date>,
+    /// Plan: the bounds a debtor's proposal must respect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<crate::money::plans::PlanBounds>,
+    /// Plan: the schedule at the longest term and smallest down payment allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<crate::money::plans::Schedule>,
+}
+
 /// One step of the trace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEntry {
@@ -205,6 +242,8 @@ pub struct Decision {
     pub candidates: Vec<Candidate>,
     /// Charges.
     pub charges: Charges,
+    /// Settlements and payment plans the policy allows.
+    pub offers: Vec<Offer>,
     /// Every rule that applied to a candidate, with citation and outcome.
     pub compliance: Vec<RuleOutcome>,
     /// The trace, when requested.

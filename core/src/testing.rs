@@ -17,8 +17,8 @@
 //! `expect` keys are all optional: `segment` (string or null), `action` (`null` for
 //! no action, or an object whose keys `kind`, `channel`, `template`, `priority` must
 //! match), `no_action_reason` (substring), `blocked` (rule ids that must have blocked
-//! some candidate), `charges` (totals per currency, exact strings), `error` (an
-//! error code the evaluation must fail with).
+//! some candidate), `charges` (totals per currency, exact strings), `offers` (offer
+//! names in order), `error` (an error code the evaluation must fail with).
 //!
 //! Coverage: every `contact(..., "template")` and `task("kind")` written in the
 //! policy source is a rule; a rule no test proposed as a candidate is reported.
@@ -78,6 +78,9 @@ pub struct Expect {
     /// Totals per currency.
     #[serde(default)]
     pub charges: Option<BTreeMap<String, String>>,
+    /// Names of the offers, in order.
+    #[serde(default)]
+    pub offers: Option<Vec<String>>,
     /// An error code the evaluation must fail with.
     #[serde(default)]
     pub error: Option<String>,
@@ -253,6 +256,12 @@ fn check(expect: &Expect, d: &Decision) -> Vec<String> {
     for rule in &expect.blocked {
         if !d.candidates.iter().any(|c| c.blocked_by.contains(rule)) {
             f.push(format!("blocked: no candidate was blocked by `{rule}`"));
+        }
+    }
+    if let Some(want) = &expect.offers {
+        let got: Vec<&str> = d.offers.iter().map(|o| o.name.as_str()).collect();
+        if want.iter().map(String::as_str).collect::<Vec<_>>() != got {
+            f.push(format!("offers: expected {want:?}, got {got:?}"));
         }
     }
     if let Some(want) = &expect.charges {

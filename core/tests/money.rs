@@ -330,3 +330,60 @@ fn statutory_fixed_sums() {
     );
     assert_eq!(fees::co_usury_cap(d("19.33")), d("29.00"));
 }
+
+#[test]
+fn offers_carry_exact_schedules_and_proposals_are_checked() {
+    use recobro::money::plans::Proposal;
+    let policy = recobro::Policy::default_consumer().unwrap();
+    let case = Case::from_value(serde_json::json!({
+        "id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "US-TX", "timezone": "America/Chicago"},
+        "debts": [{"id": "A", "currency": "USD", "original_amount": "1000.00", "outstanding": "1000.00",
+                   "issued_on": "2025-10-01", "due_on": "2025-12-01"}]
+    }))
+    .unwrap();
+    let at = Instant::parse("2026-03-16T15:00:00Z").unwrap();
+    let dec = policy.evaluate(&case, at).unwrap();
+    let plan = dec.offers.iter().find(|o| o.kind == "plan").unwrap();
+    let s = plan.schedule.as_ref().unwrap();
+    assert_eq!(s.down_payment, d("100.00"));
+    assert_eq!(s.installments.len(), 12);
+    assert_eq!(
+        s.installments.iter().map(|i| i.amount).sum::<Decimal>() + s.down_payment,
+        d("1000.00")
+    );
+    let settle = dec.offers.iter().find(|o| o.kind == "settlement").unwrap();
+    assert_eq!(settle.amount, Some(d("800.00")));
+    assert_eq!(settle.pay_by.unwrap().to_string(), "2026-03-31");
+
+    let ok = Proposal {
+        down_payment: d("150"),
+        installments: 10,
+        frequency: Frequency::Monthly,
+        first_due_on: recobro::Date::parse("2026-04-01").unwrap(),
+    };
+    let c = policy.check_plan(&case, at, &ok).unwrap();
+    assert!(c.accepted, "{:?}", c.broken);
+    assert_eq!(c.schedule.total, d("1000.00"));
+    let bad = Proposal {
+        down_payment: d("20"),
+        installments: 24,
+        frequency: Frequency::Weekly,
+        first_due_on: recobro::Date::parse("2026-06-01").unwrap(),
+    };
+    let c = policy.check_plan(&case, at, &bad).unwrap();
+    assert!(!c.accepted);
+    let names: Vec<&str> = c
+        .broken
+        .iter()
+        .map(|b| b.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "min_down_payment_pct",
+            "max_installments",
+            "frequencies",
+            "max_days_to_first"
+        ]
+    );
+}

@@ -67,6 +67,10 @@ pub struct ChargeRef {
     pub basis: BTreeMap<String, String>,
 }
 
+/// The `Offer` type in Rhai.
+#[derive(Clone)]
+pub struct OfferRef(pub crate::decision::Offer);
+
 /// Documentation of one registered function.
 #[derive(Debug, Clone)]
 pub struct ApiDoc {
@@ -264,6 +268,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
     engine.register_type_with_name::<DebtRef>("Debt");
     engine.register_type_with_name::<ActionRef>("Action");
     engine.register_type_with_name::<ChargeRef>("Charge");
+    engine.register_type_with_name::<OfferRef>("Offer");
     let mut r = Registrar::new(engine);
 
     r.group("Case: identity")
@@ -618,6 +623,19 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             ch
         })
         .get("amount", "The charge's amount.", |ch: &mut ChargeRef| -> Decimal { ch.amount });
+
+    r.group("Offers")
+        .func("settlement", "A settlement offer: pay the balance in the case's main currency less `discount_pct` percent within `days` days: `settlement(c, 20, 15)`.", |c: &mut CaseRef, discount_pct: Dynamic, days: INT| -> Rr<OfferRef> {
+            super::money_api::settlement(&c.0, to_amount(&discount_pct, "the discount")?, days).map(OfferRef).map_err(|e| rt_err(e.message))
+        })
+        .func("payment_plan", "A payment-plan offer within bounds: `payment_plan(c, #{ min_down_payment_pct: 10, max_installments: 12, frequencies: [\"monthly\"], min_installment: 20, max_days_to_first: 30, annual_rate: 0 })`. The offer carries the exact schedule at the longest term and the smallest down payment.", |c: &mut CaseRef, bounds: Map| -> Rr<OfferRef> {
+            super::money_api::payment_plan(&c.0, &bounds).map(OfferRef).map_err(|e| rt_err(e.message))
+        })
+        .func("named", "Name an offer.", |o: OfferRef, name: &str| -> OfferRef {
+            let mut o = o;
+            o.0.name = name.to_string();
+            o
+        });
 
     r.docs
 }

@@ -28,8 +28,8 @@ fn contract(msg: String) -> Error {
 }
 
 impl Policy {
-    /// Run every hook in one script call; returns (segment, actions, charges).
-    fn call_hooks(&self, arg: Dynamic) -> Result<(Dynamic, Dynamic, Dynamic)> {
+    /// Run every hook in one script call; returns (segment, actions, charges, offers).
+    fn call_hooks(&self, arg: Dynamic) -> Result<(Dynamic, Dynamic, Dynamic, Dynamic)> {
         let inner = &*self.inner;
         let opts = CallFnOptions::new().eval_ast(true).rewind_scope(true);
         let out = inner
@@ -44,6 +44,7 @@ impl Policy {
             .map_err(|e| errors::from_eval(&e))?;
         let mut it = out.into_array().unwrap_or_default().into_iter();
         Ok((
+            it.next().unwrap_or(Dynamic::UNIT),
             it.next().unwrap_or(Dynamic::UNIT),
             it.next().unwrap_or(Dynamic::UNIT),
             it.next().unwrap_or(Dynamic::UNIT),
@@ -164,7 +165,7 @@ impl Policy {
                 facts.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
             ),
         );
-        let (segment_out, actions_out, charges_out) =
+        let (segment_out, actions_out, charges_out, offers_out) =
             self.call_hooks(Dynamic::from(CaseRef(ctx.clone())))?;
 
         let segment = if inner.hooks.segment {
@@ -330,6 +331,7 @@ impl Policy {
             next_allowed_at,
             candidates,
             charges,
+            offers: to_offers(offers_out)?,
             compliance,
             trace,
         })
@@ -545,4 +547,26 @@ fn to_charges(v: Dynamic, jurisdiction: &str) -> Result<Charges> {
         })
         .collect();
     Ok(Charges { lines, totals })
+}
+
+fn to_offers(v: Dynamic) -> Result<Vec<Offer>> {
+    let items: Vec<Dynamic> = if v.is_unit() {
+        Vec::new()
+    } else if v.is_array() {
+        v.into_array().unwrap_or_default()
+    } else {
+        vec![v]
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let type_name = item.type_name();
+            item.try_cast::<super::api::OfferRef>().map(|o| o.0).ok_or_else(|| {
+                contract(format!(
+                    "`offers` returned `{type_name}` at position {i}; expected an offer from `settlement(...)` or `payment_plan(...)`"
+                ))
+            })
+        })
+        .collect()
 }

@@ -38,6 +38,19 @@ pub const DEFAULT_CONSUMER_POLICY: &str = "consumer/policy";
 /// Module path of the embedded B2B dunning policy.
 pub const DEFAULT_B2B_POLICY: &str = "b2b/policy";
 
+/// The answer to a debtor's plan proposal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanCheck {
+    /// Whether every bound holds.
+    pub accepted: bool,
+    /// Each broken bound, in plain words, starting with the bound's name.
+    pub broken: Vec<String>,
+    /// The exact schedule of the proposal.
+    pub schedule: crate::money::plans::Schedule,
+    /// The bounds it was checked against.
+    pub bounds: crate::money::plans::PlanBounds,
+}
+
 /// Which hooks a policy defines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Hooks {
@@ -47,6 +60,8 @@ pub struct Hooks {
     pub actions: bool,
     /// `charges(case)`.
     pub charges: bool,
+    /// `offers(case)`.
+    pub offers: bool,
 }
 
 /// Builds a [`Policy`]: source, host modules, limits, compliance rules.
@@ -131,6 +146,7 @@ impl PolicyBuilder {
                 "segment" => (Some(&mut hooks.segment), 1),
                 "actions" => (Some(&mut hooks.actions), 1),
                 "charges" => (Some(&mut hooks.charges), 1),
+                "offers" => (Some(&mut hooks.offers), 1),
                 "metadata" => (None, 0),
                 "house_rules" => {
                     has_house_rules = true;
@@ -150,7 +166,7 @@ impl PolicyBuilder {
                     ),
                 )
                 .with_help(
-                    "hooks are `segment(case)`, `actions(case)`, `charges(case)` and `metadata()`",
+                    "hooks are `segment(c)`, `actions(c)`, `charges(c)`, `offers(c)`, `metadata()` and `house_rules()`",
                 ));
             }
             match slot {
@@ -159,10 +175,10 @@ impl PolicyBuilder {
                 None => {}
             }
         }
-        if !(hooks.segment || hooks.actions || hooks.charges) {
+        if !(hooks.segment || hooks.actions || hooks.charges || hooks.offers) {
             return Err(Error::new(
                 ErrorCode::PolicyContract,
-                "the policy defines none of the hooks `segment(case)`, `actions(case)`, `charges(case)`",
+                "the policy defines none of the hooks `segment(c)`, `actions(c)`, `charges(c)`, `offers(c)`",
             ));
         }
 
@@ -176,10 +192,11 @@ impl PolicyBuilder {
             }
         };
         let wrapper = format!(
-            "fn {HOOKS_FN}(c) {{ [{}, {}, {}] }}",
+            "fn {HOOKS_FN}(c) {{ [{}, {}, {}, {}] }}",
             call(hooks.segment, "segment"),
             call(hooks.actions, "actions"),
-            call(hooks.charges, "charges")
+            call(hooks.charges, "charges"),
+            call(hooks.offers, "offers")
         );
         let wrapper_ast = engine
             .compile(&wrapper)
@@ -360,6 +377,46 @@ impl Policy {
         debt_id: Option<&str>,
     ) -> Result<crate::compliance::ContactCheck> {
         crate::compliance::check_contact(&self.inner.rules, case, channel, at, debt_id)
+    }
+
+    /// Check a plan the debtor proposes against the first plan offer this policy makes
+    /// for the case: every broken bound is named, and the exact schedule is returned.
+    pub fn check_plan(
+        &self,
+        case: &crate::model::Case,
+        as_of: crate::time::Instant,
+        proposal: &crate::money::plans::Proposal,
+    ) -> Result<PlanCheck> {
+        let d = self.evaluate(case, as_of)?;
+        let offer = d.offers.iter().find(|o| o.kind == "plan").ok_or_else(|| {
+            Error::new(
+                ErrorCode::PolicyContract,
+                "the policy offers no payment plan for this case",
+            )
+        })?;
+        let bounds = offer
+            .bounds
+            .clone()
+            .unwrap_or_else(|| crate::money::plans::PlanBounds {
+                min_down_payment_pct: rust_decimal::Decimal::ZERO,
+                max_installments: 1,
+                frequencies: Vec::new(),
+                min_installment: rust_decimal::Decimal::ZERO,
+                max_days_to_first: 0,
+                annual_rate: rust_decimal::Decimal::ZERO,
+            });
+        let dp = crate::money::minor_units(&offer.currency).unwrap_or(2);
+        let today = as_of
+            .date_in(crate::time::parse_tz(&case.debtor.timezone).unwrap_or(chrono_tz::UTC))
+            .0;
+        let (broken, schedule) =
+            crate::money::plans::check(&bounds, offer.balance, today, dp, proposal);
+        Ok(PlanCheck {
+            accepted: broken.is_empty(),
+            broken,
+            schedule,
+            bounds,
+        })
     }
 
     /// The names of the functions the policy defines, with their line numbers.

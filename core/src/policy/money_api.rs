@@ -291,3 +291,141 @@ pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<Charge
         basis,
     })
 }
+
+fn main_currency(ctx: &Ctx) -> Result<(String, Decimal, u32)> {
+    let f = &ctx.facts;
+    let i = f
+        .oldest_overdue
+        .or_else(|| f.debts.first().map(|d| d.index))
+        .ok_or_else(|| bad("an offer needs at least one debt".into()))?;
+    let cur = ctx.case.debts[i].currency.clone();
+    let balance: Decimal = ctx
+        .case
+        .debts
+        .iter()
+        .filter(|d| d.currency == cur)
+        .map(|d| d.outstanding)
+        .sum();
+    let dp = minor_units(&cur).unwrap_or(2);
+    Ok((cur, balance, dp))
+}
+
+/// A settlement offer.
+pub(crate) fn settlement(
+    ctx: &Ctx,
+    discount_pct: Decimal,
+    days: i64,
+) -> Result<crate::decision::Offer> {
+    if discount_pct < Decimal::ZERO || discount_pct > Decimal::ONE_HUNDRED {
+        return Err(bad(format!(
+            "settlement discount `{discount_pct}` must be between 0 and 100 percent"
+        )));
+    }
+    let (currency, balance, dp) = main_currency(ctx)?;
+    let amount = Rounding::HalfUp.round(
+        balance * (Decimal::ONE_HUNDRED - discount_pct) / Decimal::ONE_HUNDRED,
+        dp,
+    );
+    Ok(crate::decision::Offer {
+        kind: "settlement".into(),
+        name: "settlement".into(),
+        currency,
+        balance,
+        discount_pct: Some(discount_pct),
+        amount: Some(amount),
+        pay_by: Some(crate::time::Date(
+            ctx.facts.today.0 + Duration::days(days.clamp(0, 3650)),
+        )),
+        bounds: None,
+        schedule: None,
+    })
+}
+
+/// Parse plan bounds from a policy map.
+pub(crate) fn plan_bounds(m: &Map) -> Result<crate::money::plans::PlanBounds> {
+    use crate::money::plans::{Frequency, PlanBounds};
+    const KEYS: &[&str] = &[
+        "min_down_payment_pct",
+        "max_installments",
+        "frequencies",
+        "min_installment",
+        "max_days_to_first",
+        "annual_rate",
+    ];
+    for k in m.keys() {
+        if !KEYS.contains(&k.as_str()) {
+            return Err(bad(format!(
+                "`payment_plan` bounds have an unknown key `{k}`; keys: {}",
+                KEYS.join(", ")
+            )));
+        }
+    }
+    let int = |k: &str, default: i64| -> Result<i64> {
+        m.get(k).map_or(Ok(default), |v| {
+            v.as_int()
+                .map_err(|t| bad(format!("`{k}` must be an integer, not `{t}`")))
+        })
+    };
+    let frequencies = match m.get("frequencies") {
+        None => vec![Frequency::Monthly],
+        Some(v) => v
+            .clone()
+            .into_array()
+            .map_err(|_| bad("`frequencies` must be an array".into()))?
+            .iter()
+            .map(|f| {
+                Frequency::parse(&f.to_string()).ok_or_else(|| {
+                    bad(format!(
+                        "frequency `{f}` is not weekly, biweekly or monthly"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
+    Ok(PlanBounds {
+        min_down_payment_pct: number(m, "min_down_payment_pct")?.unwrap_or_default(),
+        max_installments: int("max_installments", 12)?.clamp(1, 600) as u32,
+        frequencies,
+        min_installment: number(m, "min_installment")?.unwrap_or_default(),
+        max_days_to_first: int("max_days_to_first", 30)?.clamp(0, 3650),
+        annual_rate: number(m, "annual_rate")?.unwrap_or_default(),
+    })
+}
+
+/// A payment-plan offer with its schedule at the longest term.
+pub(crate) fn payment_plan(ctx: &Ctx, m: &Map) -> Result<crate::decision::Offer> {
+    use crate::money::plans::{schedule, Remainder};
+    let bounds = plan_bounds(m)?;
+    let (currency, balance, dp) = main_currency(ctx)?;
+    let down = Rounding::HalfUp.round(
+        balance * bounds.min_down_payment_pct / Decimal::ONE_HUNDRED,
+        dp,
+    );
+    let freq = bounds
+        .frequencies
+        .first()
+        .copied()
+        .unwrap_or(crate::money::plans::Frequency::Monthly);
+    let first = ctx.facts.today.0 + Duration::days(bounds.max_days_to_first.min(30));
+    let s = schedule(
+        balance,
+        down,
+        bounds.max_installments,
+        freq,
+        first,
+        bounds.annual_rate,
+        dp,
+        Remainder::Last,
+    );
+    Ok(crate::decision::Offer {
+        kind: "plan".into(),
+        name: "plan".into(),
+        currency,
+        balance,
+        discount_pct: None,
+        amount: None,
+        pay_by: None,
+        bounds: Some(bounds),
+        schedule: Some(s),
+    })
+}
