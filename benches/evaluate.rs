@@ -113,5 +113,131 @@ fn evaluate(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, evaluate);
+fn compliance(c: &mut Criterion) {
+    use recobro::compliance::{check_contact, RuleSet};
+    use recobro::model::Channel;
+    let rules = RuleSet::standard().expect("standard rules");
+    let mut opts = recobro::generate::GenOptions::default();
+    opts.contacts = 25; // up to 50 contacts
+    let mut cases: Vec<recobro::Case> = recobro::generate::portfolio(400, 11, as_of(), opts)
+        .into_iter()
+        .filter(|c| c.contacts.len() >= 40)
+        .collect();
+    for c in &mut cases {
+        c.debtor.jurisdiction = "US-NY".into();
+        c.debtor.timezone = "America/New_York".into();
+        c.debtor.flags.clear();
+    }
+    let case = cases.first().cloned().expect("a case with 40+ contacts");
+    let n = case.contacts.len();
+    let mut g = c.benchmark_group("compliance");
+    // Allowed: Monday 11:00 in New York.
+    let allowed_at = recobro::Instant::parse("2026-03-16T15:00:00Z").unwrap_or_else(|_| as_of());
+    g.bench_function(format!("check_call_allowed_{n}_contacts"), |b| {
+        b.iter(|| {
+            black_box(check_contact(&rules, black_box(&case), Channel::Call, allowed_at, None).ok())
+        })
+    });
+    // Blocked at 23:00 local: computes next_allowed_at.
+    let blocked_at = recobro::Instant::parse("2026-03-17T03:00:00Z").unwrap_or_else(|_| as_of());
+    g.bench_function(
+        format!("check_call_blocked_next_allowed_{n}_contacts"),
+        |b| {
+            b.iter(|| {
+                black_box(
+                    check_contact(&rules, black_box(&case), Channel::Call, blocked_at, None).ok(),
+                )
+            })
+        },
+    );
+    let checker =
+        recobro::compliance::ContactChecker::new(&rules, &case, as_of()).expect("prepared case");
+    g.bench_function(format!("verdict_only_call_allowed_{n}_contacts"), |b| {
+        b.iter(|| black_box(checker.allowed(Channel::Call, allowed_at)))
+    });
+    g.bench_function(
+        format!("verdict_only_call_blocked_next_allowed_{n}_contacts"),
+        |b| b.iter(|| black_box(checker.allowed(Channel::Call, blocked_at))),
+    );
+    g.bench_function(format!("prepared_check_call_allowed_{n}_contacts"), |b| {
+        b.iter(|| black_box(checker.check(Channel::Call, allowed_at, None).ok()))
+    });
+    g.bench_function(
+        format!("prepared_check_call_blocked_next_allowed_{n}_contacts"),
+        |b| b.iter(|| black_box(checker.check(Channel::Call, blocked_at, None).ok())),
+    );
+    g.finish();
+}
+
+fn charges(c: &mut Criterion) {
+    // 5 overdue debts, 3 partial payments, across the ECB's half-year change.
+    let policy = recobro::Policy::from_source(
+        r#"import "money/eu" as eu;
+        fn charges(c) { let out = []; for d in c.debts { out.push(eu::statutory_interest(c, d)); } out }"#,
+    )
+    .expect("charges policy");
+    let case = recobro::Case::from_value(serde_json::json!({
+        "id": "C", "debtor": {"id": "D", "kind": "business", "jurisdiction": "FR", "timezone": "Europe/Paris"},
+        "debts": (0..5).map(|i| serde_json::json!({"id": format!("INV-{i}"), "currency": "EUR",
+            "original_amount": "10000.00", "outstanding": "8000.00", "issued_on": "2025-01-01",
+            "due_on": format!("2025-0{}-15", i + 2)})).collect::<Vec<_>>(),
+        "payments": [
+            {"at": "2025-06-20T10:00:00Z", "amount": "700.00", "debt_id": "INV-0"},
+            {"at": "2025-07-20T10:00:00Z", "amount": "800.00", "debt_id": "INV-1"},
+            {"at": "2025-08-20T10:00:00Z", "amount": "500.00", "debt_id": "INV-2"}
+        ]
+    }))
+    .expect("bench case");
+    let at = recobro::Instant::parse("2025-10-01T12:00:00Z").unwrap_or_else(|_| as_of());
+    let mut g = c.benchmark_group("money");
+    // The native money functions alone: five accruals with payments across 1 July.
+    {
+        use recobro::money::interest::*;
+        let tables = recobro::money::rates::RateTables::standard().expect("tables");
+        let spec = InterestSpec {
+            rate: RateSource::Table {
+                table: "ecb_mro".into(),
+                margin: rust_decimal::Decimal::new(8, 2),
+                regime: Regime::SplitOnChange,
+                half_yearly: true,
+            },
+            day_count: recobro::money::DayCount::Act365F,
+            method: Method::Simple,
+            rounding: recobro::money::Rounding::HalfUp,
+            moment: Moment::AtEnd,
+            dp: 2,
+            order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
+        };
+        let day = |s: &str| recobro::Date::parse(s).map(|d| d.0).unwrap_or_default();
+        let pays = [Movement {
+            on: day("2025-06-20"),
+            amount: rust_decimal::Decimal::new(70000, 2),
+        }];
+        g.bench_function("native_accrual_5_debts_rate_change", |b| {
+            b.iter(|| {
+                for i in 0..5u32 {
+                    let start = day(&format!("2025-0{}-16", i + 2));
+                    black_box(
+                        accrue(
+                            &spec,
+                            &tables,
+                            rust_decimal::Decimal::new(1_000_000, 2),
+                            rust_decimal::Decimal::ZERO,
+                            start,
+                            day("2025-10-01"),
+                            if i < 3 { &pays } else { &[] },
+                        )
+                        .ok(),
+                    );
+                }
+            })
+        });
+    }
+    g.bench_function("charges_5_debts_3_payments_rate_change", |b| {
+        b.iter(|| black_box(policy.evaluate(black_box(&case), at).ok()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, evaluate, compliance, charges);
 criterion_main!(benches);

@@ -47,6 +47,8 @@ pub struct DebtFacts {
 pub struct LedgerEntry {
     /// Unix seconds.
     pub at: i64,
+    /// The debtor's local date of the contact.
+    pub day: chrono::NaiveDate,
     /// Channel.
     pub channel: Channel,
     /// Direction.
@@ -148,6 +150,7 @@ impl Facts {
             .enumerate()
             .map(|(index, c)| LedgerEntry {
                 at: c.at.timestamp(),
+                day: c.at.date_in(tz).0,
                 channel: c.channel,
                 direction: c.direction,
                 outcome: c.outcome,

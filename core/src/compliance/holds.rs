@@ -44,7 +44,7 @@ impl ContactRule for HoldRule {
                 next_allowed_at: None,
             }
         } else {
-            RuleVerdict::Allow(format!("no `{}` flag", self.flag.as_str()))
+            ctx.allow(|| format!("no `{}` flag", self.flag.as_str()))
         }
     }
 }
@@ -121,12 +121,14 @@ impl ContactRule for ConsentRule {
                     detail: format!("the debtor opted out of `{}` at {out}", channel.as_str()),
                     next_allowed_at: None,
                 },
-                _ => RuleVerdict::Allow(format!("`{}` is authorised", channel.as_str())),
+                _ => ctx.allow(|| format!("`{}` is authorised", channel.as_str())),
             },
-            None => RuleVerdict::Allow(format!(
-                "no consent record for `{}`: allowed by default",
-                channel.as_str()
-            )),
+            None => ctx.allow(|| {
+                format!(
+                    "no consent record for `{}`: allowed by default",
+                    channel.as_str()
+                )
+            }),
         }
     }
 }

@@ -49,6 +49,7 @@ pub enum RuleVerdict {
 }
 
 /// Everything a rule may look at.
+#[derive(Clone)]
 pub struct CheckContext<'a> {
     /// The case.
     pub case: &'a Case,
@@ -58,6 +59,8 @@ pub struct CheckContext<'a> {
     pub zones: Vec<Tz>,
     /// Closed days the host added, per calendar (`*` for every calendar).
     pub closures: &'a BTreeMap<String, BTreeSet<NaiveDate>>,
+    /// Whether rules write out why they allow (blocks always explain themselves).
+    pub explain: bool,
 }
 
 impl<'a> CheckContext<'a> {
@@ -80,7 +83,17 @@ impl<'a> CheckContext<'a> {
             facts,
             zones,
             closures,
+            explain: true,
         }
+    }
+
+    /// An allowance, explained only when the context asks for explanations.
+    pub fn allow(&self, detail: impl FnOnce() -> String) -> RuleVerdict {
+        RuleVerdict::Allow(if self.explain {
+            detail()
+        } else {
+            String::new()
+        })
     }
 
     /// Extra closed days for a calendar (its own plus the `*` ones).
@@ -306,39 +319,93 @@ pub fn check_contact(
     at: Instant,
     debt_id: Option<&str>,
 ) -> Result<ContactCheck> {
-    case.validate()?;
-    case.validate_at(at)?;
-    if let Some(d) = debt_id {
-        if !case.debts.iter().any(|x| x.id == d) {
-            return Err(Error::input("debt_id", format!("unknown debt id `{d}`")));
-        }
+    ContactChecker::new(rules, case, at)?.check(channel, at, debt_id)
+}
+
+/// A case prepared once for many contact checks (a dialer walking its queue): the
+/// case is validated and its facts derived once; each check costs only the rules.
+pub struct ContactChecker<'a> {
+    rules: Vec<&'a dyn ContactRule>,
+    closures: &'a BTreeMap<String, BTreeSet<NaiveDate>>,
+    case: &'a Case,
+    facts: Facts,
+}
+
+impl<'a> ContactChecker<'a> {
+    /// Prepare `case` for checks at or after `as_of`.
+    pub fn new(rules: &'a RuleSet, case: &'a Case, as_of: Instant) -> Result<Self> {
+        case.validate()?;
+        case.validate_at(as_of)?;
+        let facts = Facts::derive(case, as_of);
+        Ok(ContactChecker {
+            rules: rules.applicable(&case.debtor.jurisdiction, facts.today.0),
+            closures: rules.closures(),
+            case,
+            facts,
+        })
     }
-    let facts = Facts::derive(case, at);
-    let ctx = CheckContext::new(case, &facts, rules.closures());
-    let applicable = rules.applicable(&case.debtor.jurisdiction, facts.today.0);
-    let action = Action {
-        kind: "contact".into(),
-        channel: Some(channel),
-        template: None,
-        debt_id: debt_id.map(str::to_string),
-        priority: 0,
-        reason: None,
-        not_before: None,
-    };
-    let a = assess(&applicable, &ctx, &action, at);
-    Ok(ContactCheck {
-        case_id: case.id.clone(),
-        channel,
-        at,
-        allowed: a.blocked_by.is_empty(),
-        blocked_by: a.blocked_by.clone(),
-        next_allowed_at: a.next_allowed_at,
-        rules: a
-            .outcomes
-            .into_iter()
-            .map(|(i, v)| outcome(applicable[i], 0, v))
-            .collect(),
-    })
+
+    /// The verdict alone, without explanations: (allowed, next allowed instant). The
+    /// fast path a dialer or the decision pipeline takes.
+    pub fn allowed(&self, channel: Channel, at: Instant) -> (bool, Option<Instant>) {
+        let mut ctx = CheckContext::new(self.case, &self.facts, self.closures);
+        ctx.explain = false;
+        let action = Action {
+            kind: "contact".into(),
+            channel: Some(channel),
+            template: None,
+            debt_id: None,
+            priority: 0,
+            reason: None,
+            not_before: None,
+        };
+        let a = assess(&self.rules, &ctx, &action, at.max(self.facts.as_of));
+        (a.blocked_by.is_empty(), a.next_allowed_at)
+    }
+
+    /// Check a contact on `channel` at `at` (not before the prepared `as_of`).
+    pub fn check(
+        &self,
+        channel: Channel,
+        at: Instant,
+        debt_id: Option<&str>,
+    ) -> Result<ContactCheck> {
+        if at < self.facts.as_of {
+            return Err(Error::input(
+                "at",
+                format!("{at} is before the prepared as_of {}", self.facts.as_of),
+            ));
+        }
+        if let Some(d) = debt_id {
+            if !self.case.debts.iter().any(|x| x.id == d) {
+                return Err(Error::input("debt_id", format!("unknown debt id `{d}`")));
+            }
+        }
+        let ctx = CheckContext::new(self.case, &self.facts, self.closures);
+        let action = Action {
+            kind: "contact".into(),
+            channel: Some(channel),
+            template: None,
+            debt_id: debt_id.map(str::to_string),
+            priority: 0,
+            reason: None,
+            not_before: None,
+        };
+        let a = assess(&self.rules, &ctx, &action, at);
+        Ok(ContactCheck {
+            case_id: self.case.id.clone(),
+            channel,
+            at,
+            allowed: a.blocked_by.is_empty(),
+            blocked_by: a.blocked_by.clone(),
+            next_allowed_at: a.next_allowed_at,
+            rules: a
+                .outcomes
+                .into_iter()
+                .map(|(i, v)| outcome(self.rules[i], 0, v))
+                .collect(),
+        })
+    }
 }
 
 /// A rule's verdict as it appears in a decision.

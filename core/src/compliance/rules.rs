@@ -171,16 +171,18 @@ impl ContactRule for WindowRule {
             extra: ctx.closures_for(self.calendar.as_deref()),
         };
         match clock::next_open_all(&self.weekly, &ctx.zones, at, &closures) {
-            Some(t) if t == at => RuleVerdict::Allow(format!(
-                "{} at {} is inside the allowed hours{}",
-                ch.as_str(),
-                fmt_local(ctx, at),
-                if ctx.zones.len() > 1 {
-                    " in every possible time zone"
-                } else {
-                    ""
-                }
-            )),
+            Some(t) if t == at => ctx.allow(|| {
+                format!(
+                    "{} at {} is inside the allowed hours{}",
+                    ch.as_str(),
+                    fmt_local(ctx, at),
+                    if ctx.zones.len() > 1 {
+                        " in every possible time zone"
+                    } else {
+                        ""
+                    }
+                )
+            }),
             next => RuleVerdict::Block {
                 detail: format!(
                     "{} at {} is outside the allowed hours{}{}",
@@ -268,10 +270,10 @@ impl CapRule {
             let inside = match self.period {
                 Period::Rolling(w) => e.at > t - w,
                 Period::Days(n) => {
-                    let d = Instant::from_timestamp(e.at).date_in(tz).0;
+                    let d = e.day;
                     d > today - Duration::days(n)
                 }
-                Period::Week => Instant::from_timestamp(e.at).date_in(tz).0 >= monday(today),
+                Period::Week => e.day >= monday(today),
             };
             if !inside {
                 // The ledger is newest first: nothing older can be inside.
@@ -310,10 +312,12 @@ impl ContactRule for CapRule {
             return RuleVerdict::NotApplicable;
         };
         if self.consent_excluded(ctx, ch, at) {
-            return RuleVerdict::Allow(format!(
-                "{} within the days after the debtor's direct consent: excluded from the cap",
-                ch.as_str()
-            ));
+            return ctx.allow(|| {
+                format!(
+                    "{} within the days after the debtor's direct consent: excluded from the cap",
+                    ch.as_str()
+                )
+            });
         }
         let targets: Vec<Option<&str>> = match self.scope {
             Scope::Person => vec![None],
@@ -331,11 +335,13 @@ impl ContactRule for CapRule {
             }
         }
         match worst {
-            None => RuleVerdict::Allow(format!(
-                "{max_seen} counted contact(s) in {}; the cap is {}",
-                self.period.describe(),
-                self.max
-            )),
+            None => ctx.allow(|| {
+                format!(
+                    "{max_seen} counted contact(s) in {}; the cap is {}",
+                    self.period.describe(),
+                    self.max
+                )
+            }),
             Some((d, n)) => RuleVerdict::Block {
                 detail: format!(
                     "{n} counted contact(s){} in {} already: the cap is {}",
@@ -396,7 +402,7 @@ impl ContactRule for AfterEventRule {
                     && about(ctx, e, d)
             });
             if let Some(e) = last {
-                let first = Instant::from_timestamp(e.at).date_in(tz).0;
+                let first = e.day;
                 let free = first + Duration::days(self.days);
                 if today < free && until.is_none_or(|(u, _)| free > u) {
                     until = Some((free, d));
@@ -404,7 +410,7 @@ impl ContactRule for AfterEventRule {
             }
         }
         match until {
-            None => RuleVerdict::Allow(format!("no conversation in the last {} days", self.days)),
+            None => ctx.allow(|| format!("no conversation in the last {} days", self.days)),
             Some((free, d)) => RuleVerdict::Block {
                 detail: format!(
                     "a conversation{} on {}: no calls until {} (the conversation's day is day 1 of {})",
@@ -447,7 +453,7 @@ impl ContactRule for ChannelsPerWeekRule {
         let t = at.timestamp();
         let mut used: Vec<Channel> = Vec::new();
         for e in ctx.facts.ledger.iter().filter(|e| e.at <= t) {
-            if Instant::from_timestamp(e.at).date_in(tz).0 < week {
+            if e.day < week {
                 break;
             }
             let reached = !matches!(
@@ -462,13 +468,15 @@ impl ContactRule for ChannelsPerWeekRule {
         // (monotone: another contact can never turn a block into an allowance).
         let with_candidate = used.len() + usize::from(!used.contains(&ch));
         if with_candidate <= self.max {
-            RuleVerdict::Allow(format!(
-                "channels reached this week: [{}]",
-                used.iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            ctx.allow(|| {
+                format!(
+                    "channels reached this week: [{}]",
+                    used.iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
         } else {
             RuleVerdict::Block {
                 detail: format!(
@@ -504,7 +512,7 @@ impl ContactRule for ConsentRequiredRule {
         };
         match ctx.case.debtor.consents.get(&ch) {
             Some(c) if c.allowed && c.opted_out_at.is_none_or(|o| o > at) => {
-                RuleVerdict::Allow(format!("`{}` was authorised by the debtor", ch.as_str()))
+                ctx.allow(|| format!("`{}` was authorised by the debtor", ch.as_str()))
             }
             _ => RuleVerdict::Block {
                 detail: format!(
@@ -560,7 +568,7 @@ impl ContactRule for PreferredWindowsRule {
         }
         match w.next_open(ctx.facts.tz, at, &Closures::default()) {
             Some(t) if t == at => {
-                RuleVerdict::Allow("inside the debtor's requested contact times".into())
+                ctx.allow(|| "inside the debtor's requested contact times".into())
             }
             next => RuleVerdict::Block {
                 detail: format!(

@@ -196,7 +196,9 @@ impl Policy {
             format!("{} candidate(s) proposed", proposed.len())
         );
 
-        let check_ctx = CheckContext::new(&ctx.case, facts, inner.rules.closures());
+        let mut check_ctx = CheckContext::new(&ctx.case, facts, inner.rules.closures());
+        // Allowances are explained only where they are shown: the chosen candidate, the trace.
+        check_ctx.explain = trace.is_some();
         let applicable = inner
             .rules
             .applicable(&ctx.case.debtor.jurisdiction, facts.today.0);
@@ -206,7 +208,15 @@ impl Policy {
             let at = action
                 .not_before
                 .map_or(facts.as_of, |t| t.max(facts.as_of));
-            let assessed = compliance::assess(&applicable, &check_ctx, &action, at);
+            let mut assessed = compliance::assess(&applicable, &check_ctx, &action, at);
+            if !check_ctx.explain
+                && assessed.blocked_by.is_empty()
+                && candidates.iter().all(|c| c.verdict == Verdict::Blocked)
+            {
+                let mut explaining = check_ctx.clone();
+                explaining.explain = true;
+                assessed = compliance::assess(&applicable, &explaining, &action, at);
+            }
             let blocked_by = assessed.blocked_by;
             let verdict = if blocked_by.is_empty() {
                 Verdict::Allowed
