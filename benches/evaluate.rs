@@ -117,8 +117,8 @@ fn compliance(c: &mut Criterion) {
     use recobro::compliance::{check_contact, RuleSet};
     use recobro::model::Channel;
     let rules = RuleSet::standard().expect("standard rules");
-    let mut opts = recobro::generate::GenOptions::default();
-    opts.contacts = 25; // up to 50 contacts
+    // Up to 50 contacts per case.
+    let opts = recobro::generate::GenOptions { contacts: 25, ..Default::default() };
     let mut cases: Vec<recobro::Case> = recobro::generate::portfolio(400, 11, as_of(), opts)
         .into_iter()
         .filter(|c| c.contacts.len() >= 40)

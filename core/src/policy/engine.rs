@@ -44,7 +44,7 @@ fn bare(limits: &Limits) -> Engine {
     e.set_max_strings_interned(0);
     e.register_global_module(StandardPackage::new().as_shared_module());
     e.disable_symbol("eval");
-    e.set_optimization_level(OptimizationLevel::Simple);
+    e.set_optimization_level(OptimizationLevel::Full);
     e.set_fail_on_invalid_map_property(true);
     limits.apply(&mut e);
     e.on_print(|s| capture("print", s.to_string()));
