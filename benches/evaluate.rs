@@ -118,7 +118,10 @@ fn compliance(c: &mut Criterion) {
     use recobro::model::Channel;
     let rules = RuleSet::standard().expect("standard rules");
     // Up to 50 contacts per case.
-    let opts = recobro::generate::GenOptions { contacts: 25, ..Default::default() };
+    let opts = recobro::generate::GenOptions {
+        contacts: 25,
+        ..Default::default()
+    };
     let mut cases: Vec<recobro::Case> = recobro::generate::portfolio(400, 11, as_of(), opts)
         .into_iter()
         .filter(|c| c.contacts.len() >= 40)

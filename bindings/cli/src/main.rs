@@ -98,6 +98,50 @@ enum Command {
         #[arg(long, short)]
         policy: Option<PathBuf>,
     },
+    /// Simulate a portfolio over time under a champion policy and challengers; prints the
+    /// KPI table (challenger minus champion too) and can write the daily series and a chart.
+    Simulate {
+        /// Champion policy (.rhai); default: the embedded consumer policy.
+        #[arg(long, short)]
+        policy: Option<PathBuf>,
+        /// Challenger policy (repeatable).
+        #[arg(long)]
+        challenger: Vec<PathBuf>,
+        /// Portfolio file (JSON array or NDJSON of cases).
+        #[arg(long, conflicts_with = "generate")]
+        portfolio: Option<PathBuf>,
+        /// Generate N cases instead (seeded by --seed).
+        #[arg(long, value_name = "N")]
+        generate: Option<usize>,
+        /// Horizon in days.
+        #[arg(long, default_value_t = 180)]
+        days: u32,
+        /// Seed for the response draws (and the generated portfolio).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Start instant (RFC 3339). Fixed by default so runs are reproducible.
+        #[arg(long, default_value = "2026-03-16T15:00:00Z")]
+        start: String,
+        /// Response model (JSON); default: the documented assumptions.
+        #[arg(long)]
+        response_model: Option<PathBuf>,
+        /// Assign each case to one policy by a stable hash instead of running all through
+        /// each: shares in percent, champion first, e.g. `50,50`.
+        #[arg(long, value_delimiter = ',')]
+        shares: Vec<u32>,
+        /// Experiment id for the assignment hash.
+        #[arg(long, default_value = "exp-1")]
+        experiment: String,
+        /// Write the daily series: `.csv` or `.json`.
+        #[arg(long)]
+        series: Option<PathBuf>,
+        /// Write an SVG chart of collected amount over time per policy.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// Print the whole result as JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the compliance packs and their rules.
     Rules,
     /// Print the policy API reference (Markdown).
@@ -179,6 +223,35 @@ fn main() -> ExitCode {
             policy,
         } => contact(&case, &channel, &at, debt.as_deref(), policy.as_deref()),
         Command::Rules => rules(),
+        Command::Simulate {
+            policy,
+            challenger,
+            portfolio,
+            generate,
+            days,
+            seed,
+            start,
+            response_model,
+            shares,
+            experiment,
+            series,
+            chart,
+            json,
+        } => simulate(SimArgs {
+            policy,
+            challenger,
+            portfolio,
+            generate,
+            days,
+            seed,
+            start,
+            response_model,
+            shares,
+            experiment,
+            series,
+            chart,
+            json,
+        }),
         Command::Docs => {
             print!("{}", recobro::reference::markdown());
             Ok(ExitCode::SUCCESS)
@@ -305,6 +378,109 @@ fn contact(
             Ok(ExitCode::from(1))
         }
     }
+}
+
+struct SimArgs {
+    policy: Option<PathBuf>,
+    challenger: Vec<PathBuf>,
+    portfolio: Option<PathBuf>,
+    generate: Option<usize>,
+    days: u32,
+    seed: u64,
+    start: String,
+    response_model: Option<PathBuf>,
+    shares: Vec<u32>,
+    experiment: String,
+    series: Option<PathBuf>,
+    chart: Option<PathBuf>,
+    json: bool,
+}
+
+fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
+    use recobro::simulate::{self, ResponseModel, Settings, Split};
+    let start = Instant::parse(&a.start).map_err(|m| fail(format!("--start: {m}")))?;
+    let mut policies = vec![build_policy(a.policy.as_deref(), &[])?];
+    for c in &a.challenger {
+        policies.push(build_policy(Some(c), &[])?);
+    }
+    let cases = match (&a.portfolio, a.generate) {
+        (Some(p), _) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+            let parsed: Result<Vec<Case>, Error> = input::parse_cases(&text).into_iter().collect();
+            parsed.map_err(|e| {
+                report(&e, Some(p));
+                ExitCode::from(1)
+            })?
+        }
+        (None, n) => {
+            recobro::generate::portfolio(n.unwrap_or(1000), a.seed, start, Default::default())
+        }
+    };
+    let response = match &a.response_model {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+            serde_json::from_str::<ResponseModel>(&text)
+                .map_err(|e| fail(format!("{}: {e}", p.display())))?
+        }
+        None => ResponseModel::default(),
+    };
+    let split = if a.shares.is_empty() {
+        Split::All
+    } else {
+        Split::Assign {
+            experiment: a.experiment.clone(),
+            shares: a.shares.clone(),
+        }
+    };
+    let settings = Settings {
+        start,
+        days: a.days,
+        seed: a.seed,
+        split,
+        response,
+    };
+    let began = std::time::Instant::now();
+    let result = simulate::simulate(&policies, &cases, &settings).map_err(|e| {
+        report(&e, None);
+        ExitCode::from(1)
+    })?;
+    let elapsed = began.elapsed();
+    if a.json {
+        println!("{}", serde_json::to_string(&result).map_err(fail)?);
+    } else {
+        println!(
+            "{} cases x {} days, {} polic{}, seed {} ({:.2} s)\n",
+            cases.len(),
+            a.days,
+            policies.len(),
+            if policies.len() == 1 { "y" } else { "ies" },
+            a.seed,
+            elapsed.as_secs_f64()
+        );
+        print!("{}", result.kpi_table());
+    }
+    if let Some(p) = &a.series {
+        let body = if p.extension().is_some_and(|e| e == "json") {
+            serde_json::to_string_pretty(
+                &result
+                    .arms
+                    .iter()
+                    .map(|x| (&x.role, &x.series))
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(fail)?
+        } else {
+            result.series_csv()
+        };
+        std::fs::write(p, body).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+    }
+    if let Some(p) = &a.chart {
+        std::fs::write(p, simulate::svg_collected(&result))
+            .map_err(|e| fail(format!("{}: {e}", p.display())))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn rules() -> Result<ExitCode, ExitCode> {

@@ -1,0 +1,422 @@
+//! Portfolio simulation: what-if and champion/challenger over time.
+//!
+//! Deterministic and seeded: each case's random stream is derived from the seed, the
+//! arm and the case id, and cases never interact, so a run gives the same bytes on
+//! any number of threads. Each case steps event by event: the policy decides, the
+//! compliance layer has already blocked what is not allowed, the response model
+//! draws the debtor's answer, and contacts, promises and payments are appended to
+//! the case's own ledger, which the next decision sees. An idle case is re-evaluated
+//! once a day, or at the instant the compliance layer says its next contact becomes
+//! lawful; a cured or closed case is not evaluated again.
+
+mod chart;
+mod model;
+mod run;
+
+pub use chart::svg_collected;
+pub use model::{ChannelModel, ResponseModel, SegmentModel, TaskModel};
+pub use run::simulate_case;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::Case;
+use crate::policy::Policy;
+use crate::time::Instant;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// How cases are assigned to policies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Split {
+    /// Every case runs through every policy (a what-if).
+    All,
+    /// Each case runs through one policy, chosen by a stable hash of the experiment id
+    /// and the case id, with the given shares (percent, champion first).
+    Assign {
+        /// Experiment id (part of the hash).
+        experiment: String,
+        /// Percent per arm, champion first; must add up to 100.
+        shares: Vec<u32>,
+    },
+}
+
+/// A simulation's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// When the simulation starts.
+    pub start: Instant,
+    /// Horizon in days.
+    pub days: u32,
+    /// Seed of every random draw.
+    pub seed: u64,
+    /// Assignment of cases to policies.
+    pub split: Split,
+    /// How debtors respond.
+    pub response: ResponseModel,
+}
+
+/// One day of one arm (money in the report currency).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Day {
+    /// Day index from 0.
+    pub day: u32,
+    /// Collected that day.
+    #[serde(with = "crate::money::amount")]
+    pub collected: Decimal,
+    /// Collected up to and including that day.
+    #[serde(with = "crate::money::amount")]
+    pub collected_cumulative: Decimal,
+    /// Outstanding at the end of the day (principal plus booked charges).
+    #[serde(with = "crate::money::amount")]
+    pub outstanding: Decimal,
+    /// Charges booked that day.
+    #[serde(with = "crate::money::amount")]
+    pub charges: Decimal,
+    /// Contacts made, per channel (`call`, `sms`, `email`, `whatsapp`, `letter`, `visit`, `push`).
+    pub contacts: [u32; 7],
+    /// Candidates the compliance layer blocked.
+    pub blocked: u32,
+    /// Promises made.
+    pub promises_made: u32,
+    /// Promises kept (paid on their due date).
+    pub promises_kept: u32,
+    /// Cost of actions.
+    #[serde(with = "crate::money::amount")]
+    pub cost: Decimal,
+}
+
+/// Key figures of one arm.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kpis {
+    /// Cases in the arm.
+    pub cases: i64,
+    /// Decisions taken.
+    pub decisions: i64,
+    /// Opening balance.
+    #[serde(with = "crate::money::amount")]
+    pub opening: Decimal,
+    /// Collected.
+    #[serde(with = "crate::money::amount")]
+    pub collected: Decimal,
+    /// Charges booked.
+    #[serde(with = "crate::money::amount")]
+    pub charges: Decimal,
+    /// Closing balance.
+    #[serde(with = "crate::money::amount")]
+    pub closing: Decimal,
+    /// Collected / opening, percent (4 decimals).
+    #[serde(with = "crate::money::amount")]
+    pub recovery_rate_pct: Decimal,
+    /// Cost of actions.
+    #[serde(with = "crate::money::amount")]
+    pub cost: Decimal,
+    /// Collected per unit of cost (0 when nothing was spent).
+    #[serde(with = "crate::money::amount")]
+    pub collected_per_cost: Decimal,
+    /// Contacts per case (4 decimals).
+    #[serde(with = "crate::money::amount")]
+    pub contacts_per_case: Decimal,
+    /// Share of cases cured (closing balance zero), percent (4 decimals).
+    #[serde(with = "crate::money::amount")]
+    pub cured_pct: Decimal,
+    /// Average days to the first payment, over cases that paid (2 decimals).
+    #[serde(with = "crate::money::amount")]
+    pub avg_days_to_payment: Decimal,
+    /// Candidates blocked by compliance.
+    pub compliance_blocks: i64,
+    /// Promises made.
+    pub promises_made: i64,
+    /// Promises kept.
+    pub promises_kept: i64,
+    /// Contacts per channel.
+    pub contacts: [i64; 7],
+}
+
+/// One policy's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmResult {
+    /// Policy name and version.
+    pub policy: String,
+    /// `champion` or `challenger N`.
+    pub role: String,
+    /// Key figures.
+    pub kpis: Kpis,
+    /// The difference from the champion (challengers only), KPI by KPI.
+    pub vs_champion: Option<Kpis>,
+    /// The daily series.
+    pub series: Vec<Day>,
+}
+
+/// A simulation's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationResult {
+    /// The settings it ran with.
+    pub settings: Settings,
+    /// Champion first.
+    pub arms: Vec<ArmResult>,
+}
+
+/// The names of the channels in the order of `Day::contacts`.
+pub const CHANNELS: [&str; 7] = [
+    "call", "sms", "email", "whatsapp", "letter", "visit", "push",
+];
+
+/// A stable 64-bit FNV-1a hash.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in *p {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Which arm a case belongs to under a split (`None`: every arm).
+pub fn assign(split: &Split, case_id: &str) -> Option<usize> {
+    match split {
+        Split::All => None,
+        Split::Assign { experiment, shares } => {
+            let bucket = (fnv1a(&[experiment.as_bytes(), case_id.as_bytes()]) % 100) as u32;
+            let mut acc = 0;
+            for (i, s) in shares.iter().enumerate() {
+                acc += s;
+                if bucket < acc {
+                    return Some(i);
+                }
+            }
+            Some(shares.len().saturating_sub(1))
+        }
+    }
+}
+
+fn kpi_diff(a: &Kpis, b: &Kpis) -> Kpis {
+    let mut contacts = [0i64; 7];
+    for (i, c) in contacts.iter_mut().enumerate() {
+        *c = a.contacts[i] - b.contacts[i];
+    }
+    Kpis {
+        cases: a.cases - b.cases,
+        decisions: a.decisions - b.decisions,
+        opening: a.opening - b.opening,
+        collected: a.collected - b.collected,
+        charges: a.charges - b.charges,
+        closing: a.closing - b.closing,
+        recovery_rate_pct: a.recovery_rate_pct - b.recovery_rate_pct,
+        cost: a.cost - b.cost,
+        collected_per_cost: a.collected_per_cost - b.collected_per_cost,
+        contacts_per_case: a.contacts_per_case - b.contacts_per_case,
+        cured_pct: a.cured_pct - b.cured_pct,
+        avg_days_to_payment: a.avg_days_to_payment - b.avg_days_to_payment,
+        compliance_blocks: a.compliance_blocks - b.compliance_blocks,
+        promises_made: a.promises_made - b.promises_made,
+        promises_kept: a.promises_kept - b.promises_kept,
+        contacts,
+    }
+}
+
+/// Run a simulation: `policies[0]` is the champion, the rest challengers.
+pub fn simulate(
+    policies: &[Policy],
+    cases: &[Case],
+    settings: &Settings,
+) -> Result<SimulationResult> {
+    simulate_with_progress(policies, cases, settings, &|_, _| {})
+}
+
+/// Run a simulation and report progress (cases done, cases total) as it goes.
+pub fn simulate_with_progress(
+    policies: &[Policy],
+    cases: &[Case],
+    settings: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SimulationResult> {
+    if policies.is_empty() {
+        return Err(Error::new(
+            ErrorCode::InputInvalid,
+            "a simulation needs a champion policy",
+        ));
+    }
+    if settings.days == 0 || settings.days > 3_650 {
+        return Err(Error::input(
+            "days",
+            "the horizon must be between 1 and 3650 days",
+        ));
+    }
+    if let Split::Assign { shares, .. } = &settings.split {
+        if shares.len() != policies.len() || shares.iter().sum::<u32>() != 100 {
+            return Err(Error::input(
+                "split.shares",
+                format!(
+                    "{} shares adding up to 100 are needed, one per policy",
+                    policies.len()
+                ),
+            ));
+        }
+    }
+    for (i, c) in cases.iter().enumerate() {
+        c.validate().map_err(|e| crate::model::prefix_path(e, i))?;
+        c.validate_at(settings.start)
+            .map_err(|e| crate::model::prefix_path(e, i))?;
+    }
+    let total = cases.len() * policies.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let mut arms = Vec::with_capacity(policies.len());
+    for (ai, policy) in policies.iter().enumerate() {
+        let members: Vec<&Case> = cases
+            .iter()
+            .filter(|c| assign(&settings.split, &c.id).is_none_or(|a| a == ai))
+            .collect();
+        let one = |c: &&Case| {
+            let r = simulate_case(policy, c, settings);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n % 256 == 0 || n == total {
+                progress(n, total);
+            }
+            r
+        };
+        #[cfg(feature = "parallel")]
+        let outcomes: Vec<Result<run::CaseOutcome>> = {
+            use rayon::prelude::*;
+            members.par_iter().map(one).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let outcomes: Vec<Result<run::CaseOutcome>> = members.iter().map(one).collect();
+        let outcomes = outcomes.into_iter().collect::<Result<Vec<_>>>()?;
+        let (kpis, series) = run::aggregate(&outcomes, settings);
+        arms.push(ArmResult {
+            policy: format!("{} {}", policy.info().name, policy.info().version),
+            role: if ai == 0 {
+                "champion".into()
+            } else {
+                format!("challenger {ai}")
+            },
+            kpis,
+            vs_champion: None,
+            series,
+        });
+    }
+    if let Some(champ) = arms.first().map(|a| a.kpis.clone()) {
+        for a in arms.iter_mut().skip(1) {
+            a.vs_champion = Some(kpi_diff(&a.kpis, &champ));
+        }
+    }
+    Ok(SimulationResult {
+        settings: settings.clone(),
+        arms,
+    })
+}
+
+impl SimulationResult {
+    /// The daily series of every arm as CSV (one row per arm and day).
+    pub fn series_csv(&self) -> String {
+        let mut out = String::from(
+            "arm,policy,day,collected,collected_cumulative,outstanding,charges,cost,blocked,promises_made,promises_kept",
+        );
+        for c in CHANNELS {
+            out.push_str(&format!(",contacts_{c}"));
+        }
+        out.push('\n');
+        for a in &self.arms {
+            for d in &a.series {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    a.role,
+                    a.policy,
+                    d.day,
+                    d.collected,
+                    d.collected_cumulative,
+                    d.outstanding,
+                    d.charges,
+                    d.cost,
+                    d.blocked,
+                    d.promises_made,
+                    d.promises_kept
+                ));
+                for c in d.contacts {
+                    out.push_str(&format!(",{c}"));
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The KPI table as plain text, with the challenger-minus-champion difference.
+    pub fn kpi_table(&self) -> String {
+        let cur = &self.settings.response.report_currency;
+        let rows: Vec<(&str, Box<dyn Fn(&Kpis) -> String>)> = vec![
+            ("cases", Box::new(|k| k.cases.to_string())),
+            ("decisions", Box::new(|k| k.decisions.to_string())),
+            (
+                "opening balance",
+                Box::new(|k| k.opening.round_dp(2).to_string()),
+            ),
+            (
+                "collected",
+                Box::new(|k| k.collected.round_dp(2).to_string()),
+            ),
+            (
+                "recovery rate %",
+                Box::new(|k| k.recovery_rate_pct.round_dp(2).to_string()),
+            ),
+            (
+                "charges booked",
+                Box::new(|k| k.charges.round_dp(2).to_string()),
+            ),
+            (
+                "closing balance",
+                Box::new(|k| k.closing.round_dp(2).to_string()),
+            ),
+            ("cost", Box::new(|k| k.cost.round_dp(2).to_string())),
+            (
+                "collected per cost",
+                Box::new(|k| k.collected_per_cost.round_dp(2).to_string()),
+            ),
+            (
+                "contacts per case",
+                Box::new(|k| k.contacts_per_case.round_dp(2).to_string()),
+            ),
+            ("cured %", Box::new(|k| k.cured_pct.round_dp(2).to_string())),
+            (
+                "avg days to payment",
+                Box::new(|k| k.avg_days_to_payment.round_dp(1).to_string()),
+            ),
+            (
+                "compliance blocks",
+                Box::new(|k| k.compliance_blocks.to_string()),
+            ),
+            ("promises made", Box::new(|k| k.promises_made.to_string())),
+            ("promises kept", Box::new(|k| k.promises_kept.to_string())),
+        ];
+        let mut header = format!("{:<22}", format!("KPI ({cur})"));
+        for a in &self.arms {
+            header.push_str(&format!(" {:>18}", a.role));
+            if a.vs_champion.is_some() {
+                header.push_str(&format!(" {:>14}", "vs champion"));
+            }
+        }
+        let mut out = header + "\n";
+        for (name, f) in rows {
+            let mut line = format!("{name:<22}");
+            for a in &self.arms {
+                line.push_str(&format!(" {:>18}", f(&a.kpis)));
+                if let Some(v) = &a.vs_champion {
+                    let s = f(v);
+                    let s = if s.starts_with('-') {
+                        s
+                    } else {
+                        format!("+{s}")
+                    };
+                    line.push_str(&format!(" {s:>14}"));
+                }
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+}

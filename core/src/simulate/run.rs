@@ -1,0 +1,437 @@
+//! One case through one policy over the horizon, and the aggregation of many.
+
+use super::{fnv1a, Day, Kpis, ResponseModel, Settings};
+use crate::decision::Decision;
+use crate::error::Result;
+use crate::generate::Rng;
+use crate::model::{Case, Channel, Contact, Direction, Outcome, Payment, Promise};
+use crate::money::{minor_units, Rounding};
+use crate::policy::Policy;
+use crate::time::{Date, Instant};
+use chrono::Duration;
+use rust_decimal::Decimal;
+
+const DAY: i64 = 86_400;
+
+/// What happened to one case (money in the case's currency, converted at aggregation).
+#[derive(Debug, Clone)]
+pub struct CaseOutcome {
+    /// Report-currency units per case-currency unit.
+    pub fx: Decimal,
+    /// Opening balance.
+    pub opening: Decimal,
+    /// Closing balance.
+    pub closing: Decimal,
+    /// (day, collected, charges, cost) movements: collected and charges in the case's
+    /// currency, cost already in the report currency.
+    pub money: Vec<(u32, Decimal, Decimal, Decimal)>,
+    /// (day, channel index) contacts.
+    pub contacts: Vec<(u32, usize)>,
+    /// (day, blocked candidates).
+    pub blocked: Vec<(u32, u32)>,
+    /// Days promises were made.
+    pub promises_made: Vec<u32>,
+    /// Days promises were kept.
+    pub promises_kept: Vec<u32>,
+    /// Decisions taken.
+    pub decisions: u64,
+    /// Day of the first payment.
+    pub first_payment_day: Option<u32>,
+    /// The case as it ended (its ledger holds every simulated contact).
+    pub final_case: Case,
+}
+
+fn pct_hit(rng: &mut Rng, pct: Decimal) -> bool {
+    // Basis points of a percent: 12.5% -> 1250 of 10,000.
+    let bp = (pct * Decimal::ONE_HUNDRED).round();
+    let bp = u64::try_from(bp.mantissa().max(0)).unwrap_or(0) / 10u64.pow(bp.scale());
+    rng.next_u64() % 10_000 < bp
+}
+
+fn balance(case: &Case) -> Decimal {
+    case.debts
+        .iter()
+        .map(|d| d.outstanding + d.charges_applied.unwrap_or_default())
+        .sum()
+}
+
+/// Apply a payment: oldest debt first, charges before principal. Returns what was paid.
+fn pay(case: &mut Case, amount: Decimal, at: Instant) -> Decimal {
+    let mut left = amount;
+    let mut order: Vec<usize> = (0..case.debts.len()).collect();
+    order.sort_by(|&a, &b| {
+        (case.debts[a].due_on, &case.debts[a].id).cmp(&(case.debts[b].due_on, &case.debts[b].id))
+    });
+    let mut paid_total = Decimal::ZERO;
+    for i in order {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        let d = &mut case.debts[i];
+        let owed = d.outstanding + d.charges_applied.unwrap_or_default();
+        let take = left.min(owed);
+        if take <= Decimal::ZERO {
+            continue;
+        }
+        let charges = d.charges_applied.unwrap_or_default();
+        let to_charges = take.min(charges);
+        if d.charges_applied.is_some() {
+            d.charges_applied = Some(charges - to_charges);
+        }
+        d.outstanding -= take - to_charges;
+        left -= take;
+        paid_total += take;
+        let id = d.id.clone();
+        case.payments.push(Payment {
+            at,
+            amount: take,
+            debt_id: Some(id),
+        });
+    }
+    paid_total
+}
+
+/// Book the charges a decision computed beyond what is already booked.
+fn book_charges(case: &mut Case, d: &Decision) -> Decimal {
+    let mut booked = Decimal::ZERO;
+    for debt in &mut case.debts {
+        let owed: Decimal = d
+            .charges
+            .lines
+            .iter()
+            .filter(|l| l.debt_id == debt.id)
+            .map(|l| l.amount)
+            .sum();
+        let have = debt.charges_applied.unwrap_or_default();
+        if owed > have {
+            booked += owed - have;
+            debt.charges_applied = Some(owed);
+        }
+    }
+    booked
+}
+
+fn channel_index(c: Channel) -> usize {
+    Channel::ALL.iter().position(|x| *x == c).unwrap_or(0)
+}
+
+/// Simulate one case through one policy.
+pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseOutcome> {
+    let model: &ResponseModel = &s.response;
+    // Common random numbers: the stream depends on the seed and the case, not on the
+    // policy, so arms differ only by what their policies do (and an identical
+    // challenger shows no difference at all).
+    let mut rng = Rng::new(fnv1a(&[&s.seed.to_le_bytes(), case.id.as_bytes()]));
+    let mut case = case.clone();
+    let start = s.start;
+    let end = Instant::from_timestamp(start.timestamp() + i64::from(s.days) * DAY);
+    let day_of = |t: Instant| -> u32 { ((t.timestamp() - start.timestamp()).max(0) / DAY) as u32 };
+    let currency = case
+        .debts
+        .first()
+        .map(|d| d.currency.clone())
+        .unwrap_or_default();
+    let dp = minor_units(&currency).unwrap_or(2);
+    let mut out = CaseOutcome {
+        fx: model.fx(&currency),
+        opening: balance(&case),
+        closing: Decimal::ZERO,
+        money: Vec::new(),
+        contacts: Vec::new(),
+        blocked: Vec::new(),
+        promises_made: Vec::new(),
+        promises_kept: Vec::new(),
+        decisions: 0,
+        first_payment_day: None,
+        final_case: Case {
+            id: String::new(),
+            debtor: case.debtor.clone(),
+            debts: Vec::new(),
+            payments: Vec::new(),
+            promises: Vec::new(),
+            plans: Vec::new(),
+            contacts: Vec::new(),
+            attributes: Default::default(),
+        },
+    };
+    // Scheduled payments: (at, share of balance in percent, is a kept promise).
+    let mut scheduled: Vec<(Instant, Decimal, bool)> = Vec::new();
+
+    // Self-cure: the first day, if any, on which the debtor pays in full unprompted.
+    let first = policy.evaluate(&case, start)?;
+    let cure_pct = model.segment(first.segment.as_deref()).self_cure_daily_pct;
+    for day in 0..s.days {
+        if pct_hit(&mut rng, cure_pct) {
+            let at = Instant::from_timestamp(
+                start.timestamp() + i64::from(day) * DAY + rng.range(3_600, 20 * 3_600),
+            );
+            scheduled.push((at, Decimal::ONE_HUNDRED, false));
+            break;
+        }
+    }
+
+    let mut t = start;
+    let mut closed = false;
+    let mut pending_first: Option<Decision> = Some(first);
+    while t < end {
+        // Money that arrives before this instant.
+        scheduled.sort_by_key(|x| x.0);
+        while let Some(&(at, share, kept)) = scheduled.first() {
+            if at > t {
+                break;
+            }
+            scheduled.remove(0);
+            let amount = Rounding::HalfUp.round(balance(&case) * share / Decimal::ONE_HUNDRED, dp);
+            if amount > Decimal::ZERO {
+                let paid = pay(&mut case, amount, at);
+                let day = day_of(at);
+                out.money.push((day, paid, Decimal::ZERO, Decimal::ZERO));
+                out.first_payment_day.get_or_insert(day);
+                if kept {
+                    out.promises_kept.push(day);
+                }
+            }
+        }
+        if balance(&case) <= Decimal::ZERO {
+            break;
+        }
+        if closed {
+            match scheduled.first() {
+                Some(&(at, _, _)) if at < end => {
+                    t = at;
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        let decision = match pending_first.take() {
+            Some(d) if t == start => d,
+            _ => policy.evaluate(&case, t)?,
+        };
+        out.decisions += 1;
+        let day = day_of(t);
+        let booked = book_charges(&mut case, &decision);
+        if !booked.is_zero() {
+            out.money.push((day, Decimal::ZERO, booked, Decimal::ZERO));
+        }
+        let blocked = decision
+            .candidates
+            .iter()
+            .filter(|c| !c.blocked_by.is_empty())
+            .count() as u32;
+        if blocked > 0 {
+            out.blocked.push((day, blocked));
+        }
+        let seg = model.segment(decision.segment.as_deref());
+        let mut next = Instant::from_timestamp(t.timestamp() + DAY);
+        match &decision.action {
+            Some(chosen) => {
+                let at = chosen.earliest_at.max(t);
+                if at >= end {
+                    break;
+                }
+                let aday = day_of(at);
+                match chosen.action.channel {
+                    Some(ch) => {
+                        let cm = model.channels.get(ch.as_str());
+                        let reach = cm.map_or(Decimal::ZERO, |m| m.reach_pct);
+                        let cost = cm.map_or(Decimal::ZERO, |m| m.cost);
+                        out.money.push((aday, Decimal::ZERO, Decimal::ZERO, cost));
+                        out.contacts.push((aday, channel_index(ch)));
+                        let reached = pct_hit(&mut rng, reach);
+                        let mut outcome = match (ch, reached) {
+                            (Channel::Call | Channel::Visit, true) => Outcome::Conversation,
+                            (Channel::Call | Channel::Visit, false) => *rng.pick(&[
+                                Outcome::NoAnswer,
+                                Outcome::NoAnswer,
+                                Outcome::Voicemail,
+                                Outcome::NotConnected,
+                            ]),
+                            (_, true) => Outcome::Delivered,
+                            (_, false) => Outcome::Failed,
+                        };
+                        if reached {
+                            let roll = rng.range(0, 9_999);
+                            let bp = |p: Decimal| -> i64 {
+                                let v = (p * Decimal::ONE_HUNDRED).round();
+                                i64::try_from(v.mantissa()).unwrap_or(0) / 10i64.pow(v.scale())
+                            };
+                            let (full, part, prom) = (
+                                bp(seg.pay_full_pct),
+                                bp(seg.pay_partial_pct),
+                                bp(seg.promise_pct),
+                            );
+                            if roll < full {
+                                scheduled.push((at, Decimal::ONE_HUNDRED, false));
+                            } else if roll < full + part {
+                                let share = rng.range(
+                                    i64::from(seg.partial_share_pct[0]),
+                                    i64::from(
+                                        seg.partial_share_pct[1].max(seg.partial_share_pct[0]),
+                                    ),
+                                );
+                                scheduled.push((at, Decimal::from(share), false));
+                            } else if roll < full + part + prom {
+                                if matches!(ch, Channel::Call | Channel::Visit) {
+                                    outcome = Outcome::Promise;
+                                }
+                                let days = rng.range(3, 10);
+                                let tz = crate::time::parse_tz(&case.debtor.timezone)
+                                    .unwrap_or(chrono_tz::UTC);
+                                let due = at.date_in(tz).0 + Duration::days(days);
+                                let amount = Rounding::HalfUp.round(balance(&case), dp);
+                                case.promises.push(Promise {
+                                    id: format!("SIM-P{}", case.promises.len() + 1),
+                                    made_at: at,
+                                    due_on: Date(due),
+                                    amount,
+                                    debt_id: None,
+                                });
+                                out.promises_made.push(aday);
+                                if pct_hit(&mut rng, seg.promise_kept_pct) {
+                                    let pay_at = Instant::from_timestamp(
+                                        at.timestamp() + days * DAY - 3_600,
+                                    );
+                                    scheduled.push((pay_at, Decimal::ONE_HUNDRED, true));
+                                }
+                            }
+                        }
+                        case.contacts.push(Contact {
+                            at,
+                            channel: ch,
+                            direction: Direction::Outbound,
+                            outcome,
+                            debt_ids: chosen.action.debt_id.iter().cloned().collect(),
+                        });
+                        next = Instant::from_timestamp(at.timestamp() + DAY);
+                    }
+                    None => {
+                        let tm = model.task(&chosen.action.kind);
+                        out.money
+                            .push((aday, Decimal::ZERO, Decimal::ZERO, tm.cost));
+                        if pct_hit(&mut rng, tm.success_pct) {
+                            let pay_at = Instant::from_timestamp(
+                                at.timestamp() + i64::from(tm.days_to_pay) * DAY + 3_600,
+                            );
+                            scheduled.push((pay_at, tm.recovered_pct, false));
+                        }
+                        if tm.closes_case {
+                            closed = true;
+                        }
+                    }
+                }
+            }
+            None => {
+                if let Some(n) = decision.next_allowed_at {
+                    next = n.max(Instant::from_timestamp(t.timestamp() + 60));
+                }
+            }
+        }
+        t = next;
+    }
+    // Money due before the horizon that the loop did not reach (closed cases).
+    scheduled.sort_by_key(|x| x.0);
+    for (at, share, kept) in scheduled.into_iter().filter(|x| x.0 < end && x.0 >= t) {
+        let amount = Rounding::HalfUp.round(balance(&case) * share / Decimal::ONE_HUNDRED, dp);
+        if amount > Decimal::ZERO {
+            let paid = pay(&mut case, amount, at);
+            let day = day_of(at);
+            out.money.push((day, paid, Decimal::ZERO, Decimal::ZERO));
+            out.first_payment_day.get_or_insert(day);
+            if kept {
+                out.promises_kept.push(day);
+            }
+        }
+    }
+    out.closing = balance(&case);
+    out.final_case = case;
+    Ok(out)
+}
+
+/// Sum case outcomes into KPIs and a daily series (in case order: deterministic).
+pub fn aggregate(outcomes: &[CaseOutcome], s: &Settings) -> (Kpis, Vec<Day>) {
+    let n = s.days as usize;
+    let mut series: Vec<Day> = (0..n as u32)
+        .map(|day| Day {
+            day,
+            ..Day::default()
+        })
+        .collect();
+    let mut k = Kpis {
+        cases: outcomes.len() as i64,
+        ..Kpis::default()
+    };
+    let mut days_to_pay = Decimal::ZERO;
+    let mut payers = 0i64;
+    let mut cured = 0i64;
+    for o in outcomes {
+        k.opening += o.opening * o.fx;
+        k.closing += o.closing * o.fx;
+        k.decisions += o.decisions as i64;
+        if o.closing <= Decimal::ZERO {
+            cured += 1;
+        }
+        if let Some(d) = o.first_payment_day {
+            payers += 1;
+            days_to_pay += Decimal::from(d);
+        }
+        for &(day, collected, charges, cost) in &o.money {
+            if let Some(row) = series.get_mut(day as usize) {
+                row.collected += collected * o.fx;
+                row.charges += charges * o.fx;
+                row.cost += cost;
+            }
+        }
+        for &(day, ch) in &o.contacts {
+            if let Some(row) = series.get_mut(day as usize) {
+                row.contacts[ch] += 1;
+            }
+        }
+        for &(day, b) in &o.blocked {
+            if let Some(row) = series.get_mut(day as usize) {
+                row.blocked += b;
+            }
+        }
+        for &day in &o.promises_made {
+            if let Some(row) = series.get_mut(day as usize) {
+                row.promises_made += 1;
+            }
+        }
+        for &day in &o.promises_kept {
+            if let Some(row) = series.get_mut(day as usize) {
+                row.promises_kept += 1;
+            }
+        }
+    }
+    let mut cumulative = Decimal::ZERO;
+    let mut outstanding = k.opening;
+    for row in &mut series {
+        cumulative += row.collected;
+        outstanding += row.charges - row.collected;
+        row.collected_cumulative = cumulative;
+        row.outstanding = outstanding;
+        k.collected += row.collected;
+        k.charges += row.charges;
+        k.cost += row.cost;
+        k.compliance_blocks += i64::from(row.blocked);
+        k.promises_made += i64::from(row.promises_made);
+        k.promises_kept += i64::from(row.promises_kept);
+        for (i, c) in row.contacts.iter().enumerate() {
+            k.contacts[i] += i64::from(*c);
+        }
+    }
+    let cases = Decimal::from(k.cases.max(1));
+    let r4 = |x: Decimal| Rounding::HalfUp.round(x, 4);
+    if !k.opening.is_zero() {
+        k.recovery_rate_pct = r4(k.collected * Decimal::ONE_HUNDRED / k.opening);
+    }
+    if !k.cost.is_zero() {
+        k.collected_per_cost = r4(k.collected / k.cost);
+    }
+    k.contacts_per_case = r4(Decimal::from(k.contacts.iter().sum::<i64>()) / cases);
+    k.cured_pct = r4(Decimal::from(cured) * Decimal::ONE_HUNDRED / cases);
+    if payers > 0 {
+        k.avg_days_to_payment = Rounding::HalfUp.round(days_to_pay / Decimal::from(payers), 2);
+    }
+    (k, series)
+}

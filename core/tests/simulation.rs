@@ -1,0 +1,208 @@
+//! Simulation: determinism across thread counts, conservation, self-cure only without
+//! contact, every simulated contact lawful when replayed, identical arms identical.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use recobro::compliance::{check_contact, RuleSet};
+use recobro::simulate::{self, simulate_case, ResponseModel, Settings, Split};
+use recobro::{Instant, Policy};
+use rust_decimal::Decimal;
+
+fn start() -> Instant {
+    Instant::parse("2026-03-16T15:00:00Z").unwrap()
+}
+
+fn settings(days: u32, split: Split) -> Settings {
+    Settings {
+        start: start(),
+        days,
+        seed: 7,
+        split,
+        response: ResponseModel::default(),
+    }
+}
+
+fn portfolio(n: usize) -> Vec<recobro::Case> {
+    recobro::generate::portfolio(n, 5, start(), Default::default())
+}
+
+fn run_on(threads: usize, policies: &[Policy], cases: &[recobro::Case], s: &Settings) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        serde_json::to_string(&simulate::simulate(policies, cases, s).unwrap()).unwrap()
+    })
+}
+
+#[test]
+fn same_seed_same_bytes_on_one_and_two_threads() {
+    let policies = [
+        Policy::default_consumer().unwrap(),
+        Policy::embedded("b2b/policy").unwrap(),
+    ];
+    let cases = portfolio(150);
+    let s = settings(60, Split::All);
+    let one = run_on(1, &policies, &cases, &s);
+    let two = run_on(2, &policies, &cases, &s);
+    assert_eq!(one, two);
+    let mut other = s.clone();
+    other.seed = 8;
+    assert_ne!(
+        one,
+        run_on(2, &policies, &cases, &other),
+        "the seed must matter"
+    );
+}
+
+#[test]
+fn money_is_conserved_per_case_and_in_total() {
+    let policy = Policy::embedded("b2b/policy").unwrap();
+    let mut cases = portfolio(120);
+    for c in &mut cases {
+        c.debtor.kind = recobro::model::DebtorKind::Business;
+    }
+    let s = settings(90, Split::All);
+    let mut charged = Decimal::ZERO;
+    for c in &cases {
+        let o = simulate_case(&policy, c, &s).unwrap();
+        let collected: Decimal = o.money.iter().map(|m| m.1).sum();
+        let charges: Decimal = o.money.iter().map(|m| m.2).sum();
+        charged += charges;
+        assert_eq!(o.opening + charges - collected, o.closing, "case {}", c.id);
+    }
+    assert!(
+        charged > Decimal::ZERO,
+        "the B2B policy should book interest and compensation"
+    );
+    let r = simulate::simulate(&[policy], &cases, &s).unwrap();
+    let k = &r.arms[0].kpis;
+    assert_eq!(k.opening + k.charges - k.collected, k.closing);
+    let last = r.arms[0].series.last().unwrap();
+    assert_eq!(last.outstanding, k.closing);
+}
+
+#[test]
+fn a_policy_that_never_contacts_collects_only_self_cures() {
+    let silent = Policy::from_source("fn segment(c) { \"administrative\" }").unwrap();
+    let cases = portfolio(200);
+    let r = simulate::simulate(&[silent.clone()], &cases, &settings(120, Split::All)).unwrap();
+    let k = &r.arms[0].kpis;
+    assert_eq!(k.contacts.iter().sum::<i64>(), 0);
+    assert_eq!(k.promises_made, 0);
+    assert!(k.collected > Decimal::ZERO, "some debtors self-cure");
+    // Every payment is a self-cure: in full, so every paying case is cured.
+    for c in &cases {
+        let o = simulate_case(&silent, c, &settings(120, Split::All)).unwrap();
+        if o.first_payment_day.is_some() {
+            assert_eq!(o.closing, Decimal::ZERO);
+        }
+    }
+    // With no self-cure in the model, nothing at all is collected.
+    let mut s = settings(120, Split::All);
+    for m in s.response.segments.values_mut() {
+        m.self_cure_daily_pct = Decimal::ZERO;
+    }
+    let r = simulate::simulate(&[silent], &cases, &s).unwrap();
+    assert_eq!(r.arms[0].kpis.collected, Decimal::ZERO);
+}
+
+#[test]
+fn every_simulated_contact_was_allowed_at_its_instant() {
+    let policy = Policy::default_consumer().unwrap();
+    let rules = RuleSet::standard().unwrap();
+    let s = settings(60, Split::All);
+    let mut checked = 0;
+    for c in portfolio(80) {
+        let before = c.contacts.len();
+        let o = simulate_case(&policy, &c, &s).unwrap();
+        let f = &o.final_case;
+        for (i, contact) in f.contacts.iter().enumerate().skip(before) {
+            let mut at_that_time = f.clone();
+            at_that_time.contacts.truncate(i);
+            at_that_time.payments.retain(|p| p.at <= contact.at);
+            at_that_time.promises.retain(|p| p.made_at <= contact.at);
+            let v = check_contact(
+                &rules,
+                &at_that_time,
+                contact.channel,
+                contact.at,
+                contact.debt_ids.first().map(String::as_str),
+            )
+            .unwrap();
+            assert!(
+                v.allowed,
+                "case {} contact {i} {:?} at {} was not allowed: {:?}",
+                c.id, contact.channel, contact.at, v.blocked_by
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} contacts replayed");
+}
+
+#[test]
+fn an_identical_challenger_shows_no_difference() {
+    let a = Policy::default_consumer().unwrap();
+    let b = Policy::default_consumer().unwrap();
+    let r = simulate::simulate(&[a, b], &portfolio(150), &settings(60, Split::All)).unwrap();
+    let diff = r.arms[1].vs_champion.clone().unwrap();
+    assert_eq!(diff, simulate::Kpis::default());
+    assert_eq!(r.arms[0].series, r.arms[1].series);
+    assert!(r.kpi_table().contains("vs champion"));
+    assert!(r.series_csv().lines().count() == 1 + 2 * 60);
+    let svg = simulate::svg_collected(&r);
+    assert!(svg.starts_with("<svg") && svg.matches("<polyline").count() == 2);
+}
+
+#[test]
+fn champion_challenger_assignment_is_stable_and_follows_shares() {
+    let cases = portfolio(2000);
+    let split = Split::Assign {
+        experiment: "exp-7".into(),
+        shares: vec![70, 30],
+    };
+    let arms: Vec<usize> = cases
+        .iter()
+        .map(|c| simulate::assign(&split, &c.id).unwrap())
+        .collect();
+    let again: Vec<usize> = cases
+        .iter()
+        .map(|c| simulate::assign(&split, &c.id).unwrap())
+        .collect();
+    assert_eq!(arms, again);
+    let challengers = arms.iter().filter(|a| **a == 1).count();
+    assert!(
+        (500..700).contains(&challengers),
+        "{challengers} of 2000 in a 30% arm"
+    );
+    let other = Split::Assign {
+        experiment: "exp-8".into(),
+        shares: vec![70, 30],
+    };
+    assert_ne!(
+        arms,
+        cases
+            .iter()
+            .map(|c| simulate::assign(&other, &c.id).unwrap())
+            .collect::<Vec<_>>()
+    );
+    let policies = [
+        Policy::default_consumer().unwrap(),
+        Policy::default_consumer().unwrap(),
+    ];
+    let r = simulate::simulate(&policies, &cases[..300], &settings(30, split)).unwrap();
+    assert_eq!(r.arms[0].kpis.cases + r.arms[1].kpis.cases, 300);
+    let bad = simulate::simulate(
+        &policies,
+        &cases[..10],
+        &settings(
+            30,
+            Split::Assign {
+                experiment: "x".into(),
+                shares: vec![60, 30],
+            },
+        ),
+    );
+    assert_eq!(bad.unwrap_err().path(), Some("split.shares"));
+}
