@@ -293,12 +293,18 @@ fn the_readme_policy_example_compiles_and_runs() {
 
 #[test]
 fn every_rhai_block_in_the_readme_compiles() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let mut blocks = 0;
     for part in readme.split("```rhai\n").skip(1) {
         let src = &part[..part.find("```").unwrap()];
-        let src = if src.contains("fn house_rules") { format!("{src}\nfn segment(c) {{ \"s\" }}") } else { src.to_string() };
-        Policy::from_source(&src).unwrap_or_else(|e| panic!("README block does not compile: {e}\n{src}"));
+        let src = if src.contains("fn house_rules") {
+            format!("{src}\nfn segment(c) {{ \"s\" }}")
+        } else {
+            src.to_string()
+        };
+        Policy::from_source(&src)
+            .unwrap_or_else(|e| panic!("README block does not compile: {e}\n{src}"));
         blocks += 1;
     }
     assert!(blocks >= 2);

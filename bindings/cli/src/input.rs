@@ -29,25 +29,7 @@ pub fn parse_cases(text: &str) -> Vec<Result<Case, Error>> {
 // `many_from_json` only fails here (the array did not parse), so this is never built;
 // it keeps the error path typed without a panic.
 fn unreachable_case() -> Case {
-    Case {
-        id: String::new(),
-        debtor: recobro::model::Debtor {
-            id: String::new(),
-            kind: recobro::model::DebtorKind::Consumer,
-            jurisdiction: String::new(),
-            timezone: String::new(),
-            alt_timezones: Vec::new(),
-            flags: Vec::new(),
-            consents: Default::default(),
-            preferred_windows: Vec::new(),
-        },
-        debts: Vec::new(),
-        payments: Vec::new(),
-        promises: Vec::new(),
-        plans: Vec::new(),
-        contacts: Vec::new(),
-        attributes: Default::default(),
-    }
+    Case::default()
 }
 
 fn json_files(

@@ -63,7 +63,7 @@ pub(crate) fn from_eval(err: &EvalAltResult) -> Error {
     loop {
         match cur {
             EvalAltResult::ErrorInFunctionCall(name, src, inner, pos) => {
-                if !name.starts_with("anon$") && name != super::HOOKS_FN {
+                if !name.starts_with("anon$") && !name.starts_with("__recobro_hooks") {
                     chain.push(name.clone());
                 }
                 if let Some(m) = module_name(src) {

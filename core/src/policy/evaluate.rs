@@ -29,7 +29,11 @@ fn contract(msg: String) -> Error {
 
 impl Policy {
     /// Run every hook in one script call; returns (segment, actions, charges, offers).
-    fn call_hooks(&self, arg: Dynamic) -> Result<(Dynamic, Dynamic, Dynamic, Dynamic)> {
+    fn call_hooks(
+        &self,
+        arg: Dynamic,
+        skip_offers: bool,
+    ) -> Result<(Dynamic, Dynamic, Dynamic, Dynamic)> {
         let inner = &*self.inner;
         let opts = CallFnOptions::new().eval_ast(true).rewind_scope(true);
         let out = inner
@@ -38,7 +42,11 @@ impl Policy {
                 opts,
                 &mut Scope::new(),
                 &inner.ast,
-                super::HOOKS_FN,
+                if skip_offers {
+                    super::HOOKS_NO_OFFERS_FN
+                } else {
+                    super::HOOKS_FN
+                },
                 (arg,),
             )
             .map_err(|e| errors::from_eval(&e))?;
@@ -74,6 +82,40 @@ impl Policy {
         as_of: Instant,
         opts: EvalOptions,
     ) -> Result<Decision> {
+        self.evaluate_inner(case, as_of, opts, false)
+    }
+
+    /// Evaluate a case without the `offers` hook and hand the case back (the simulator
+    /// evaluates the same, growing case many times and does not use offers).
+    pub(crate) fn evaluate_and_return(
+        &self,
+        case: Case,
+        as_of: Instant,
+    ) -> (Result<Decision>, Case) {
+        if let Err(e) = case.validate().and_then(|_| case.validate_at(as_of)) {
+            return (Err(e), case);
+        }
+        let facts = Facts::derive(&case, as_of);
+        let ctx = Arc::new(Ctx {
+            case,
+            facts,
+            rates: self.inner.rates.clone(),
+        });
+        let result = self.run(&ctx, EvalOptions::default(), true);
+        let case = match Arc::try_unwrap(ctx) {
+            Ok(c) => c.case,
+            Err(shared) => shared.case.clone(),
+        };
+        (result, case)
+    }
+
+    fn evaluate_inner(
+        &self,
+        case: Case,
+        as_of: Instant,
+        opts: EvalOptions,
+        skip_offers: bool,
+    ) -> Result<Decision> {
         case.validate()?;
         case.validate_at(as_of)?;
         let facts = Facts::derive(&case, as_of);
@@ -85,7 +127,7 @@ impl Policy {
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
         }
-        let result = self.run(&ctx, opts);
+        let result = self.run(&ctx, opts, skip_offers);
         let output = if opts.trace {
             OUTPUT.with(|o| o.borrow_mut().take()).unwrap_or_default()
         } else {
@@ -131,7 +173,7 @@ impl Policy {
         }
     }
 
-    fn run(&self, ctx: &Arc<Ctx>, opts: EvalOptions) -> Result<Decision> {
+    fn run(&self, ctx: &Arc<Ctx>, opts: EvalOptions, skip_offers: bool) -> Result<Decision> {
         let inner = &*self.inner;
         let facts = &ctx.facts;
         let mut trace = opts.trace.then(Vec::new);
@@ -166,7 +208,7 @@ impl Policy {
             ),
         );
         let (segment_out, actions_out, charges_out, offers_out) =
-            self.call_hooks(Dynamic::from(CaseRef(ctx.clone())))?;
+            self.call_hooks(Dynamic::from(CaseRef(ctx.clone())), skip_offers)?;
 
         let segment = if inner.hooks.segment {
             let v = segment_out;

@@ -32,6 +32,8 @@ use std::sync::Arc;
 
 /// The generated function that calls every hook.
 pub(crate) const HOOKS_FN: &str = "__recobro_hooks";
+/// The same without `offers` (for callers that do not show offers, such as simulation).
+pub(crate) const HOOKS_NO_OFFERS_FN: &str = "__recobro_hooks_no_offers";
 
 /// Module path of the embedded default consumer policy.
 pub const DEFAULT_CONSUMER_POLICY: &str = "consumer/policy";
@@ -192,11 +194,14 @@ impl PolicyBuilder {
             }
         };
         let wrapper = format!(
-            "fn {HOOKS_FN}(c) {{ [{}, {}, {}, {}] }}",
+            "fn {HOOKS_FN}(c) {{ [{}, {}, {}, {}] }}\nfn {HOOKS_NO_OFFERS_FN}(c) {{ [{}, {}, {}, ()] }}",
             call(hooks.segment, "segment"),
             call(hooks.actions, "actions"),
             call(hooks.charges, "charges"),
-            call(hooks.offers, "offers")
+            call(hooks.offers, "offers"),
+            call(hooks.segment, "segment"),
+            call(hooks.actions, "actions"),
+            call(hooks.charges, "charges"),
         );
         let wrapper_ast = engine
             .compile(&wrapper)

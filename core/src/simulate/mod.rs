@@ -348,7 +348,8 @@ impl SimulationResult {
     /// The KPI table as plain text, with the challenger-minus-champion difference.
     pub fn kpi_table(&self) -> String {
         let cur = &self.settings.response.report_currency;
-        let rows: Vec<(&str, Box<dyn Fn(&Kpis) -> String>)> = vec![
+        type Column = Box<dyn Fn(&Kpis) -> String>;
+        let rows: Vec<(&str, Column)> = vec![
             ("cases", Box::new(|k| k.cases.to_string())),
             ("decisions", Box::new(|k| k.decisions.to_string())),
             (

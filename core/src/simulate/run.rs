@@ -122,7 +122,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
     // policy, so arms differ only by what their policies do (and an identical
     // challenger shows no difference at all).
     let mut rng = Rng::new(fnv1a(&[&s.seed.to_le_bytes(), case.id.as_bytes()]));
-    let mut case = case.clone();
+    let case = case.clone();
     let start = s.start;
     let end = Instant::from_timestamp(start.timestamp() + i64::from(s.days) * DAY);
     let day_of = |t: Instant| -> u32 { ((t.timestamp() - start.timestamp()).max(0) / DAY) as u32 };
@@ -143,22 +143,15 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
         promises_kept: Vec::new(),
         decisions: 0,
         first_payment_day: None,
-        final_case: Case {
-            id: String::new(),
-            debtor: case.debtor.clone(),
-            debts: Vec::new(),
-            payments: Vec::new(),
-            promises: Vec::new(),
-            plans: Vec::new(),
-            contacts: Vec::new(),
-            attributes: Default::default(),
-        },
+        final_case: Case::default(),
     };
     // Scheduled payments: (at, share of balance in percent, is a kept promise).
     let mut scheduled: Vec<(Instant, Decimal, bool)> = Vec::new();
 
     // Self-cure: the first day, if any, on which the debtor pays in full unprompted.
-    let first = policy.evaluate(&case, start)?;
+    let (first, back) = policy.evaluate_and_return(case, start);
+    let mut case = back;
+    let first = first?;
     let cure_pct = model.segment(first.segment.as_deref()).self_cure_daily_pct;
     for day in 0..s.days {
         if pct_hit(&mut rng, cure_pct) {
@@ -206,7 +199,11 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
         }
         let decision = match pending_first.take() {
             Some(d) if t == start => d,
-            _ => policy.evaluate(&case, t)?,
+            _ => {
+                let (d, back) = policy.evaluate_and_return(std::mem::take(&mut case), t);
+                case = back;
+                d?
+            }
         };
         out.decisions += 1;
         let day = day_of(t);
