@@ -86,7 +86,12 @@ fn money_is_conserved_per_case_and_in_total() {
 fn a_policy_that_never_contacts_collects_only_self_cures() {
     let silent = Policy::from_source("fn segment(c) { \"administrative\" }").unwrap();
     let cases = portfolio(200);
-    let r = simulate::simulate(std::slice::from_ref(&silent), &cases, &settings(120, Split::All)).unwrap();
+    let r = simulate::simulate(
+        std::slice::from_ref(&silent),
+        &cases,
+        &settings(120, Split::All),
+    )
+    .unwrap();
     let k = &r.arms[0].kpis;
     assert_eq!(k.contacts.iter().sum::<i64>(), 0);
     assert_eq!(k.promises_made, 0);

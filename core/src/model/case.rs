@@ -295,11 +295,29 @@ pub struct Debtor {
     #[serde(default)]
     pub flags: Vec<Flag>,
     /// Consent per channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "consents_by_channel")]
     pub consents: BTreeMap<Channel, Consent>,
     /// The debtor's own requested contact windows.
     #[serde(default)]
     pub preferred_windows: Vec<PreferredWindow>,
+}
+
+/// Read consents keyed by channel name, so errors inside one name it
+/// (`debtor.consents.sms.allowed`) and an unknown channel is named in the message.
+fn consents_by_channel<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<Channel, Consent>, D::Error> {
+    let raw: BTreeMap<String, Consent> = Deserialize::deserialize(d)?;
+    raw.into_iter()
+        .map(|(k, v)| {
+            Channel::parse(&k).map(|c| (c, v)).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "`{k}` is not a channel: expected one of {}",
+                    Channel::names()
+                ))
+            })
+        })
+        .collect()
 }
 
 /// Contractual interest terms of a debt.
@@ -432,8 +450,18 @@ fn clean_serde_message(msg: &str) -> String {
 /// Turn a serde path-to-error failure into an engine error.
 pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = err.path().to_string();
-    let path = if path == "." { String::new() } else { path };
+    // Segments serde cannot name (inside an unfinished value) print as `?`: drop them.
+    let path = path
+        .split('.')
+        .filter(|s| *s != "?" && !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(".");
     let inner = err.into_inner();
+    // Too-deep nesting: name where the nesting starts, not every level of it.
+    let path = match path.find("[0][0]") {
+        Some(i) if inner.to_string().contains("recursion limit") => path[..i].to_string(),
+        _ => path,
+    };
     let code = if inner.is_syntax() || inner.is_eof() {
         ErrorCode::InputJson
     } else {
@@ -453,6 +481,13 @@ pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> 
 impl Case {
     /// Parse a case from JSON and validate it.
     pub fn from_json(json: &str) -> Result<Case> {
+        let first = json.trim_start().chars().next();
+        if first.is_some() && first != Some('{') {
+            return Err(Error::input(
+                "",
+                "a case must be a JSON object like {\"id\": ...}",
+            ));
+        }
         let mut de = serde_json::Deserializer::from_str(json);
         let case: Case = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
         de.end().map_err(|e| {
@@ -470,6 +505,12 @@ impl Case {
 
     /// Parse a case from a JSON value and validate it.
     pub fn from_value(value: serde_json::Value) -> Result<Case> {
+        if !value.is_object() {
+            return Err(Error::input(
+                "",
+                "a case must be a JSON object like {\"id\": ...}",
+            ));
+        }
         let case: Case = serde_path_to_error::deserialize(value).map_err(json_error)?;
         case.validate()?;
         Ok(case)
