@@ -209,3 +209,57 @@ fn contact_answers_yes_or_no_with_the_next_lawful_time() {
             && out.contains("to_verify")
     );
 }
+
+#[test]
+fn the_cli_reproduces_the_conformance_corpus() {
+    let root = root().join("test-data/conformance");
+    let corpus: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("cases.json")).unwrap()).unwrap();
+    let dir = std::env::temp_dir().join(format!("recobro-conf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policies = [
+        ("consumer/policy", "rules/consumer/policy.rhai"),
+        ("b2b/policy", "rules/b2b/policy.rhai"),
+    ];
+    let mut checked = 0;
+    for (embedded, file) in policies {
+        // Group by clock: one CLI run per (policy, as_of).
+        let mut groups: std::collections::BTreeMap<String, Vec<&serde_json::Value>> =
+            Default::default();
+        for item in corpus["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["policy"] == embedded)
+        {
+            groups
+                .entry(item["as_of"].as_str().unwrap().to_string())
+                .or_default()
+                .push(item);
+        }
+        for (as_of, items) in groups {
+            let input = dir.join("in.ndjson");
+            let lines: Vec<String> = items.iter().map(|i| i["case"].to_string()).collect();
+            std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+            let (code, out, err) = recobro(&[
+                "eval",
+                input.to_str().unwrap(),
+                "--policy",
+                file,
+                "--as-of",
+                &as_of,
+            ]);
+            assert_eq!(code, 0, "{err}");
+            for (item, line) in items.iter().zip(out.lines()) {
+                let want = std::fs::read_to_string(
+                    root.join("expected")
+                        .join(format!("{}.json", item["name"].as_str().unwrap())),
+                )
+                .unwrap();
+                assert_eq!(line, want.trim_end(), "{}", item["name"]);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, corpus["items"].as_array().unwrap().len());
+}
