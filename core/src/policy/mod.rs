@@ -424,13 +424,14 @@ impl Policy {
         })
     }
 
-    /// The names of the functions the policy defines, with their line numbers.
-    pub fn functions(&self) -> Vec<(String, usize)> {
-        let mut v: Vec<(String, usize)> = self
+    /// The names of the functions the policy defines (the engine's own wrappers excluded).
+    pub fn functions(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
             .inner
             .ast
             .iter_functions()
-            .map(|f| (f.name.to_string(), 0))
+            .map(|f| f.name.to_string())
+            .filter(|n| !n.starts_with("__recobro"))
             .collect();
         v.sort();
         v.dedup();
