@@ -16,10 +16,19 @@ echo "== clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test (core, CLI, doc tests)"
-cargo test --locked
+cargo test --locked -p recobro -p recobro-cli
 
 echo "== the Rust embedding example runs"
 cargo run --locked -q -p recobro --example embed > /dev/null
+
+echo "== C ABI: C test program, then again under valgrind"
+bash bindings/c/test.sh
+
+echo "== uniffi: Kotlin on the JVM, the generated Python, Swift generated and checked"
+bash bindings/uniffi/test.sh
+
+echo "== Python binding: wheel in a venv, stub check, pytest"
+bash bindings/python/test.sh
 
 echo "== policy tests under rules/ through the CLI"
 cargo run --locked -q -p recobro-cli -- test rules

@@ -387,3 +387,50 @@ fn offers_carry_exact_schedules_and_proposals_are_checked() {
         ]
     );
 }
+
+#[test]
+fn absurd_amounts_are_errors_not_panics() {
+    use recobro::money::plans::Proposal;
+    let policy = recobro::Policy::default_consumer().unwrap();
+    let case = Case::from_value(serde_json::json!({
+        "id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "US-TX", "timezone": "America/Chicago"},
+        "debts": [{"id": "A", "currency": "USD", "original_amount": 1000.10, "outstanding": 0.12,
+                   "issued_on": "2025-10-01", "due_on": "2025-12-01"}]
+    }))
+    .unwrap();
+    // Numbers in a JSON value keep their digits.
+    assert_eq!(case.debts[0].outstanding, d("0.12"));
+    let at = Instant::parse("2026-03-16T15:00:00Z").unwrap();
+    let huge = Proposal {
+        down_payment: d("79228162514264337593543950335"),
+        installments: 3,
+        frequency: Frequency::Monthly,
+        first_due_on: recobro::Date::parse("2026-04-01").unwrap(),
+    };
+    assert_eq!(
+        policy.check_plan(&case, at, &huge).unwrap_err().path(),
+        Some("down_payment")
+    );
+    let big_fee = PolicyBuilder::new(
+        "fn charges(c) { [fee(c.oldest_overdue, 79228162514264337593543950335, \"f\")] }",
+    )
+    .build()
+    .unwrap();
+    assert_eq!(
+        big_fee.evaluate(&case, at).unwrap_err().code,
+        recobro::ErrorCode::PolicyRuntime
+    );
+    let wild_plan = PolicyBuilder::new(
+        "fn offers(c) { [payment_plan(c, #{ max_installments: 600, annual_rate: 9 })] }",
+    )
+    .build()
+    .unwrap();
+    let s = wild_plan.evaluate(&case, at).unwrap().offers[0]
+        .schedule
+        .clone()
+        .unwrap();
+    assert_eq!(
+        s.installments.iter().map(|i| i.amount).sum::<Decimal>() + s.down_payment,
+        s.total
+    );
+}

@@ -504,6 +504,8 @@ impl Case {
     }
 
     /// Parse a case from a JSON value and validate it.
+    /// (The value is read through its JSON text, so numbers keep every digit exactly
+    /// as in [`Case::from_json`].)
     pub fn from_value(value: serde_json::Value) -> Result<Case> {
         if !value.is_object() {
             return Err(Error::input(
@@ -511,9 +513,7 @@ impl Case {
                 "a case must be a JSON object like {\"id\": ...}",
             ));
         }
-        let case: Case = serde_path_to_error::deserialize(value).map_err(json_error)?;
-        case.validate()?;
-        Ok(case)
+        Case::from_json(&value.to_string())
     }
 
     /// Parse many cases: a JSON array, or NDJSON (one case per line).

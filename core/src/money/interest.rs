@@ -223,6 +223,11 @@ fn period_interest(
     until: NaiveDate,
 ) -> Result<Decimal> {
     let rate = rate.max(Decimal::ZERO);
+    if rate > Decimal::ONE_HUNDRED {
+        return Err(runtime(format!(
+            "an annual rate of `{rate}` (a fraction) is beyond any law: 100 is 10,000%"
+        )));
+    }
     let one = |a: NaiveDate, b: NaiveDate| -> Result<Decimal> {
         let yf = spec.day_count.year_fraction(a, b);
         match spec.method {
@@ -234,7 +239,9 @@ fn period_interest(
                 let factor = (Decimal::ONE + rate).checked_powd(yf).ok_or_else(|| {
                     runtime("decimal overflow computing compound interest".into())
                 })?;
-                Ok(principal * (factor - Decimal::ONE))
+                principal
+                    .checked_mul(factor - Decimal::ONE)
+                    .ok_or_else(|| runtime("decimal overflow computing compound interest".into()))
             }
         }
     };
@@ -244,7 +251,9 @@ fn period_interest(
             let mut d = from;
             while d < until {
                 let next = d + Duration::days(1);
-                sum += spec.rounding.round(one(d, next)?, spec.dp);
+                sum = sum
+                    .checked_add(spec.rounding.round(one(d, next)?, spec.dp))
+                    .ok_or_else(|| runtime("decimal overflow computing interest".into()))?;
                 d = next;
             }
             Ok(sum)
@@ -331,7 +340,9 @@ pub fn accrue(
         }
         let rate = rate_at(*from);
         let interest = period_interest(spec, principal, rate, *from, until)?;
-        interest_total += interest;
+        interest_total = interest_total
+            .checked_add(interest)
+            .ok_or_else(|| runtime("decimal overflow computing interest".into()))?;
         interest_unpaid += interest;
         periods.push(Period {
             from: *from,

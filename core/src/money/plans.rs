@@ -106,15 +106,26 @@ pub fn schedule(
         financed
     } else {
         // payment = P r / (1 - (1 + r)^-n), total = n x payment, rounded to the cent.
-        let growth = (Decimal::ONE + r)
+        // Every step is checked: absurd terms give the flat total rather than a panic.
+        let amortised = (Decimal::ONE + r)
             .checked_powu(u64::from(n))
-            .unwrap_or(Decimal::ONE);
-        let payment = if growth.is_zero() {
-            financed
-        } else {
-            financed * r * growth / (growth - Decimal::ONE)
-        };
-        Rounding::HalfUp.round(payment * Decimal::from(n), dp)
+            .filter(|g| *g > Decimal::ONE)
+            .and_then(|g| {
+                financed
+                    .checked_mul(r)
+                    .and_then(|x| x.checked_mul(g))
+                    .and_then(|x| x.checked_div(g - Decimal::ONE))
+                    .and_then(|p| p.checked_mul(Decimal::from(n)))
+            });
+        match amortised {
+            Some(t) => Rounding::HalfUp.round(t, dp),
+            None => Rounding::HalfUp.round(
+                financed
+                    .checked_mul(Decimal::ONE + r * Decimal::from(n))
+                    .unwrap_or(financed),
+                dp,
+            ),
+        }
     };
     let each = Rounding::Down.round(total_installments / Decimal::from(n), dp);
     let rest = total_installments - each * Decimal::from(n);

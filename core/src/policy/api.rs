@@ -210,16 +210,23 @@ fn debt_ref(ctx: &Arc<Ctx>, index: usize) -> DebtRef {
 }
 
 pub(crate) fn to_amount(v: &Dynamic, what: &str) -> Rr<Decimal> {
-    if let Ok(d) = v.as_decimal() {
-        Ok(d)
+    let x = if let Ok(d) = v.as_decimal() {
+        d
     } else if let Ok(i) = v.as_int() {
-        Ok(Decimal::from(i))
+        Decimal::from(i)
     } else {
-        Err(rt_err(format!(
+        return Err(rt_err(format!(
             "{what} must be a number, not `{}`",
             v.type_name()
-        )))
+        )));
+    };
+    // Money helpers work on amounts up to 10^15: beyond that, arithmetic could overflow.
+    if x.abs() > crate::money::max_amount() {
+        return Err(rt_err(format!(
+            "{what} `{x}` is larger than the largest amount accepted (10^15)"
+        )));
     }
+    Ok(x)
 }
 
 pub(crate) fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str) -> Rr<ChargeRef> {

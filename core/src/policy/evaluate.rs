@@ -538,6 +538,12 @@ fn to_charges(v: Dynamic, jurisdiction: &str) -> Result<Charges> {
             ))
         })?;
         let dp = minor_units(&c.currency).unwrap_or(2);
+        if c.amount > crate::money::max_amount() {
+            return Err(contract(format!(
+                "charge `{}` on debt `{}` is `{}`, larger than the largest amount accepted (10^15)",
+                c.rule, c.debt_id, c.amount
+            )));
+        }
         if c.amount.normalize().scale() > dp {
             return Err(contract(format!(
                 "charge `{}` on debt `{}` is `{}` {}, with more decimals than {} allows",

@@ -392,6 +392,26 @@ impl Policy {
         as_of: crate::time::Instant,
         proposal: &crate::money::plans::Proposal,
     ) -> Result<PlanCheck> {
+        if proposal.down_payment < rust_decimal::Decimal::ZERO
+            || proposal.down_payment > crate::money::max_amount()
+        {
+            return Err(Error::input(
+                "down_payment",
+                format!(
+                    "`{}` is not an amount between 0 and 10^15",
+                    proposal.down_payment
+                ),
+            ));
+        }
+        if proposal.installments == 0 || proposal.installments > 600 {
+            return Err(Error::input(
+                "installments",
+                format!(
+                    "{} installments: between 1 and 600 are accepted",
+                    proposal.installments
+                ),
+            ));
+        }
         let d = self.evaluate(case, as_of)?;
         let offer = d.offers.iter().find(|o| o.kind == "plan").ok_or_else(|| {
             Error::new(

@@ -382,13 +382,25 @@ pub(crate) fn plan_bounds(m: &Map) -> Result<crate::money::plans::PlanBounds> {
             })
             .collect::<Result<Vec<_>>>()?,
     };
+    let pct = number(m, "min_down_payment_pct")?.unwrap_or_default();
+    if pct < Decimal::ZERO || pct > Decimal::ONE_HUNDRED {
+        return Err(bad(format!(
+            "`min_down_payment_pct` `{pct}` must be between 0 and 100"
+        )));
+    }
+    let rate = number(m, "annual_rate")?.unwrap_or_default();
+    if rate < Decimal::ZERO || rate > Decimal::from(10) {
+        return Err(bad(format!(
+            "`annual_rate` `{rate}` must be a fraction between 0 and 10"
+        )));
+    }
     Ok(PlanBounds {
-        min_down_payment_pct: number(m, "min_down_payment_pct")?.unwrap_or_default(),
+        min_down_payment_pct: pct,
         max_installments: int("max_installments", 12)?.clamp(1, 600) as u32,
         frequencies,
         min_installment: number(m, "min_installment")?.unwrap_or_default(),
         max_days_to_first: int("max_days_to_first", 30)?.clamp(0, 3650),
-        annual_rate: number(m, "annual_rate")?.unwrap_or_default(),
+        annual_rate: rate,
     })
 }
 

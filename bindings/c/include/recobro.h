@@ -1,0 +1,165 @@
+/*
+ * recobro.h: the C ABI of the Recobro collections decision engine.
+ *
+ * JSON in, JSON out. Link against librecobro_c.so (or librecobro_c.a plus
+ * -lpthread -ldl -lm). Hand-written; bindings/c/test.sh checks that it declares
+ * exactly the functions the library exports.
+ *
+ * Strings
+ *   Every `const char*` argument is NUL-terminated UTF-8. Text that is not UTF-8 is
+ *   an `input.invalid` error whose `path` names the argument; so is a NULL where a
+ *   string is required. The library keeps no pointer to an argument after a call.
+ *
+ * Ownership
+ *   Every `char*` the library returns is yours: free it with recobro_string_free().
+ *   Every string the library writes into a recobro_error is freed by
+ *   recobro_error_free(). A recobro_policy* is freed with recobro_policy_free().
+ *   recobro_version() returns a static string: do not free it.
+ *
+ * Errors
+ *   Each call that can fail takes a `recobro_error* err` (may be NULL if you only
+ *   look at the return value). On success the call sets err->ok = 1 and every field
+ *   to NULL/0; on failure it returns NULL and sets err->ok = 0, `code` and `message`,
+ *   plus `path` (input errors), `line`/`column` (1-based, policy errors), `module`
+ *   (policy errors inside an imported module) and `help` when the engine can say how
+ *   to fix it. The library only writes the struct, never reads it: call
+ *   recobro_error_free() after a failure before passing the struct to another call,
+ *   or its strings leak. recobro_error_free() on a success struct does nothing.
+ *
+ *   Codes (stable): policy.syntax, policy.runtime, policy.contract, policy.module,
+ *   limit.operations, limit.call_depth, limit.expression_depth, limit.string_size,
+ *   limit.array_size, limit.map_size, limit.modules, limit.variables, input.json,
+ *   input.invalid, internal (a bug in the engine: a panic caught at the boundary).
+ *
+ * Threads
+ *   A recobro_policy is immutable after it is built (Rust: Send + Sync). One policy
+ *   may be used from any number of threads at once, without locking. Free it only
+ *   when no call on any thread is using it. recobro_evaluate_many() runs cases in
+ *   parallel on the library's own thread pool.
+ *
+ * Panics
+ *   No Rust panic crosses this boundary: each entry point catches it and reports
+ *   an `internal` error (this needs the library built with panic = "unwind", the
+ *   default).
+ */
+#ifndef RECOBRO_H
+#define RECOBRO_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A compiled policy (opaque). */
+typedef struct recobro_policy recobro_policy;
+
+/* The outcome of a call. Declare it as `recobro_error err = RECOBRO_ERROR_INIT;`. */
+typedef struct recobro_error {
+    int32_t ok;       /* 1 on success, 0 on failure */
+    char *code;       /* stable code such as "policy.syntax"; NULL on success */
+    char *message;    /* plain-words description; NULL on success */
+    char *path;       /* input path such as "debts[2].due_on", or NULL */
+    int32_t line;     /* 1-based policy line, or 0 */
+    int32_t column;   /* 1-based policy column, or 0 */
+    char *module;     /* imported module the line/column are in, or NULL (main policy) */
+    char *help;       /* how to fix it, or NULL */
+} recobro_error;
+
+#define RECOBRO_ERROR_INIT {1, 0, 0, 0, 0, 0, 0, 0}
+
+/* The library version ("0.1.0"); static, do not free. */
+const char *recobro_version(void);
+
+/*
+ * Compile a policy (Rhai source). `options_json` may be NULL or a JSON object:
+ *   {"modules": {"house/bands": "fn band(c) { ... }"},      modules the policy may import
+ *    "limits": {"max_operations": 100000, ...},              sandbox limits (others default)
+ *    "closures": {"CO": ["2026-03-20"], "*": [...]},          extra closed days per calendar
+ *    "rate_entries": {"ecb_mro": [{"from": "2026-07-01", "rate": "2.15",
+ *                                  "source": "...", "confidence": "confirmed"}]}}
+ * Limit fields: max_operations, max_call_depth, max_expression_depth,
+ * max_function_expression_depth, max_string_size, max_array_size, max_map_size,
+ * max_modules, max_variables. Returns NULL on failure.
+ */
+recobro_policy *recobro_policy_new(const char *source, const char *options_json,
+                                   recobro_error *err);
+
+/* The embedded default consumer collections policy ("consumer/policy"). */
+recobro_policy *recobro_policy_default(recobro_error *err);
+
+/* An embedded policy by path: "consumer/policy", "b2b/policy". */
+recobro_policy *recobro_policy_embedded(const char *path, recobro_error *err);
+
+/* Free a policy (NULL is fine). */
+void recobro_policy_free(recobro_policy *policy);
+
+/* {"name": ..., "version": ..., "digest": "sha256:..."} */
+char *recobro_policy_info(const recobro_policy *policy, recobro_error *err);
+
+/*
+ * Decide one case (a JSON object, see DESIGN.md "The case") at `as_of`, an RFC 3339
+ * instant with an offset ("2026-03-16T15:00:00Z"). Returns the canonical decision
+ * JSON: the same bytes `recobro eval FILE --as-of T` prints, on every host.
+ */
+char *recobro_evaluate(const recobro_policy *policy, const char *case_json,
+                       const char *as_of, recobro_error *err);
+
+/* Like recobro_evaluate, with "trace" in the decision. */
+char *recobro_evaluate_traced(const recobro_policy *policy, const char *case_json,
+                              const char *as_of, recobro_error *err);
+
+/*
+ * Decide many cases (`cases_json`: a JSON array of case objects), in parallel.
+ * Returns a JSON array, one element per case in order: the decision, or
+ * {"index": i, "error": {"code", "message", "location", "help"}} with input paths
+ * prefixed by "[i]". Fails as a whole (NULL) only when `cases_json` is not a JSON
+ * array or `as_of` is bad.
+ */
+char *recobro_evaluate_many(const recobro_policy *policy, const char *cases_json,
+                            const char *as_of, recobro_error *err);
+
+/*
+ * May this contact happen at `at`? `channel`: call, sms, email, whatsapp, letter,
+ * visit, push. `debt_id` may be NULL. Returns {"case_id", "channel", "at",
+ * "allowed", "blocked_by", "next_allowed_at", "rules"}; next_allowed_at is null
+ * when allowed, or when only a person can lift the block (an opt-out, a dispute).
+ */
+char *recobro_check_contact(const recobro_policy *policy, const char *case_json,
+                            const char *channel, const char *at, const char *debt_id,
+                            recobro_error *err);
+
+/*
+ * Check a debtor's plan proposal against the first plan the policy offers:
+ * `proposal_json` = {"down_payment": "100.00", "installments": 6,
+ * "frequency": "monthly", "first_due_on": "2026-04-01"}.
+ * Returns {"accepted", "broken", "schedule", "bounds"}.
+ */
+char *recobro_check_plan(const recobro_policy *policy, const char *case_json,
+                         const char *as_of, const char *proposal_json, recobro_error *err);
+
+/*
+ * Run a simulation. `request_json` (every field optional):
+ *   {"policies": [{"source": "..."} | {"embedded": "b2b/policy"} | {},   champion first;
+ *                 each may add "modules", "limits", "closures", "rate_entries"],
+ *                                                  empty: the default consumer policy
+ *    "cases": [case, ...],                           absent: a generated portfolio
+ *    "generate": 1000, "start": "2026-03-16T15:00:00Z", "days": 180, "seed": 42,
+ *    "shares": [50, 50], "experiment": "exp-1",      shares absent: every case, every policy
+ *    "response_model": {...}}                        absent: the documented defaults
+ * Returns the result JSON ("settings", "arms": [{"policy", "role", "kpis",
+ * "vs_champion", "series"}]), as `recobro simulate --json` prints it.
+ */
+char *recobro_simulate(const char *request_json, recobro_error *err);
+
+/* Free a string returned by the library (NULL is fine). */
+void recobro_string_free(char *s);
+
+/* Free the strings inside `err` and reset it to success. The struct is yours. */
+void recobro_error_free(recobro_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RECOBRO_H */

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Tests of the C ABI: builds the library, checks the header declares exactly what the
+# library exports, compiles tests/test.c with the system cc, runs it (its decisions
+# are compared byte for byte with `recobro eval`), runs it again under valgrind for
+# leaks, runs the crate's Rust unit tests, builds the C example against the static
+# library, and prints the per-call timing of native Rust and of the C call.
+#
+# Usage: bash bindings/c/test.sh            (from anywhere)
+# Env:   RECOBRO_PROFILE=release            time an optimised build (default: debug)
+#        RECOBRO_TIMING_N                   iterations of the timing loops (default 2000)
+#        RECOBRO_SKIP_VALGRIND=1            skip the valgrind run
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+PROFILE="${RECOBRO_PROFILE:-debug}"
+CARGO_PROFILE=()
+[ "$PROFILE" = release ] && CARGO_PROFILE=(--release)
+T="$CARGO_TARGET_DIR"
+LIBDIR="$T/$PROFILE"
+OUT="$T/c-test"
+AS_OF="2026-03-16T15:00:00Z"
+N="${RECOBRO_TIMING_N:-2000}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build the library ($PROFILE) and the CLI"
+cargo build -q -p recobro-c "${CARGO_PROFILE[@]}"
+cargo build -q -p recobro-cli
+
+step "the header declares exactly the exported functions"
+exported=$(nm -D --defined-only "$LIBDIR/librecobro_c.so" | awk '{print $3}' | grep '^recobro_' | sort)
+declared=$(grep -oE '\brecobro_[a-z_]+\(' bindings/c/include/recobro.h | tr -d '(' | sort -u)
+if [ "$exported" != "$declared" ]; then
+    echo "  header and library differ:"
+    diff <(echo "$exported") <(echo "$declared") | sed 's/^/    /' || true
+    exit 1
+fi
+echo "  ok: $(echo "$exported" | wc -l) functions"
+
+step "expected decisions from the CLI"
+rm -rf "$OUT"
+mkdir -p "$OUT/expected"
+for f in examples/data/cases/*.json; do
+    "$T/debug/recobro" eval "$f" --as-of "$AS_OF" >"$OUT/expected/$(basename "$f" .json).ndjson"
+done
+
+step "compile tests/test.c against the shared library"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -O2 -g -Ibindings/c/include)
+cc "${CFLAGS[@]}" bindings/c/tests/test.c -L"$LIBDIR" -lrecobro_c -lpthread -o "$OUT/test"
+
+step "run"
+LD_LIBRARY_PATH="$LIBDIR" "$OUT/test" examples/data/cases "$OUT/expected" "$N" | tee "$OUT/test.log"
+
+if [ "${RECOBRO_SKIP_VALGRIND:-0}" != 1 ]; then
+    step "run under valgrind (leaks are errors)"
+    LD_LIBRARY_PATH="$LIBDIR" valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
+        "$OUT/test" examples/data/cases "$OUT/expected" 0 >"$OUT/valgrind.log" 2>&1 || {
+        cat "$OUT/valgrind.log"
+        echo "  valgrind found errors"
+        exit 1
+    }
+    tail -1 "$OUT/valgrind.log"
+    echo "  valgrind: no leaks, no memory errors"
+fi
+
+step "Rust unit tests of the boundary"
+cargo test -q -p recobro-c "${CARGO_PROFILE[@]}" 2>&1 | grep -E 'test result|passed|failed' | tail -2
+
+step "the C example, linked statically"
+make -s -C examples/c LIBDIR="$LIBDIR" OUT="$OUT" >/dev/null
+"$OUT/recobro-example" examples/data/cases/preventive.json | cut -c1-150
+
+step "timing: native Rust on the same case"
+cargo run -q -p recobro-c "${CARGO_PROFILE[@]}" --example native_timing -- examples/data/cases/administrative.json "$N"
+grep 'timing:' "$OUT/test.log"
+
+step "summary"
+tail -1 "$OUT/test.log"

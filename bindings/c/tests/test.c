@@ -1,0 +1,417 @@
+/*
+ * Test of the C ABI, run by bindings/c/test.sh (also under valgrind).
+ *
+ * Usage: test <cases dir> <expected dir> [timing iterations]
+ *   <expected dir>/<name>.ndjson holds the line `recobro eval <name>.json --as-of ...`
+ *   printed. Prints one line per check and closes with "N passed, M failed".
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "recobro.h"
+
+#define AS_OF "2026-03-16T15:00:00Z"
+#define MAX_CASES 64
+
+static int passed = 0, failed = 0;
+
+static void check(const char *name, int ok, const char *detail) {
+    if (ok) {
+        passed++;
+        printf("  ok   %s\n", name);
+    } else {
+        failed++;
+        printf("  FAIL %s %s\n", name, detail ? detail : "");
+    }
+}
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void chomp(char *s) {
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
+}
+
+static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+static int has(const char *haystack, const char *needle) {
+    return haystack && strstr(haystack, needle) != NULL;
+}
+
+/* Replace the first `from` in `s` with `to` (a new malloc'd string). */
+static char *replace(const char *s, const char *from, const char *to) {
+    const char *at = strstr(s, from);
+    if (!at) return strdup(s);
+    size_t head = (size_t)(at - s), n = strlen(s) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    memcpy(out, s, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+static double now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static char *names[MAX_CASES];
+static char *cases[MAX_CASES];
+static char *expected[MAX_CASES];
+static int n_cases = 0;
+static recobro_policy *shared_policy;
+
+static int json_filter(const struct dirent *e) {
+    size_t n = strlen(e->d_name);
+    return n > 5 && strcmp(e->d_name + n - 5, ".json") == 0;
+}
+
+static void load(const char *cases_dir, const char *expected_dir) {
+    struct dirent **list;
+    int n = scandir(cases_dir, &list, json_filter, alphasort);
+    char path[4096];
+    for (int i = 0; i < n; i++) {
+        if (n_cases < MAX_CASES) {
+            size_t len = strlen(list[i]->d_name) - 5;
+            names[n_cases] = strndup(list[i]->d_name, len);
+            snprintf(path, sizeof path, "%s/%s", cases_dir, list[i]->d_name);
+            cases[n_cases] = read_file(path);
+            snprintf(path, sizeof path, "%s/%s.ndjson", expected_dir, names[n_cases]);
+            expected[n_cases] = read_file(path);
+            if (expected[n_cases]) chomp(expected[n_cases]);
+            n_cases++;
+        }
+        free(list[i]);
+    }
+    if (n > 0) free(list);
+}
+
+static const char *case_named(const char *name) {
+    for (int i = 0; i < n_cases; i++)
+        if (strcmp(names[i], name) == 0) return cases[i];
+    return NULL;
+}
+
+/* Expect a failure from a call that returned `out`; checks code (and path if given). */
+static void expect_error(const char *name, char *out, recobro_error *err, const char *code,
+                         const char *path) {
+    char detail[1024];
+    snprintf(detail, sizeof detail, "(ok=%d code=%s path=%s message=%s)", err->ok,
+             err->code ? err->code : "NULL", err->path ? err->path : "NULL",
+             err->message ? err->message : "NULL");
+    int ok = out == NULL && err->ok == 0 && streq(err->code, code) && err->message &&
+             (path == NULL || streq(err->path, path));
+    check(name, ok, detail);
+    recobro_string_free(out);
+}
+
+/* The same for a call that returns a policy. */
+static void expect_policy_error(const char *name, recobro_policy *p, recobro_error *err, const char *code,
+                                const char *path) {
+    char detail[1024];
+    snprintf(detail, sizeof detail, "(ok=%d code=%s path=%s message=%s)", err->ok,
+             err->code ? err->code : "NULL", err->path ? err->path : "NULL",
+             err->message ? err->message : "NULL");
+    int ok = p == NULL && err->ok == 0 && streq(err->code, code) && err->message &&
+             (path == NULL || streq(err->path, path));
+    check(name, ok, detail);
+    recobro_policy_free(p);
+}
+
+static void *worker(void *arg) {
+    long t = (long)arg;
+    long mismatches = 0;
+    recobro_error err = RECOBRO_ERROR_INIT;
+    for (int round = 0; round < 3; round++) {
+        for (int k = 0; k < n_cases; k++) {
+            int i = (int)((k + t + round) % n_cases);
+            char *d = recobro_evaluate(shared_policy, cases[i], AS_OF, &err);
+            if (!d || !expected[i] || strcmp(d, expected[i]) != 0) mismatches++;
+            recobro_string_free(d);
+            recobro_error_free(&err);
+        }
+    }
+    return (void *)mismatches;
+}
+
+int main(int argc, char **argv) {
+    const char *cases_dir = argc > 1 ? argv[1] : "examples/data/cases";
+    const char *expected_dir = argc > 2 ? argv[2] : "target/c-test/expected";
+    long timing_n = argc > 3 ? atol(argv[3]) : 2000;
+    load(cases_dir, expected_dir);
+    printf("recobro %s, %d sample cases\n", recobro_version(), n_cases);
+    check("sample cases found", n_cases > 0, cases_dir);
+
+    recobro_error err = RECOBRO_ERROR_INIT;
+    recobro_policy *policy = recobro_policy_default(&err);
+    check("default policy", policy != NULL && err.ok == 1 && err.code == NULL, err.message);
+    char *info = recobro_policy_info(policy, &err);
+    check("policy info", has(info, "\"name\":\"consumer-default\"") && has(info, "sha256:"), info);
+    recobro_string_free(info);
+
+    /* 1. Decisions equal the CLI's bytes. */
+    printf("decisions vs recobro eval\n");
+    for (int i = 0; i < n_cases; i++) {
+        char label[256];
+        snprintf(label, sizeof label, "%s: json equals the CLI's bytes", names[i]);
+        char *d = recobro_evaluate(policy, cases[i], AS_OF, &err);
+        check(label, d && expected[i] && strcmp(d, expected[i]) == 0 && err.ok == 1,
+              d ? d : err.message);
+        recobro_string_free(d);
+        recobro_error_free(&err);
+    }
+    char *traced = recobro_evaluate_traced(policy, case_named("administrative"), AS_OF, &err);
+    check("traced decision has a trace", has(traced, "\"trace\":[{\"step\":\"facts\""), err.message);
+    recobro_string_free(traced);
+
+    /* 2. evaluate_many: the same bytes, errors indexed. */
+    printf("evaluate_many\n");
+    {
+        size_t total = 16;
+        for (int i = 0; i < n_cases; i++) total += strlen(cases[i]) + 2;
+        const char *bad_case = "{\"id\": \"X\"}";
+        total += strlen(bad_case) + 2;
+        char *array = malloc(total), *want = NULL;
+        strcpy(array, "[");
+        for (int i = 0; i < n_cases; i++) {
+            strcat(array, cases[i]);
+            strcat(array, ",");
+        }
+        strcat(array, bad_case);
+        strcat(array, "]");
+        char *out = recobro_evaluate_many(policy, array, AS_OF, &err);
+        size_t wlen = 16;
+        for (int i = 0; i < n_cases; i++) wlen += expected[i] ? strlen(expected[i]) + 1 : 1;
+        want = malloc(wlen);
+        strcpy(want, "[");
+        for (int i = 0; i < n_cases; i++) {
+            strcat(want, expected[i] ? expected[i] : "");
+            strcat(want, ",");
+        }
+        int prefix_ok = out && strncmp(out, want, strlen(want)) == 0;
+        check("batch decisions equal the CLI's bytes, in order", prefix_ok, err.message);
+        char index_needle[64];
+        snprintf(index_needle, sizeof index_needle, "{\"index\":%d,\"error\":{\"code\":\"input.",
+                 n_cases);
+        check("bad case row is an indexed error", has(out, index_needle), out);
+        recobro_string_free(out);
+        free(array);
+        free(want);
+        out = recobro_evaluate_many(policy, "{\"not\": \"an array\"}", AS_OF, &err);
+        expect_error("evaluate_many needs an array", out, &err, "input.invalid", "cases_json");
+        recobro_error_free(&err);
+    }
+
+    /* 3. Every error kind. */
+    printf("errors\n");
+    recobro_policy *p = recobro_policy_new("fn segment(c) {\n    let x = ;\n}\n", NULL, &err);
+    {
+        char detail[512];
+        snprintf(detail, sizeof detail, "(code=%s line=%d column=%d)", err.code ? err.code : "NULL",
+                 err.line, err.column);
+        check("policy.syntax with line and column",
+              p == NULL && streq(err.code, "policy.syntax") && err.line == 2 && err.column > 0 &&
+                  err.path == NULL,
+              detail);
+    }
+    recobro_error_free(&err);
+    check("error_free resets to success", err.ok == 1 && err.code == NULL && err.message == NULL &&
+                                              err.line == 0 && err.column == 0, NULL);
+
+    p = recobro_policy_new("fn segment(c) {\n    no_such_function(c)\n}\n", NULL, &err);
+    check("policy with an unknown function compiles", p != NULL, err.message);
+    char *out = recobro_evaluate(p, case_named("preventive"), AS_OF, &err);
+    check("policy.runtime with its line", out == NULL && streq(err.code, "policy.runtime") && err.line == 2,
+          err.message);
+    recobro_string_free(out);
+    recobro_error_free(&err);
+    recobro_policy_free(p);
+
+    p = recobro_policy_new("fn segment(c) { let n = 0; loop { n += 1; } }",
+                           "{\"limits\": {\"max_operations\": 5000}}", &err);
+    out = recobro_evaluate(p, case_named("preventive"), AS_OF, &err);
+    expect_error("limit.operations", out, &err, "limit.operations", NULL);
+    recobro_error_free(&err);
+    recobro_policy_free(p);
+
+    p = recobro_policy_new("import \"house/nope\" as n;\nfn segment(c) { \"x\" }", NULL, &err);
+    check("policy.module with position", p == NULL && streq(err.code, "policy.module") && err.line == 1,
+          err.message);
+    recobro_error_free(&err);
+
+    p = recobro_policy_new("import \"house/bands\" as b;\nfn segment(c) { b::band(c) }",
+                           "{\"modules\": {\"house/bands\": \"fn band(c) { if c.days_past_due > 30 "
+                           "{ \\\"late\\\" } else { \\\"early\\\" } }\"}}",
+                           &err);
+    out = recobro_evaluate(p, case_named("legal"), AS_OF, &err);
+    check("host modules", has(out, "\"segment\":\"late\""), err.message);
+    recobro_string_free(out);
+    recobro_error_free(&err);
+    recobro_policy_free(p);
+
+    p = recobro_policy_new("fn segment(c) { \"x\" }", "{\"limits\": {\"max_operation\": 5}}", &err);
+    check("bad options name their path",
+          p == NULL && streq(err.code, "input.invalid") && streq(err.path, "options.limits.max_operation"),
+          err.path);
+    recobro_error_free(&err);
+
+    char *bad_date = replace(case_named("preventive"), "\"due_on\": \"2026-03-18\"",
+                             "\"due_on\": \"18/03/2026\"");
+    out = recobro_evaluate(policy, bad_date, AS_OF, &err);
+    expect_error("input.invalid with its path", out, &err, "input.invalid", "debts[0].due_on");
+    recobro_error_free(&err);
+    free(bad_date);
+
+    out = recobro_evaluate(policy, "{\"id\": ", AS_OF, &err);
+    expect_error("input.json", out, &err, "input.json", NULL);
+    recobro_error_free(&err);
+
+    out = recobro_evaluate(policy, case_named("preventive"), "2026-03-16 15:00", &err);
+    expect_error("bad clock names as_of", out, &err, "input.invalid", "as_of");
+    recobro_error_free(&err);
+
+    const char invalid_utf8[] = {'{', '"', 'i', 'd', '"', ':', ' ', '"', (char)0xC3, (char)0x28, '"', '}', 0};
+    out = recobro_evaluate(policy, invalid_utf8, AS_OF, &err);
+    expect_error("invalid UTF-8 in case_json", out, &err, "input.invalid", "case_json");
+    check("invalid UTF-8: the message says so", has(err.message, "not valid UTF-8"), err.message);
+    recobro_error_free(&err);
+    p = recobro_policy_new(invalid_utf8, NULL, &err);
+    expect_policy_error("invalid UTF-8 in source", p, &err, "input.invalid", "source");
+    recobro_error_free(&err);
+
+    out = recobro_evaluate(NULL, case_named("preventive"), AS_OF, &err);
+    expect_error("NULL policy", out, &err, "input.invalid", "policy");
+    recobro_error_free(&err);
+    out = recobro_evaluate(policy, NULL, AS_OF, &err);
+    expect_error("NULL case_json", out, &err, "input.invalid", "case_json");
+    recobro_error_free(&err);
+    out = recobro_evaluate(policy, case_named("preventive"), NULL, &err);
+    expect_error("NULL as_of", out, &err, "input.invalid", "as_of");
+    recobro_error_free(&err);
+    p = recobro_policy_new(NULL, NULL, &err);
+    expect_policy_error("NULL source", p, &err, "input.invalid", "source");
+    recobro_error_free(&err);
+    out = recobro_simulate(NULL, &err);
+    expect_error("NULL request", out, &err, "input.invalid", "request_json");
+    recobro_error_free(&err);
+    out = recobro_evaluate(policy, NULL, AS_OF, NULL);
+    check("NULL err is allowed", out == NULL, NULL);
+    recobro_policy_free(NULL);
+    recobro_string_free(NULL);
+    recobro_error_free(NULL);
+    check("freeing NULL is a no-op", 1, NULL);
+
+    /* 4. check_contact. */
+    printf("check_contact\n");
+    out = recobro_check_contact(policy, case_named("preventive"), "call", "2026-03-14T20:30:00Z", NULL, &err);
+    check("blocked with next_allowed_at",
+          has(out, "\"allowed\":false") && has(out, "\"blocked_by\":[\"co.ley2300.hours\"]") &&
+              has(out, "\"next_allowed_at\":\"2026-03-16T12:00:00Z\""),
+          out ? out : err.message);
+    recobro_string_free(out);
+    out = recobro_check_contact(policy, case_named("preventive"), "call", AS_OF, "L-1", &err);
+    check("allowed on Monday 10:00 Bogota", has(out, "\"allowed\":true") && has(out, "\"next_allowed_at\":null"),
+          out ? out : err.message);
+    recobro_string_free(out);
+    out = recobro_check_contact(policy, case_named("preventive"), "pigeon", AS_OF, NULL, &err);
+    expect_error("unknown channel", out, &err, "input.invalid", "channel");
+    recobro_error_free(&err);
+
+    /* 5. check_plan. */
+    out = recobro_check_plan(policy, case_named("extrajudicial"), AS_OF,
+                             "{\"down_payment\": \"0\", \"installments\": 200, \"frequency\": \"monthly\", "
+                             "\"first_due_on\": \"2026-04-01\"}",
+                             &err);
+    check("check_plan names broken bounds", has(out, "\"accepted\":false") && has(out, "\"schedule\""),
+          out ? out : err.message);
+    recobro_string_free(out);
+    recobro_error_free(&err);
+
+    /* 6. Simulation. */
+    printf("simulate\n");
+    out = recobro_simulate("{\"generate\": 20, \"days\": 10, \"seed\": 3}", &err);
+    check("what-if over a generated portfolio", has(out, "\"role\":\"champion\"") && has(out, "\"cases\":20"),
+          out ? "" : err.message);
+    recobro_string_free(out);
+    out = recobro_simulate("{\"policies\": [{}, {\"embedded\": \"consumer/policy\"}], \"generate\": 10, "
+                           "\"days\": 5, \"shares\": [60, 30]}",
+                           &err);
+    expect_error("shares must add up to 100", out, &err, "input.invalid", "split.shares");
+    recobro_error_free(&err);
+    out = recobro_simulate("{\"days\": \"many\"}", &err);
+    expect_error("bad request field names its path", out, &err, "input.invalid", "days");
+    recobro_error_free(&err);
+
+    /* 7. Threads: one policy, several threads at once, the same bytes. */
+    printf("threads\n");
+    shared_policy = policy;
+    pthread_t th[4];
+    long mismatches = 0;
+    for (long t = 0; t < 4; t++) pthread_create(&th[t], NULL, worker, (void *)t);
+    for (int t = 0; t < 4; t++) {
+        void *r;
+        pthread_join(th[t], &r);
+        mismatches += (long)r;
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "%ld mismatches", mismatches);
+    check("4 threads x 3 rounds share one policy, same bytes", mismatches == 0, detail);
+
+    /* 8. Per-call time of one evaluation (JSON in, JSON out). */
+    if (timing_n > 0) {
+        printf("timing\n");
+        const char *c = case_named("administrative");
+        for (long i = 0; i < timing_n / 5; i++) recobro_string_free(recobro_evaluate(policy, c, AS_OF, NULL));
+        double t0 = now_ns();
+        for (long i = 0; i < timing_n; i++) recobro_string_free(recobro_evaluate(policy, c, AS_OF, NULL));
+        printf("  timing: c recobro_evaluate (json in, json out): %.0f ns/call\n", (now_ns() - t0) / (double)timing_n);
+        t0 = now_ns();
+        for (long i = 0; i < timing_n; i++) recobro_string_free(recobro_policy_info(policy, NULL));
+        printf("  timing: c recobro_policy_info (a near-empty call): %.0f ns/call\n", (now_ns() - t0) / (double)timing_n);
+        size_t len = strlen(c);
+        char *batch = malloc(100 * (len + 1) + 2);
+        char *w = batch;
+        *w++ = '[';
+        for (int i = 0; i < 100; i++) {
+            if (i) *w++ = ',';
+            memcpy(w, c, len);
+            w += len;
+        }
+        *w++ = ']';
+        *w = '\0';
+        long rounds = timing_n / 100 > 5 ? timing_n / 100 : 5;
+        t0 = now_ns();
+        for (long i = 0; i < rounds; i++) recobro_string_free(recobro_evaluate_many(policy, batch, AS_OF, NULL));
+        printf("  timing: c recobro_evaluate_many, 100 cases: %.0f ns/call\n", (now_ns() - t0) / (double)rounds);
+        free(batch);
+    }
+
+    recobro_policy_free(policy);
+    for (int i = 0; i < n_cases; i++) {
+        free(names[i]);
+        free(cases[i]);
+        free(expected[i]);
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,420 @@
+"""Recobro: an embeddable collections decision engine (Python binding).
+
+Hand the engine one debtor's case and a clock; a compiled policy written in Rhai
+answers with a decision: the segment, the next action (or why there is none), every
+candidate with its compliance verdict, the charges owed, the offers, and an optional
+trace. Pure and deterministic; money is exact.
+
+    >>> from datetime import datetime, timezone
+    >>> import recobro
+    >>> policy = recobro.Policy.default()
+    >>> case = {
+    ...     "id": "C-1",
+    ...     "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "CO",
+    ...                "timezone": "America/Bogota"},
+    ...     "debts": [{"id": "L-1", "currency": "COP", "original_amount": "1200000",
+    ...                "outstanding": "950000", "issued_on": "2026-01-10",
+    ...                "due_on": "2026-02-10"}],
+    ... }
+    >>> decision = policy.evaluate(case, datetime(2026, 3, 2, 15, tzinfo=timezone.utc))
+    >>> decision["segment"]
+    'administrative'
+
+API
+---
+``Policy(source, modules=None, limits=None)``
+    Compile a policy from Rhai source. ``modules`` maps import names to Rhai source
+    (host modules win over the embedded ones under ``rules/``); ``limits`` is a dict of
+    sandbox limits (``max_operations``, ``max_call_depth``, ``max_expression_depth``,
+    ``max_function_expression_depth``, ``max_string_size``, ``max_array_size``,
+    ``max_map_size``, ``max_modules``, ``max_variables``). ``Policy.from_file(path,
+    modules=None, limits=None)`` reads the source from a file; ``Policy.default()`` is
+    the embedded default consumer policy and ``Policy.embedded("b2b/policy")`` any
+    embedded one. Properties: ``name``, ``version``, ``digest``, ``source``,
+    ``modules``, ``limits``. A ``Policy`` is immutable, thread-safe and picklable (it is
+    rebuilt from source, modules and limits), so it travels to Dask and Spark workers.
+
+``policy.evaluate(case, as_of, trace=False) -> dict``
+    The decision as a plain dict (the keys of the JSON decision): amounts are
+    ``decimal.Decimal``, instants timezone-aware ``datetime`` in UTC, dates
+    ``datetime.date``. Raises a ``RecobroError`` subclass on failure.
+
+``policy.evaluate_json(case_json, as_of, trace=False) -> str``
+    The core's canonical decision JSON for a case given as JSON: the same bytes as
+    ``recobro eval`` prints.
+
+``policy.evaluate_many(cases, as_of)``
+    Many cases, evaluated in parallel without the GIL. ``cases`` is one of:
+
+    * a list (or other iterable) of case dicts -> a list with one dict per case: the
+      decision, or for a case that failed ``{"index": i, "case_id": id or None,
+      "error": {"code", "message", "line", "column", "path", "module", "help"}}``.
+      A bad case never loses the others; nothing is raised for it.
+    * a ``pandas.DataFrame`` with one row per case and the case's top-level keys as
+      columns (``id``, ``debtor``, ``debts``, ...; missing values are left out) ->
+      a DataFrame with the same index and the columns ``case_id``, ``segment``,
+      ``action_kind``, ``action_channel``, ``action_template``, ``priority``
+      (``Int64``), ``next_allowed_at`` (UTC), ``charges_total`` (a dict currency ->
+      ``Decimal``), ``error_code``, ``error_message``, ``error_path`` and
+      ``decision`` (the decision dict; ``None`` for a failed case).
+    * a ``pyarrow.Table`` (or ``RecordBatch``) with the same columns (struct and list
+      columns) -> a ``pyarrow.Table`` with the same columns, where ``charges_total``
+      is a ``map<string, string>`` of exact decimal strings and ``decision`` holds the
+      canonical decision JSON (exact; ``recobro.decision_from_json`` turns it into
+      the same dict as above).
+
+``policy.check_contact(case, channel, at, debt_id=None) -> dict``
+    May we contact this debtor on ``channel`` at ``at``? The compliance rules alone,
+    without running the policy: ``allowed``, ``blocked_by``, ``next_allowed_at`` and
+    every rule that applied.
+
+``policy.check_plan(case, as_of, down_payment, installments, frequency, first_due_on) -> dict``
+    A payment plan the debtor proposes, checked against the first plan the policy
+    offers for the case: ``accepted``, ``broken`` (each broken bound in words), the
+    exact ``schedule`` and the ``bounds``.
+
+Values
+------
+Amounts may be ``Decimal``, ``int`` or ``str``; a ``float`` is refused (it is not
+exact) with an ``InvalidInputError`` naming its path, such as ``debts[0].outstanding``.
+Instants may be timezone-aware ``datetime`` or RFC 3339 strings with an offset; naive
+datetimes are refused, for ``as_of`` and inside the case. Dates may be ``date`` or
+``YYYY-MM-DD`` strings.
+
+Errors
+------
+``RecobroError`` (code ``internal`` for a bug in the engine: no Rust panic reaches
+Python) and its subclasses ``PolicySyntaxError`` (``policy.syntax``),
+``PolicyRuntimeError`` (``policy.runtime``, ``policy.contract``, ``policy.module``),
+``LimitExceededError`` (``limit.*``) and ``InvalidInputError`` (``input.json``,
+``input.invalid``). Each has ``code``, ``message``, ``line``, ``column``, ``module``
+(the imported module the position is in), ``path`` (the input path) and ``help``,
+``None`` where absent.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = [
+    "Policy",
+    "RecobroError",
+    "PolicySyntaxError",
+    "PolicyRuntimeError",
+    "LimitExceededError",
+    "InvalidInputError",
+    "decision_from_json",
+    "DECISION_COLUMNS",
+    "arrow_schema",
+    "__version__",
+]
+
+
+class RecobroError(Exception):
+    """An engine error: a stable ``code``, a ``message`` in plain words, where it
+    happened (``line``/``column``/``module`` in a policy, or ``path`` in the input)
+    and optional ``help``. ``str(error)`` is the engine's one-line form."""
+
+    code: str
+    message: str
+    line: int | None
+    column: int | None
+    path: str | None
+    module: str | None
+    help: str | None
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        code: str = "internal",
+        message: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+        module: str | None = None,
+        help: str | None = None,
+    ) -> None:
+        super().__init__(text)
+        self.code = code
+        self.message = text if message is None else message
+        self.line = line
+        self.column = column
+        self.path = path
+        self.module = module
+        self.help = help
+
+    def to_dict(self) -> dict[str, Any]:
+        """The same dict as a failed case's ``"error"`` entry in ``evaluate_many``."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "module": self.module,
+            "help": self.help,
+        }
+
+
+class PolicySyntaxError(RecobroError):
+    """The policy does not parse (``policy.syntax``); ``line`` and ``column`` say where."""
+
+
+class PolicyRuntimeError(RecobroError):
+    """The policy failed while running or broke the hook contract, or an import could
+    not be resolved (``policy.runtime``, ``policy.contract``, ``policy.module``)."""
+
+
+class LimitExceededError(RecobroError):
+    """The policy ran past a sandbox limit (``limit.operations``, ``limit.call_depth``, ...)."""
+
+
+class InvalidInputError(RecobroError):
+    """The input is not acceptable (``input.json``, ``input.invalid``); ``path`` says where."""
+
+
+from . import _native  # noqa: E402  (the exceptions above must exist first)
+
+__version__: str = _native.__version__
+
+#: The columns of the DataFrame or Arrow table ``Policy.evaluate_many`` returns.
+DECISION_COLUMNS: tuple[str, ...] = (
+    "case_id",
+    "segment",
+    "action_kind",
+    "action_channel",
+    "action_template",
+    "priority",
+    "next_allowed_at",
+    "charges_total",
+    "error_code",
+    "error_message",
+    "error_path",
+    "decision",
+)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch builds its (acyclic) results.
+
+    A batch creates millions of containers; each would count towards a collection of the
+    whole heap, which is then walked again and again for nothing. Collection resumes at
+    the end (it is left off if the caller had switched it off)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def decision_from_json(text: str) -> dict[str, Any]:
+    """A decision's canonical JSON (from ``recobro eval``, ``Policy.evaluate_json`` or
+    an Arrow ``decision`` column) as the dict ``Policy.evaluate`` returns."""
+    result: dict[str, Any] = _native.decision_from_json(text)
+    return result
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(source: str, modules: tuple[tuple[str, str], ...], limits: tuple[tuple[str, int], ...]) -> _native.Policy:
+    return _native.Policy(source, dict(modules), dict(limits))
+
+
+def _rebuild(source: str, modules: dict[str, str], limits: dict[str, int]) -> Policy:
+    """Unpickle a ``Policy``: compiled once per process for the same source, modules and limits."""
+    native = _compiled(source, tuple(sorted(modules.items())), tuple(sorted(limits.items())))
+    return Policy._wrap(native)
+
+
+class Policy:
+    """A compiled Recobro policy. Immutable, thread-safe, picklable."""
+
+    __slots__ = ("_inner",)
+
+    _inner: _native.Policy
+
+    def __init__(
+        self,
+        source: str,
+        modules: Mapping[str, str] | None = None,
+        limits: Mapping[str, int] | None = None,
+    ) -> None:
+        self._inner = _native.Policy(
+            source,
+            None if modules is None else dict(modules),
+            None if limits is None else dict(limits),
+        )
+
+    @classmethod
+    def _wrap(cls, native: _native.Policy) -> Policy:
+        p = cls.__new__(cls)
+        p._inner = native
+        return p
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        modules: Mapping[str, str] | None = None,
+        limits: Mapping[str, int] | None = None,
+    ) -> Policy:
+        """Compile the policy in a file (UTF-8 Rhai source)."""
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+        return cls(source, modules, limits)
+
+    @classmethod
+    def default(cls) -> Policy:
+        """The embedded default consumer collections policy (``consumer/policy``)."""
+        return cls._wrap(_native.Policy.default_consumer())
+
+    @classmethod
+    def embedded(cls, path: str) -> Policy:
+        """An embedded policy by module path: ``consumer/policy`` or ``b2b/policy``."""
+        return cls._wrap(_native.Policy.embedded(path))
+
+    @property
+    def name(self) -> str:
+        """The name from the policy's ``metadata()`` hook (``unnamed`` without one)."""
+        return self._inner.name
+
+    @property
+    def version(self) -> str:
+        """The version from the policy's ``metadata()`` hook (``0`` without one)."""
+        return self._inner.version
+
+    @property
+    def digest(self) -> str:
+        """``sha256:`` digest of the source and the host modules."""
+        return self._inner.digest
+
+    @property
+    def source(self) -> str:
+        """The policy source."""
+        return self._inner.source
+
+    @property
+    def modules(self) -> dict[str, str]:
+        """The host modules the policy was built with (name -> source)."""
+        return self._inner.modules
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """The sandbox limits the policy runs under."""
+        return self._inner.limits
+
+    def evaluate(self, case: Mapping[str, Any], as_of: Any, trace: bool = False) -> dict[str, Any]:
+        """Decide one case at ``as_of`` (an aware datetime or RFC 3339 string)."""
+        return self._inner.evaluate(case, as_of, trace)
+
+    def evaluate_json(self, case_json: str, as_of: Any, trace: bool = False) -> str:
+        """Decide one case given as JSON; the canonical decision JSON, byte for byte
+        what ``recobro eval`` prints."""
+        return self._inner.evaluate_json(case_json, as_of, trace)
+
+    def evaluate_many(self, cases: Any, as_of: Any) -> Any:
+        """Decide many cases in parallel: a list of dicts, a pandas DataFrame or a
+        pyarrow Table in, the same kind out (see the module documentation)."""
+        pd = sys.modules.get("pandas")
+        if pd is not None and isinstance(cases, pd.DataFrame):
+            with _gc_paused():
+                return self._evaluate_frame(pd, cases, as_of)
+        pa = sys.modules.get("pyarrow")
+        if pa is not None and isinstance(cases, (pa.Table, pa.RecordBatch)):
+            with _gc_paused():
+                return self._evaluate_arrow(pa, cases, as_of)
+        if isinstance(cases, (str, bytes, Mapping)) or not isinstance(cases, Iterable):
+            raise TypeError(
+                "evaluate_many takes a list of case dicts, a pandas DataFrame or a pyarrow "
+                f"Table, not {type(cases).__name__}; for one case use evaluate()"
+            )
+        with _gc_paused():
+            return self._inner.evaluate_many(cases if isinstance(cases, (list, tuple)) else list(cases), as_of)
+
+    def _evaluate_frame(self, pd: Any, frame: Any, as_of: Any) -> Any:
+        records = frame.to_dict("records")
+        cols = self._inner.evaluate_columns(records, as_of, True, "dict")
+        index = frame.index
+        data = {}
+        for name in DECISION_COLUMNS:
+            values = cols[name]
+            if name == "priority":
+                data[name] = pd.Series(pd.array(values, dtype="Int64"), index=index)
+            elif name == "next_allowed_at":
+                data[name] = pd.Series(values, index=index, dtype="datetime64[us, UTC]")
+            else:
+                data[name] = pd.Series(values, index=index, dtype=object)
+        return pd.DataFrame(data, index=index)
+
+    def _evaluate_arrow(self, pa: Any, table: Any, as_of: Any) -> Any:
+        records = table.to_pylist()
+        cols = self._inner.evaluate_columns(records, as_of, True, "json")
+        schema = arrow_schema(pa)
+        arrays = [pa.array(cols[f.name], type=f.type) for f in schema]
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def check_contact(
+        self, case: Mapping[str, Any], channel: str, at: Any, debt_id: str | None = None
+    ) -> dict[str, Any]:
+        """Check one proposed contact against this policy's compliance rules."""
+        return self._inner.check_contact(case, channel, at, debt_id)
+
+    def check_plan(
+        self,
+        case: Mapping[str, Any],
+        as_of: Any,
+        down_payment: Any,
+        installments: int,
+        frequency: str,
+        first_due_on: Any,
+    ) -> dict[str, Any]:
+        """Check a payment plan the debtor proposes against the plan the policy offers."""
+        return self._inner.check_plan(case, as_of, down_payment, installments, frequency, first_due_on)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, dict[str, str], dict[str, int]]]:
+        return (_rebuild, (self.source, self.modules, self.limits))
+
+    def __repr__(self) -> str:
+        return f"<recobro.Policy {self.name} {self.version} {self.digest}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Policy):
+            return NotImplemented
+        return (self.digest, self.limits) == (other.digest, other.limits)
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+
+def arrow_schema(pa: Any = None) -> Any:
+    """The schema of the Arrow table ``Policy.evaluate_many`` returns for an Arrow table."""
+    if pa is None:
+        import pyarrow
+
+        pa = pyarrow
+    return pa.schema(
+        [
+            pa.field("case_id", pa.string()),
+            pa.field("segment", pa.string()),
+            pa.field("action_kind", pa.string()),
+            pa.field("action_channel", pa.string()),
+            pa.field("action_template", pa.string()),
+            pa.field("priority", pa.int64()),
+            pa.field("next_allowed_at", pa.timestamp("us", tz="UTC")),
+            pa.field("charges_total", pa.map_(pa.string(), pa.string())),
+            pa.field("error_code", pa.string()),
+            pa.field("error_message", pa.string()),
+            pa.field("error_path", pa.string()),
+            pa.field("decision", pa.string()),
+        ]
+    )

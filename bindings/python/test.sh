@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the Python binding into /work/main/.venv-python (the repository's .venv-python)
+# and runs its checks: the type stubs against the built module (mypy stubtest), then
+# the tests (pytest). Idempotent: installs only what is missing. Needs Python >= 3.9
+# with pip and venv, and the Rust toolchain; PyPI must be reachable the first time.
+#
+#   bash bindings/python/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+VENV="$ROOT/.venv-python"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== creating $VENV"
+  "${PYTHON:-python3}" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+
+missing=()
+[ -x "$VENV/bin/maturin" ] || missing+=("maturin>=1.9.4,<2")
+"$PY" -c "import pytest" 2>/dev/null || missing+=("pytest")
+"$PY" -c "import pandas" 2>/dev/null || missing+=("pandas")
+"$PY" -c "import pyarrow" 2>/dev/null || missing+=("pyarrow")
+"$PY" -c "import dask.dataframe" 2>/dev/null || missing+=("dask[dataframe]")
+"$PY" -c "import mypy.stubtest" 2>/dev/null || missing+=("mypy")
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
+fi
+
+echo "== building the extension (maturin develop --release)"
+(
+  cd bindings/python
+  VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" develop --release --quiet
+)
+
+echo "== type stubs against the built module (mypy stubtest)"
+"$PY" -m mypy.stubtest recobro
+
+echo "== pytest"
+# Panics caught on purpose by the tests print the default panic message; no backtraces.
+RUST_BACKTRACE=0 "$PY" -m pytest -q bindings/python/tests

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Tests of the uniffi binding: builds the library, generates Kotlin, Swift and Python
+# from it, runs the Kotlin test on the JVM, the Python test with pytest, and checks
+# what can be checked of the Swift without a Swift compiler. Idempotent: installs only
+# what is missing (kotlinc from the npm package `kotlin-compiler`, Debian's libjna-java,
+# a venv with pytest).
+#
+# Usage: bash bindings/uniffi/test.sh        (from anywhere)
+# Env:   RECOBRO_PROFILE=release   test (and time) an optimised library (default: debug)
+#        RECOBRO_TIMING_N          iterations of the timing loops (default 5000)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+T="$CARGO_TARGET_DIR"
+GEN="$T/uniffi-gen"
+TOOLS="$T/tools"
+PROFILE="${RECOBRO_PROFILE:-debug}"
+CARGO_PROFILE=()
+[ "$PROFILE" = release ] && CARGO_PROFILE=(--release)
+LIB="$T/$PROFILE/librecobro_uniffi.so"
+AS_OF="2026-03-16T15:00:00Z"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build the library ($PROFILE), the bindgen and the CLI"
+cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}"
+cargo build -q -p recobro-uniffi --features cli --bin uniffi-bindgen
+cargo build -q -p recobro-cli
+
+step "Rust unit tests of the binding"
+cargo test -q -p recobro-uniffi "${CARGO_PROFILE[@]}" 2>&1 | grep -E '^test result' | head -1
+
+step "generate Kotlin, Swift and Python (library mode)"
+rm -rf "$GEN"
+mkdir -p "$GEN"
+for lang in kotlin swift python; do
+    "$T/debug/uniffi-bindgen" generate --no-format --library "$LIB" --language "$lang" --out-dir "$GEN/$lang" >/dev/null
+done
+cp "$LIB" "$GEN/python/"
+ls -R "$GEN" | sed 's/^/  /'
+
+step "expected decisions from the CLI"
+mkdir -p "$GEN/expected"
+for f in examples/data/cases/*.json; do
+    name="$(basename "$f" .json)"
+    "$T/debug/recobro" eval "$f" --as-of "$AS_OF" >"$GEN/expected/$name.ndjson"
+done
+
+step "tools: kotlinc (npm kotlin-compiler), JNA (Debian libjna-java)"
+KOTLINC="$TOOLS/node_modules/kotlin-compiler/bin/kotlinc"
+if [ ! -x "$KOTLINC" ]; then
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund kotlin-compiler >/dev/null
+fi
+JNA=/usr/share/java/jna.jar
+if [ ! -f "$JNA" ]; then
+    apt-get update -qq && apt-get install -y -qq libjna-java >/dev/null
+fi
+KSTDLIB="$TOOLS/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar"
+echo "  kotlinc: $("$KOTLINC" -version 2>&1 | tail -1)"
+echo "  java:    $(java -version 2>&1 | head -1)"
+
+step "Swift: generated, checked without a compiler"
+swift_fail=0
+for f in Recobro.swift recobroFFI.h recobroFFI.modulemap; do
+    [ -s "$GEN/swift/$f" ] || { echo "  missing $f"; swift_fail=1; }
+done
+grep -q 'module RecobroFFI' "$GEN/swift/recobroFFI.modulemap" || { echo "  module map names no RecobroFFI"; swift_fail=1; }
+grep -q 'header "recobroFFI.h"' "$GEN/swift/recobroFFI.modulemap" || { echo "  module map names no header"; swift_fail=1; }
+# Every exported function of the library has its C declaration in the header and is
+# called from the Swift file.
+syms=$(nm -D --defined-only "$LIB" | awk '{print $3}' | grep -E '^uniffi_recobro_uniffi_fn_' || true)
+[ -n "$syms" ] || { echo "  no exported functions found"; swift_fail=1; }
+n=0
+for s in $syms; do
+    n=$((n + 1))
+    grep -q "$s" "$GEN/swift/recobroFFI.h" || { echo "  $s not declared in the header"; swift_fail=1; }
+    grep -q "$s" "$GEN/swift/Recobro.swift" || { echo "  $s not called from Recobro.swift"; swift_fail=1; }
+done
+for api in 'func evaluate(' 'func evaluateMany(' 'func evaluateJson(' 'func checkContact(' 'func checkPlan(' \
+           'func simulate(' 'func generatePortfolio(' 'func engineVersion(' 'static func `default`(' \
+           'static func embedded(' 'enum RecobroError' 'struct Decision' 'enum DecisionOrError'; do
+    grep -qF "$api" "$GEN/swift/Recobro.swift" || { echo "  Swift API lacks: $api"; swift_fail=1; }
+done
+if [ "$swift_fail" -ne 0 ]; then
+    echo "  Swift checks failed"
+    exit 1
+fi
+echo "  ok: $n exported functions declared in recobroFFI.h and called from Recobro.swift; module map and API names present"
+
+step "Kotlin: compile the generated bindings and the test, run on the JVM"
+KOUT="$GEN/kotlin-out"
+rm -rf "$KOUT"
+mkdir -p "$KOUT"
+"$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA" \
+    "$GEN/kotlin/recobro/recobro_uniffi.kt" bindings/uniffi/tests/kotlin/Main.kt \
+    -d "$KOUT/test.jar" 2>&1 | grep -v '^warning' || true
+[ -f "$KOUT/test.jar" ] || { echo "  kotlinc produced no jar"; exit 1; }
+java -Djna.library.path="$(dirname "$LIB")" -cp "$KOUT/test.jar:$JNA:$KSTDLIB" MainKt \
+    examples/data/cases "$GEN/expected" | tee "$GEN/kotlin-test.log"
+
+step "Python: pytest on the generated module"
+VENV="$ROOT/.venv-uniffi"
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c 'import pytest' 2>/dev/null; then
+    "$VENV/bin/pip" install -q pytest
+fi
+RECOBRO_UNIFFI_GEN="$GEN/python" RECOBRO_EXPECTED="$GEN/expected" \
+    "$VENV/bin/python" -m pytest -q bindings/uniffi/tests/python | tee "$GEN/pytest.log"
+
+step "summary"
+kt=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$GEN/kotlin-test.log" | tail -1)
+py=$(grep -oE '^[0-9]+ passed' "$GEN/pytest.log" | tail -1 | cut -d' ' -f1)
+echo "  kotlin: $kt; python: $py passed; swift: generated and checked, not compiled"
+echo "$(( ${kt%% *} + py )) passed, 0 failed"

@@ -1,0 +1,208 @@
+// Kotlin test of the uniffi binding: compiled with the generated `recobro` package
+// against JNA and run on the JVM by bindings/uniffi/test.sh.
+//
+// Usage: MainKt <cases dir> <expected dir>
+//   <expected dir>/<name>.ndjson holds the line `recobro eval <name>.json --as-of ...` printed.
+
+import recobro.*
+import java.io.File
+import java.util.concurrent.Callable
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import kotlin.system.exitProcess
+
+const val AS_OF = "2026-03-16T15:00:00Z"
+
+var passed = 0
+var failed = 0
+
+fun check(name: String, ok: Boolean, detail: () -> String = { "" }) {
+    if (ok) {
+        passed++
+        println("  ok   $name")
+    } else {
+        failed++
+        println("  FAIL $name ${detail()}")
+    }
+}
+
+/** Run [body] expecting a [RecobroException.Failure]; returns it, or null (and records a failure). */
+fun expectFailure(name: String, body: () -> Unit): RecobroException.Failure? {
+    try {
+        body()
+    } catch (e: RecobroException.Failure) {
+        return e
+    } catch (e: Throwable) {
+        check(name, false) { "threw ${e::class.qualifiedName}: ${e.message}" }
+        return null
+    }
+    check(name, false) { "no exception" }
+    return null
+}
+
+fun main(args: Array<String>) {
+    val casesDir = File(args.getOrElse(0) { "examples/data/cases" })
+    val expectedDir = File(args.getOrElse(1) { "target/uniffi-gen/expected" })
+    val files = casesDir.listFiles { f -> f.name.endsWith(".json") }!!.sortedBy { it.name }
+    val cases = files.associate { it.nameWithoutExtension to it.readText() }
+
+    println("engine ${engineVersion()}")
+    val policy = Policy.default()
+    val info = policy.info()
+    check("default policy info", info.name == "consumer-default" && info.digest.startsWith("sha256:")) { info.toString() }
+
+    // 1. Every sample case: the decision JSON equals the CLI's line byte for byte.
+    println("decisions vs recobro eval")
+    val reference = HashMap<String, String>()
+    for ((name, json) in cases) {
+        val expected = File(expectedDir, "$name.ndjson").readText().trimEnd('\n')
+        val d = policy.evaluate(json, AS_OF)
+        reference[name] = d.json
+        check("$name: json equals the CLI's bytes", d.json == expected) {
+            "\n    got      ${d.json.take(200)}\n    expected ${expected.take(200)}"
+        }
+        val typedOk = d.asOf == AS_OF &&
+            expected.contains("\"case_id\":\"${d.caseId}\"") &&
+            (d.action == null || d.action!!.earliestAt.isNotEmpty()) &&
+            d.candidates.all { (it.verdict == Verdict.BLOCKED) == it.blockedBy.isNotEmpty() }
+        check("$name: typed fields agree", typedOk) { d.toString().take(300) }
+    }
+    val pre = policy.evaluate(cases.getValue("preventive"), AS_OF)
+    check(
+        "typed action (kind, channel, template, priority, earliestAt)",
+        pre.action?.kind == "contact" && pre.action?.channel == Channel.SMS &&
+            pre.action?.template == "pre_due_reminder" && pre.action?.priority == 10L &&
+            pre.action?.earliestAt == AS_OF,
+    ) { pre.action.toString() }
+    val cease = policy.evaluate(cases.getValue("cease_communication"), AS_OF)
+    check(
+        "all candidates blocked: blockedBy and compliance carry the rule",
+        cease.action == null && cease.candidates.isNotEmpty() &&
+            cease.candidates.all { it.verdict == Verdict.BLOCKED && it.blockedBy.contains("hold.cease_communication") } &&
+            cease.compliance.any { it.rule == "hold.cease_communication" && it.outcome == Verdict.BLOCKED },
+    ) { cease.candidates.toString().take(300) }
+    val ext = policy.evaluate(cases.getValue("extrajudicial"), AS_OF)
+    val plan = ext.offers.firstOrNull { it.kind == "plan" }
+    check("offers: plan schedule with decimal strings", plan?.schedule != null && plan.schedule!!.installments.isNotEmpty() && plan.balance.contains(Regex("^[0-9.]+$"))) { ext.offers.toString().take(300) }
+    val traced = policy.evaluate(cases.getValue("administrative"), AS_OF, trace = true)
+    check("trace on request", traced.trace?.any { it.step == "facts" } == true && pre.trace == null)
+
+    // 2. Errors: the exception carries code, message (reason), line, column, path.
+    println("errors")
+    expectFailure("syntax error") { Policy("fn segment(c) {\n    let x = ;\n}\n") }?.let { e ->
+        check("policy.syntax with line and column", e.code == "policy.syntax" && e.line == 2u && e.column != null && e.column!! > 0u) { "$e code=${e.code} line=${e.line} column=${e.column}" }
+        check("exception message names the code", e.message?.contains("policy.syntax") == true && e.reason.isNotEmpty()) { e.message ?: "" }
+    }
+    val broken = Policy("fn segment(c) {\n    no_such_function(c)\n}\n")
+    expectFailure("runtime error") { broken.evaluate(cases.getValue("preventive"), AS_OF) }?.let { e ->
+        check("policy.runtime with its line", e.code == "policy.runtime" && e.line == 2u) { "code=${e.code} line=${e.line} ${e.reason}" }
+    }
+    val looping = Policy("fn segment(c) { let n = 0; loop { n += 1; } }", limits = Limits(maxOperations = 10_000uL))
+    check("limits record round-trips", looping.limits().maxOperations == 10_000uL)
+    expectFailure("limit error") { looping.evaluate(cases.getValue("preventive"), AS_OF) }?.let { e ->
+        check("limit.operations", e.code == "limit.operations") { "code=${e.code} ${e.reason}" }
+    }
+    val badDate = cases.getValue("preventive").replace("\"due_on\": \"2026-03-18\"", "\"due_on\": \"18/03/2026\"")
+    expectFailure("input error") { policy.evaluate(badDate, AS_OF) }?.let { e ->
+        check("input.invalid with its path", e.code == "input.invalid" && e.path == "debts[0].due_on") { "code=${e.code} path=${e.path} ${e.reason}" }
+    }
+    expectFailure("bad as_of") { policy.evaluate(cases.getValue("preventive"), "2026-03-16 15:00") }?.let { e ->
+        check("bad clock names as_of", e.code == "input.invalid" && e.path == "as_of") { "code=${e.code} path=${e.path}" }
+    }
+    expectFailure("not JSON") { policy.evaluate("{\"id\": ", AS_OF) }?.let { e ->
+        check("input.json", e.code == "input.json") { "code=${e.code}" }
+    }
+    expectFailure("unknown import") { Policy("import \"house/nope\" as n;\nfn segment(c) { \"x\" }") }?.let { e ->
+        check("policy.module with position", e.code == "policy.module" && e.line == 1u) { "code=${e.code} line=${e.line} ${e.reason}" }
+    }
+    val withModule = Policy(
+        "import \"house/bands\" as b;\nfn segment(c) { b::band(c) }",
+        modules = mapOf("house/bands" to "fn band(c) { if c.days_past_due > 30 { \"late\" } else { \"early\" } }"),
+    )
+    check("host modules", withModule.evaluate(cases.getValue("legal"), AS_OF).segment == "late")
+
+    // 3. evaluateMany: one row per case, errors indexed.
+    println("evaluateMany")
+    val names = cases.keys.sorted()
+    val batch = names.map { cases.getValue(it) }.toMutableList()
+    batch.add(1, badDate)
+    val rows = policy.evaluateMany(batch, AS_OF)
+    check("one row per case", rows.size == batch.size)
+    val failedRow = rows[1]
+    check("bad case row carries the indexed path", failedRow is DecisionOrError.Failed && failedRow.error.path == "[1].debts[0].due_on") { failedRow.toString() }
+    val decidedJson = rows.filterIsInstance<DecisionOrError.Decided>().map { it.decision.json }
+    check("batch decisions equal single ones", decidedJson == names.map { reference.getValue(it) })
+
+    // 4. checkContact: blocked on a Saturday afternoon in Colombia, with the next lawful instant.
+    println("checkContact")
+    val cc = policy.checkContact(cases.getValue("preventive"), Channel.CALL, "2026-03-14T20:30:00Z")
+    check(
+        "blocked with nextAllowedAt",
+        !cc.allowed && cc.blockedBy == listOf("co.ley2300.hours") && cc.nextAllowedAt == "2026-03-16T12:00:00Z" &&
+            cc.rules.any { it.rule == "co.ley2300.hours" && it.outcome == Verdict.BLOCKED },
+    ) { "allowed=${cc.allowed} blockedBy=${cc.blockedBy} next=${cc.nextAllowedAt}" }
+    val ok = policy.checkContact(cases.getValue("preventive"), Channel.CALL, "2026-03-16T15:00:00Z", debtId = "L-1")
+    check("allowed on Monday at 10:00 Bogota", ok.allowed && ok.nextAllowedAt == null) { ok.blockedBy.toString() }
+    expectFailure("unknown debt") { policy.checkContact(cases.getValue("preventive"), Channel.CALL, AS_OF, debtId = "NOPE") }?.let { e ->
+        check("unknown debt id names debt_id", e.path == "debt_id") { "path=${e.path}" }
+    }
+
+    // 5. checkPlan.
+    val proposal = PlanProposal(downPayment = "0", installments = 200u, frequency = Frequency.MONTHLY, firstDueOn = "2026-04-01")
+    val pc = policy.checkPlan(cases.getValue("extrajudicial"), AS_OF, proposal)
+    check("checkPlan names broken bounds", !pc.accepted && pc.broken.isNotEmpty() && pc.json.startsWith("{")) { pc.broken.toString() }
+
+    // 6. Threads: one Policy, several Kotlin threads at once, the same bytes.
+    println("threads")
+    val pool = Executors.newFixedThreadPool(8)
+    val tasks = (0 until 8).map { t ->
+        Callable {
+            var mismatches = 0
+            repeat(5) { round ->
+                for (name in names.shuffled(kotlin.random.Random(t * 31 + round))) {
+                    if (policy.evaluate(cases.getValue(name), AS_OF).json != reference.getValue(name)) mismatches++
+                }
+            }
+            mismatches
+        }
+    }
+    val mismatches = pool.invokeAll(tasks).sumOf { it.get() }
+    pool.shutdown()
+    pool.awaitTermination(1, TimeUnit.MINUTES)
+    check("8 threads x 5 rounds x ${names.size} cases, same results", mismatches == 0) { "$mismatches mismatches" }
+
+    // 7. Simulation.
+    println("simulate")
+    val sim = simulate(policy, generate = 40u, settings = SimulationSettings(days = 30u, seed = 7uL))
+    check("what-if: one arm, 40 cases, 30 days", sim.arms.size == 1 && sim.arms[0].kpis.cases == 40L && sim.arms[0].series.size == 30) { sim.kpiTable }
+    val challenger = Policy.embedded("consumer/policy")
+    val ab = simulate(policy, listOf(challenger), generate = 40u, settings = SimulationSettings(days = 30u, seed = 7uL))
+    val diff = ab.arms[1].vsChampion
+    check("identical challenger shows no difference", ab.arms.size == 2 && diff != null && diff.collected.toBigDecimal().signum() == 0) { ab.kpiTable }
+    expectFailure("bad shares") { simulate(policy, listOf(challenger), generate = 4u, settings = SimulationSettings(shares = listOf(60u, 30u))) }?.let { e ->
+        check("shares must add up to 100", e.path == "split.shares") { "path=${e.path} ${e.reason}" }
+    }
+
+    // 8. Per-call time (one evaluation of the same case), for the overhead report.
+    println("timing")
+    val caseJson = cases.getValue("administrative")
+    fun timeIt(label: String, n: Int, body: () -> Unit): Double {
+        repeat(n / 5) { body() }
+        val t0 = System.nanoTime()
+        repeat(n) { body() }
+        val per = (System.nanoTime() - t0).toDouble() / n
+        println("  timing: $label: ${"%.0f".format(per)} ns/call")
+        return per
+    }
+    val n = (System.getenv("RECOBRO_TIMING_N") ?: "5000").toInt()
+    timeIt("kotlin engineVersion() (an empty call: the JNA glue alone)", n) { engineVersion() }
+    timeIt("kotlin evaluateJson (json in, json out)", n) { policy.evaluateJson(caseJson, AS_OF) }
+    timeIt("kotlin evaluate (typed Decision + json)", n) { policy.evaluate(caseJson, AS_OF) }
+    val hundred = List(100) { caseJson }
+    val perBatch = timeIt("kotlin evaluateMany, 100 cases (per call)", maxOf(n / 100, 5)) { policy.evaluateMany(hundred, AS_OF) }
+    println("  timing: kotlin evaluateMany, per case: ${"%.0f".format(perBatch / 100)} ns/case (parallel inside the engine)")
+
+    policy.close()
+    println("$passed passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}
