@@ -53,6 +53,24 @@ cc "${CFLAGS[@]}" bindings/c/tests/test.c -L"$LIBDIR" -lrecobro_c -lpthread -o "
 step "run"
 LD_LIBRARY_PATH="$LIBDIR" "$OUT/test" examples/data/cases "$OUT/expected" "$N" | tee "$OUT/test.log"
 
+step "the cross-host conformance corpus (default policy items at $AS_OF)"
+python3 - "$OUT/conf" "$AS_OF" <<'PY'
+import json, os, sys
+out, as_of = sys.argv[1], sys.argv[2]
+corpus = json.load(open("test-data/conformance/cases.json"))
+os.makedirs(f"{out}/cases", exist_ok=True)
+os.makedirs(f"{out}/expected", exist_ok=True)
+n = 0
+for item in corpus["items"]:
+    if item["policy"] == "consumer/policy" and item["as_of"] == as_of:
+        json.dump(item["case"], open(f"{out}/cases/{item['name']}.json", "w"))
+        want = open(f"test-data/conformance/expected/{item['name']}.json").read()
+        open(f"{out}/expected/{item['name']}.ndjson", "w").write(want)
+        n += 1
+print(f"  {n} corpus items")
+PY
+LD_LIBRARY_PATH="$LIBDIR" "$OUT/test" "$OUT/conf/cases" "$OUT/conf/expected" 0 | tail -1
+
 if [ "${RECOBRO_SKIP_VALGRIND:-0}" != 1 ]; then
     step "run under valgrind (leaks are errors)"
     LD_LIBRARY_PATH="$LIBDIR" valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
