@@ -69,6 +69,9 @@ for item in corpus["items"]:
         n += 1
 print(f"  {n} corpus items")
 PY
+# The test program also looks up the sample cases by name: add them beside the corpus.
+cp examples/data/cases/*.json "$OUT/conf/cases/"
+cp "$OUT"/expected/*.ndjson "$OUT/conf/expected/"
 LD_LIBRARY_PATH="$LIBDIR" "$OUT/test" "$OUT/conf/cases" "$OUT/conf/expected" 0 | tail -1
 
 if [ "${RECOBRO_SKIP_VALGRIND:-0}" != 1 ]; then
