@@ -32,6 +32,21 @@ impl Meta {
     }
 }
 
+/// The `id`, `citation` and `confidence` of a rule that carries a [`Meta`].
+macro_rules! meta_accessors {
+    () => {
+        fn id(&self) -> &str {
+            &self.meta.id
+        }
+        fn citation(&self) -> &str {
+            &self.meta.citation
+        }
+        fn confidence(&self) -> Confidence {
+            self.meta.confidence
+        }
+    };
+}
+
 /// Whom a frequency cap counts contacts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -153,15 +168,7 @@ pub struct WindowRule {
 }
 
 impl ContactRule for WindowRule {
-    fn id(&self) -> &str {
-        &self.meta.id
-    }
-    fn citation(&self) -> &str {
-        &self.meta.citation
-    }
-    fn confidence(&self) -> Confidence {
-        self.meta.confidence
-    }
+    meta_accessors!();
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         let Some(ch) = self.meta.governs(action) else {
             return RuleVerdict::NotApplicable;
@@ -298,15 +305,7 @@ impl CapRule {
 }
 
 impl ContactRule for CapRule {
-    fn id(&self) -> &str {
-        &self.meta.id
-    }
-    fn citation(&self) -> &str {
-        &self.meta.citation
-    }
-    fn confidence(&self) -> Confidence {
-        self.meta.confidence
-    }
+    meta_accessors!();
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         let Some(ch) = self.meta.governs(action) else {
             return RuleVerdict::NotApplicable;
@@ -370,15 +369,7 @@ pub struct AfterEventRule {
 }
 
 impl ContactRule for AfterEventRule {
-    fn id(&self) -> &str {
-        &self.meta.id
-    }
-    fn citation(&self) -> &str {
-        &self.meta.citation
-    }
-    fn confidence(&self) -> Confidence {
-        self.meta.confidence
-    }
+    meta_accessors!();
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         if self.meta.governs(action).is_none() {
             return RuleVerdict::NotApplicable;
@@ -435,15 +426,7 @@ pub struct ChannelsPerWeekRule {
 }
 
 impl ContactRule for ChannelsPerWeekRule {
-    fn id(&self) -> &str {
-        &self.meta.id
-    }
-    fn citation(&self) -> &str {
-        &self.meta.citation
-    }
-    fn confidence(&self) -> Confidence {
-        self.meta.confidence
-    }
+    meta_accessors!();
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         let Some(ch) = self.meta.governs(action) else {
             return RuleVerdict::NotApplicable;
@@ -497,15 +480,7 @@ pub struct ConsentRequiredRule {
 }
 
 impl ContactRule for ConsentRequiredRule {
-    fn id(&self) -> &str {
-        &self.meta.id
-    }
-    fn citation(&self) -> &str {
-        &self.meta.citation
-    }
-    fn confidence(&self) -> Confidence {
-        self.meta.confidence
-    }
+    meta_accessors!();
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         let Some(ch) = self.meta.governs(action) else {
             return RuleVerdict::NotApplicable;
