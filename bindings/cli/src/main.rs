@@ -100,48 +100,7 @@ enum Command {
     },
     /// Simulate a portfolio over time under a champion policy and challengers; prints the
     /// KPI table (challenger minus champion too) and can write the daily series and a chart.
-    Simulate {
-        /// Champion policy (.rhai); default: the embedded consumer policy.
-        #[arg(long, short)]
-        policy: Option<PathBuf>,
-        /// Challenger policy (repeatable).
-        #[arg(long)]
-        challenger: Vec<PathBuf>,
-        /// Portfolio file (JSON array or NDJSON of cases).
-        #[arg(long, conflicts_with = "generate")]
-        portfolio: Option<PathBuf>,
-        /// Generate N cases instead (seeded by --seed).
-        #[arg(long, value_name = "N")]
-        generate: Option<usize>,
-        /// Horizon in days.
-        #[arg(long, default_value_t = 180)]
-        days: u32,
-        /// Seed for the response draws (and the generated portfolio).
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// Start instant (RFC 3339). Fixed by default so runs are reproducible.
-        #[arg(long, default_value = "2026-03-16T15:00:00Z")]
-        start: String,
-        /// Response model (JSON); default: the documented assumptions.
-        #[arg(long)]
-        response_model: Option<PathBuf>,
-        /// Assign each case to one policy by a stable hash instead of running all through
-        /// each: shares in percent, champion first, e.g. `50,50`.
-        #[arg(long, value_delimiter = ',')]
-        shares: Vec<u32>,
-        /// Experiment id for the assignment hash.
-        #[arg(long, default_value = "exp-1")]
-        experiment: String,
-        /// Write the daily series: `.csv` or `.json`.
-        #[arg(long)]
-        series: Option<PathBuf>,
-        /// Write an SVG chart of collected amount over time per policy.
-        #[arg(long)]
-        chart: Option<PathBuf>,
-        /// Print the whole result as JSON instead of the table.
-        #[arg(long)]
-        json: bool,
-    },
+    Simulate(SimArgs),
     /// List the compliance packs and their rules.
     Rules,
     /// Print the policy API reference (Markdown).
@@ -223,35 +182,7 @@ fn main() -> ExitCode {
             policy,
         } => contact(&case, &channel, &at, debt.as_deref(), policy.as_deref()),
         Command::Rules => rules(),
-        Command::Simulate {
-            policy,
-            challenger,
-            portfolio,
-            generate,
-            days,
-            seed,
-            start,
-            response_model,
-            shares,
-            experiment,
-            series,
-            chart,
-            json,
-        } => simulate(SimArgs {
-            policy,
-            challenger,
-            portfolio,
-            generate,
-            days,
-            seed,
-            start,
-            response_model,
-            shares,
-            experiment,
-            series,
-            chart,
-            json,
-        }),
+        Command::Simulate(args) => simulate(args),
         Command::Docs => {
             print!("{}", recobro::reference::markdown());
             Ok(ExitCode::SUCCESS)
@@ -312,13 +243,7 @@ fn eval(
             .as_ref()
             .map_err(Clone::clone)
             .and_then(|c| policy.evaluate_with(c, as_of, opts))
-            .map_err(|e| {
-                if e.path().is_some() {
-                    recobro::model::prefix_path(e, i)
-                } else {
-                    e
-                }
-            });
+            .map_err(|e| recobro::model::prefix_path(e, i));
         if r.is_err() {
             failed += 1;
         }
@@ -380,19 +305,47 @@ fn contact(
     }
 }
 
+#[derive(clap::Args)]
 struct SimArgs {
+    /// Champion policy (.rhai); default: the embedded consumer policy.
+    #[arg(long, short)]
     policy: Option<PathBuf>,
+    /// Challenger policy (repeatable).
+    #[arg(long)]
     challenger: Vec<PathBuf>,
+    /// Portfolio file (JSON array or NDJSON of cases).
+    #[arg(long, conflicts_with = "generate")]
     portfolio: Option<PathBuf>,
+    /// Generate N cases instead (seeded by --seed).
+    #[arg(long, value_name = "N")]
     generate: Option<usize>,
+    /// Horizon in days.
+    #[arg(long, default_value_t = 180)]
     days: u32,
+    /// Seed for the response draws (and the generated portfolio).
+    #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Start instant (RFC 3339). Fixed by default so runs are reproducible.
+    #[arg(long, default_value = "2026-03-16T15:00:00Z")]
     start: String,
+    /// Response model (JSON); default: the documented assumptions.
+    #[arg(long)]
     response_model: Option<PathBuf>,
+    /// Assign each case to one policy by a stable hash instead of running all through
+    /// each: shares in percent, champion first, e.g. `50,50`.
+    #[arg(long, value_delimiter = ',')]
     shares: Vec<u32>,
+    /// Experiment id for the assignment hash.
+    #[arg(long, default_value = "exp-1")]
     experiment: String,
+    /// Write the daily series: `.csv` or `.json`.
+    #[arg(long)]
     series: Option<PathBuf>,
+    /// Write an SVG chart of collected amount over time per policy.
+    #[arg(long)]
     chart: Option<PathBuf>,
+    /// Print the whole result as JSON instead of the table.
+    #[arg(long)]
     json: bool,
 }
 

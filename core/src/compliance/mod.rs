@@ -322,6 +322,19 @@ pub fn check_contact(
     ContactChecker::new(rules, case, at)?.check(channel, at, debt_id)
 }
 
+/// A bare contact on `channel` (about `debt_id`, or every debt), as a dialer proposes it.
+fn contact_candidate(channel: Channel, debt_id: Option<&str>) -> Action {
+    Action {
+        kind: "contact".into(),
+        channel: Some(channel),
+        template: None,
+        debt_id: debt_id.map(str::to_string),
+        priority: 0,
+        reason: None,
+        not_before: None,
+    }
+}
+
 /// A case prepared once for many contact checks (a dialer walking its queue): the
 /// case is validated and its facts derived once; each check costs only the rules.
 pub struct ContactChecker<'a> {
@@ -350,15 +363,7 @@ impl<'a> ContactChecker<'a> {
     pub fn allowed(&self, channel: Channel, at: Instant) -> (bool, Option<Instant>) {
         let mut ctx = CheckContext::new(self.case, &self.facts, self.closures);
         ctx.explain = false;
-        let action = Action {
-            kind: "contact".into(),
-            channel: Some(channel),
-            template: None,
-            debt_id: None,
-            priority: 0,
-            reason: None,
-            not_before: None,
-        };
+        let action = contact_candidate(channel, None);
         let a = assess(&self.rules, &ctx, &action, at.max(self.facts.as_of));
         (a.blocked_by.is_empty(), a.next_allowed_at)
     }
@@ -382,15 +387,7 @@ impl<'a> ContactChecker<'a> {
             }
         }
         let ctx = CheckContext::new(self.case, &self.facts, self.closures);
-        let action = Action {
-            kind: "contact".into(),
-            channel: Some(channel),
-            template: None,
-            debt_id: debt_id.map(str::to_string),
-            priority: 0,
-            reason: None,
-            not_before: None,
-        };
+        let action = contact_candidate(channel, debt_id);
         let a = assess(&self.rules, &ctx, &action, at);
         Ok(ContactCheck {
             case_id: self.case.id.clone(),

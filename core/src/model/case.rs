@@ -538,8 +538,12 @@ impl Case {
     }
 }
 
-/// Prefix an input path with a batch index: `debts[0]` becomes `[3].debts[0]`.
-pub fn prefix_path(mut e: Error, index: usize) -> Error {
+/// Prefix an input error's path with a batch index: `debts[0]` becomes `[3].debts[0]`.
+/// Errors that are not about the input (a policy's line and column) are returned as they are.
+pub fn prefix_path(e: Error, index: usize) -> Error {
+    if !matches!(e.code, ErrorCode::InputInvalid | ErrorCode::InputJson) {
+        return e;
+    }
     let p = e.path().unwrap_or("").to_string();
     let joined = if p.is_empty() {
         format!("[{index}]")
@@ -548,6 +552,5 @@ pub fn prefix_path(mut e: Error, index: usize) -> Error {
     } else {
         format!("[{index}].{p}")
     };
-    e = e.at_path(joined);
-    e
+    e.at_path(joined)
 }

@@ -464,6 +464,15 @@ mod tests {
     }
 
     #[test]
+    fn batch_index_only_prefixes_input_errors() {
+        let policy_err = Error::new(ErrorCode::PolicyRuntime, "x").at_policy(None, 3, 1);
+        assert_eq!(prefix_path(policy_err.clone(), 2), policy_err);
+        let e = prefix_path(Error::input("debts[0].id", "x"), 2);
+        assert_eq!(e.path(), Some("[2].debts[0].id"));
+        assert_eq!(prefix_path(Error::input("", "x"), 4).path(), Some("[4]"));
+    }
+
+    #[test]
     fn time_of_day_parsing() {
         assert_eq!(parse_hhmm("08:30"), Ok(510));
         assert_eq!(parse_hhmm("24:00"), Ok(1440));

@@ -82,7 +82,7 @@ impl Policy {
         as_of: Instant,
         opts: EvalOptions,
     ) -> Result<Decision> {
-        self.evaluate_inner(case, as_of, opts, false)
+        self.decide(case, as_of, opts, false).0
     }
 
     /// Evaluate a case without the `offers` hook and hand the case back (the simulator
@@ -92,32 +92,20 @@ impl Policy {
         case: Case,
         as_of: Instant,
     ) -> (Result<Decision>, Case) {
-        if let Err(e) = case.validate().and_then(|_| case.validate_at(as_of)) {
-            return (Err(e), case);
-        }
-        let facts = Facts::derive(&case, as_of);
-        let ctx = Arc::new(Ctx {
-            case,
-            facts,
-            rates: self.inner.rates.clone(),
-        });
-        let result = self.run(&ctx, EvalOptions::default(), true);
-        let case = match Arc::try_unwrap(ctx) {
-            Ok(c) => c.case,
-            Err(shared) => shared.case.clone(),
-        };
-        (result, case)
+        self.decide(case, as_of, EvalOptions::default(), true)
     }
 
-    fn evaluate_inner(
+    /// The pipeline for one owned case; the case is handed back afterwards.
+    fn decide(
         &self,
         case: Case,
         as_of: Instant,
         opts: EvalOptions,
         skip_offers: bool,
-    ) -> Result<Decision> {
-        case.validate()?;
-        case.validate_at(as_of)?;
+    ) -> (Result<Decision>, Case) {
+        if let Err(e) = case.validate().and_then(|_| case.validate_at(as_of)) {
+            return (Err(e), case);
+        }
         let facts = Facts::derive(&case, as_of);
         let ctx = Arc::new(Ctx {
             case,
@@ -133,19 +121,24 @@ impl Policy {
         } else {
             Vec::new()
         };
-        result.map(|mut d| {
+        let result = result.map(|mut d| {
             if let Some(t) = d.trace.as_mut() {
                 t.extend(output);
             }
             d
-        })
+        });
+        let case = match Arc::try_unwrap(ctx) {
+            Ok(c) => c.case,
+            Err(shared) => shared.case.clone(),
+        };
+        (result, case)
     }
 
     /// Evaluate many owned cases at `as_of`, in parallel where the platform allows.
     pub fn evaluate_batch_owned(&self, cases: Vec<Case>, as_of: Instant) -> Vec<Result<Decision>> {
         let one = |(i, c): (usize, Case)| {
             self.evaluate_owned(c, as_of, EvalOptions::default())
-                .map_err(|e| index_error(e, i))
+                .map_err(|e| prefix_path(e, i))
         };
         #[cfg(feature = "parallel")]
         {
@@ -161,7 +154,7 @@ impl Policy {
     /// Evaluate many cases at `as_of`, in parallel where the platform allows.
     /// Each result's error paths are prefixed with the case's index (`[3].debts[0].due_on`).
     pub fn evaluate_batch(&self, cases: &[Case], as_of: Instant) -> Vec<Result<Decision>> {
-        let one = |(i, c): (usize, &Case)| self.evaluate(c, as_of).map_err(|e| index_error(e, i));
+        let one = |(i, c): (usize, &Case)| self.evaluate(c, as_of).map_err(|e| prefix_path(e, i));
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -387,14 +380,6 @@ impl Policy {
             compliance,
             trace,
         })
-    }
-}
-
-fn index_error(e: Error, i: usize) -> Error {
-    if e.path().is_some() {
-        prefix_path(e, i)
-    } else {
-        e
     }
 }
 

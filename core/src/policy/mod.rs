@@ -422,14 +422,7 @@ impl Policy {
         let bounds = offer
             .bounds
             .clone()
-            .unwrap_or_else(|| crate::money::plans::PlanBounds {
-                min_down_payment_pct: rust_decimal::Decimal::ZERO,
-                max_installments: 1,
-                frequencies: Vec::new(),
-                min_installment: rust_decimal::Decimal::ZERO,
-                max_days_to_first: 0,
-                annual_rate: rust_decimal::Decimal::ZERO,
-            });
+            .ok_or_else(|| Error::new(ErrorCode::Internal, "a plan offer without bounds"))?;
         let dp = crate::money::minor_units(&offer.currency).unwrap_or(2);
         let today = as_of
             .date_in(crate::time::parse_tz(&case.debtor.timezone).unwrap_or(chrono_tz::UTC))

@@ -91,6 +91,27 @@ fn pay(case: &mut Case, amount: Decimal, at: Instant) -> Decimal {
     paid_total
 }
 
+/// A scheduled payment arrives: `share` percent of the balance, recorded on its day.
+fn receive(
+    case: &mut Case,
+    out: &mut CaseOutcome,
+    at: Instant,
+    share: Decimal,
+    kept: bool,
+    dp: u32,
+    day: u32,
+) {
+    let amount = Rounding::HalfUp.round(balance(case) * share / Decimal::ONE_HUNDRED, dp);
+    if amount > Decimal::ZERO {
+        let paid = pay(case, amount, at);
+        out.money.push((day, paid, Decimal::ZERO, Decimal::ZERO));
+        out.first_payment_day.get_or_insert(day);
+        if kept {
+            out.promises_kept.push(day);
+        }
+    }
+}
+
 /// Book the charges a decision computed beyond what is already booked.
 fn book_charges(case: &mut Case, d: &Decision) -> Decimal {
     let mut booked = Decimal::ZERO;
@@ -174,16 +195,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
                 break;
             }
             scheduled.remove(0);
-            let amount = Rounding::HalfUp.round(balance(&case) * share / Decimal::ONE_HUNDRED, dp);
-            if amount > Decimal::ZERO {
-                let paid = pay(&mut case, amount, at);
-                let day = day_of(at);
-                out.money.push((day, paid, Decimal::ZERO, Decimal::ZERO));
-                out.first_payment_day.get_or_insert(day);
-                if kept {
-                    out.promises_kept.push(day);
-                }
-            }
+            receive(&mut case, &mut out, at, share, kept, dp, day_of(at));
         }
         if balance(&case) <= Decimal::ZERO {
             break;
@@ -329,16 +341,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
     // Money due before the horizon that the loop did not reach (closed cases).
     scheduled.sort_by_key(|x| x.0);
     for (at, share, kept) in scheduled.into_iter().filter(|x| x.0 < end && x.0 >= t) {
-        let amount = Rounding::HalfUp.round(balance(&case) * share / Decimal::ONE_HUNDRED, dp);
-        if amount > Decimal::ZERO {
-            let paid = pay(&mut case, amount, at);
-            let day = day_of(at);
-            out.money.push((day, paid, Decimal::ZERO, Decimal::ZERO));
-            out.first_payment_day.get_or_insert(day);
-            if kept {
-                out.promises_kept.push(day);
-            }
-        }
+        receive(&mut case, &mut out, at, share, kept, dp, day_of(at));
     }
     out.closing = balance(&case);
     out.final_case = case;
