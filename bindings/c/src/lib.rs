@@ -14,10 +14,8 @@
 // This crate is the unsafe boundary: raw pointers from C are its whole purpose.
 #![allow(unsafe_code)]
 
-use recobro::money::rates::RateEntry;
-use recobro::{Case, Date, Error, ErrorCode, EvalOptions, Instant, Location};
-use serde::Deserialize;
-use std::collections::BTreeMap;
+use recobro::policy::PolicyOptions;
+use recobro::{Case, Error, ErrorCode, EvalOptions, Instant, Location};
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -254,39 +252,8 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Host options for a policy (`options_json`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PolicyOptions {
-    /// Modules the policy may `import` by name.
-    #[serde(default)]
-    modules: BTreeMap<String, String>,
-    /// Sandbox limits (missing fields keep their defaults).
-    #[serde(default)]
-    limits: Option<recobro::Limits>,
-    /// Extra closed days per holiday calendar (`CO`, `US`, `*`).
-    #[serde(default)]
-    closures: BTreeMap<String, Vec<Date>>,
-    /// Reference-rate entries per table.
-    #[serde(default)]
-    rate_entries: BTreeMap<String, Vec<RateEntry>>,
-}
-
 fn build_policy(source: &str, options: PolicyOptions) -> Result<recobro::Policy, Error> {
-    let mut b = recobro::PolicyBuilder::new(source);
-    for (name, src) in options.modules {
-        b = b.module(name, src);
-    }
-    if let Some(l) = options.limits {
-        b = b.limits(l);
-    }
-    for (calendar, days) in options.closures {
-        b = b.closures(&calendar, days.into_iter().map(|d| d.0));
-    }
-    for (table, entries) in options.rate_entries {
-        b = b.rate_entries(&table, entries);
-    }
-    b.build()
+    options.build(source)
 }
 
 fn boxed(p: recobro::Policy) -> *mut RecobroPolicy {
@@ -663,152 +630,8 @@ pub unsafe extern "C" fn recobro_check_plan(
     }
 }
 
-/// One policy of a simulation request.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PolicySpec {
-    /// Policy source; with neither `source` nor `embedded`, the default consumer policy.
-    #[serde(default)]
-    source: Option<String>,
-    /// An embedded policy path (`b2b/policy`).
-    #[serde(default)]
-    embedded: Option<String>,
-    #[serde(default)]
-    modules: BTreeMap<String, String>,
-    #[serde(default)]
-    limits: Option<recobro::Limits>,
-    #[serde(default)]
-    closures: BTreeMap<String, Vec<Date>>,
-    #[serde(default)]
-    rate_entries: BTreeMap<String, Vec<RateEntry>>,
-}
-
-fn default_start() -> String {
-    "2026-03-16T15:00:00Z".into()
-}
-fn default_days() -> u32 {
-    180
-}
-fn default_seed() -> u64 {
-    42
-}
-fn default_experiment() -> String {
-    "exp-1".into()
-}
-fn default_generate() -> usize {
-    1000
-}
-
-/// A simulation request (`request_json`), defaults as in `recobro simulate`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SimulationRequest {
-    /// Champion first; empty: the default consumer policy alone.
-    #[serde(default)]
-    policies: Vec<PolicySpec>,
-    /// The portfolio (case objects); absent: a generated one of `generate` cases.
-    #[serde(default)]
-    cases: Option<Vec<serde_json::Value>>,
-    #[serde(default = "default_generate")]
-    generate: usize,
-    #[serde(default = "default_start")]
-    start: String,
-    #[serde(default = "default_days")]
-    days: u32,
-    #[serde(default = "default_seed")]
-    seed: u64,
-    /// Percent per policy, champion first; empty: every case through every policy.
-    #[serde(default)]
-    shares: Vec<u32>,
-    #[serde(default = "default_experiment")]
-    experiment: String,
-    /// The response model (`--response-model`); absent: the documented defaults.
-    #[serde(default)]
-    response_model: Option<recobro::simulate::ResponseModel>,
-}
-
 fn simulate(text: &str) -> Result<String, Error> {
-    use recobro::simulate::{Settings, Split};
-    let req: SimulationRequest = parse_json(text, "", "request_json")?;
-    let start = parse_instant(&req.start, "start")?;
-    let mut policies = Vec::with_capacity(req.policies.len().max(1));
-    for (i, spec) in req.policies.into_iter().enumerate() {
-        let at = |e: Error| match e.location {
-            Some(Location::Policy { .. }) | None => Error {
-                message: format!("policies[{i}]: {}", e.message),
-                ..e
-            },
-            Some(Location::Input { ref path }) => {
-                let p = format!("policies[{i}].{path}");
-                e.at_path(p)
-            }
-        };
-        let source = match (&spec.source, &spec.embedded) {
-            (Some(s), None) => s.clone(),
-            (None, Some(path)) => recobro::policy::embedded(path)
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::PolicyModule,
-                        format!("no embedded policy `{path}`"),
-                    )
-                    .at_path(format!("policies[{i}].embedded"))
-                })?
-                .to_string(),
-            (None, None) => recobro::policy::embedded(recobro::policy::DEFAULT_CONSUMER_POLICY)
-                .unwrap_or_default()
-                .to_string(),
-            (Some(_), Some(_)) => {
-                return Err(Error::input(
-                    format!("policies[{i}]"),
-                    "give `source` or `embedded`, not both",
-                ))
-            }
-        };
-        let options = PolicyOptions {
-            modules: spec.modules,
-            limits: spec.limits,
-            closures: spec.closures,
-            rate_entries: spec.rate_entries,
-        };
-        policies.push(build_policy(&source, options).map_err(at)?);
-    }
-    if policies.is_empty() {
-        policies.push(recobro::Policy::default_consumer()?);
-    }
-    let cases: Vec<Case> = match req.cases {
-        Some(values) => values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| {
-                Case::from_value(v).map_err(|e| {
-                    let p = e.path().unwrap_or("").to_string();
-                    let path = if p.is_empty() {
-                        format!("cases[{i}]")
-                    } else {
-                        format!("cases[{i}].{p}")
-                    };
-                    e.at_path(path)
-                })
-            })
-            .collect::<Result<_, _>>()?,
-        None => recobro::generate::portfolio(req.generate, req.seed, start, Default::default()),
-    };
-    let split = if req.shares.is_empty() {
-        Split::All
-    } else {
-        Split::Assign {
-            experiment: req.experiment,
-            shares: req.shares,
-        }
-    };
-    let settings = Settings {
-        start,
-        days: req.days,
-        seed: req.seed,
-        split,
-        response: req.response_model.unwrap_or_default(),
-    };
-    let result = recobro::simulate::simulate(&policies, &cases, &settings)?;
+    let result = recobro::simulate::SimulationRequest::from_json(text)?.run()?;
     serde_json::to_string(&result).map_err(|e| internal(e.to_string()))
 }
 

@@ -478,6 +478,23 @@ pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> 
     Error::new(code, msg).at_path(path)
 }
 
+/// Parse any engine input type from JSON text, exactly (numbers keep every digit),
+/// with errors that name the input path (`policies[1].limits.max_operations`).
+pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(|e| {
+        Error::new(
+            ErrorCode::InputJson,
+            format!(
+                "trailing characters: {}",
+                clean_serde_message(&e.to_string())
+            ),
+        )
+    })?;
+    Ok(value)
+}
+
 impl Case {
     /// Parse a case from JSON and validate it.
     pub fn from_json(json: &str) -> Result<Case> {

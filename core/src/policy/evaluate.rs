@@ -106,6 +106,7 @@ impl Policy {
         if let Err(e) = case.validate().and_then(|_| case.validate_at(as_of)) {
             return (Err(e), case);
         }
+        inject_fault(&case);
         let facts = Facts::derive(&case, as_of);
         let ctx = Arc::new(Ctx {
             case,
@@ -613,3 +614,21 @@ fn to_offers(v: Dynamic) -> Result<Vec<Offer>> {
         })
         .collect()
 }
+
+/// The case id that makes a `fault-injection` build panic inside the engine.
+#[cfg(feature = "fault-injection")]
+pub const FAULT_CASE_ID: &str = "__recobro_fault__";
+
+/// Test-only: a build with the `fault-injection` feature panics on the case whose id
+/// is [`FAULT_CASE_ID`], so the bindings' tests can prove a panic never crosses them.
+#[cfg(feature = "fault-injection")]
+#[allow(clippy::panic)]
+fn inject_fault(case: &Case) {
+    if case.id == FAULT_CASE_ID {
+        panic!("injected fault (the fault-injection test switch)");
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+fn inject_fault(_: &Case) {}

@@ -16,11 +16,15 @@ mod evaluate;
 mod limits;
 mod modules;
 mod money_api;
+mod options;
 
 pub use api::{ActionRef, ApiDoc, CaseRef, ChargeRef, DebtRef};
 pub use evaluate::EvalOptions;
+#[cfg(feature = "fault-injection")]
+pub use evaluate::FAULT_CASE_ID;
 pub use limits::Limits;
 pub use modules::{embedded, embedded_paths};
+pub use options::PolicyOptions;
 
 use crate::compliance::RuleSet;
 use crate::decision::PolicyInfo;

@@ -11,10 +11,12 @@
 
 mod chart;
 mod model;
+mod request;
 mod run;
 
 pub use chart::svg_collected;
 pub use model::{ChannelModel, ResponseModel, SegmentModel, TaskModel};
+pub use request::{PolicySpec, SimulationRequest};
 pub use run::simulate_case;
 
 use crate::error::{Error, ErrorCode, Result};

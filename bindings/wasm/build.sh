@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds the npm package `recobro` into bindings/wasm/pkg: the wasm (release,
+# optimised with wasm-opt from the npm `binaryen` package), the wasm-bindgen glue for
+# Node and for the web (bundlers use the web build), the JavaScript API and the
+# TypeScript declarations. Installs what it needs, skipping what is already there.
+#   bash bindings/wasm/build.sh            the package
+#   bash bindings/wasm/build.sh --fault    a test build with the fault-injection switch
+#                                          (into target/wasm-fault/pkg)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+bash "$here/setup.sh"
+
+features=()
+out="$here/pkg"
+if [ "${1:-}" = "--fault" ]; then
+  features=(--features fault-injection)
+  out="$root/target/wasm-fault/pkg"
+fi
+cargo build -p recobro-wasm --target wasm32-unknown-unknown --release --locked "${features[@]}"
+raw="$root/target/wasm32-unknown-unknown/release/recobro_wasm.wasm"
+gen="$root/target/wasm-bindgen"
+rm -rf "$gen" && mkdir -p "$gen"
+for t in nodejs web; do
+  wasm-bindgen --target "$t" --experimental-reset-state-function --out-dir "$gen/$t" "$raw"
+done
+
+rm -rf "$out" && mkdir -p "$out"
+# One wasm file serves both glues (wasm-bindgen emits the same module for both).
+cmp -s "$gen/nodejs/recobro_wasm_bg.wasm" "$gen/web/recobro_wasm_bg.wasm"
+if [ "${features[*]}" = "" ]; then
+  "$here/node_modules/.bin/wasm-opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$gen/web/recobro_wasm_bg.wasm" -o "$out/recobro_wasm_bg.wasm"
+else
+  cp "$gen/web/recobro_wasm_bg.wasm" "$out/recobro_wasm_bg.wasm"
+fi
+cp "$gen/nodejs/recobro_wasm.js" "$out/recobro_wasm.node.cjs"
+cp "$gen/web/recobro_wasm.js" "$out/recobro_wasm.web.js"
+cp "$here/js/"*.js "$out/"
+cp "$here/types/"*.d.ts "$out/"
+cp "$here/README.md" "$out/README.md"
+node -e '
+  const fs = require("fs");
+  const dev = JSON.parse(fs.readFileSync(process.argv[1] + "/package.json"));
+  const version = /^version = "(.*)"/m.exec(fs.readFileSync(process.argv[2] + "/Cargo.toml", "utf8"))[1];
+  const pkg = {
+    name: "recobro",
+    version,
+    description: "Collections decision engine (Rhai policies, contact compliance, exact money, simulation) for Node, browsers and bundlers.",
+    license: "Apache-2.0",
+    type: "module",
+    types: "./index.d.ts",
+    exports: {
+      ".": {
+        types: "./index.d.ts",
+        node: "./index.node.js",
+        browser: "./index.bundler.js",
+        default: "./index.bundler.js"
+      },
+      "./web": { types: "./web.d.ts", default: "./index.web.js" },
+      "./recobro_wasm_bg.wasm": "./recobro_wasm_bg.wasm",
+      "./package.json": "./package.json"
+    },
+    files: ["*.js", "*.cjs", "*.d.ts", "*.wasm", "README.md"],
+    sideEffects: ["./index.bundler.js"],
+    engines: { node: ">=18" }
+  };
+  fs.writeFileSync(process.argv[3] + "/package.json", JSON.stringify(pkg, null, 2) + "\n");
+' "$here" "$root" "$out"
+raw_size=$(wc -c < "$raw")
+size=$(wc -c < "$out/recobro_wasm_bg.wasm")
+gz=$(gzip -9 -c "$out/recobro_wasm_bg.wasm" | wc -c)
+echo "recobro wasm: cargo $raw_size bytes; package $size bytes, $gz gzipped -> $out"

@@ -1,0 +1,180 @@
+// The package's JavaScript API over the wasm-bindgen glue (shared by the Node, web
+// and bundler entry points). It keeps the glue thin and adds what a trap needs:
+// on wasm32 a Rust panic aborts (a `WebAssembly.RuntimeError`), so every call goes
+// through `call`, which turns a trap into a `RecobroError` with code `internal`,
+// resets the module (a fresh instance) and lets `Policy` objects recompile
+// themselves on their next call. Nothing is lost but the call that trapped.
+
+/** An engine error: `code`, `detail`, `line`, `column`, `path`, `module`, `help`. */
+export class RecobroError extends Error {
+  constructor(message, fields = {}, options) {
+    super(message, options);
+    this.name = 'RecobroError';
+    this.code = fields.code ?? 'internal';
+    this.detail = fields.detail ?? message;
+    this.line = fields.line ?? null;
+    this.column = fields.column ?? null;
+    this.path = fields.path ?? null;
+    this.module = fields.module ?? null;
+    this.help = fields.help ?? null;
+  }
+}
+
+const FROM = Symbol('recobro.Policy.from');
+
+function isTrap(e) {
+  return (
+    (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
+    e instanceof RangeError // stack exhausted or out of memory inside the module
+  );
+}
+
+/**
+ * Refuse JS numbers that are not whole: amounts and rates cross as decimal strings,
+ * never binary floats (`0.1 + 0.2` is not `0.3`). Whole numbers are exact and pass.
+ * JSON text is not checked: its numbers are read from their digits, exactly.
+ */
+function exactNumbers(value, path) {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) {
+      const where = path || 'input';
+      throw new RecobroError(
+        `input.invalid: ${where}: ${value} is a JavaScript number; amounts and rates cross as decimal strings`,
+        {
+          code: 'input.invalid',
+          path: where,
+          detail: `${value} is a JavaScript number; amounts and rates cross as decimal strings`,
+          help: `write it as a string: "${value}" (or pass the whole input as JSON text)`,
+        },
+      );
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => exactNumbers(v, `${path}[${i}]`));
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) exactNumbers(v, path ? `${path}.${k}` : k);
+}
+
+/**
+ * Build the API over the glue module; `load()` returns the initialised glue (or
+ * throws when it is not initialised yet).
+ */
+export function wrap(load) {
+  let generation = 0;
+
+  function call(fn) {
+    const glue = load();
+    try {
+      return fn(glue);
+    } catch (e) {
+      if (isTrap(e)) {
+        const panic = globalThis.__recobroLastPanic;
+        delete globalThis.__recobroLastPanic;
+        glue.__wbg_reset_state();
+        generation += 1;
+        const detail = panic ?? `the engine trapped: ${e.message} (a bug: please report it with the input)`;
+        throw new RecobroError(`internal: ${detail}`, { code: 'internal', detail }, { cause: e });
+      }
+      if (e && e.name === 'RecobroError' && !(e instanceof RecobroError)) {
+        throw new RecobroError(e.message, e);
+      }
+      throw e;
+    }
+  }
+
+  class Policy {
+    #make;
+    #inner;
+    #generation;
+
+    /** Compile Rhai policy source with optional host options. */
+    constructor(source, options) {
+      if (source === FROM) {
+        // Internal: `options` is the function that makes the glue policy.
+        this.#make = options;
+      } else if (typeof source !== 'string') {
+        throw new RecobroError('input.invalid: source: a policy source must be a string', {
+          code: 'input.invalid',
+          path: 'source',
+          detail: 'a policy source must be a string',
+        });
+      } else {
+        exactNumbers(options, 'options');
+        this.#make = (glue) => new glue.Policy(source, options ?? null);
+      }
+      this.#inner = call(this.#make);
+      this.#generation = generation;
+    }
+
+    /** The embedded default consumer policy. */
+    static default() {
+      return new Policy(FROM, (glue) => glue.Policy.defaultPolicy());
+    }
+
+    /** An embedded policy by path (`b2b/policy`). */
+    static embedded(path) {
+      return new Policy(FROM, (glue) => glue.Policy.embedded(path));
+    }
+
+    #policy() {
+      if (this.#generation !== generation) {
+        // The module was reset after a trap: compile again in the fresh instance.
+        this.#inner = call(this.#make);
+        this.#generation = generation;
+      }
+      if (!this.#inner) throw new RecobroError('input.invalid: this policy was freed', { code: 'input.invalid' });
+      return this.#inner;
+    }
+
+    info() { return call(() => this.#policy().info()); }
+    limits() { return call(() => this.#policy().limits()); }
+    functions() { return call(() => this.#policy().functions()); }
+    evaluate(c, asOf, opts) {
+      exactNumbers(c, '');
+      return call(() => this.#policy().evaluate(c, asOf, opts?.trace ?? false));
+    }
+    evaluateJson(c, asOf, opts) {
+      exactNumbers(c, '');
+      return call(() => this.#policy().evaluateJson(c, asOf, opts?.trace ?? false));
+    }
+    evaluateMany(cases, asOf) {
+      exactNumbers(cases, '');
+      return call(() => this.#policy().evaluateMany(cases, asOf));
+    }
+    checkContact(c, channel, at, opts) {
+      exactNumbers(c, '');
+      return call(() => this.#policy().checkContact(c, channel, at, opts?.debtId ?? null));
+    }
+    checkPlan(c, asOf, proposal) {
+      exactNumbers(c, '');
+      exactNumbers(proposal, 'proposal');
+      return call(() => this.#policy().checkPlan(c, asOf, proposal));
+    }
+
+    /** Release the compiled policy now (otherwise the garbage collector does). */
+    free() {
+      if (this.#inner && this.#generation === generation) this.#inner.free();
+      this.#inner = null;
+    }
+  }
+  if (Symbol.dispose) Policy.prototype[Symbol.dispose] = Policy.prototype.free;
+
+  return {
+    Policy,
+    RecobroError,
+    simulate: (request, opts) => {
+      exactNumbers(request, '');
+      return call((g) => g.simulate(request ?? {}, opts?.onProgress ?? null));
+    },
+    generatePortfolio: (n, seed, asOf) => call((g) => g.generatePortfolio(n, seed, asOf)),
+    diagnose: (source, options) => call((g) => g.diagnose(source, options ?? null)),
+    embeddedSource: (path) => call((g) => g.embeddedSource(path)),
+    embeddedPaths: () => call((g) => g.embeddedPaths()),
+    version: () => call((g) => g.version()),
+    // Only test builds with the `fault-injection` feature have it (`undefined` otherwise).
+    faultCaseId: () => call((g) => (g.faultCaseId ? g.faultCaseId() : undefined)),
+  };
+}

@@ -1,0 +1,305 @@
+//! The JavaScript/TypeScript binding of the Recobro engine, compiled to WebAssembly
+//! with wasm-bindgen (`bindings/wasm/build.sh` makes the npm package `recobro` for
+//! Node, browsers and bundlers).
+//!
+//! A thin layer over the core: cases, requests and proposals come in as objects or
+//! JSON text and are read by the core's exact JSON readers (amounts are decimal
+//! strings, never JS numbers; instants are ISO strings with an offset or `Date`s);
+//! decisions and results go out as plain objects with the same fields and amounts
+//! as the canonical decision JSON. Errors are thrown as `Error`s named
+//! `RecobroError` with `code`, `line`, `column`, `path`, `module` and `help`.
+//!
+//! A panic on wasm32 aborts (a trap, not an unwind): the panic hook records the
+//! message, and the package's JavaScript wrapper turns the trap into a
+//! `RecobroError` with code `internal` and resets the module, so the next call works.
+
+mod convert;
+mod errors;
+
+use convert::{case, instant, json_text, parse, to_js, under};
+use errors::{error_info, to_js as js_error};
+use recobro::{Error, EvalOptions};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn js<T>(r: Result<T, Error>) -> JsResult<T> {
+    r.map_err(js_error)
+}
+
+/// Installs the panic hook when the module starts.
+#[wasm_bindgen(start)]
+pub fn start() {
+    errors::install_panic_hook();
+}
+
+fn options(v: &JsValue) -> Result<recobro::policy::PolicyOptions, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Default::default());
+    }
+    let text = json_text(v, "options")?;
+    recobro::model::parse_json(&text).map_err(|e| under("options", e))
+}
+
+/// A compiled policy: compile once, evaluate many.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Policy {
+    inner: recobro::Policy,
+}
+
+#[wasm_bindgen]
+impl Policy {
+    /// Compile Rhai policy source. `options` may give `modules` ({name: source}),
+    /// `limits` ({max_operations, ...}), `closures` ({calendar: ["YYYY-MM-DD"]}) and
+    /// `rate_entries` ({table: [{from, rate, source, confidence}]}).
+    #[wasm_bindgen(constructor)]
+    pub fn new(source: &str, options: JsValue) -> JsResult<Policy> {
+        js(self::options(&options)
+            .and_then(|o| o.build(source))
+            .map(|inner| Policy { inner }))
+    }
+
+    /// The embedded default consumer collections policy (`consumer/policy`).
+    #[wasm_bindgen(js_name = defaultPolicy)]
+    pub fn default_policy() -> JsResult<Policy> {
+        js(recobro::Policy::default_consumer().map(|inner| Policy { inner }))
+    }
+
+    /// An embedded policy by module path (`consumer/policy`, `b2b/policy`,
+    /// `consumer/digital_first`).
+    pub fn embedded(path: &str) -> JsResult<Policy> {
+        js(recobro::Policy::embedded(path).map(|inner| Policy { inner }))
+    }
+
+    /// `{name, version, digest}`.
+    pub fn info(&self) -> JsResult<JsValue> {
+        js(to_js(self.inner.info()))
+    }
+
+    /// The sandbox limits the policy runs under.
+    pub fn limits(&self) -> JsResult<JsValue> {
+        js(to_js(&self.inner.limits()))
+    }
+
+    /// The functions the policy defines.
+    pub fn functions(&self) -> Vec<String> {
+        self.inner.functions()
+    }
+
+    /// Decide one case at `asOf`; `trace` records every pipeline step, rule outcome
+    /// and the policy's `print` output.
+    pub fn evaluate(
+        &self,
+        case: JsValue,
+        as_of: JsValue,
+        trace: Option<bool>,
+    ) -> JsResult<JsValue> {
+        js(self
+            .decide(&case, &as_of, trace)
+            .and_then(|json| parse(&json)))
+    }
+
+    /// Decide one case and return the canonical decision JSON text (the same bytes on
+    /// every host).
+    #[wasm_bindgen(js_name = evaluateJson)]
+    pub fn evaluate_json(
+        &self,
+        case: JsValue,
+        as_of: JsValue,
+        trace: Option<bool>,
+    ) -> JsResult<String> {
+        js(self.decide(&case, &as_of, trace))
+    }
+
+    /// Decide many cases: an array (of objects or JSON texts), or JSON text (an array
+    /// or NDJSON). One row per case, in order: `{decision}` or `{error}`, whose `path`
+    /// starts with the case's index. A bad `asOf` throws.
+    #[wasm_bindgen(js_name = evaluateMany)]
+    pub fn evaluate_many(&self, cases: JsValue, as_of: JsValue) -> JsResult<js_sys::Array> {
+        let as_of = js(instant(&as_of, "asOf"))?;
+        let items: Vec<Result<recobro::Case, Error>> = if let Some(text) = cases.as_string() {
+            match recobro::Case::many_from_json(&text) {
+                Ok(cs) => cs.into_iter().map(Ok).collect(),
+                Err(e) => return Err(js_error(e)),
+            }
+        } else if js_sys::Array::is_array(&cases) {
+            js_sys::Array::from(&cases)
+                .iter()
+                .enumerate()
+                .map(|(i, v)| case(&v, &format!("[{i}]")))
+                .collect()
+        } else {
+            return Err(js_error(Error::input(
+                "cases",
+                "expected an array of cases or JSON text",
+            )));
+        };
+        let rows = js_sys::Array::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let row = js_sys::Object::new();
+            let r = item.and_then(|c| {
+                self.inner
+                    .evaluate_owned(c, as_of, EvalOptions::default())
+                    .map_err(|e| {
+                        if e.path().is_some() {
+                            recobro::model::prefix_path(e, i)
+                        } else {
+                            e
+                        }
+                    })
+            });
+            let (key, value) = match r.and_then(|d| parse(&d.to_json())) {
+                Ok(v) => ("decision", v),
+                Err(e) => ("error", error_info(&e)),
+            };
+            let _ = js_sys::Reflect::set(&row, &JsValue::from_str(key), &value);
+            rows.push(&row);
+        }
+        Ok(rows)
+    }
+
+    /// May this contact happen at `at`? Every rule with its citation and outcome, and
+    /// `next_allowed_at` when blocked. `debtId` narrows per-debt rules to one debt.
+    #[wasm_bindgen(js_name = checkContact)]
+    pub fn check_contact(
+        &self,
+        case: JsValue,
+        channel: &str,
+        at: JsValue,
+        debt_id: Option<String>,
+    ) -> JsResult<JsValue> {
+        js((|| {
+            let c = self::case(&case, "case")?;
+            let ch = recobro::model::Channel::parse(channel).ok_or_else(|| {
+                Error::input(
+                    "channel",
+                    format!(
+                        "`{channel}` is not a channel; expected one of {}",
+                        recobro::model::Channel::names()
+                    ),
+                )
+            })?;
+            let at = instant(&at, "at")?;
+            to_js(&self.inner.check_contact(&c, ch, at, debt_id.as_deref())?)
+        })())
+    }
+
+    /// Check a debtor's plan proposal (`{down_payment, installments, frequency,
+    /// first_due_on}`) against the first plan the policy offers the case.
+    #[wasm_bindgen(js_name = checkPlan)]
+    pub fn check_plan(
+        &self,
+        case: JsValue,
+        as_of: JsValue,
+        proposal: JsValue,
+    ) -> JsResult<JsValue> {
+        js((|| {
+            let c = self::case(&case, "case")?;
+            let as_of = instant(&as_of, "asOf")?;
+            let text = json_text(&proposal, "proposal")?;
+            let p: recobro::money::plans::Proposal =
+                recobro::model::parse_json(&text).map_err(|e| under("proposal", e))?;
+            to_js(&self.inner.check_plan(&c, as_of, &p)?)
+        })())
+    }
+}
+
+impl Policy {
+    fn decide(
+        &self,
+        case: &JsValue,
+        as_of: &JsValue,
+        trace: Option<bool>,
+    ) -> Result<String, Error> {
+        let as_of = instant(as_of, "asOf")?;
+        let c = self::case(case, "case")?;
+        let opts = EvalOptions {
+            trace: trace.unwrap_or(false),
+        };
+        Ok(self.inner.evaluate_owned(c, as_of, opts)?.to_json())
+    }
+}
+
+/// Compile policy source and return its problems (empty when it compiles): each
+/// `{code, detail, line, column, module, help}`. For editors; never throws.
+#[wasm_bindgen]
+pub fn diagnose(source: &str, options: JsValue) -> js_sys::Array {
+    let out = js_sys::Array::new();
+    if let Err(e) = self::options(&options).and_then(|o| o.build(source)) {
+        out.push(&error_info(&e));
+    }
+    out
+}
+
+thread_local! {
+    static PROGRESS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+fn report_progress(done: usize, total: usize) {
+    PROGRESS.with(|p| {
+        if let Some(f) = p.borrow().as_ref() {
+            // A throwing progress callback must not stop the simulation.
+            let _ = f.call2(
+                &JsValue::NULL,
+                &JsValue::from_f64(done as f64),
+                &JsValue::from_f64(total as f64),
+            );
+        }
+    });
+}
+
+/// Run a simulation request (`policies`, `cases` or `generate`, `start`, `days`,
+/// `seed`, `shares`, `experiment`, `response_model`; defaults as `recobro simulate`).
+/// `onProgress(done, total)` is called as cases finish. Returns the result with the
+/// KPIs, the challenger-minus-champion difference and the daily series.
+#[wasm_bindgen]
+pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsResult<JsValue> {
+    js((|| {
+        let text = json_text(&request, "request")?;
+        let req = recobro::simulate::SimulationRequest::from_json(&text)?;
+        PROGRESS.with(|p| *p.borrow_mut() = on_progress);
+        let r = req.run_with_progress(&report_progress);
+        PROGRESS.with(|p| *p.borrow_mut() = None);
+        to_js(&r?)
+    })())
+}
+
+/// A seeded synthetic portfolio of `n` cases as of `asOf` (case objects).
+#[wasm_bindgen(js_name = generatePortfolio)]
+pub fn generate_portfolio(n: u32, seed: JsValue, as_of: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        let seed = convert::seed(&seed, "seed")?;
+        let as_of = instant(&as_of, "asOf")?;
+        let cases = recobro::generate::portfolio(n as usize, seed, as_of, Default::default());
+        to_js(&cases)
+    })())
+}
+
+/// The source of an embedded policy or module (`consumer/policy`), or `undefined`.
+#[wasm_bindgen(js_name = embeddedSource)]
+pub fn embedded_source(path: &str) -> Option<String> {
+    recobro::policy::embedded(path).map(str::to_string)
+}
+
+/// The paths of every embedded policy and module.
+#[wasm_bindgen(js_name = embeddedPaths)]
+pub fn embedded_paths() -> Vec<String> {
+    recobro::policy::embedded_paths()
+        .map(|p| p.to_string())
+        .collect()
+}
+
+/// The engine version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The case id that makes a `fault-injection` build panic (test builds only).
+#[cfg(feature = "fault-injection")]
+#[wasm_bindgen(js_name = faultCaseId)]
+pub fn fault_case_id() -> String {
+    recobro::policy::FAULT_CASE_ID.to_string()
+}

@@ -1,0 +1,218 @@
+// The npm package's API under Node: compile, evaluate, batches, contacts, plans,
+// simulation, portfolio generation and the errors of each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PKG, AS_OF, ROOT, sample, sampleNames, cli } from './helpers.mjs';
+
+const r = await import(path.join(PKG, 'index.node.js'));
+const { Policy, RecobroError } = r;
+
+function throwsRecobro(fn, check) {
+  let err;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof RecobroError, `expected a RecobroError, got ${err}`);
+  assert.ok(err instanceof Error);
+  assert.equal(err.name, 'RecobroError');
+  check(err);
+  return err;
+}
+
+test('the default policy decides every sample case like the CLI, byte for byte', () => {
+  const p = Policy.default();
+  assert.equal(p.info().name, 'consumer-default');
+  const dir = path.join(ROOT, 'examples/data/cases');
+  const native = execFileSync(cli(), ['eval', '--as-of', AS_OF, dir], { encoding: 'utf8' })
+    .split('\n').filter(Boolean);
+  const byId = new Map(native.map((l) => [JSON.parse(l).case_id, l]));
+  assert.equal(byId.size, sampleNames().length);
+  for (const name of sampleNames()) {
+    const c = sample(name);
+    const json = p.evaluateJson(c, AS_OF);
+    assert.equal(json, byId.get(c.id), name);
+    assert.deepEqual(p.evaluate(c, AS_OF), JSON.parse(json), name);
+    // JSON text in gives the same bytes as the object.
+    assert.equal(p.evaluateJson(JSON.stringify(c), AS_OF), json, name);
+  }
+});
+
+test('amounts come out as decimal strings and a Date is the same clock as its ISO string', () => {
+  const p = Policy.default();
+  const c = sample('administrative');
+  const d = p.evaluate(c, new Date(AS_OF));
+  assert.deepEqual(d, p.evaluate(c, AS_OF));
+  assert.equal(d.segment, 'administrative');
+  for (const line of d.charges?.lines ?? []) assert.equal(typeof line.amount, 'string');
+  assert.throws(() => p.evaluate(c, new Date('nonsense')), (e) => e.code === 'input.invalid' && e.path === 'asOf');
+  assert.throws(() => p.evaluate(c, '2026-03-16T15:00:00'), (e) => e.code === 'input.invalid' && e.path === 'asOf');
+});
+
+test('a JS number amount is refused with its path; the same digits as JSON text are exact', () => {
+  const p = Policy.default();
+  const c = sample('administrative');
+  c.debts[0].outstanding = 0.1 + 0.2;
+  throwsRecobro(() => p.evaluate(c, AS_OF), (e) => {
+    assert.equal(e.code, 'input.invalid');
+    assert.equal(e.path, 'debts[0].outstanding');
+    assert.match(e.help, /string/);
+  });
+  // Whole numbers are exact and pass.
+  const whole = sample('administrative');
+  whole.debts[1].outstanding = 80;
+  assert.equal(p.evaluate(whole, AS_OF).case_id, whole.id);
+});
+
+test('bad input names the path', () => {
+  const p = Policy.default();
+  const cases = [
+    [(c) => { c.debts[1].due_on = '2026-02-30'; }, 'debts[1].due_on'],
+    [(c) => { c.debtor.timezone = 'Mars/Olympus'; }, 'debtor.timezone'],
+    [(c) => { c.debts[0].currency = 'XXX1'; }, 'debts[0].currency'],
+    [(c) => { delete c.debtor.timezone; }, 'debtor'],
+  ];
+  for (const [mutate, want] of cases) {
+    const c = sample('administrative');
+    mutate(c);
+    throwsRecobro(() => p.evaluate(c, AS_OF), (e) => {
+      assert.match(e.code, /^input\./);
+      assert.ok(e.path?.startsWith(want), `${e.path} should start with ${want}`);
+    });
+  }
+  // A missing field is named in the message; the path is the object it is missing from.
+  const c = sample('administrative');
+  delete c.debtor;
+  throwsRecobro(() => p.evaluate(c, AS_OF), (e) => {
+    assert.equal(e.path, '');
+    assert.match(e.detail, /`debtor`/);
+  });
+  throwsRecobro(() => p.evaluateJson('{"id": "C-1",', AS_OF), (e) => assert.equal(e.code, 'input.json'));
+});
+
+test('a policy that does not compile throws policy.syntax at its line and column', () => {
+  const src = 'fn segment(c) {\n  let x = 1;\n  x +\n}\n';
+  throwsRecobro(() => new Policy(src), (e) => {
+    assert.equal(e.code, 'policy.syntax');
+    assert.equal(e.line, 4);
+    assert.equal(typeof e.column, 'number');
+    assert.match(e.message, /line 4/);
+  });
+  const diags = r.diagnose(src);
+  assert.equal(diags.length, 1);
+  assert.equal(diags[0].code, 'policy.syntax');
+  assert.equal(diags[0].line, 4);
+  assert.deepEqual(r.diagnose('fn segment(c) { "ok" }'), []);
+});
+
+test('host modules, limits and a runaway policy', () => {
+  const p = new Policy('import "house" as h;\nfn segment(c) { h::name() }', {
+    modules: { house: 'fn name() { "from-module" }' },
+    limits: { max_operations: 50000 },
+  });
+  assert.equal(p.limits().max_operations, 50000);
+  assert.equal(p.evaluate(sample('preventive'), AS_OF).segment, 'from-module');
+  throwsRecobro(() => new Policy('import "missing" as m; fn segment(c) { "x" }'), (e) => assert.equal(e.code, 'policy.module'));
+  throwsRecobro(() => new Policy('fn segment(c) { 1 }', { modulez: {} }), (e) => {
+    assert.equal(e.code, 'input.invalid');
+    assert.ok(e.path.startsWith('options'), e.path);
+  });
+  const loop = new Policy('fn segment(c) { let n = 0; loop { n += 1; } }', { limits: { max_operations: 10000 } });
+  throwsRecobro(() => loop.evaluate(sample('preventive'), AS_OF), (e) => {
+    assert.equal(e.code, 'limit.operations');
+    assert.match(e.help, /max_operations/);
+  });
+  // The engine stays usable after the limit.
+  assert.equal(p.evaluate(sample('preventive'), AS_OF).segment, 'from-module');
+});
+
+test('evaluateMany keeps order and puts each error under its index', () => {
+  const p = Policy.default();
+  const bad = sample('legal');
+  bad.debts[0].due_on = 'soon';
+  const rows = p.evaluateMany([sample('preventive'), bad, JSON.stringify(sample('legal'))], AS_OF);
+  assert.equal(rows.length, 3);
+  assert.equal(rows[0].decision.case_id, 'C-PRE');
+  assert.equal(rows[1].error.code, 'input.invalid');
+  assert.equal(rows[1].error.path, '[1].debts[0].due_on');
+  assert.equal(rows[2].decision.case_id, sample('legal').id);
+  const ndjson = [sample('preventive'), sample('legal')].map((c) => JSON.stringify(c)).join('\n');
+  assert.deepEqual(p.evaluateMany(ndjson, AS_OF).map((x) => x.decision.case_id), ['C-PRE', sample('legal').id]);
+  assert.throws(() => p.evaluateMany([], 'yesterday'), (e) => e.path === 'asOf');
+});
+
+test('checkContact gives every rule with its citation and the next lawful instant', () => {
+  const p = Policy.default();
+  const c = sample('administrative');
+  // 03:00 in Chicago is outside every contact window.
+  const night = p.checkContact(c, 'call', '2026-03-16T08:00:00Z');
+  assert.equal(night.allowed, false);
+  assert.ok(night.rules.length > 0 && night.rules.every((x) => typeof x.citation === 'string'));
+  assert.ok(night.next_allowed_at > '2026-03-16T08:00:00Z');
+  const later = p.checkContact(c, 'call', night.next_allowed_at);
+  assert.equal(later.allowed, true);
+  throwsRecobro(() => p.checkContact(c, 'pigeon', AS_OF), (e) => assert.equal(e.path, 'channel'));
+});
+
+test('checkPlan lists the bounds a proposal breaks', () => {
+  const p = Policy.default();
+  const c = sample('extrajudicial');
+  const ok = p.checkPlan(c, AS_OF, { down_payment: '0', installments: 3, frequency: 'monthly', first_due_on: '2026-04-01' });
+  assert.equal(typeof ok.accepted, 'boolean');
+  assert.ok(Array.isArray(ok.schedule.installments) || typeof ok.schedule === 'object');
+  const bad = p.checkPlan(c, AS_OF, { down_payment: '0', installments: 500, frequency: 'monthly', first_due_on: '2026-04-01' });
+  assert.equal(bad.accepted, false);
+  assert.ok(bad.broken.length > 0);
+  throwsRecobro(() => p.checkPlan(c, AS_OF, { down_payment: 1.5, installments: 3, frequency: 'monthly', first_due_on: '2026-04-01' }),
+    (e) => assert.equal(e.path, 'proposal.down_payment'));
+});
+
+test('simulate matches the native CLI exactly and reports progress', () => {
+  const calls = [];
+  const req = {
+    generate: 60, days: 30, seed: 9,
+    policies: [{}, { source: r.embeddedSource('consumer/digital_first') }],
+  };
+  const got = r.simulate(req, { onProgress: (done, total) => calls.push([done, total]) });
+  assert.ok(calls.length > 0);
+  assert.deepEqual(calls.at(-1), [120, 120]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recobro-sim-'));
+  const challenger = path.join(dir, 'challenger.rhai');
+  fs.writeFileSync(challenger, r.embeddedSource('consumer/digital_first'));
+  const native = JSON.parse(execFileSync(cli(), ['simulate', '--generate', '60', '--days', '30', '--seed', '9',
+    '--challenger', challenger, '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(got, native);
+  assert.equal(got.arms.length, 2);
+  assert.equal(got.arms[0].series.length, 30);
+  throwsRecobro(() => r.simulate({ days: 0 }), (e) => assert.equal(e.path, 'days'));
+  throwsRecobro(() => r.simulate({ policies: [{ source: 'fn segment(c) {' }] }), (e) => {
+    assert.equal(e.code, 'policy.syntax');
+    assert.match(e.detail, /^policies\[0\]/);
+  });
+  throwsRecobro(() => r.simulate({ dayz: 3 }), (e) => assert.equal(e.code, 'input.invalid'));
+});
+
+test('generatePortfolio is seeded and its cases evaluate', () => {
+  const a = r.generatePortfolio(25, 7, AS_OF);
+  assert.equal(a.length, 25);
+  assert.deepEqual(a, r.generatePortfolio(25, 7n, new Date(AS_OF)));
+  assert.notDeepEqual(a, r.generatePortfolio(25, 8, AS_OF));
+  const rows = Policy.default().evaluateMany(a, AS_OF);
+  assert.ok(rows.every((x) => x.decision));
+  throwsRecobro(() => r.generatePortfolio(2, -1, AS_OF), (e) => assert.equal(e.path, 'seed'));
+});
+
+test('embedded policies and the version are reachable', () => {
+  assert.ok(r.embeddedPaths().includes('consumer/policy'));
+  assert.match(r.embeddedSource('consumer/policy'), /fn segment/);
+  assert.equal(r.embeddedSource('nope/nothing'), undefined);
+  assert.equal(Policy.embedded('b2b/policy').info().name, 'b2b-dunning');
+  throwsRecobro(() => Policy.embedded('nope/nothing'), (e) => assert.equal(e.code, 'policy.module'));
+  assert.match(r.version(), /^\d+\.\d+\.\d+/);
+  assert.equal(r.faultCaseId(), undefined, 'the published package has no fault switch');
+});

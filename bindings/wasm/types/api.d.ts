@@ -1,0 +1,87 @@
+// The API of the `recobro` package (every entry point: Node, web, bundler).
+import type {
+  Case, Decision, ContactCheck, PlanCheck, PlanProposal, PolicyInfo, Limits,
+  PolicyOptions, SimulationRequest, SimulationResult, Channel, ErrorInfo, Instant,
+} from './model';
+
+/** An engine error, thrown by every function: read `code`, then `line`/`column` (a
+ * policy position) or `path` (an input path such as `debts[2].due_on`). */
+export declare class RecobroError extends Error {
+  readonly name: 'RecobroError';
+  /** Stable code: `policy.syntax`, `policy.runtime`, `policy.contract`, `policy.module`,
+   * `limit.*`, `input.json`, `input.invalid`, `internal`. */
+  readonly code: string;
+  /** The message without the code, path and position. */
+  readonly detail: string;
+  /** 1-based line in the policy (or in `module`). */
+  readonly line: number | null;
+  /** 1-based column in the policy. */
+  readonly column: number | null;
+  /** Input path such as `debts[2].due_on` (`[3].debts[2].due_on` in a batch). */
+  readonly path: string | null;
+  /** The imported module the position is in, when not the main policy. */
+  readonly module: string | null;
+  /** How to fix it, when the engine can say. */
+  readonly help: string | null;
+}
+
+/** A case as an object or as JSON text (amounts as decimal strings, never numbers). */
+export type CaseInput = Case | string;
+
+/** One row of `evaluateMany`: the decision, or the error of that case. */
+export type BatchRow = { decision: Decision; error?: undefined } | { decision?: undefined; error: ErrorInfo };
+
+/** A compiled policy: compile once, evaluate many. */
+export declare class Policy {
+  /** Compile Rhai policy source; throws a `RecobroError` (`policy.syntax` with line
+   * and column, ...) when it does not compile. */
+  constructor(source: string, options?: PolicyOptions | string);
+  /** The embedded default consumer collections policy. */
+  static default(): Policy;
+  /** An embedded policy: `consumer/policy`, `consumer/digital_first`, `b2b/policy`. */
+  static embedded(path: string): Policy;
+  /** Name, version and `sha256:` digest. */
+  info(): PolicyInfo;
+  /** The sandbox limits the policy runs under. */
+  limits(): Limits;
+  /** The functions the policy defines. */
+  functions(): string[];
+  /** Decide one case at `asOf`; `trace` records every step, rule outcome and `print`. */
+  evaluate(c: CaseInput, asOf: Instant | Date, opts?: { trace?: boolean }): Decision;
+  /** The canonical decision JSON text (the same bytes on every host). */
+  evaluateJson(c: CaseInput, asOf: Instant | Date, opts?: { trace?: boolean }): string;
+  /** Decide many cases (an array, or JSON text: an array or NDJSON). One row per case. */
+  evaluateMany(cases: CaseInput[] | string, asOf: Instant | Date): BatchRow[];
+  /** May this contact happen at `at`? Every rule with its citation and outcome. */
+  checkContact(c: CaseInput, channel: Channel, at: Instant | Date, opts?: { debtId?: string }): ContactCheck;
+  /** Check a debtor's plan proposal against the first plan the policy offers. */
+  checkPlan(c: CaseInput, asOf: Instant | Date, proposal: PlanProposal | string): PlanCheck;
+  /** Release the compiled policy now (otherwise the garbage collector does). */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** Run a simulation (defaults as `recobro simulate`); `onProgress(done, total)` is
+ * called as cases finish. */
+export declare function simulate(
+  request?: SimulationRequest | string,
+  opts?: { onProgress?: (done: number, total: number) => void },
+): SimulationResult;
+/** A seeded synthetic portfolio of `n` cases as of `asOf`. */
+export declare function generatePortfolio(n: number, seed: number | bigint, asOf: Instant | Date): Case[];
+/** Compile policy source and list its problems (empty when it compiles). Never throws
+ * for a bad policy: for editors. */
+export declare function diagnose(source: string, options?: PolicyOptions | string): ErrorInfo[];
+/** The source of an embedded policy or module, or `undefined`. */
+export declare function embeddedSource(path: string): string | undefined;
+/** The paths of every embedded policy and module. */
+export declare function embeddedPaths(): string[];
+/** The engine version. */
+export declare function version(): string;
+/** Test builds only (the `fault-injection` feature): the case id that panics inside
+ * the engine; `undefined` in the published package. */
+export declare function faultCaseId(): string | undefined;
+/** Load the module. A no-op under Node and bundlers; required once with `recobro/web`. */
+export declare function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
+
+export type * from './model';

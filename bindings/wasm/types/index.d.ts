@@ -1,0 +1,2 @@
+// `recobro` (Node and bundlers): ready on import.
+export * from './api';

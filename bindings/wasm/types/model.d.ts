@@ -1,0 +1,784 @@
+// The data shapes that cross the `recobro` API: the case (input), the decision and
+// the other results (output), options and requests. They mirror the core's serde
+// types (`core/src`), field for field; `tests/types.test.mjs` checks them against
+// real engine output, so a change on either side fails the tests.
+//
+// Conventions:
+// - Amounts and rates are `Decimal` strings (`"1234.50"`), never JS numbers.
+// - `Instant`s are RFC 3339 strings with an offset; the engine writes them in UTC
+//   with `Z` and whole seconds (`2026-03-16T15:00:00Z`).
+// - Dates are `DateString`s (`2026-03-31`).
+// - An optional input field (`?`) may be left out; `| null` means `null` is also
+//   accepted (and is what the engine writes when the value is absent).
+
+/** An exact decimal amount or rate as a string, such as `"1234.50"` or `"-0.25"`. */
+export type Decimal = string;
+/** An RFC 3339 instant with an offset: `2026-03-31T14:05:00-05:00` or `...Z`. */
+export type Instant = string;
+/** An ISO 8601 calendar date: `2026-03-31`. */
+export type DateString = string;
+
+/** Any JSON value (the free `attributes` of a case). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+// ---------------------------------------------------------------------------
+// Enumerations
+
+/** Contact channels. */
+export type Channel = 'call' | 'sms' | 'email' | 'whatsapp' | 'letter' | 'visit' | 'push';
+
+/** Consumer or business debtor: `consumer` (a natural person) or `business` (a company). */
+export type DebtorKind = 'consumer' | 'business';
+
+/** Flags that put treatment on hold: the debtor disputes the debt, is in bankruptcy,
+ * has died, asked the collector to stop communicating, or legal froze all activity. */
+export type Flag = 'dispute' | 'bankruptcy' | 'deceased' | 'cease_communication' | 'legal_hold';
+
+/** Direction of a contact: initiated by the collector (`outbound`) or the debtor (`inbound`). */
+export type Direction = 'outbound' | 'inbound';
+
+/** Outcome of a contact attempt.
+ * - `not_connected`: the call did not connect to the dialled number (busy, not in service).
+ * - `no_answer`: rang without answer.
+ * - `voicemail`: reached voicemail or a recorded message.
+ * - `connected`: connected (answered) but no conversation recorded.
+ * - `conversation`: a conversation with the debtor.
+ * - `promise`: a conversation that ended with a promise to pay.
+ * - `refused`: the debtor refused to pay or to talk.
+ * - `wrong_party`: reached someone other than the debtor.
+ * - `delivered`: for written channels, sent or delivered.
+ * - `failed`: for written channels, bounced or failed. */
+export type Outcome =
+  | 'not_connected'
+  | 'no_answer'
+  | 'voicemail'
+  | 'connected'
+  | 'conversation'
+  | 'promise'
+  | 'refused'
+  | 'wrong_party'
+  | 'delivered'
+  | 'failed';
+
+/** Allowed (every applicable rule allows it) or blocked (at least one rule blocks it). */
+export type Verdict = 'allowed' | 'blocked';
+
+/** How sure the project is of a rule's legal reading.
+ * - `confirmed`: checked against a primary source.
+ * - `to_verify`: commonly stated or from secondary sources: verify before relying on it.
+ * - `house`: a house (company) rule, not law.
+ * - `reference`: not a collections statute, a related rule used as a reference. */
+export type Confidence = 'confirmed' | 'to_verify' | 'house' | 'reference';
+
+/** Kind of a charge line: late `interest`, a `fee`, or fixed `compensation`
+ * (EU EUR 40, UK GBP 40/70/100). */
+export type ChargeKind = 'interest' | 'fee' | 'compensation';
+
+/** How often installments fall due: every 7 days, every 14 days, or the same day each
+ * month (clamped to the month's end). */
+export type Frequency = 'weekly' | 'biweekly' | 'monthly';
+
+/** Stable error codes. */
+export type ErrorCode =
+  | 'policy.syntax'
+  | 'policy.runtime'
+  | 'policy.contract'
+  | 'policy.module'
+  | 'limit.operations'
+  | 'limit.call_depth'
+  | 'limit.expression_depth'
+  | 'limit.string_size'
+  | 'limit.array_size'
+  | 'limit.map_size'
+  | 'limit.modules'
+  | 'limit.variables'
+  | 'input.json'
+  | 'input.invalid'
+  | 'internal';
+
+// ---------------------------------------------------------------------------
+// The case (input; also what `generatePortfolio` returns)
+
+/** One debtor's case. */
+export interface Case {
+  /** The case identifier, echoed in the decision. */
+  id: string;
+  /** Who owes. */
+  debtor: Debtor;
+  /** What is owed. */
+  debts?: Debt[];
+  /** Payments received. */
+  payments?: Payment[];
+  /** Promises to pay; kept / broken / pending is derived from payments. */
+  promises?: PromiseToPay[];
+  /** Payment plans agreed with the debtor. */
+  plans?: Plan[];
+  /** The contact ledger. */
+  contacts?: Contact[];
+  /** Free attributes (risk score, product line, custom fields) policies can read. */
+  attributes?: { [key: string]: JsonValue };
+}
+
+/** The debtor. */
+export interface Debtor {
+  /** Debtor identifier. */
+  id: string;
+  /** Consumer or business. */
+  kind: DebtorKind;
+  /** ISO 3166-1 alpha-2 (`CO`) or ISO 3166-2 (`US-MA`) code. */
+  jurisdiction: string;
+  /** IANA time zone of the debtor's location. */
+  timezone: string;
+  /** Other possible time zones (ambiguous location). */
+  alt_timezones?: string[];
+  /** Hold flags. */
+  flags?: Flag[];
+  /** Consent per channel. */
+  consents?: Consents;
+  /** The debtor's own requested contact windows. */
+  preferred_windows?: PreferredWindow[];
+}
+
+/** Consent per channel (a channel without an entry has no recorded consent). */
+export type Consents = { [C in Channel]?: Consent };
+
+/** Per-channel consent. */
+export interface Consent {
+  /** Whether the debtor allowed (authorised) this channel (default `true`). */
+  allowed?: boolean;
+  /** When the debtor opted out of this channel, if they did. */
+  opted_out_at?: Instant | null;
+  /** When the debtor gave direct prior consent to be contacted on this channel
+   * (Reg F 12 CFR 1006.14(b)(3)(i): calls in the 7 days after do not count). */
+  consented_at?: Instant | null;
+}
+
+/** A weekly contact window the debtor asked for, in their local time. */
+export interface PreferredWindow {
+  /** Weekdays (`mon` .. `sun`); empty means every day. */
+  days?: string[];
+  /** Start, `HH:MM` local. */
+  from: string;
+  /** End, `HH:MM` local (exclusive). */
+  to: string;
+}
+
+/** Contractual interest terms of a debt. */
+export interface InterestTerms {
+  /** Annual rate as a fraction (`"0.12"` for 12%). */
+  annual_rate: Decimal;
+  /** Day count convention name (`act/365f`, `act/360`, `30/360`, `act/act`). */
+  day_count?: string | null;
+  /** `simple` or `compound`. */
+  method?: string | null;
+}
+
+/** One debt. */
+export interface Debt {
+  /** Debt identifier, unique within the case. */
+  id: string;
+  /** ISO 4217 currency code. */
+  currency: string;
+  /** Amount originally owed. */
+  original_amount: Decimal;
+  /** Amount still owed (principal), as of the host's books. */
+  outstanding: Decimal;
+  /** When the debt was issued. */
+  issued_on: DateString;
+  /** When it fell (or falls) due. */
+  due_on: DateString;
+  /** Product line, free text. */
+  product?: string | null;
+  /** Contractual interest terms. */
+  interest?: InterestTerms | null;
+  /** Interest and fees already charged and not yet paid. */
+  charges_applied?: Decimal | null;
+}
+
+/** A payment received. */
+export interface Payment {
+  /** When it was received. */
+  at: Instant;
+  /** How much. */
+  amount: Decimal;
+  /** The debt it was for, if known. */
+  debt_id?: string | null;
+}
+
+/** A promise to pay (named so as not to shadow the global `Promise`). */
+export interface PromiseToPay {
+  /** Promise identifier. */
+  id: string;
+  /** When it was made. */
+  made_at: Instant;
+  /** The date by which the debtor promised to pay. */
+  due_on: DateString;
+  /** How much was promised. */
+  amount: Decimal;
+  /** The debt it is for, if one. */
+  debt_id?: string | null;
+}
+
+/** One installment of a plan. */
+export interface Installment {
+  /** Due date. */
+  due_on: DateString;
+  /** Amount due. */
+  amount: Decimal;
+}
+
+/** A payment plan. */
+export interface Plan {
+  /** Plan identifier. */
+  id: string;
+  /** When it was agreed. */
+  created_at: Instant;
+  /** The debts it covers (all when empty). */
+  debt_ids?: string[];
+  /** The installments, in any order. */
+  installments: Installment[];
+}
+
+/** One entry of the contact ledger. */
+export interface Contact {
+  /** When it happened. */
+  at: Instant;
+  /** Channel used. */
+  channel: Channel;
+  /** Who initiated it. */
+  direction: Direction;
+  /** What came of it. */
+  outcome: Outcome;
+  /** The debts discussed (all when empty). */
+  debt_ids?: string[];
+}
+
+// ---------------------------------------------------------------------------
+// The decision (output)
+
+/** Identity of the policy that decided. */
+export interface PolicyInfo {
+  /** Name from the policy's `metadata()` hook. */
+  name: string;
+  /** Version from the policy's `metadata()` hook. */
+  version: string;
+  /** `sha256:` digest of the policy source and its host modules. */
+  digest: string;
+}
+
+/** An action as the policy proposed it. */
+export interface Action {
+  /** What to do: `contact` for an outreach on a channel, or a task such as
+   * `legal_review`, `agency_referral`, `settlement_offer`, `escalate`. */
+  kind: string;
+  /** Channel, for contacts. */
+  channel?: Channel;
+  /** Message or script template. */
+  template?: string;
+  /** The debt this action is about, if one. */
+  debt_id?: string;
+  /** Work-queue priority: higher first. */
+  priority: number;
+  /** Why the policy proposed it. */
+  reason?: string;
+  /** The policy's own earliest time for it, if it set one. */
+  not_before?: Instant;
+}
+
+/** The action the engine chose. */
+export interface ChosenAction extends Action {
+  /** When it may happen: `as_of`, or later if the policy said so. */
+  earliest_at: Instant;
+}
+
+/** A candidate with its verdict. */
+export interface Candidate extends Action {
+  /** The verdict. */
+  verdict: Verdict;
+  /** Ids of the rules that blocked it (empty when allowed). */
+  blocked_by: string[];
+  /** When every blocking rule would next allow it; `null` when only a person can
+   * lift the block (an opt-out, a dispute) or when allowed. */
+  next_allowed_at: Instant | null;
+}
+
+/** One rule's outcome on one candidate. */
+export interface RuleOutcome {
+  /** Rule id, for example `hold.dispute`. */
+  rule: string;
+  /** Legal citation or source. */
+  citation: string;
+  /** Confidence in the reading. */
+  confidence: Confidence;
+  /** Index of the candidate in `candidates`. */
+  candidate: number;
+  /** `allowed` or `blocked`. */
+  outcome: Verdict;
+  /** Plain-words detail. */
+  detail: string;
+}
+
+/** One charge on one debt. */
+export interface ChargeLine {
+  /** The debt. */
+  debt_id: string;
+  /** Interest, fee or compensation. */
+  kind: ChargeKind;
+  /** The amount, in the debt's currency. */
+  amount: Decimal;
+  /** The debt's currency. */
+  currency: string;
+  /** The rule that produced it. */
+  rule: string;
+  /** Legal citation, if any. */
+  citation?: string;
+  /** How it was computed (rate, period, days, day count, cap ...), as the rule states
+   * it; absent when empty. */
+  basis?: { [key: string]: string };
+}
+
+/** All charges, with totals per currency. */
+export interface Charges {
+  /** The lines, in debt order. */
+  lines: ChargeLine[];
+  /** Total per currency code. */
+  totals: { [currency: string]: Decimal };
+}
+
+/** One installment of a schedule. */
+export interface Due {
+  /** Due date. */
+  due_on: DateString;
+  /** Amount. */
+  amount: Decimal;
+}
+
+/** An exact schedule. */
+export interface Schedule {
+  /** Down payment, due on the start date. */
+  down_payment: Decimal;
+  /** Installments. */
+  installments: Due[];
+  /** Plan interest included. */
+  interest: Decimal;
+  /** Down payment plus installments. */
+  total: Decimal;
+}
+
+/** The bounds a policy sets on payment plans. */
+export interface PlanBounds {
+  /** Smallest down payment as a percentage of the balance. */
+  min_down_payment_pct: Decimal;
+  /** Most installments. */
+  max_installments: number;
+  /** Frequencies offered. */
+  frequencies: Frequency[];
+  /** Smallest installment. */
+  min_installment: Decimal;
+  /** Latest first due date, in days from the offer. */
+  max_days_to_first: number;
+  /** Annual plan interest rate (fraction). */
+  annual_rate: Decimal;
+}
+
+/** A settlement: pay a discounted amount by a date (from `settlement(c, pct, days)`). */
+export interface SettlementOffer {
+  /** `settlement`. */
+  kind: 'settlement';
+  /** Name the policy gave it. */
+  name: string;
+  /** Currency of the balance. */
+  currency: string;
+  /** The balance the offer is on. */
+  balance: Decimal;
+  /** The discount, percent. */
+  discount_pct: Decimal;
+  /** The amount that settles the balance. */
+  amount: Decimal;
+  /** Pay by this date. */
+  pay_by: DateString;
+}
+
+/** A payment plan within bounds (from `payment_plan(c, bounds)`). */
+export interface PlanOffer {
+  /** `plan`. */
+  kind: 'plan';
+  /** Name the policy gave it. */
+  name: string;
+  /** Currency of the balance. */
+  currency: string;
+  /** The balance the offer is on. */
+  balance: Decimal;
+  /** The bounds a debtor's proposal must respect. */
+  bounds: PlanBounds;
+  /** The schedule at the longest term and smallest down payment allowed. */
+  schedule: Schedule;
+}
+
+/** A settlement or payment plan the policy allows this debtor (tell them apart by `kind`). */
+export type Offer = SettlementOffer | PlanOffer;
+
+/** One step of the trace. */
+export interface TraceEntry {
+  /** Stage: `facts`, `segment`, `actions`, `compliance`, `choose`, `charges`, `print`, `debug`. */
+  step: string;
+  /** What happened. */
+  detail: string;
+}
+
+/** The engine's answer for one case. */
+export interface Decision {
+  /** The case id. */
+  case_id: string;
+  /** The evaluation clock. */
+  as_of: Instant;
+  /** Which policy decided. */
+  policy: PolicyInfo;
+  /** The segment, if the policy defines `segment`. */
+  segment: string | null;
+  /** The chosen action, or `null`. */
+  action: ChosenAction | null;
+  /** Why there is no action, when there is none. */
+  no_action_reason: string | null;
+  /** When every candidate was blocked: the earliest instant one becomes allowed. */
+  next_allowed_at: Instant | null;
+  /** Every candidate, in the policy's order, with its verdict. */
+  candidates: Candidate[];
+  /** Charges. */
+  charges: Charges;
+  /** Settlements and payment plans the policy allows. */
+  offers: Offer[];
+  /** Every rule that applied to a candidate, with citation and outcome. */
+  compliance: RuleOutcome[];
+  /** The trace, when requested (`{trace: true}`). */
+  trace?: TraceEntry[];
+}
+
+// ---------------------------------------------------------------------------
+// Contact and plan checks
+
+/** The answer to "may we contact this debtor on this channel at this instant?". */
+export interface ContactCheck {
+  /** The case. */
+  case_id: string;
+  /** The channel. */
+  channel: Channel;
+  /** The instant checked. */
+  at: Instant;
+  /** Whether every applicable rule allows it. */
+  allowed: boolean;
+  /** Rules that block it. */
+  blocked_by: string[];
+  /** Earliest instant at or after `at` that every rule allows; `null` when allowed or
+   * blocked until a person acts. */
+  next_allowed_at: Instant | null;
+  /** Every rule that applied, with citation and outcome. */
+  rules: RuleOutcome[];
+}
+
+/** A plan the debtor proposes. */
+export interface PlanProposal {
+  /** Down payment. */
+  down_payment: Decimal;
+  /** Number of installments (1 to 600). */
+  installments: number;
+  /** Frequency. */
+  frequency: Frequency;
+  /** First installment date. */
+  first_due_on: DateString;
+}
+
+/** The answer to a debtor's plan proposal. */
+export interface PlanCheck {
+  /** Whether every bound holds. */
+  accepted: boolean;
+  /** Each broken bound, in plain words, starting with the bound's name. */
+  broken: string[];
+  /** The exact schedule of the proposal. */
+  schedule: Schedule;
+  /** The bounds it was checked against. */
+  bounds: PlanBounds;
+}
+
+// ---------------------------------------------------------------------------
+// Policies: limits and options
+
+/** Sandbox limits applied to every policy evaluation (every limit is on; `Policy.limits()`
+ * returns them all). */
+export interface Limits {
+  /** Operations per hook call (each statement, expression and function call counts);
+   * default 1,000,000 (`limit.operations`). */
+  max_operations: number;
+  /** Nested function calls; default 32 (`limit.call_depth`). */
+  max_call_depth: number;
+  /** Nested expressions at global level; default 64 (`limit.expression_depth`). */
+  max_expression_depth: number;
+  /** Nested expressions inside functions; default 32. */
+  max_function_expression_depth: number;
+  /** Bytes in one string; default 65,536 (`limit.string_size`). */
+  max_string_size: number;
+  /** Elements in one array; default 10,000 (`limit.array_size`). */
+  max_array_size: number;
+  /** Entries in one map; default 10,000 (`limit.map_size`). */
+  max_map_size: number;
+  /** Modules imported by one policy; default 32 (`limit.modules`). */
+  max_modules: number;
+  /** Variables in scope; default 1,000 (`limit.variables`). */
+  max_variables: number;
+}
+
+/** Limits as input: missing fields keep their defaults (zero is raised to 1: a limit
+ * cannot be switched off). */
+export type LimitsInput = Partial<Limits>;
+
+/** One reference-rate entry: the rate (percent a year) from a date until the next entry. */
+export interface RateEntry {
+  /** First day the rate applies. */
+  from: DateString;
+  /** Percent per year, as a decimal string (may be negative). */
+  rate: Decimal;
+  /** Where the figure comes from. */
+  source?: string;
+  /** `confirmed` (the default) or `to_verify`. */
+  confidence?: 'confirmed' | 'to_verify';
+}
+
+/** What a host may give besides the policy source. */
+export interface PolicyOptions {
+  /** Modules the policy may `import` by name (name to Rhai source). */
+  modules?: { [name: string]: string };
+  /** Sandbox limits (missing fields keep their defaults). */
+  limits?: LimitsInput | null;
+  /** Extra closed days per holiday calendar (`CO`, `US`, or `*` for all). */
+  closures?: { [calendar: string]: DateString[] };
+  /** Reference-rate entries per table (`ecb_mro`, `boe_base`, `de_basiszins`,
+   * `es_demora_comercial`, or a new table), upserted over the embedded ones. */
+  rate_entries?: { [table: string]: RateEntry[] };
+}
+
+// ---------------------------------------------------------------------------
+// Simulation
+
+/** One policy of a simulation request: a source or an embedded path (not both), and
+ * its options. */
+export interface PolicySpec extends PolicyOptions {
+  /** Policy source; with neither `source` nor `embedded`, the default consumer policy. */
+  source?: string | null;
+  /** An embedded policy path (`b2b/policy`). */
+  embedded?: string | null;
+}
+
+/** Response to a contact on one channel. */
+export interface ChannelModel {
+  /** Probability (percent) that the contact reaches the debtor. */
+  reach_pct: Decimal;
+  /** Cost of one attempt, in the report currency. */
+  cost: Decimal;
+}
+
+/** How a reached debtor in a segment responds. */
+export interface SegmentModel {
+  /** Percent of reached debtors who pay in full at once. */
+  pay_full_pct: Decimal;
+  /** Percent who pay part at once. */
+  pay_partial_pct: Decimal;
+  /** Share of the balance a partial payment covers: uniform between these percents. */
+  partial_share_pct: [number, number];
+  /** Percent who promise to pay (in 3 to 10 days). */
+  promise_pct: Decimal;
+  /** Percent of promises kept. */
+  promise_kept_pct: Decimal;
+  /** Percent chance per day of paying in full with no contact at all (self-cure). */
+  self_cure_daily_pct: Decimal;
+}
+
+/** Response to a non-contact task. */
+export interface TaskModel {
+  /** Percent chance the task recovers money. */
+  success_pct: Decimal;
+  /** Percent of the balance recovered when it does. */
+  recovered_pct: Decimal;
+  /** Days until the money arrives. */
+  days_to_pay: number;
+  /** Cost of the task. */
+  cost: Decimal;
+  /** Whether the case leaves the strategy (agency, legal) after the task. */
+  closes_case: boolean;
+}
+
+/** How debtors respond (the whole response model; every field is required in a request). */
+export interface ResponseModel {
+  /** Per channel (`call`, `sms`, ...). */
+  channels: { [channel: string]: ChannelModel };
+  /** Per segment; `default` for segments not listed. */
+  segments: { [segment: string]: SegmentModel };
+  /** Per task kind (`settlement_offer`, `agency_referral`, ...); `default` for others. */
+  tasks: { [kind: string]: TaskModel };
+  /** Currency the money KPIs are reported in. */
+  report_currency: string;
+  /** Units of the report currency per unit of each case currency (assumed, fixed). */
+  fx: { [currency: string]: Decimal };
+}
+
+/** A simulation request (defaults as `recobro simulate`). */
+export interface SimulationRequest {
+  /** Champion first; empty: the default consumer policy alone. */
+  policies?: PolicySpec[];
+  /** The portfolio; absent: a generated one of `generate` cases. */
+  cases?: Case[] | null;
+  /** Size of the generated portfolio when `cases` is absent (default 1000). */
+  generate?: number;
+  /** When the simulation starts (default `2026-03-16T15:00:00Z`). */
+  start?: Instant;
+  /** Horizon in days (default 180). */
+  days?: number;
+  /** Seed of the response model and of the generated portfolio (default 42). */
+  seed?: number;
+  /** Percent per policy, champion first; empty: every case through every policy. */
+  shares?: number[];
+  /** Experiment id of the hash split (default `exp-1`). */
+  experiment?: string;
+  /** How debtors respond; absent: the documented defaults. */
+  response_model?: ResponseModel | null;
+}
+
+/** Every case runs through every policy (a what-if). */
+export interface SplitAll {
+  /** `all`. */
+  kind: 'all';
+}
+
+/** Each case runs through one policy, chosen by a stable hash of the experiment id and
+ * the case id, with the given shares. */
+export interface SplitAssign {
+  /** `assign`. */
+  kind: 'assign';
+  /** Experiment id (part of the hash). */
+  experiment: string;
+  /** Percent per arm, champion first; adds up to 100. */
+  shares: number[];
+}
+
+/** How cases are assigned to policies. */
+export type Split = SplitAll | SplitAssign;
+
+/** A simulation's settings. */
+export interface Settings {
+  /** When the simulation starts. */
+  start: Instant;
+  /** Horizon in days. */
+  days: number;
+  /** Seed of every random draw (a u64: above 2^53 a JS number loses digits). */
+  seed: number;
+  /** Assignment of cases to policies. */
+  split: Split;
+  /** How debtors respond. */
+  response: ResponseModel;
+}
+
+/** Counts per channel, in the order `call`, `sms`, `email`, `whatsapp`, `letter`,
+ * `visit`, `push`. */
+export type ChannelCounts = [number, number, number, number, number, number, number];
+
+/** One day of one arm (money in the report currency). */
+export interface Day {
+  /** Day index from 0. */
+  day: number;
+  /** Collected that day. */
+  collected: Decimal;
+  /** Collected up to and including that day. */
+  collected_cumulative: Decimal;
+  /** Outstanding at the end of the day (principal plus booked charges). */
+  outstanding: Decimal;
+  /** Charges booked that day. */
+  charges: Decimal;
+  /** Contacts made, per channel (`call`, `sms`, `email`, `whatsapp`, `letter`, `visit`, `push`). */
+  contacts: ChannelCounts;
+  /** Candidates the compliance layer blocked. */
+  blocked: number;
+  /** Promises made. */
+  promises_made: number;
+  /** Promises kept (paid on their due date). */
+  promises_kept: number;
+  /** Cost of actions. */
+  cost: Decimal;
+}
+
+/** Key figures of one arm (in `vs_champion`, the challenger minus the champion). */
+export interface Kpis {
+  /** Cases in the arm. */
+  cases: number;
+  /** Decisions taken. */
+  decisions: number;
+  /** Opening balance. */
+  opening: Decimal;
+  /** Collected. */
+  collected: Decimal;
+  /** Charges booked. */
+  charges: Decimal;
+  /** Closing balance. */
+  closing: Decimal;
+  /** Collected / opening, percent (4 decimals). */
+  recovery_rate_pct: Decimal;
+  /** Cost of actions. */
+  cost: Decimal;
+  /** Collected per unit of cost (0 when nothing was spent). */
+  collected_per_cost: Decimal;
+  /** Contacts per case (4 decimals). */
+  contacts_per_case: Decimal;
+  /** Share of cases cured (closing balance zero), percent (4 decimals). */
+  cured_pct: Decimal;
+  /** Average days to the first payment, over cases that paid (2 decimals). */
+  avg_days_to_payment: Decimal;
+  /** Candidates blocked by compliance. */
+  compliance_blocks: number;
+  /** Promises made. */
+  promises_made: number;
+  /** Promises kept. */
+  promises_kept: number;
+  /** Contacts per channel. */
+  contacts: ChannelCounts;
+}
+
+/** One policy's results. */
+export interface ArmResult {
+  /** Policy name and version. */
+  policy: string;
+  /** `champion` or `challenger N`. */
+  role: string;
+  /** Key figures. */
+  kpis: Kpis;
+  /** The difference from the champion (challengers only; `null` for the champion), KPI by KPI. */
+  vs_champion: Kpis | null;
+  /** The daily series. */
+  series: Day[];
+}
+
+/** A simulation's results. */
+export interface SimulationResult {
+  /** The settings it ran with. */
+  settings: Settings;
+  /** Champion first. */
+  arms: ArmResult[];
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/** An engine error as data (a row of `evaluateMany`, an entry of `diagnose`). */
+export interface ErrorInfo {
+  /** Stable code: `policy.syntax`, `input.invalid`, ... */
+  code: ErrorCode;
+  /** The message without the code, path and position. */
+  detail: string;
+  /** 1-based line in the policy (or in `module`). */
+  line: number | null;
+  /** 1-based column in the policy. */
+  column: number | null;
+  /** Input path such as `debts[2].due_on` (`[3].debts[2].due_on` in a batch). */
+  path: string | null;
+  /** The imported module the position is in, when not the main policy. */
+  module: string | null;
+  /** How to fix it, when the engine can say. */
+  help: string | null;
+}

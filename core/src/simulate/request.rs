@@ -1,0 +1,253 @@
+//! A whole simulation as one JSON request: the shape the C ABI, the WASM binding and
+//! the browser simulator send (defaults as in `recobro simulate`).
+
+use super::{simulate_with_progress, Settings, SimulationResult, Split};
+use crate::error::{Error, ErrorCode, Location, Result};
+use crate::model::{prefix_path, Case};
+use crate::money::rates::RateEntry;
+use crate::policy::{embedded, Limits, Policy, PolicyOptions, DEFAULT_CONSUMER_POLICY};
+use crate::time::Date;
+use crate::time::Instant;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One policy of a simulation request: a source or an embedded path, and its options.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    /// Policy source; with neither `source` nor `embedded`, the default consumer policy.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// An embedded policy path (`b2b/policy`).
+    #[serde(default)]
+    pub embedded: Option<String>,
+    /// Modules the policy may `import` by name.
+    #[serde(default)]
+    pub modules: BTreeMap<String, String>,
+    /// Sandbox limits (missing fields keep their defaults).
+    #[serde(default)]
+    pub limits: Option<Limits>,
+    /// Extra closed days per holiday calendar.
+    #[serde(default)]
+    pub closures: BTreeMap<String, Vec<Date>>,
+    /// Reference-rate entries per table.
+    #[serde(default)]
+    pub rate_entries: BTreeMap<String, Vec<RateEntry>>,
+}
+
+impl PolicySpec {
+    /// The host options of this policy. (Fields, not `#[serde(flatten)]`: a flattened
+    /// struct loses the path of a bad field.)
+    pub fn options(&self) -> PolicyOptions {
+        PolicyOptions {
+            modules: self.modules.clone(),
+            limits: self.limits,
+            closures: self.closures.clone(),
+            rate_entries: self.rate_entries.clone(),
+        }
+    }
+}
+
+fn default_start() -> Instant {
+    // The documented default start of `recobro simulate`; a constant, not the clock.
+    Instant::parse("2026-03-16T15:00:00Z").unwrap_or(Instant(chrono::DateTime::UNIX_EPOCH))
+}
+fn default_days() -> u32 {
+    180
+}
+fn default_seed() -> u64 {
+    42
+}
+fn default_experiment() -> String {
+    "exp-1".into()
+}
+fn default_generate() -> usize {
+    1000
+}
+
+/// A simulation request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationRequest {
+    /// Champion first; empty: the default consumer policy alone.
+    #[serde(default)]
+    pub policies: Vec<PolicySpec>,
+    /// The portfolio; absent: a generated one of `generate` cases.
+    #[serde(default)]
+    pub cases: Option<Vec<Case>>,
+    /// Size of the generated portfolio when `cases` is absent.
+    #[serde(default = "default_generate")]
+    pub generate: usize,
+    /// When the simulation starts (RFC 3339 with an offset).
+    #[serde(default = "default_start")]
+    pub start: Instant,
+    /// Horizon in days.
+    #[serde(default = "default_days")]
+    pub days: u32,
+    /// Seed of the response model and of the generated portfolio.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Percent per policy, champion first; empty: every case through every policy.
+    #[serde(default)]
+    pub shares: Vec<u32>,
+    /// Experiment id of the hash split.
+    #[serde(default = "default_experiment")]
+    pub experiment: String,
+    /// How debtors respond; absent: the documented defaults.
+    #[serde(default)]
+    pub response_model: Option<super::ResponseModel>,
+}
+
+impl SimulationRequest {
+    /// Parse a request from JSON, naming the path of any bad field.
+    pub fn from_json(json: &str) -> Result<SimulationRequest> {
+        crate::model::parse_json(json)
+    }
+
+    /// Compile the policies (champion first).
+    pub fn policies(&self) -> Result<Vec<Policy>> {
+        if self.policies.is_empty() {
+            return Ok(vec![Policy::default_consumer()?]);
+        }
+        self.policies
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| compile(i, spec))
+            .collect()
+    }
+
+    /// The portfolio: the given cases (validated) or a generated one.
+    pub fn portfolio(&self) -> Result<Vec<Case>> {
+        match &self.cases {
+            Some(cases) => {
+                for (i, c) in cases.iter().enumerate() {
+                    c.validate()
+                        .and_then(|()| c.validate_at(self.start))
+                        .map_err(|e| under("cases", prefix_path(e, i)))?;
+                }
+                Ok(cases.clone())
+            }
+            None => Ok(crate::generate::portfolio(
+                self.generate,
+                self.seed,
+                self.start,
+                Default::default(),
+            )),
+        }
+    }
+
+    /// The engine settings.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            start: self.start,
+            days: self.days,
+            seed: self.seed,
+            split: if self.shares.is_empty() {
+                Split::All
+            } else {
+                Split::Assign {
+                    experiment: self.experiment.clone(),
+                    shares: self.shares.clone(),
+                }
+            },
+            response: self.response_model.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Run it, reporting progress (cases done, cases total).
+    pub fn run_with_progress(
+        &self,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<SimulationResult> {
+        let policies = self.policies()?;
+        let cases = self.portfolio()?;
+        simulate_with_progress(&policies, &cases, &self.settings(), progress)
+    }
+
+    /// Run it.
+    pub fn run(&self) -> Result<SimulationResult> {
+        self.run_with_progress(&|_, _| {})
+    }
+}
+
+/// Put an input error under `root` (`cases` + `[2].debts` = `cases[2].debts`).
+fn under(root: &str, e: Error) -> Error {
+    match e.path().map(str::to_string) {
+        Some(p) if p.starts_with('[') => e.at_path(format!("{root}{p}")),
+        Some(p) if !p.is_empty() => e.at_path(format!("{root}.{p}")),
+        Some(_) => e.at_path(root.to_string()),
+        None => e,
+    }
+}
+
+fn compile(i: usize, spec: &PolicySpec) -> Result<Policy> {
+    let source = match (&spec.source, &spec.embedded) {
+        (Some(s), None) => s.clone(),
+        (None, Some(path)) => embedded(path)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::PolicyModule,
+                    format!("no embedded policy `{path}`"),
+                )
+                .at_path(format!("policies[{i}].embedded"))
+            })?
+            .to_string(),
+        (None, None) => embedded(DEFAULT_CONSUMER_POLICY)
+            .unwrap_or_default()
+            .to_string(),
+        (Some(_), Some(_)) => {
+            return Err(Error::input(
+                format!("policies[{i}]"),
+                "give `source` or `embedded`, not both",
+            ))
+        }
+    };
+    spec.options().build(&source).map_err(|e| match e.location {
+        // A policy error keeps its line and column; the message says which policy.
+        Some(Location::Policy { .. }) | None => Error {
+            message: format!("policies[{i}]: {}", e.message),
+            ..e
+        },
+        Some(Location::Input { .. }) => under(&format!("policies[{i}]"), e),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_cli() {
+        let r = SimulationRequest::from_json(r#"{"generate": 5, "days": 10}"#).unwrap();
+        assert_eq!(r.start.to_string(), "2026-03-16T15:00:00Z");
+        assert_eq!((r.seed, r.days), (42, 10));
+        let out = r.run().unwrap();
+        assert_eq!(out.arms.len(), 1);
+        assert_eq!(out.arms[0].kpis.cases, 5);
+    }
+
+    #[test]
+    fn bad_fields_name_their_path() {
+        let e = SimulationRequest::from_json(
+            r#"{"policies": [{}, {"limits": {"max_operations": "x"}}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), Some("policies[1].limits.max_operations"), "{e}");
+        let e =
+            SimulationRequest::from_json(r#"{"policies": [{"source": "fn segment(c) { 1 + }"}]}"#)
+                .unwrap()
+                .policies()
+                .unwrap_err();
+        assert_eq!(e.code, ErrorCode::PolicySyntax);
+        assert!(
+            e.message.starts_with("policies[0]:") && e.line().is_some(),
+            "{e}"
+        );
+        let e = SimulationRequest::from_json(
+            r#"{"cases": [{"id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "CO", "timezone": "Mars/Base"}, "debts": []}]}"#,
+        )
+        .and_then(|r| r.portfolio())
+        .unwrap_err();
+        assert!(e.path().unwrap_or("").starts_with("cases[0].debtor"), "{e}");
+    }
+}
