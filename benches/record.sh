@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The performance record: runs the criterion benchmarks and the simulation timing on
 # the same generated cases and writes benches/RESULTS.md (quoted by the README).
-# Usage: bash benches/record.sh   (takes about 5 minutes on 2 cores; run on a quiet machine)
+# Usage: bash benches/record.sh   (takes about 10 minutes on 2 cores; run on a quiet machine)
+# Also measures every binding on the same generated cases (benches/hosts) and the
+# WASM package size; quotes the browser simulator timing when its bench has run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -18,6 +20,30 @@ sim_out=$("$CARGO_TARGET_DIR/release/recobro" simulate --generate 10000 --days 1
   --policy rules/consumer/policy.rhai --challenger rules/consumer/digital_first.rhai)
 sim_secs=$(echo "$sim_out" | head -1 | sed -E 's/.*\(([0-9.]+) s\).*/\1/')
 decisions=$(echo "$sim_out" | awk '/^decisions/ {print $2 + $3}')
+
+# Every host on the same cases (benches/hosts).
+T="$CARGO_TARGET_DIR"
+mkdir -p "$T/bench"
+"$T/release/recobro" generate 2000 --seed 7 --as-of 2026-03-16T15:00:00Z > "$T/bench/cases.ndjson"
+hosts="$T/bench/hosts.ndjson"
+: > "$hosts"
+cargo build --release -q -p recobro-benches --bin bench-host
+"$T/release/bench-host" "$T/bench/cases.ndjson" >> "$hosts"
+[ -f bindings/wasm/pkg/index.node.js ] || bash bindings/wasm/build.sh
+node benches/hosts/node.mjs "$PWD/bindings/wasm/pkg" "$T/bench/cases.ndjson" >> "$hosts"
+[ -x .venv-python/bin/python ] || bash bindings/python/test.sh
+.venv-python/bin/python benches/hosts/python.py "$T/bench/cases.ndjson" >> "$hosts"
+cargo build --release -q -p recobro-c
+cc -O2 -o "$T/bench/bench-c" benches/hosts/c.c -Ibindings/c/include -L"$T/release" -lrecobro_c -Wl,-rpath,"$T/release"
+"$T/bench/bench-c" "$T/bench/cases.ndjson" >> "$hosts"
+cargo build --release -q -p recobro-uniffi --lib
+KOTLINC="$T/tools/node_modules/kotlin-compiler/bin/kotlinc"
+[ -x "$KOTLINC" ] && [ -f "$T/uniffi-gen/kotlin/recobro/recobro_uniffi.kt" ] || bash bindings/uniffi/test.sh
+"$KOTLINC" -nowarn -jvm-target 17 -cp /usr/share/java/jna.jar "$T/uniffi-gen/kotlin/recobro/recobro_uniffi.kt" \
+  benches/hosts/Bench.kt -d "$T/bench/bench-kotlin.jar" 2>/dev/null
+java -Djna.library.path="$T/release" -cp "$T/bench/bench-kotlin.jar:/usr/share/java/jna.jar:$T/tools/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar" \
+  BenchKt "$T/bench/cases.ndjson" >> "$hosts"
+cat "$hosts"
 
 seq=$(est "consumer_policy_10k/rhai_sequential")
 own=$(est "consumer_policy_10k/rhai_sequential_owned")
@@ -49,5 +75,36 @@ PY
     echo "| $id | $v ns |"
   done
   echo "| simulation: 10,000 cases x 180 days, champion + 1 challenger | ${sim_secs} s wall, ${decisions} decisions |"
+  echo
+  echo "## Every host on the same cases"
+  echo
+  echo "2,000 generated cases (\`recobro generate 2000 --seed 7\`), the default consumer policy, JSON text in and"
+  echo "canonical decision JSON out; see \`benches/hosts/README.md\` for what each figure means."
+  echo
+  echo "| host | µs per case (sequential) | vs native | batch cases/s | cold start ms | failed |"
+  echo "|---|---|---|---|---|---|"
+  python3 - "$hosts" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
+native = next((r for r in rows if r["host"] == "native"), None)
+for r in rows:
+    ratio = f"{r['ns_per_case'] / native['ns_per_case']:.2f}x" if native else "n/a"
+    print(f"| {r['host']} | {r['ns_per_case'] / 1000:.1f} | {ratio} | {r['batch_cases_per_s']:,} | {r['cold_start_ms']} | {r['failed']} |")
+node = next((r for r in rows if r["host"] == "node-wasm"), None)
+if node:
+    print()
+    print(f"Node/WASM simulation, 1,000 cases x 180 days, champion + 1 challenger: {node['sim_1k_180d_2_policies_ms']:,} ms ({node['sim_decisions']:,} decisions).")
+PY
+  echo
+  echo "WASM package: \`recobro_wasm_bg.wasm\` $(wc -c < bindings/wasm/pkg/recobro_wasm_bg.wasm) bytes, $(gzip -9 -c bindings/wasm/pkg/recobro_wasm_bg.wasm | wc -c) gzipped (wasm-opt -O3)."
+  if [ -f "$CARGO_TARGET_DIR/simulator/bench-timings.json" ]; then
+    echo
+    python3 - "$CARGO_TARGET_DIR/simulator/bench-timings.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+print(f"Browser simulator in headless Chromium ({t.get('browser', 'chromium')}): page load to ready {t['ready_ms']:.0f} ms; "
+      f"{t['cases']:,} cases x {t['days']} days, champion + challenger, in a Web Worker: {t['simulation_ms'] / 1000:.1f} s.")
+PY
+  fi
 } > benches/RESULTS.md
 cat benches/RESULTS.md
