@@ -44,6 +44,9 @@ KOTLINC="$T/tools/node_modules/kotlin-compiler/bin/kotlinc"
 java -Djna.library.path="$T/release" -cp "$T/bench/bench-kotlin.jar:/usr/share/java/jna.jar:$T/tools/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar" \
   BenchKt "$T/bench/cases.ndjson" >> "$hosts"
 cat "$hosts"
+# The browser simulator: page load to ready, and 10,000 cases x 180 days in Chromium.
+bash examples/simulator/assemble.sh >/dev/null
+node examples/simulator/tests/bench.mjs 10000 180 || echo "browser bench skipped (no chromium?)"
 
 seq=$(est "consumer_policy_10k/rhai_sequential")
 own=$(est "consumer_policy_10k/rhai_sequential_owned")

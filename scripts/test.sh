@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project. Idempotent; installs nothing beyond the Rust
-# toolchain's own components (rustfmt, clippy) when they are missing.
+# Runs every test of the project. Idempotent: each binding's script installs what
+# it needs (wasm32 target, wasm-bindgen-cli, npm tools, Chromium, kotlinc, JNA,
+# maturin in a venv), skipping what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,9 @@ bash bindings/uniffi/test.sh
 
 echo "== Python binding: wheel in a venv, stub check, pytest"
 bash bindings/python/test.sh
+
+echo "== JavaScript/WASM: npm package, wasm-bindgen tests, tsc, Node tests, browser simulator end to end"
+bash bindings/wasm/test.sh
 
 echo "== policy tests under rules/ through the CLI"
 cargo run --locked -q -p recobro-cli -- test rules

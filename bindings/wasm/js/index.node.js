@@ -5,7 +5,7 @@ import { wrap } from './wrap.js';
 const glue = createRequire(import.meta.url)('./recobro_wasm.node.cjs');
 
 export const {
-  Policy, RecobroError, simulate, generatePortfolio, diagnose,
+  Policy, RecobroError, simulate, generatePortfolio, defaultResponseModel, diagnose,
   embeddedSource, embeddedPaths, version, faultCaseId,
 } = wrap(() => glue);
 /** Node needs no initialisation; present so code can be written once for all hosts. */

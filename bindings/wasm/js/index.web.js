@@ -14,7 +14,7 @@ export async function init(input) {
 }
 
 export const {
-  Policy, simulate, generatePortfolio, diagnose,
+  Policy, simulate, generatePortfolio, defaultResponseModel, diagnose,
   embeddedSource, embeddedPaths, version, faultCaseId,
 } = wrap(() => {
   if (!loaded) {

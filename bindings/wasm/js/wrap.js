@@ -170,6 +170,7 @@ export function wrap(load) {
       return call((g) => g.simulate(request ?? {}, opts?.onProgress ?? null));
     },
     generatePortfolio: (n, seed, asOf) => call((g) => g.generatePortfolio(n, seed, asOf)),
+    defaultResponseModel: () => call((g) => g.defaultResponseModel()),
     diagnose: (source, options) => call((g) => g.diagnose(source, options ?? null)),
     embeddedSource: (path) => call((g) => g.embeddedSource(path)),
     embeddedPaths: () => call((g) => g.embeddedPaths()),

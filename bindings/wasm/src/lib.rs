@@ -266,6 +266,12 @@ pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsRe
     })())
 }
 
+/// The documented default response model of simulations (every assumption, as data).
+#[wasm_bindgen(js_name = defaultResponseModel)]
+pub fn default_response_model() -> JsResult<JsValue> {
+    js(to_js(&recobro::simulate::ResponseModel::default()))
+}
+
 /// A seeded synthetic portfolio of `n` cases as of `asOf` (case objects).
 #[wasm_bindgen(js_name = generatePortfolio)]
 pub fn generate_portfolio(n: u32, seed: JsValue, as_of: JsValue) -> JsResult<JsValue> {

@@ -195,6 +195,23 @@ test('simulate matches the native CLI exactly and reports progress', () => {
     assert.match(e.detail, /^policies\[0\]/);
   });
   throwsRecobro(() => r.simulate({ dayz: 3 }), (e) => assert.equal(e.code, 'input.invalid'));
+  // A policy that fails while the simulation runs is named too.
+  throwsRecobro(() => r.simulate({ generate: 3, days: 2, policies: [{}, { source: 'fn segment(c) { throw "boom"; }' }] }), (e) => {
+    assert.equal(e.code, 'policy.runtime');
+    assert.match(e.detail, /^policies\[1\]: /);
+    assert.equal(e.line, 1);
+  });
+});
+
+test('the default response model is data, and a partial model keeps the other defaults', () => {
+  const model = r.defaultResponseModel();
+  assert.equal(model.report_currency, 'USD');
+  assert.equal(typeof model.channels.call.reach_pct, 'string');
+  const run = r.simulate({ generate: 4, days: 3, response_model: { report_currency: 'USD' } });
+  assert.deepEqual(run.settings.response, model);
+  const eur = r.simulate({ generate: 4, days: 3, response_model: { report_currency: 'EUR' } });
+  assert.equal(eur.settings.response.report_currency, 'EUR');
+  assert.deepEqual(eur.settings.response.channels, model.channels);
 });
 
 test('generatePortfolio is seeded and its cases evaluate', () => {

@@ -1,7 +1,7 @@
 // The API of the `recobro` package (every entry point: Node, web, bundler).
 import type {
   Case, Decision, ContactCheck, PlanCheck, PlanProposal, PolicyInfo, Limits,
-  PolicyOptions, SimulationRequest, SimulationResult, Channel, ErrorInfo, Instant,
+  PolicyOptions, SimulationRequest, SimulationResult, Channel, ErrorInfo, Instant, ResponseModel,
 } from './model';
 
 /** An engine error, thrown by every function: read `code`, then `line`/`column` (a
@@ -67,6 +67,8 @@ export declare function simulate(
   request?: SimulationRequest | string,
   opts?: { onProgress?: (done: number, total: number) => void },
 ): SimulationResult;
+/** The documented default response model of simulations (every assumption, as data). */
+export declare function defaultResponseModel(): ResponseModel;
 /** A seeded synthetic portfolio of `n` cases as of `asOf`. */
 export declare function generatePortfolio(n: number, seed: number | bigint, asOf: Instant | Date): Case[];
 /** Compile policy source and list its problems (empty when it compiles). Never throws

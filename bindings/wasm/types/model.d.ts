@@ -639,7 +639,7 @@ export interface SimulationRequest {
   /** Experiment id of the hash split (default `exp-1`). */
   experiment?: string;
   /** How debtors respond; absent: the documented defaults. */
-  response_model?: ResponseModel | null;
+  response_model?: Partial<ResponseModel> | null;
 }
 
 /** Every case runs through every policy (a what-if). */

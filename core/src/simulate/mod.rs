@@ -265,6 +265,8 @@ pub fn simulate_with_progress(
             .map_err(|e| crate::model::prefix_path(e, i))?;
     }
     let total = cases.len() * policies.len();
+    // About 200 progress reports per run, whatever its size.
+    let step = (total / 200).max(1);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut arms = Vec::with_capacity(policies.len());
     for (ai, policy) in policies.iter().enumerate() {
@@ -275,7 +277,7 @@ pub fn simulate_with_progress(
         let one = |c: &&Case| {
             let r = simulate_case(policy, c, settings);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n % 256 == 0 || n == total {
+            if n % step == 0 || n == total {
                 progress(n, total);
             }
             r
@@ -287,7 +289,14 @@ pub fn simulate_with_progress(
         };
         #[cfg(not(feature = "parallel"))]
         let outcomes: Vec<Result<run::CaseOutcome>> = members.iter().map(one).collect();
-        let outcomes = outcomes.into_iter().collect::<Result<Vec<_>>>()?;
+        // A policy that fails mid-run says which policy it is (`policies[1]: ...`).
+        let outcomes = outcomes
+            .into_iter()
+            .collect::<Result<Vec<_>>>()
+            .map_err(|e| Error {
+                message: format!("policies[{ai}]: {}", e.message),
+                ..e
+            })?;
         let (kpis, series) = run::aggregate(&outcomes, settings);
         arms.push(ArmResult {
             policy: format!("{} {}", policy.info().name, policy.info().version),

@@ -62,9 +62,11 @@ pub struct TaskModel {
     pub closes_case: bool,
 }
 
-/// The whole response model.
+/// The whole response model. Missing top-level fields keep their documented defaults
+/// (so `{"report_currency": "EUR"}` is a whole model); a given map replaces the default
+/// map whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ResponseModel {
     /// Per channel (`call`, `sms`, ...).
     pub channels: BTreeMap<String, ChannelModel>,

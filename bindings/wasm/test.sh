@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Tests of the JavaScript/WASM binding. Installs what it needs (see setup.sh), then:
+# builds the npm package and a fault-injection test build, runs the core's
+# wasm-bindgen tests under wasm32 (in Node), type-checks the declarations and a
+# typed use of the API with tsc, runs the Node tests (API, errors, conformance
+# corpus, type drift, the injected fault), and the browser simulator's end-to-end
+# test in headless Chromium.
+# Usage: bash bindings/wasm/test.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build the npm package (release, wasm-opt) and the fault-injection test build"
+bash "$here/build.sh"
+bash "$here/build.sh" --fault
+
+step "wasm-bindgen-test: the core and the binding under wasm32 (Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -q --locked -p recobro-wasm --target wasm32-unknown-unknown --release
+
+step "tsc --noEmit: the declarations and a typed use of the API (strict)"
+"$here/node_modules/.bin/tsc" -p "$here/tests/tsconfig.json" --noEmit
+
+step "the recobro CLI (the native side the Node tests compare with)"
+[ -x "$CARGO_TARGET_DIR/debug/recobro" ] || [ -x "$CARGO_TARGET_DIR/release/recobro" ] || cargo build -q --locked -p recobro-cli
+
+step "Node tests (node --test)"
+(cd "$here" && node --test tests/)
+
+if [ -f "$root/examples/simulator/tests/e2e.test.mjs" ]; then
+  step "the browser simulator, end to end in headless Chromium"
+  if [ ! -x /usr/bin/chromium ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  bash "$root/examples/simulator/assemble.sh"
+  node --test "$root/examples/simulator/tests/"
+fi

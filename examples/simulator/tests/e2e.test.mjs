@@ -1,0 +1,260 @@
+// End-to-end test of the what-if simulator: serves target/simulator, drives Debian
+// chromium through playwright-core, runs a 300-case simulation in the page (wasm, in
+// a Web Worker) and checks its KPIs, exactly, against the same simulation run by the
+// native CLI. Then checks the syntax-error display, takes a screenshot and records
+// timings.
+//   node --test examples/simulator/tests/e2e.test.mjs
+// Needs: bindings/wasm/pkg (bash bindings/wasm/build.sh), target/{release,debug}/recobro,
+// /usr/bin/chromium, and bindings/wasm/node_modules (playwright-core, uplot).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const sim = resolve(here, '..');
+const root = resolve(sim, '../..');
+const site = join(root, 'target/simulator');
+// The native CLI the page's numbers are compared with (release or debug build).
+const cli = [process.env.RECOBRO_CLI, join(root, 'target/release/recobro'), join(root, 'target/debug/recobro')]
+  .find((p) => p && existsSync(p)) ?? join(root, 'target/release/recobro');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const N = 300;
+const SEED = 42;
+const DAYS = 60;
+// The syntax error goes in as a new line here (inside `fn segment`, after its first line).
+const ERROR_LINE = 19;
+const CHANNELS = ['call', 'sms', 'email', 'whatsapp', 'letter', 'visit', 'push'];
+
+const { chromium } = await import(
+  pathToFileURL(join(root, 'bindings/wasm/node_modules/playwright-core/index.mjs')).href
+);
+
+let server;
+let context;
+let page;
+let userDir;
+let work;
+const problems = [];
+const timings = {};
+
+function startServer() {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(sim, 'serve.mjs'), site, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b) => {
+      out += b;
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) resolvePromise({ child, url: m[0] });
+    });
+    child.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}) before printing its URL`)));
+  });
+}
+
+before(async () => {
+  // Assemble the site when it is missing or older than the page sources or the package.
+  const stale = ['index.html', 'style.css', 'app.js', 'worker.js'].some((f) =>
+    !existsSync(join(site, f)) || statSync(join(sim, f)).mtimeMs > statSync(join(site, f)).mtimeMs) ||
+    !existsSync(join(site, 'pkg/index.web.js')) ||
+    statSync(join(root, 'bindings/wasm/pkg/recobro_wasm_bg.wasm')).mtimeMs > statSync(join(site, 'pkg/recobro_wasm_bg.wasm')).mtimeMs;
+  if (stale) execFileSync('bash', [join(sim, 'assemble.sh')], { stdio: 'inherit' });
+  assert.ok(existsSync(cli), `${cli} is missing (cargo build -p recobro-cli)`);
+  server = await startServer();
+  userDir = mkdtempSync(join(tmpdir(), 'recobro-e2e-chromium-'));
+  work = mkdtempSync(join(tmpdir(), 'recobro-e2e-'));
+  context = await chromium.launchPersistentContext(userDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('worker', (w) => w.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`worker console.error: ${m.text()}`);
+  }));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.child.kill();
+  if (userDir) rmSync(userDir, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('the simulator matches the native CLI, shows syntax errors at their line, and renders cleanly at 1280x800', async () => {
+  // Load and wait for the engine.
+  await page.goto(server.url);
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 60_000 });
+  assert.equal((await page.textContent('#status')).trim(), 'ready');
+  timings.ready_ms = await page.evaluate(() => window.__recobroReadyMs);
+  assert.equal(typeof timings.ready_ms, 'number');
+
+  // The editors hold the shipped policies and compile.
+  const champion = await page.inputValue('#champion-editor');
+  const challenger = await page.inputValue('#challenger-editor');
+  assert.match(champion, /consumer-default/);
+  assert.match(challenger, /consumer-digital-first/);
+  await page.waitForSelector('#champion-error[data-state="ok"]');
+  await page.waitForSelector('#challenger-error[data-state="ok"]');
+
+  // The scenario.
+  await page.fill('#cases-n', String(N));
+  await page.fill('#seed', String(SEED));
+  await page.fill('#days', String(DAYS));
+  await page.waitForSelector('#run:not([disabled])');
+
+  const t0 = Date.now();
+  await page.click('#run');
+  await page.waitForSelector('#kpi-table[data-run="1"]', { timeout: 300_000 });
+  timings.simulate_wall_ms = Date.now() - t0;
+  for (const id of ['chart-collected', 'chart-channels', 'chart-blocked']) {
+    await page.waitForSelector(`#${id} canvas`);
+    const box = await page.locator(`#${id} canvas`).boundingBox();
+    assert.ok(box && box.width > 200 && box.height > 150, `#${id} canvas is ${JSON.stringify(box)}`);
+  }
+  const lastRun = await page.evaluate(() => window.__recobroLastRun);
+  timings.simulate_worker_ms = lastRun.ms;
+  const progress = await page.evaluate(() => {
+    const p = document.querySelector('#progress');
+    return { value: p.value, max: p.max };
+  });
+  assert.equal(progress.value, progress.max);
+  assert.ok(progress.max >= N, `progress total ${progress.max}`);
+
+  // The exact KPI values from the table.
+  const cells = await page.$$eval('#kpi-table td[data-kpi]', (tds) =>
+    tds.map((td) => ({ kpi: td.dataset.kpi, arm: td.dataset.arm, value: td.dataset.value, text: td.textContent })));
+  const table = new Map(cells.map((c) => [`${c.arm}/${c.kpi}`, c]));
+
+  // The same simulation, natively.
+  const champFile = join(work, 'champion.rhai');
+  const challFile = join(work, 'challenger.rhai');
+  writeFileSync(champFile, champion);
+  writeFileSync(challFile, challenger);
+  const c0 = Date.now();
+  const { stdout } = await promisify(execFile)(cli, [
+    'simulate', '--generate', String(N), '--seed', String(SEED), '--days', String(DAYS), '--json',
+    '--policy', champFile, '--challenger', challFile,
+  ], { maxBuffer: 256 * 1024 * 1024 });
+  timings.cli_ms = Date.now() - c0;
+  const native = JSON.parse(stdout);
+  assert.equal(native.arms.length, 2);
+  assert.equal(native.arms[0].kpis.cases, N);
+
+  const expected = [
+    ['champion', native.arms[0].kpis],
+    ['challenger', native.arms[1].kpis],
+    ['difference', native.arms[1].vs_champion],
+  ];
+  let compared = 0;
+  for (const [arm, kpis] of expected) {
+    for (const [key, value] of Object.entries(kpis)) {
+      if (key === 'contacts') {
+        value.forEach((v, i) => {
+          const cell = table.get(`${arm}/contacts.${CHANNELS[i]}`);
+          assert.ok(cell, `no ${arm} cell for contacts.${CHANNELS[i]}`);
+          assert.equal(cell.value, String(v), `${arm} contacts.${CHANNELS[i]}`);
+          compared++;
+        });
+        continue;
+      }
+      const cell = table.get(`${arm}/${key}`);
+      assert.ok(cell, `no ${arm} cell for ${key}`);
+      assert.equal(cell.value, String(value), `${arm} ${key}`);
+      assert.ok(cell.text.trim().length > 0, `${arm} ${key} shows nothing`);
+      compared++;
+    }
+  }
+  timings.kpi_values_compared = compared;
+  // The headline numbers really are there (and not trivially zero).
+  assert.notEqual(table.get('champion/collected').value, '0');
+  assert.notEqual(table.get('challenger/collected').value, '0');
+
+  // The case explorer shows a decision for a case of the portfolio.
+  await page.waitForSelector('#case-explorer[data-case-id] .facts');
+  const explorer = await page.textContent('#case-explorer');
+  assert.match(explorer, /segment/);
+  assert.match(explorer, /Candidates|No action|Next action/);
+  // Step to the first case with a blocked candidate (compliance verdict with its rule).
+  let blocked = 0;
+  for (let i = 0; i < 40 && blocked === 0; i++) {
+    blocked = await page.locator('#decision tr[data-verdict="blocked"]').count();
+    if (blocked === 0) {
+      const before = await page.getAttribute('#case-explorer', 'data-case-id');
+      await page.click('#case-next');
+      await page.waitForFunction((b) => document.querySelector('#case-explorer').dataset.caseId !== b, before);
+    }
+  }
+  assert.ok(blocked > 0, 'no case with a blocked candidate among the first 40');
+  const rule = await page.textContent('#decision tr[data-verdict="blocked"] li.rule.blocked');
+  assert.ok(rule.trim().length > 0);
+
+  // Nothing overflows horizontally at 1280 wide: not the page, not a card.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page overflows horizontally by ${overflow}px`);
+  const spilled = await page.$$eval('.card, .panel, .editor-card', (els) =>
+    els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => `${e.id || e.className}: ${e.scrollWidth} > ${e.clientWidth}`));
+  assert.deepEqual(spilled, [], 'content wider than its card');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(site, 'e2e-viewport.png') });
+  await page.screenshot({ path: join(site, 'e2e-results.png'), fullPage: true });
+
+  // A syntax error in the challenger: shown under the editor at its line, and in the gutter.
+  const lines = challenger.split('\n');
+  lines.splice(ERROR_LINE - 1, 0, '    let = 5;');
+  await page.fill('#challenger-editor', lines.join('\n'));
+  await page.waitForSelector('#challenger-error[data-state="error"]', { timeout: 10_000 });
+  const errText = (await page.textContent('#challenger-error')).trim();
+  assert.match(errText, new RegExp(`^line ${ERROR_LINE}, column \\d+: `), errText);
+  assert.doesNotMatch(errText, /\b(null|undefined)\b/, errText);
+  assert.equal(await page.getAttribute('#challenger-error', 'data-line'), String(ERROR_LINE));
+  assert.equal(await page.locator(`#challenger-editor-wrap .gutter [data-line="${ERROR_LINE}"].error`).count(), 1);
+  assert.equal(await page.locator('#challenger-editor-wrap .gutter .error').count(), 1);
+  assert.equal((await page.textContent('#champion-error')).trim(), '');
+  assert.ok(await page.isDisabled('#run'), 'Run stays enabled with a broken policy');
+  timings.syntax_error = errText;
+
+  // Clicking the message goes to the error: the highlighted line scrolls into view.
+  await page.click('#challenger-error');
+  const hl = await page.evaluate(() => {
+    const ta = document.querySelector('#challenger-editor');
+    const line = ta.value.slice(0, ta.selectionStart).split('\n').length;
+    const box = document.querySelector('#challenger-editor-wrap .line-hl').getBoundingClientRect();
+    const area = ta.getBoundingClientRect();
+    return { line, inside: !document.querySelector('#challenger-editor-wrap .line-hl').hidden && box.top >= area.top && box.bottom <= area.bottom };
+  });
+  assert.equal(hl.line, ERROR_LINE);
+  assert.ok(hl.inside, 'the highlighted error line is not in view');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(site, 'e2e.png'), fullPage: true });
+
+  // Fixing it clears the error.
+  await page.fill('#challenger-editor', challenger);
+  await page.waitForSelector('#challenger-error[data-state="ok"]', { timeout: 10_000 });
+  assert.equal(await page.locator('#challenger-editor-wrap .gutter .error').count(), 0);
+
+  assert.deepEqual(problems, [], 'page errors, console errors or failed requests');
+
+  timings.user_agent = await page.evaluate(() => navigator.userAgent);
+  timings.cases = N;
+  timings.days = DAYS;
+  timings.seed = SEED;
+  writeFileSync(join(site, 'e2e-timings.json'), JSON.stringify(timings, null, 2) + '\n');
+  console.log('timings', timings);
+});

@@ -1,0 +1,180 @@
+// The simulator's engine thread: loads the recobro wasm package and answers the
+// page's requests (diagnose, portfolio, simulate, evaluate) so the page stays
+// responsive while a simulation runs. Protocol: the page posts `{id, type, ...}`;
+// the worker answers `{id, ok: true, result}` or `{id, ok: false, error}`, and
+// posts `{id, type: 'progress', done, total}` while a simulation runs.
+import {
+  init, Policy, simulate, generatePortfolio, defaultResponseModel, diagnose, embeddedSource, embeddedPaths, RecobroError,
+} from './pkg/index.web.js';
+
+const ready = init();
+
+// The portfolio the page is looking at (for the case explorer).
+let portfolio = { key: null, cases: [] };
+// Compiled policies for the explorer, by source text (a few at most).
+const compiled = new Map();
+
+function errorInfo(e) {
+  if (e instanceof RecobroError || (e && e.name === 'RecobroError')) {
+    return {
+      name: 'RecobroError', message: e.message, code: e.code, detail: e.detail,
+      line: e.line, column: e.column, path: e.path, module: e.module, help: e.help, arm: e.arm ?? null,
+    };
+  }
+  return { name: e?.name ?? 'Error', message: String(e?.message ?? e), code: null, detail: String(e?.message ?? e) };
+}
+
+function policyFor(source) {
+  let p = compiled.get(source);
+  if (!p) {
+    p = new Policy(source);
+    if (compiled.size >= 4) {
+      const [oldKey, old] = compiled.entries().next().value;
+      compiled.delete(oldKey);
+      old.free();
+    }
+    compiled.set(source, p);
+  }
+  return p;
+}
+
+/** Parse a cases file: a JSON array, one case object, or NDJSON. */
+function parseCases(text) {
+  const trimmed = text.trim();
+  if (!trimmed) throw new Error('the file is empty');
+  try {
+    const v = JSON.parse(trimmed);
+    return Array.isArray(v) ? v : [v];
+  } catch (whole) {
+    const out = [];
+    trimmed.split(/\r?\n/).forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        out.push(JSON.parse(line));
+      } catch (e) {
+        throw new Error(`line ${i + 1} is not JSON (${e.message}); the file is neither JSON nor NDJSON`);
+      }
+    });
+    return out;
+  }
+}
+
+function summarize(cases) {
+  const jurisdictions = new Set();
+  const currencies = new Set();
+  for (const c of cases) {
+    if (c?.debtor?.jurisdiction) jurisdictions.add(c.debtor.jurisdiction);
+    for (const d of c?.debts ?? []) if (d.currency) currencies.add(d.currency);
+  }
+  return {
+    count: cases.length,
+    ids: cases.map((c) => String(c?.id ?? '')),
+    jurisdictions: [...jurisdictions].sort(),
+    currencies: [...currencies].sort(),
+  };
+}
+
+/** Which policy a simulation error came from (0 champion, 1 challenger), or null:
+ * the engine names it at the start of the message (`policies[1]: ...`), for compile
+ * errors and for errors while the simulation runs. */
+function whichPolicy(e) {
+  if (!(e instanceof RecobroError) || !String(e.code).startsWith('policy.')) return null;
+  const m = /^policies\[(\d+)\]/.exec(e.detail ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+const handlers = {
+  async hello() {
+    await ready;
+    // The start instant the engine uses by default (a one-case, one-day run).
+    const probe = simulate({ generate: 1, days: 1 });
+    const presets = embeddedPaths().filter((p) => !p.startsWith('common/') && !p.startsWith('compliance/'));
+    return {
+      champion: embeddedSource('consumer/policy'),
+      challenger: embeddedSource('consumer/digital_first'),
+      response: defaultResponseModel(),
+      start: probe.settings.start,
+      presets,
+    };
+  },
+
+  source({ path }) {
+    return embeddedSource(path) ?? null;
+  },
+
+  diagnose({ source }) {
+    const problems = diagnose(source);
+    let info = null;
+    if (problems.length === 0) {
+      try {
+        info = policyFor(source).info();
+      } catch {
+        info = null;
+      }
+    }
+    return { problems, info };
+  },
+
+  generate({ n, seed, start }) {
+    const cases = generatePortfolio(n, seed, start);
+    portfolio = { key: `gen:${n}:${seed}:${start}`, cases };
+    return summarize(cases);
+  },
+
+  load({ text, name }) {
+    const cases = parseCases(text);
+    portfolio = { key: `file:${name}`, cases };
+    return summarize(cases);
+  },
+
+  simulate({ request }, id) {
+    if (!request.cases && request.usePortfolio) {
+      request.cases = portfolio.cases;
+    }
+    delete request.usePortfolio;
+    let last = 0;
+    const t0 = performance.now();
+    let result;
+    try {
+      result = simulate(request, {
+        onProgress(done, total) {
+          const now = performance.now();
+          if (done === total || now - last > 40) {
+            last = now;
+            postMessage({ id, type: 'progress', done, total });
+          }
+        },
+      });
+    } catch (e) {
+      e.arm = whichPolicy(e);
+      throw e;
+    }
+    const ms = performance.now() - t0;
+    return { result, ms };
+  },
+
+  evaluate({ source, caseId, asOf }) {
+    const c = portfolio.cases.find((x) => String(x?.id) === caseId);
+    if (!c) throw new Error(`no case \`${caseId}\` in the portfolio`);
+    const t0 = performance.now();
+    const decision = policyFor(source).evaluate(c, asOf, { trace: true });
+    return { decision, case: c, ms: performance.now() - t0 };
+  },
+};
+
+// Requests run one at a time, in order.
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  const { id, type, ...args } = ev.data;
+  queue = queue.then(async () => {
+    try {
+      await ready;
+      const handler = handlers[type];
+      if (!handler) throw new Error(`unknown request ${type}`);
+      const result = await handler(args, id);
+      postMessage({ id, ok: true, result });
+    } catch (e) {
+      postMessage({ id, ok: false, error: errorInfo(e) });
+    }
+  });
+};
