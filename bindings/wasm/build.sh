@@ -38,6 +38,9 @@ else
 fi
 cp "$gen/nodejs/recobro_wasm.js" "$out/recobro_wasm.node.cjs"
 cp "$gen/web/recobro_wasm.js" "$out/recobro_wasm.web.js"
+# The declarations wasm-bindgen generates for the glue: the Node test checks that
+# the hand-written API (types/api.d.ts) declares every function they export.
+cp "$gen/web/recobro_wasm.d.ts" "$out/recobro_wasm.web.d.ts"
 cp "$here/js/"*.js "$out/"
 cp "$here/types/"*.d.ts "$out/"
 cp "$here/README.md" "$out/README.md"
