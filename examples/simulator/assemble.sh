@@ -19,9 +19,10 @@ if [ ! -f "$uplot/uPlot.esm.js" ]; then
   exit 1
 fi
 
-rm -rf "$out/pkg" "$out/vendor"
-mkdir -p "$out/pkg" "$out/vendor"
+rm -rf "$out/pkg" "$out/vendor" "$out/js"
+mkdir -p "$out/pkg" "$out/vendor" "$out/js"
 cp "$here/index.html" "$here/style.css" "$here/app.js" "$here/worker.js" "$out/"
+cp "$here"/js/*.js "$out/js/"
 cp -R "$pkg"/. "$out/pkg/"
 cp "$uplot/uPlot.esm.js" "$uplot/uPlot.min.css" "$out/vendor/"
 echo "simulator assembled -> $out (serve: node examples/simulator/serve.mjs $out)"

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -58,7 +58,9 @@ function startServer() {
 
 before(async () => {
   // Assemble the site when it is missing or older than the page sources or the package.
-  const stale = ['index.html', 'style.css', 'app.js', 'worker.js'].some((f) =>
+  const pageFiles = ['index.html', 'style.css', 'app.js', 'worker.js',
+    ...readdirSync(join(sim, 'js')).filter((f) => f.endsWith('.js')).map((f) => `js/${f}`)];
+  const stale = pageFiles.some((f) =>
     !existsSync(join(site, f)) || statSync(join(sim, f)).mtimeMs > statSync(join(site, f)).mtimeMs) ||
     !existsSync(join(site, 'pkg/index.web.js')) ||
     statSync(join(root, 'bindings/wasm/pkg/recobro_wasm_bg.wasm')).mtimeMs > statSync(join(site, 'pkg/recobro_wasm_bg.wasm')).mtimeMs;

@@ -1,0 +1,8 @@
+// Constants shared by the page's modules: the channel order and the two arms.
+
+/** Channel order of `contacts` arrays in the simulation result (core CHANNELS). */
+export const CHANNELS = ['call', 'sms', 'email', 'whatsapp', 'letter', 'visit', 'push'];
+export const ARMS = [
+  { key: 'champion', label: 'Champion', color: '#2563eb', fill: 'rgba(37, 99, 235, 0.85)' },
+  { key: 'challenger', label: 'Challenger', color: '#ea580c', fill: 'rgba(234, 88, 12, 0.85)' },
+];

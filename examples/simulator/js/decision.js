@@ -1,0 +1,126 @@
+// The rendering of one decision in the case explorer: the case's facts, the next
+// action (or why none), the candidates with their compliance verdicts, charges,
+// offers and the trace.
+import { h } from './dom.js';
+import { ARMS } from './constants.js';
+import { fmt, fmtInstant } from './format.js';
+
+function badge(text, kind) {
+  return h('span', { class: `badge ${kind ?? ''}` }, text);
+}
+
+function describeCandidate(c) {
+  if (c.kind === 'contact') return [h('strong', {}, c.channel), c.template ? h('span', { class: 'muted' }, ` · ${c.template}`) : null];
+  return [h('strong', {}, c.kind.replace(/_/g, ' ')), c.channel ? h('span', { class: 'muted' }, ` · ${c.channel}`) : null];
+}
+
+function confidenceBadge(conf) {
+  return conf ? h('span', { class: `conf conf-${conf}`, title: `confidence: ${conf}` }, conf.replace('_', ' ')) : null;
+}
+
+/** A decision of a policy (`arm`) for case `c`, as a document fragment. */
+export function renderDecision(d, c, arm) {
+  const frag = document.createDocumentFragment();
+
+  // Facts.
+  const debts = c.debts ?? [];
+  const currencies = [...new Set(debts.map((x) => x.currency))];
+  const facts = d.trace?.find((t) => t.step === 'facts')?.detail;
+  frag.append(h('div', { class: 'facts' },
+    h('div', { class: 'fact' }, h('span', { class: 'k' }, 'case'), h('span', { class: 'v mono' }, d.case_id)),
+    h('div', { class: 'fact' }, h('span', { class: 'k' }, 'segment'), h('span', { class: 'v' }, badge(d.segment ?? '—', 'segment'))),
+    h('div', { class: 'fact' }, h('span', { class: 'k' }, 'debtor'), h('span', { class: 'v' }, `${c.debtor?.kind ?? ''} · ${c.debtor?.jurisdiction ?? ''} · ${c.debtor?.timezone ?? ''}`)),
+    h('div', { class: 'fact' }, h('span', { class: 'k' }, 'debts'), h('span', { class: 'v' }, `${debts.length} in ${currencies.join(', ')}`)),
+    h('div', { class: 'fact' }, h('span', { class: 'k' }, 'policy'), h('span', { class: 'v' }, h('span', { class: `dot ${ARMS[arm].key}` }), `${d.policy?.name} ${d.policy?.version}`)),
+  ));
+  if (facts) frag.append(h('p', { class: 'facts-line mono' }, facts));
+
+  // The decision.
+  if (d.action) {
+    const a = d.action;
+    frag.append(h('div', { class: 'action ok' },
+      h('span', { class: 'action-label' }, 'Next action'),
+      h('span', { class: 'action-what' }, ...describeCandidate(a)),
+      a.priority != null ? h('span', { class: 'muted' }, ` priority ${a.priority}`) : null,
+      a.reason ? h('span', { class: 'action-reason' }, `“${a.reason}”`) : null,
+      h('span', { class: 'muted' }, ` earliest at ${fmtInstant(a.earliest_at)}`)));
+  } else {
+    frag.append(h('div', { class: 'action none' },
+      h('span', { class: 'action-label' }, 'No action'),
+      h('span', { class: 'action-reason' }, d.no_action_reason ?? ''),
+      h('span', { class: 'muted' }, d.next_allowed_at ? ` next allowed at ${fmtInstant(d.next_allowed_at)}` : '')));
+  }
+
+  // Candidates with their compliance verdicts.
+  const compliance = d.compliance ?? [];
+  const byCandidate = (i) => compliance.filter((r) => r.candidate === i);
+  if (d.candidates?.length) {
+    const rows = d.candidates.map((cand, i) => {
+      const rules = byCandidate(i);
+      const blocked = rules.filter((r) => r.outcome !== 'allowed');
+      const allowed = rules.filter((r) => r.outcome === 'allowed');
+      const ruleItem = (r) => h('li', { class: r.outcome === 'allowed' ? 'rule allowed' : 'rule blocked' },
+        h('span', { class: 'rule-id mono' }, r.rule), ' ', confidenceBadge(r.confidence),
+        h('div', { class: 'rule-detail' }, r.detail ?? ''),
+        h('div', { class: 'citation' }, r.citation ?? ''));
+      const chosen = d.action && cand.kind === d.action.kind && cand.channel === d.action.channel &&
+        cand.template === d.action.template && cand.priority === d.action.priority;
+      return h('tr', { class: chosen ? 'chosen' : null, dataset: { verdict: cand.verdict } },
+        h('td', { class: 'num' }, String(i + 1)),
+        h('td', {}, ...describeCandidate(cand), chosen ? badge('chosen', 'chosen') : null,
+          cand.reason ? h('div', { class: 'muted small' }, cand.reason) : null),
+        h('td', { class: 'num' }, cand.priority ?? ''),
+        h('td', {}, badge(cand.verdict, cand.verdict === 'allowed' ? 'allowed' : 'blocked'),
+          cand.next_allowed_at ? h('div', { class: 'muted small' }, `next allowed ${fmtInstant(cand.next_allowed_at)}`) :
+            cand.verdict !== 'allowed' ? h('div', { class: 'muted small' }, 'only a person can lift it') : null),
+        h('td', {},
+          blocked.length ? h('ul', { class: 'rules' }, blocked.map(ruleItem)) : null,
+          allowed.length ? h('details', { class: 'allowed-rules' },
+            h('summary', {}, `${allowed.length} rule${allowed.length === 1 ? '' : 's'} allowed it`),
+            h('ul', { class: 'rules' }, allowed.map(ruleItem))) : null,
+          !rules.length ? h('span', { class: 'muted' }, cand.kind === 'contact' ? '—' : 'a task: no contact rules') : null));
+    });
+    frag.append(h('h4', {}, `Candidates (${d.candidates.length})`),
+      h('table', { class: 'candidates' },
+        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Candidate'), h('th', {}, 'Priority'), h('th', {}, 'Verdict'), h('th', {}, 'Compliance'))),
+        h('tbody', {}, rows)));
+  } else {
+    frag.append(h('h4', {}, 'Candidates'), h('p', { class: 'muted' }, 'The policy proposed no candidate.'));
+  }
+
+  // Charges and offers.
+  const lines = d.charges?.lines ?? [];
+  const totals = Object.entries(d.charges?.totals ?? {});
+  frag.append(h('h4', {}, 'Charges'));
+  if (lines.length) {
+    frag.append(h('table', { class: 'charges' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Debt'), h('th', {}, 'Kind'), h('th', {}, 'Rule'), h('th', { class: 'num' }, 'Amount'), h('th', {}, 'Citation'))),
+      h('tbody', {}, lines.map((l) => h('tr', {},
+        h('td', { class: 'mono' }, l.debt_id ?? ''),
+        h('td', {}, l.kind ?? ''),
+        h('td', { class: 'mono' }, l.rule ?? ''),
+        h('td', { class: 'num', dataset: { value: l.amount } }, `${fmt(l.amount, 2)} ${l.currency ?? ''}`),
+        h('td', { class: 'citation' }, l.citation ?? '')))),
+      h('tfoot', {}, totals.map(([cur, v]) => h('tr', {}, h('th', { colspan: 3 }, `Total ${cur}`), h('td', { class: 'num', dataset: { value: v } }, `${fmt(v, 2)} ${cur}`), h('td', {}))))));
+  } else {
+    frag.append(h('p', { class: 'muted' }, 'No charges owed at this instant.'));
+  }
+  if (d.offers?.length) {
+    frag.append(h('h4', {}, 'Offers'), h('ul', { class: 'offers' }, d.offers.map((o) => h('li', {},
+      h('strong', {}, o.kind), ` ${o.name ?? ''}: `,
+      o.kind === 'settlement'
+        ? `pay ${fmt(o.amount, 2)} ${o.currency} (${o.discount_pct}% off ${fmt(o.balance, 2)}) by ${o.pay_by}`
+        : o.schedule
+          ? `${o.schedule.installments?.length ?? 0} installments, down payment ${fmt(o.schedule.down_payment, 2)} ${o.currency}, total ${fmt(o.schedule.total, 2)} ${o.currency}`
+          : JSON.stringify(o)))));
+  }
+
+  // Trace.
+  if (d.trace?.length) {
+    frag.append(h('details', { class: 'trace' },
+      h('summary', {}, `Trace (${d.trace.length} steps)`),
+      h('ol', {}, d.trace.map((t) => h('li', {}, h('span', { class: `step step-${t.step}` }, t.step), ' ', h('span', { class: 'mono' }, t.detail))))));
+  }
+  frag.append(h('details', { class: 'case-json' }, h('summary', {}, 'The case (JSON)'), h('pre', {}, JSON.stringify(c, null, 2))));
+  return frag;
+}

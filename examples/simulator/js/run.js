@@ -1,0 +1,133 @@
+// Running a simulation: the Run button's state and message, the run itself with its
+// progress, cancelling it, and marking the results stale when inputs change.
+import { $, h } from './dom.js';
+import { plural } from './format.js';
+import { setStatus, isReady } from './status.js';
+import { call, restartWorker } from './worker-client.js';
+import { readInt, readStart } from './fields.js';
+import { editors } from './editor.js';
+import { model, modelValid } from './model.js';
+import { portfolioInfo, portfolioKind, refreshPortfolio, resetPortfolio } from './portfolio.js';
+import { renderResults, showStale } from './results.js';
+
+let running = false;
+let lastRun = null;
+let runCount = 0;
+
+// The message under the Run button when nothing blocks a run: the last run's summary,
+// or why it failed (kept until the next run or edit).
+let runNote = null; // {text, error}
+
+/** Forget why the last run failed (on an edit). */
+export function clearRunError() {
+  if (runNote?.error) runNote = null;
+}
+
+/** Enable Run when nothing blocks a run, and say what does in #run-info. */
+export function updateRunEnabled() {
+  const btn = $('#run');
+  if (!editors || !isReady()) {
+    btn.disabled = true;
+    return;
+  }
+  const problems = editors.filter((e) => e.problems.length > 0).map((e) => e.key);
+  const fileMissing = portfolioKind() === 'file' && !portfolioInfo?.key?.startsWith('file:');
+  let why = '';
+  if (problems.length) why = `Fix the ${problems.join(' and ')} policy first.`;
+  else if (!modelValid) why = 'Fix the response model first.';
+  else if (fileMissing) why = 'Choose a file of cases first.';
+  btn.disabled = running || !!why;
+  btn.title = why;
+  if (running) return;
+  const info = $('#run-info');
+  if (why) info.textContent = why;
+  else if (runNote?.error) info.replaceChildren(h('span', { class: 'error-text' }, runNote.text));
+  else info.textContent = runNote?.text ?? 'Ready. Set the scenario and run.';
+}
+
+/** Simulate the scenario with both policies and show the results. */
+export async function run() {
+  const days = readInt('#days', 1, 3650);
+  const seed = readInt('#seed', 0, Number.MAX_SAFE_INTEGER);
+  const start = readStart();
+  const kind = portfolioKind();
+  const n = kind === 'generated' ? readInt('#cases-n', 1, 100000) : null;
+  if (days == null || seed == null || start == null || (kind === 'generated' && n == null)) {
+    $('#run-info').textContent = 'Check the highlighted fields.';
+    return;
+  }
+  const sources = editors.map((e) => e.value);
+  const request = {
+    policies: sources.map((source) => ({ source })),
+    start,
+    days,
+    seed,
+    response_model: model,
+  };
+  if (kind === 'generated') request.generate = n;
+  else request.usePortfolio = true;
+
+  running = true;
+  setStatus('running', 'running');
+  $('#run').disabled = true;
+  $('#cancel').hidden = false;
+  const progress = $('#progress');
+  progress.value = 0;
+  progress.max = 1;
+  progress.dataset.state = 'running';
+  $('#run-info').textContent = 'Starting…';
+  const t0 = performance.now();
+  try {
+    const { result, ms } = await call('simulate', { request }, (done, total) => {
+      progress.max = total;
+      progress.value = done;
+      $('#run-info').textContent = `Simulating: ${done} of ${total} case runs…`;
+    });
+    const wall = performance.now() - t0;
+    progress.value = progress.max;
+    progress.dataset.state = 'done';
+    runCount += 1;
+    const cases = result.arms[0].kpis.cases;
+    lastRun = { result, sources, start, ms, wall };
+    runNote = {
+      text: `${plural(cases, 'case')} × ${plural(days, 'day')} × ${plural(result.arms.length, 'policy', 'policies')} in ${(ms / 1000).toFixed(2)} s (seed ${seed}).`,
+    };
+    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, run: runCount };
+    renderResults(result, runCount);
+    if (kind === 'generated') await refreshPortfolio();
+  } catch (e) {
+    progress.dataset.state = 'error';
+    if (e.cancelled) {
+      runNote = { text: 'Cancelled.' };
+    } else {
+      // A policy error: say which policy, and mark it in that editor.
+      const arm = e.arm ?? (/^policies\[(\d)\]/.exec(e.detail ?? '') ?? [])[1];
+      const ed = arm != null ? editors[Number(arm)] : null;
+      runNote = { text: `Simulation failed${ed ? ` (${ed.key} policy)` : ''}: ${e.message}`, error: true };
+      if (ed && e.line != null && !e.module) {
+        ed.showRunError(e);
+        ed.reveal(e.line, e.column ?? 1);
+      }
+    }
+  } finally {
+    running = false;
+    $('#cancel').hidden = true;
+    setStatus('ready', 'ready');
+    updateRunEnabled();
+  }
+}
+
+/** Stop a running simulation (the worker is restarted). */
+export async function cancel() {
+  if (!running) return;
+  restartWorker();
+  await call('hello');
+  resetPortfolio();
+  await refreshPortfolio();
+  for (const e of editors) e.diagnose();
+}
+
+/** Mark the results stale when an input changes after a run. */
+export function markStale() {
+  if (lastRun && !running) showStale();
+}
