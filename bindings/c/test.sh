@@ -5,6 +5,10 @@
 # leaks, runs the crate's Rust unit tests, builds the C example against the static
 # library, and prints the per-call timing of native Rust and of the C call.
 #
+# tests/test.c runs against a private copy of the library built with the test-only
+# `fault-injection` feature (it proves an injected panic comes back as an `internal`
+# error); the header check and the C example use the normal build.
+#
 # Usage: bash bindings/c/test.sh            (from anywhere)
 # Env:   RECOBRO_PROFILE=release            time an optimised build (default: debug)
 #        RECOBRO_TIMING_N                   iterations of the timing loops (default 2000)
@@ -20,12 +24,19 @@ CARGO_PROFILE=()
 T="$CARGO_TARGET_DIR"
 LIBDIR="$T/$PROFILE"
 OUT="$T/c-test"
+# The fault-injection build the tests link, copied out of the shared target dir so that
+# later (or concurrent) builds of the normal library do not replace it.
+TESTLIB="$OUT/lib"
 AS_OF="2026-03-16T15:00:00Z"
 N="${RECOBRO_TIMING_N:-2000}"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "build the library ($PROFILE) and the CLI"
+step "build the library ($PROFILE; a test copy with the fault-injection switch) and the CLI"
+rm -rf "$OUT"
+mkdir -p "$TESTLIB"
+cargo build -q -p recobro-c "${CARGO_PROFILE[@]}" --features fault-injection
+cp "$LIBDIR/librecobro_c.so" "$TESTLIB/"
 cargo build -q -p recobro-c "${CARGO_PROFILE[@]}"
 cargo build -q -p recobro-cli
 
@@ -40,18 +51,19 @@ fi
 echo "  ok: $(echo "$exported" | wc -l) functions"
 
 step "expected decisions from the CLI"
-rm -rf "$OUT"
 mkdir -p "$OUT/expected"
 for f in examples/data/cases/*.json; do
     "$T/debug/recobro" eval "$f" --as-of "$AS_OF" >"$OUT/expected/$(basename "$f" .json).ndjson"
 done
 
-step "compile tests/test.c against the shared library"
+step "compile tests/test.c against the shared library (the fault-injection test copy)"
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -O2 -g -Ibindings/c/include)
-cc "${CFLAGS[@]}" bindings/c/tests/test.c -L"$LIBDIR" -lrecobro_c -lpthread -o "$OUT/test"
+cc "${CFLAGS[@]}" bindings/c/tests/test.c -L"$TESTLIB" -lrecobro_c -lpthread -o "$OUT/test"
 
 step "run"
-LD_LIBRARY_PATH="$LIBDIR" "$OUT/test" examples/data/cases "$OUT/expected" "$N" | tee "$OUT/test.log"
+# The fault checks print the default panic message (on stderr); no backtraces.
+export RUST_BACKTRACE=0
+LD_LIBRARY_PATH="$TESTLIB" "$OUT/test" examples/data/cases "$OUT/expected" "$N" | tee "$OUT/test.log"
 
 step "the cross-host conformance corpus (default policy items at $AS_OF)"
 python3 - "$OUT/conf" "$AS_OF" <<'PY'
@@ -72,11 +84,11 @@ PY
 # The test program also looks up the sample cases by name: add them beside the corpus.
 cp examples/data/cases/*.json "$OUT/conf/cases/"
 cp "$OUT"/expected/*.ndjson "$OUT/conf/expected/"
-LD_LIBRARY_PATH="$LIBDIR" "$OUT/test" "$OUT/conf/cases" "$OUT/conf/expected" 0 | tail -1
+LD_LIBRARY_PATH="$TESTLIB" "$OUT/test" "$OUT/conf/cases" "$OUT/conf/expected" 0 | tail -1
 
 if [ "${RECOBRO_SKIP_VALGRIND:-0}" != 1 ]; then
     step "run under valgrind (leaks are errors)"
-    LD_LIBRARY_PATH="$LIBDIR" valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+    LD_LIBRARY_PATH="$TESTLIB" valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
         --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
         "$OUT/test" examples/data/cases "$OUT/expected" 0 >"$OUT/valgrind.log" 2>&1 || {
         cat "$OUT/valgrind.log"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Python binding into /work/main/.venv-python (the repository's .venv-python)
 # and runs its checks: the type stubs against the built module (mypy stubtest), then
-# the tests (pytest). Idempotent: installs only what is missing. Needs Python >= 3.9
-# with pip and venv, and the Rust toolchain; PyPI must be reachable the first time.
+# the tests (pytest). The extension is built with the test-only `fault-injection`
+# feature (tests/test_fault.py injects a panic in the engine); a wheel built for
+# publishing (maturin build) leaves it out. Idempotent: installs only what is missing.
+# Needs Python >= 3.9 with pip and venv, and the Rust toolchain; PyPI must be
+# reachable the first time.
 #
 #   bash bindings/python/test.sh
 set -euo pipefail
@@ -29,10 +32,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
 fi
 
-echo "== building the extension (maturin develop --release)"
+echo "== building the extension (maturin develop --release, with the fault-injection test switch)"
 (
   cd bindings/python
-  VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" develop --release --quiet
+  VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" develop --release --quiet \
+    --features fault-injection
 )
 
 echo "== type stubs against the built module (mypy stubtest)"

@@ -5,6 +5,11 @@
 # what is missing (kotlinc from the npm package `kotlin-compiler`, Debian's libjna-java,
 # a venv with pytest).
 #
+# The Kotlin and Python tests load a private copy of the library built with the
+# test-only `fault-injection` feature (the Kotlin test proves an injected panic comes
+# back as `RecobroException.Failure` with code `internal`); the bindings are generated
+# from that copy, whose interface is the normal build's.
+#
 # Usage: bash bindings/uniffi/test.sh        (from anywhere)
 # Env:   RECOBRO_PROFILE=release   test (and time) an optimised library (default: debug)
 #        RECOBRO_TIMING_N          iterations of the timing loops (default 5000)
@@ -19,13 +24,19 @@ TOOLS="$T/tools"
 PROFILE="${RECOBRO_PROFILE:-debug}"
 CARGO_PROFILE=()
 [ "$PROFILE" = release ] && CARGO_PROFILE=(--release)
-LIB="$T/$PROFILE/librecobro_uniffi.so"
+# The library the tests load: the fault-injection build, copied out of the shared
+# target dir (the normal build is put back there, at the same path).
+LIB="$GEN/lib/librecobro_uniffi.so"
 AS_OF="2026-03-16T15:00:00Z"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "build the library ($PROFILE), the bindgen and the CLI"
-cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}"
+step "build the library ($PROFILE, with the fault-injection test switch), the bindgen and the CLI"
+rm -rf "$GEN"
+mkdir -p "$GEN/lib"
+cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}" --features fault-injection
+cp "$T/$PROFILE/librecobro_uniffi.so" "$LIB"
+cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}" # leave the normal library in $T
 cargo build -q -p recobro-uniffi --features cli --bin uniffi-bindgen
 cargo build -q -p recobro-cli
 
@@ -33,13 +44,11 @@ step "Rust unit tests of the binding"
 cargo test -q -p recobro-uniffi "${CARGO_PROFILE[@]}" 2>&1 | grep -E '^test result' | head -1
 
 step "generate Kotlin, Swift and Python (library mode)"
-rm -rf "$GEN"
-mkdir -p "$GEN"
 for lang in kotlin swift python; do
     "$T/debug/uniffi-bindgen" generate --no-format --library "$LIB" --language "$lang" --out-dir "$GEN/$lang" >/dev/null
 done
 cp "$LIB" "$GEN/python/"
-ls -R "$GEN" | sed 's/^/  /'
+(cd "$GEN" && ls -R kotlin swift python) | sed 's/^/  /'
 
 step "expected decisions from the CLI"
 mkdir -p "$GEN/expected"
@@ -47,6 +56,24 @@ for f in examples/data/cases/*.json; do
     name="$(basename "$f" .json)"
     "$T/debug/recobro" eval "$f" --as-of "$AS_OF" >"$GEN/expected/$name.ndjson"
 done
+
+step "the conformance corpus, one line per item (name, policy, as_of, case JSON; tab-separated)"
+python3 - "$GEN/conformance.tsv" <<'PY'
+import json, sys
+
+def exact(text):
+    # A float must print back as the digits it was read from (the engine reads decimals).
+    if repr(float(text)) != text:
+        sys.exit(f"conformance.tsv: {text} would not survive as a float")
+    return float(text)
+
+corpus = json.load(open("test-data/conformance/cases.json", encoding="utf-8"), parse_float=exact)
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    for item in corpus["items"]:
+        case = json.dumps(item["case"], ensure_ascii=False, separators=(",", ":"))
+        out.write("\t".join([item["name"], item["policy"], item["as_of"], case]) + "\n")
+print(f"  {len(corpus['items'])} items")
+PY
 
 step "tools: kotlinc (npm kotlin-compiler), JNA (Debian libjna-java)"
 KOTLINC="$TOOLS/node_modules/kotlin-compiler/bin/kotlinc"
@@ -98,8 +125,10 @@ mkdir -p "$KOUT"
     "$GEN/kotlin/recobro/recobro_uniffi.kt" bindings/uniffi/tests/kotlin/Main.kt \
     -d "$KOUT/test.jar" 2>&1 | grep -v '^warning' || true
 [ -f "$KOUT/test.jar" ] || { echo "  kotlinc produced no jar"; exit 1; }
-java -Djna.library.path="$(dirname "$LIB")" -cp "$KOUT/test.jar:$JNA:$KSTDLIB" MainKt \
-    examples/data/cases "$GEN/expected" | tee "$GEN/kotlin-test.log"
+# The fault checks print the default panic message (on stderr); no backtraces.
+RUST_BACKTRACE=0 java -Djna.library.path="$(dirname "$LIB")" -cp "$KOUT/test.jar:$JNA:$KSTDLIB" MainKt \
+    examples/data/cases "$GEN/expected" "$GEN/conformance.tsv" test-data/conformance/expected |
+    tee "$GEN/kotlin-test.log"
 
 step "Python: pytest on the generated module"
 VENV="$ROOT/.venv-uniffi"

@@ -4,6 +4,8 @@
  * Usage: test <cases dir> <expected dir> [timing iterations]
  *   <expected dir>/<name>.ndjson holds the line `recobro eval <name>.json --as-of ...`
  *   printed. Prints one line per check and closes with "N passed, M failed".
+ *   The library must be built with the test-only `fault-injection` feature (test.sh
+ *   does): the fault checks evaluate a case with the id FAULT_CASE_ID.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -17,6 +19,9 @@
 
 #define AS_OF "2026-03-16T15:00:00Z"
 #define MAX_CASES 64
+/* The case id on which a library built with the test-only `fault-injection` switch
+ * panics inside the engine (recobro::policy::FAULT_CASE_ID). */
+#define FAULT_CASE_ID "__recobro_fault__"
 
 static int passed = 0, failed = 0;
 
@@ -362,7 +367,88 @@ int main(int argc, char **argv) {
     expect_error("bad request field names its path", out, &err, "input.invalid", "days");
     recobro_error_free(&err);
 
-    /* 7. Threads: one policy, several threads at once, the same bytes. */
+    /* 7. No panic crosses the boundary: the engine panics on the case id FAULT_CASE_ID
+     * (the fault-injection build); every call fails with `internal`, and only that call. */
+    printf("fault injection\n");
+    {
+        const char *good = case_named("preventive");
+        const char *good_want = NULL;
+        for (int i = 0; i < n_cases; i++)
+            if (strcmp(names[i], "preventive") == 0) good_want = expected[i];
+        char *poison = replace(good, "\"id\": \"C-PRE\"", "\"id\": \"" FAULT_CASE_ID "\"");
+        check("the poisoned case carries the fault id", has(poison, "\"" FAULT_CASE_ID "\""), NULL);
+
+        out = recobro_evaluate(policy, poison, AS_OF, &err);
+        expect_error("evaluate: the injected panic is an internal error", out, &err, "internal", NULL);
+        check("evaluate: the message names the injected fault", has(err.message, "injected fault"),
+              err.message);
+        recobro_error_free(&err);
+        out = recobro_evaluate_traced(policy, poison, AS_OF, &err);
+        expect_error("evaluate_traced: internal", out, &err, "internal", NULL);
+        recobro_error_free(&err);
+        out = recobro_check_plan(policy, poison, AS_OF,
+                                 "{\"down_payment\": \"0\", \"installments\": 3, \"frequency\": "
+                                 "\"monthly\", \"first_due_on\": \"2026-04-01\"}",
+                                 &err);
+        expect_error("check_plan: internal", out, &err, "internal", NULL);
+        recobro_error_free(&err);
+        {
+            size_t len = strlen(poison) + 64;
+            char *request = malloc(len);
+            snprintf(request, len, "{\"cases\": [%s], \"days\": 2}", poison);
+            out = recobro_simulate(request, &err);
+            expect_error("simulate: internal", out, &err, "internal", NULL);
+            recobro_error_free(&err);
+            free(request);
+        }
+
+        out = recobro_evaluate(policy, good, AS_OF, &err);
+        check("the same policy decides the sample case afterwards",
+              out && err.ok == 1 && good_want && strcmp(out, good_want) == 0, out ? out : err.message);
+        recobro_string_free(out);
+        recobro_error_free(&err);
+
+        /* A batch: the poisoned case at index 1 among every sample case. Its row is an
+         * `internal` error; every other row is the decision, in order. */
+        size_t total = strlen(poison) + 16, wlen = 64;
+        for (int i = 0; i < n_cases; i++) {
+            total += strlen(cases[i]) + 1;
+            wlen += expected[i] ? strlen(expected[i]) + 1 : 1;
+        }
+        char *array = malloc(total), *head = malloc(wlen), *tail = malloc(wlen);
+        strcpy(array, "[");
+        snprintf(head, wlen, "[%s,{\"index\":1,\"error\":{\"code\":\"internal\",",
+                 n_cases > 0 && expected[0] ? expected[0] : "");
+        strcpy(tail, "}}");
+        for (int i = 0; i < n_cases; i++) {
+            strcat(array, cases[i]);
+            strcat(array, ",");
+            if (i == 0) {
+                strcat(array, poison);
+                strcat(array, ",");
+            } else {
+                strcat(tail, ",");
+                strcat(tail, expected[i] ? expected[i] : "");
+            }
+        }
+        array[strlen(array) - 1] = ']';
+        strcat(tail, "]");
+        out = recobro_evaluate_many(policy, array, AS_OF, &err);
+        size_t n = out ? strlen(out) : 0, nh = strlen(head), nt = strlen(tail);
+        check("evaluate_many: the call itself succeeds", out != NULL && err.ok == 1, err.message);
+        check("evaluate_many: the poisoned row is an internal error naming the fault",
+              n >= nh + nt && strncmp(out, head, nh) == 0 && has(out, "injected fault"), out);
+        check("evaluate_many: every other case decides, in order",
+              n >= nh + nt && strcmp(out + n - nt, tail) == 0, out);
+        recobro_string_free(out);
+        recobro_error_free(&err);
+        free(array);
+        free(head);
+        free(tail);
+        free(poison);
+    }
+
+    /* 8. Threads: one policy, several threads at once, the same bytes. */
     printf("threads\n");
     shared_policy = policy;
     pthread_t th[4];
@@ -377,7 +463,7 @@ int main(int argc, char **argv) {
     snprintf(detail, sizeof detail, "%ld mismatches", mismatches);
     check("4 threads x 3 rounds share one policy, same bytes", mismatches == 0, detail);
 
-    /* 8. Per-call time of one evaluation (JSON in, JSON out). */
+    /* 9. Per-call time of one evaluation (JSON in, JSON out). */
     if (timing_n > 0) {
         printf("timing\n");
         const char *c = case_named("administrative");

@@ -1,8 +1,13 @@
 // Kotlin test of the uniffi binding: compiled with the generated `recobro` package
 // against JNA and run on the JVM by bindings/uniffi/test.sh.
 //
-// Usage: MainKt <cases dir> <expected dir>
+// Usage: MainKt <cases dir> <expected dir> <conformance items> <conformance expected dir>
 //   <expected dir>/<name>.ndjson holds the line `recobro eval <name>.json --as-of ...` printed.
+//   <conformance items> has one line per item of test-data/conformance/cases.json:
+//   name, policy, as_of and the case JSON, separated by tabs (test.sh writes it);
+//   <conformance expected dir>/<name>.json holds the item's decision bytes.
+// The library must be built with the test-only `fault-injection` feature (test.sh does):
+// the fault checks evaluate a case with the id FAULT_CASE_ID.
 
 import recobro.*
 import java.io.File
@@ -12,6 +17,9 @@ import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
 
 const val AS_OF = "2026-03-16T15:00:00Z"
+
+/** The case id on which the fault-injection build panics (recobro::policy::FAULT_CASE_ID). */
+const val FAULT_CASE_ID = "__recobro_fault__"
 
 var passed = 0
 var failed = 0
@@ -43,6 +51,8 @@ fun expectFailure(name: String, body: () -> Unit): RecobroException.Failure? {
 fun main(args: Array<String>) {
     val casesDir = File(args.getOrElse(0) { "examples/data/cases" })
     val expectedDir = File(args.getOrElse(1) { "target/uniffi-gen/expected" })
+    val corpusItems = File(args.getOrElse(2) { "target/uniffi-gen/conformance.tsv" })
+    val corpusExpected = File(args.getOrElse(3) { "test-data/conformance/expected" })
     val files = casesDir.listFiles { f -> f.name.endsWith(".json") }!!.sortedBy { it.name }
     val cases = files.associate { it.nameWithoutExtension to it.readText() }
 
@@ -183,7 +193,64 @@ fun main(args: Array<String>) {
         check("shares must add up to 100", e.path == "split.shares") { "path=${e.path} ${e.reason}" }
     }
 
-    // 8. Per-call time (one evaluation of the same case), for the overhead report.
+    // 8. No panic crosses the binding: the engine panics on the case id FAULT_CASE_ID
+    // (the fault-injection build); every call fails with `internal`, and only that call.
+    println("fault injection")
+    val good = cases.getValue("preventive")
+    val poison = good.replaceFirst("\"id\": \"C-PRE\"", "\"id\": \"$FAULT_CASE_ID\"")
+    check("the poisoned case carries the fault id", poison.contains("\"$FAULT_CASE_ID\""))
+    fun injected(name: String, body: () -> Unit) {
+        expectFailure(name) { body() }?.let { e ->
+            check("$name: RecobroException.Failure, code internal, names the injected fault", e.code == "internal" && e.reason.contains("injected fault")) {
+                "code=${e.code} ${e.reason}"
+            }
+        }
+    }
+    injected("evaluate") { policy.evaluate(poison, AS_OF) }
+    injected("evaluateJson") { policy.evaluateJson(poison, AS_OF) }
+    injected("checkPlan") { policy.checkPlan(poison, AS_OF, PlanProposal(downPayment = "0", installments = 3u, frequency = Frequency.MONTHLY, firstDueOn = "2026-04-01")) }
+    injected("simulate") { simulate(policy, cases = listOf(poison), settings = SimulationSettings(days = 2u)) }
+    check("the same policy decides the sample case afterwards", policy.evaluateJson(good, AS_OF) == reference.getValue("preventive"))
+    val mixed = names.map { cases.getValue(it) }.toMutableList().apply { add(1, poison) }
+    val mixedRows = policy.evaluateMany(mixed, AS_OF)
+    val poisonRow = mixedRows.getOrNull(1)
+    check(
+        "evaluateMany: the poisoned row is an internal error naming the fault",
+        poisonRow is DecisionOrError.Failed && poisonRow.error.code == "internal" && poisonRow.error.message.contains("injected fault"),
+    ) { poisonRow.toString().take(300) }
+    val others = mixedRows.filterIndexed { i, _ -> i != 1 }.map { (it as? DecisionOrError.Decided)?.decision?.json }
+    check("evaluateMany: every other case decides, in order", mixedRows.size == mixed.size && others == names.map { reference.getValue(it) }) {
+        mixedRows.filterIsInstance<DecisionOrError.Failed>().toString().take(300)
+    }
+
+    // 9. The cross-host conformance corpus: the decision bytes every host must produce.
+    println("conformance corpus")
+    val items = corpusItems.readLines().filter { it.isNotEmpty() }.map { it.split('\t', limit = 4) }
+    check("the corpus is there", items.size >= 50 && items.all { it.size == 4 }) { "${items.size} items from $corpusItems" }
+    val embedded = HashMap<String, Policy>()
+    fun corpusWant(name: String) = File(corpusExpected, "$name.json").readText().trimEnd('\n')
+    var conforming = 0
+    for ((name, path, asOf, caseJson) in items) {
+        val want = corpusWant(name)
+        val got = try {
+            embedded.getOrPut(path) { Policy.embedded(path) }.evaluateJson(caseJson, asOf)
+        } catch (e: RecobroException) {
+            "threw ${e.message}"
+        }
+        if (got == want) conforming++
+        check("conformance: $name", got == want) { "\n    got      ${got.take(200)}\n    expected ${want.take(200)}" }
+    }
+    println("  conformance: $conforming/${items.size} items equal the expected bytes")
+    for ((key, group) in items.groupBy { it[1] to it[2] }) {
+        val rows = embedded.getOrPut(key.first) { Policy.embedded(key.first) }.evaluateMany(group.map { it[3] }, key.second)
+        val same = rows.size == group.size && rows.zip(group).all { (row, item) ->
+            row is DecisionOrError.Decided && row.decision.json == corpusWant(item[0])
+        }
+        check("conformance as a batch: ${key.first} at ${key.second} (${group.size} items)", same)
+    }
+    embedded.values.forEach { it.close() }
+
+    // 10. Per-call time (one evaluation of the same case), for the overhead report.
     println("timing")
     val caseJson = cases.getValue("administrative")
     fun timeIt(label: String, n: Int, body: () -> Unit): Double {
