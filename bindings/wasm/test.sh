@@ -20,7 +20,7 @@ bash "$here/build.sh" --fault
 
 step "wasm-bindgen-test: the core and the binding under wasm32 (Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -q --locked -p recobro-wasm --target wasm32-unknown-unknown --release
+  cargo test --locked -p recobro-wasm --target wasm32-unknown-unknown --release
 
 step "tsc --noEmit: the declarations and a typed use of the API (strict)"
 "$here/node_modules/.bin/tsc" -p "$here/tests/tsconfig.json" --noEmit
