@@ -32,23 +32,31 @@ for i, c in enumerate(cases):
     open(f"corpus/case_json/seed-malformed-{i:03}.json", "w").write(text)
 PY
 
-results=RESULTS.md
+all=(compile_policy case_json evaluate_default compliance_next_allowed money_accrual)
+mkdir -p logs
+for t in "${targets[@]}"; do
+  log="logs/$t.log"
+  mkdir -p "corpus/$t"
+  status=ok
+  cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -print_final_stats=1 >"$log" 2>&1 || status=FAILED
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  files=$(find "corpus/$t" -type f | wc -l)
+  [ "$status" = ok ] || status="FAILED (see fuzz/artifacts/$t and fuzz/$log)"
+  echo "| $t | $secs | ${execs:-?} | ${rate:-?} | $files | $status | $(date -u +%Y-%m-%d) |" > "logs/$t.row"
+done
+
+# The record: the last run of every target (rows kept in fuzz/logs/*.row).
 {
   echo "# Fuzzing record"
   echo
-  echo "Command: \`bash fuzz/run.sh $secs\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(rustc +nightly --version)."
+  echo "Command: \`bash fuzz/run.sh SECONDS [TARGET ...]\` on $(nproc) cores, $(rustc +nightly --version)."
+  echo "Seeds: the hostile-policy, malformed-input and sample corpora. A crash stops the target and"
+  echo "leaves its input in fuzz/artifacts/TARGET; minimise it (\`cargo +nightly fuzz tmin\`) and add it"
+  echo "to the corpora under test-data/ as a regression test."
   echo
-  echo "| target | seconds | executions | exec/s | corpus | result |"
-  echo "|---|---|---|---|---|---|"
-} > "$results"
-for t in "${targets[@]}"; do
-  log="logs/$t.log"; mkdir -p logs
-  status=ok
-  cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -print_final_stats=1 >"$log" 2>&1 || status=FAILED
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  files=$(ls "corpus/$t" | wc -l)
-  [ "$status" = ok ] || status="FAILED (see fuzz/artifacts/$t)"
-  echo "| $t | $secs | ${execs:-?} | ${rate:-?} | $files | $status |" >> "$results"
-done
-cat "$results"
+  echo "| target | seconds | executions | exec/s | corpus files | result | date |"
+  echo "|---|---|---|---|---|---|---|"
+  for t in "${all[@]}"; do [ -f "logs/$t.row" ] && cat "logs/$t.row"; done
+} > RESULTS.md
+cat RESULTS.md
