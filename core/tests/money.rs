@@ -434,3 +434,32 @@ fn absurd_amounts_are_errors_not_panics() {
         s.total
     );
 }
+
+/// Regression from the `money_accrual` fuzz target (fuzz/RESULTS.md): 45,219.85 at 14%
+/// for 275 days ACT/365F is exactly 4,769.765, which rounds half-up to 4,769.77. Dividing
+/// the days by 365 first (275/365 cut to 28 digits) gave 4,769.76.
+#[test]
+fn simple_interest_divides_last_so_exact_halves_round_right() {
+    let spec = InterestSpec {
+        rate: RateSource::Fixed(d("0.14")),
+        day_count: DayCount::Act365F,
+        method: Method::Simple,
+        rounding: Rounding::HalfUp,
+        moment: Moment::AtEnd,
+        dp: 2,
+        order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
+    };
+    let start = day("2020-01-01");
+    let end = start + chrono::Duration::days(275);
+    let a = accrue(
+        &spec,
+        &RateTables::default(),
+        d("45219.85"),
+        Decimal::ZERO,
+        start,
+        end,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(a.interest, d("4769.77"));
+}

@@ -64,17 +64,20 @@ impl DayCount {
         }
     }
 
-    /// The year fraction from `start` to `end` (end exclusive); zero when `end <= start`.
-    pub fn year_fraction(self, start: NaiveDate, end: NaiveDate) -> Decimal {
+    /// The year fraction from `start` to `end` (end exclusive) as (days, days in the
+    /// year) parts: one part, or one per calendar year under ACT/ACT. Empty when
+    /// `end <= start`. Callers multiply by the parts' days before dividing by their
+    /// basis, so a figure that is exact (`45219.85 x 0.14 x 275 / 365 = 4769.765`)
+    /// stays exact instead of carrying the rounding of `275 / 365`.
+    pub fn parts(self, start: NaiveDate, end: NaiveDate) -> Vec<(i64, i64)> {
         if end <= start {
-            return Decimal::ZERO;
+            return Vec::new();
         }
         match self {
-            DayCount::Act365F => Decimal::from(self.days(start, end)) / Decimal::from(365),
-            DayCount::Act360 => Decimal::from(self.days(start, end)) / Decimal::from(360),
-            DayCount::Thirty360 => Decimal::from(self.days(start, end)) / Decimal::from(360),
+            DayCount::Act365F => vec![(self.days(start, end), 365)],
+            DayCount::Act360 | DayCount::Thirty360 => vec![(self.days(start, end), 360)],
             DayCount::ActAct => {
-                let mut total = Decimal::ZERO;
+                let mut parts = Vec::new();
                 let mut from = start;
                 while from < end {
                     let next_year = NaiveDate::from_ymd_opt(from.year() + 1, 1, 1).unwrap_or(end);
@@ -84,12 +87,20 @@ impl DayCount {
                     } else {
                         365
                     };
-                    total += Decimal::from((to - from).num_days()) / Decimal::from(len);
+                    parts.push(((to - from).num_days(), len));
                     from = to;
                 }
-                total
+                parts
             }
         }
+    }
+
+    /// The year fraction from `start` to `end` (end exclusive); zero when `end <= start`.
+    pub fn year_fraction(self, start: NaiveDate, end: NaiveDate) -> Decimal {
+        self.parts(start, end)
+            .into_iter()
+            .map(|(days, basis)| Decimal::from(days) / Decimal::from(basis))
+            .sum()
     }
 }
 

@@ -229,13 +229,22 @@ fn period_interest(
         )));
     }
     let one = |a: NaiveDate, b: NaiveDate| -> Result<Decimal> {
-        let yf = spec.day_count.year_fraction(a, b);
         match spec.method {
-            Method::Simple => principal
-                .checked_mul(rate)
-                .and_then(|x| x.checked_mul(yf))
-                .ok_or_else(|| runtime("decimal overflow computing interest".into())),
+            // Multiply first, divide last: principal x rate x days / basis is exact
+            // whenever the figure is (a rounded day fraction would move half-cents).
+            Method::Simple => spec.day_count.parts(a, b).into_iter().try_fold(
+                Decimal::ZERO,
+                |sum, (days, basis)| {
+                    principal
+                        .checked_mul(rate)
+                        .and_then(|x| x.checked_mul(Decimal::from(days)))
+                        .and_then(|x| x.checked_div(Decimal::from(basis)))
+                        .and_then(|x| sum.checked_add(x))
+                        .ok_or_else(|| runtime("decimal overflow computing interest".into()))
+                },
+            ),
             Method::Compound => {
+                let yf = spec.day_count.year_fraction(a, b);
                 let factor = (Decimal::ONE + rate).checked_powd(yf).ok_or_else(|| {
                     runtime("decimal overflow computing compound interest".into())
                 })?;
