@@ -171,6 +171,17 @@ impl Error {
         Error::new(ErrorCode::InputInvalid, message).at_path(path)
     }
 
+    /// Put an input error's path under `root` (`cases` and `[2].debts` give
+    /// `cases[2].debts`; an empty path becomes `root`). Policy errors are unchanged.
+    pub fn under(self, root: &str) -> Self {
+        match self.path().map(str::to_string) {
+            Some(p) if p.is_empty() => self.at_path(root),
+            Some(p) if p.starts_with('[') => self.at_path(format!("{root}{p}")),
+            Some(p) => self.at_path(format!("{root}.{p}")),
+            None => self,
+        }
+    }
+
     /// Attach an input path.
     pub fn at_path(mut self, path: impl Into<String>) -> Self {
         self.location = Some(Location::Input { path: path.into() });

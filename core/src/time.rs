@@ -34,6 +34,12 @@ impl Date {
 }
 
 impl Instant {
+    /// Parse an instant a host gave at input path `path` (`as_of`, `at`): an
+    /// `input.invalid` error there when it is not RFC 3339 with an offset.
+    pub fn parse_input(s: &str, path: &str) -> crate::error::Result<Instant> {
+        Instant::parse(s).map_err(|m| crate::error::Error::input(path, m))
+    }
+
     /// Parse an RFC 3339 instant; an offset (`Z` or `+hh:mm`) is required.
     pub fn parse(s: &str) -> Result<Instant, String> {
         DateTime::<FixedOffset>::parse_from_rfc3339(s)

@@ -440,15 +440,7 @@ fn absurd_amounts_are_errors_not_panics() {
 /// the days by 365 first (275/365 cut to 28 digits) gave 4,769.76.
 #[test]
 fn simple_interest_divides_last_so_exact_halves_round_right() {
-    let spec = InterestSpec {
-        rate: RateSource::Fixed(d("0.14")),
-        day_count: DayCount::Act365F,
-        method: Method::Simple,
-        rounding: Rounding::HalfUp,
-        moment: Moment::AtEnd,
-        dp: 2,
-        order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
-    };
+    let spec = spec(RateSource::Fixed(d("0.14")));
     let start = day("2020-01-01");
     let end = start + chrono::Duration::days(275);
     let a = accrue(

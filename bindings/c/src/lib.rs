@@ -211,7 +211,7 @@ unsafe fn policy_ref<'a>(p: *const RecobroPolicy) -> Result<&'a recobro::Policy,
 }
 
 fn parse_instant(text: &str, what: &str) -> Result<Instant, Error> {
-    Instant::parse(text).map_err(|m| Error::input(what, m))
+    Instant::parse_input(text, what)
 }
 
 /// Deserialize JSON text with paths under `root` (numbers exact); an error about the
@@ -580,15 +580,7 @@ pub unsafe extern "C" fn recobro_check_contact(
             let p = policy_ref(policy)?;
             let case = read_str(case_json, "case_json")?;
             let ch = read_str(channel, "channel")?;
-            let channel = recobro::model::Channel::parse(ch).ok_or_else(|| {
-                Error::input(
-                    "channel",
-                    format!(
-                        "`{ch}` is not a channel; expected one of {}",
-                        recobro::model::Channel::names()
-                    ),
-                )
-            })?;
+            let channel = recobro::model::Channel::parse_input(ch, "channel")?;
             let at = parse_instant(read_str(at, "at")?, "at")?;
             let debt = read_opt_str(debt_id, "debt_id")?;
             let check = p.check_contact(&Case::from_json(case)?, channel, at, debt)?;

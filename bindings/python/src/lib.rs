@@ -543,17 +543,7 @@ impl NativePolicy {
         debt_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let ch = Channel::parse(channel)
-                .ok_or_else(|| {
-                    Error::input(
-                        "channel",
-                        format!(
-                            "`{channel}` is not a channel: expected one of {}",
-                            Channel::names()
-                        ),
-                    )
-                })
-                .py_err(py)?;
+            let ch = Channel::parse_input(channel, "channel").py_err(py)?;
             let at = read_instant(at, "at").py_err(py)?;
             let value = Self::case_value(case).py_err(py)?;
             let policy = &self.inner;

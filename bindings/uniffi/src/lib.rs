@@ -36,7 +36,7 @@ use std::sync::Arc;
 uniffi::setup_scaffolding!();
 
 fn parse_instant(text: &str, what: &str) -> Result<Instant, recobro::Error> {
-    Instant::parse(text).map_err(|m| recobro::Error::input(what, m))
+    Instant::parse_input(text, what)
 }
 
 fn parse_date(text: &str, what: &str) -> Result<chrono::NaiveDate, recobro::Error> {

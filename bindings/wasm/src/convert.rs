@@ -26,23 +26,10 @@ pub fn json_text(v: &JsValue, what: &str) -> Result<String, Error> {
         })
 }
 
-/// A case from an object or JSON text.
+/// A case from an object or JSON text (error paths relative to the case; a value
+/// that is no JSON at all is reported at `what`).
 pub fn case(v: &JsValue, what: &str) -> Result<Case, Error> {
-    let text = json_text(v, what)?;
-    Case::from_json(&text).map_err(|e| under(what, e))
-}
-
-/// Put an input error under `root` (`cases[2]` + `debts[0].due_on`).
-pub fn under(root: &str, e: Error) -> Error {
-    if root.is_empty() || root == "case" {
-        return e;
-    }
-    match e.path().map(str::to_string) {
-        Some(p) if p.is_empty() => e.at_path(root.to_string()),
-        Some(p) if p.starts_with('[') => e.at_path(format!("{root}{p}")),
-        Some(p) => e.at_path(format!("{root}.{p}")),
-        None => e,
-    }
+    Case::from_json(&json_text(v, what)?)
 }
 
 /// An instant from an ISO string (with an offset) or a `Date`.
@@ -60,7 +47,7 @@ pub fn instant(v: &JsValue, what: &str) -> Result<Instant, Error> {
             "expected an RFC 3339 string with an offset or a Date",
         ));
     };
-    Instant::parse(&text).map_err(|m| Error::input(what, m))
+    Instant::parse_input(&text, what)
 }
 
 /// A non-negative integer from a number (exact below 2^53) or a `BigInt`.

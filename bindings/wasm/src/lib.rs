@@ -16,7 +16,7 @@
 mod convert;
 mod errors;
 
-use convert::{case, instant, json_text, parse, to_js, under};
+use convert::{case, instant, json_text, parse, to_js};
 use errors::{error_info, to_js as js_error};
 use recobro::{Error, EvalOptions};
 use std::cell::RefCell;
@@ -39,7 +39,7 @@ fn options(v: &JsValue) -> Result<recobro::policy::PolicyOptions, Error> {
         return Ok(Default::default());
     }
     let text = json_text(v, "options")?;
-    recobro::model::parse_json(&text).map_err(|e| under("options", e))
+    recobro::model::parse_json(&text).map_err(|e| e.under("options"))
 }
 
 /// A compiled policy: compile once, evaluate many.
@@ -128,7 +128,7 @@ impl Policy {
             js_sys::Array::from(&cases)
                 .iter()
                 .enumerate()
-                .map(|(i, v)| case(&v, &format!("[{i}]")))
+                .map(|(i, v)| case(&v, "").map_err(|e| recobro::model::prefix_path(e, i)))
                 .collect()
         } else {
             return Err(js_error(Error::input(
@@ -172,15 +172,7 @@ impl Policy {
     ) -> JsResult<JsValue> {
         js((|| {
             let c = self::case(&case, "case")?;
-            let ch = recobro::model::Channel::parse(channel).ok_or_else(|| {
-                Error::input(
-                    "channel",
-                    format!(
-                        "`{channel}` is not a channel; expected one of {}",
-                        recobro::model::Channel::names()
-                    ),
-                )
-            })?;
+            let ch = recobro::model::Channel::parse_input(channel, "channel")?;
             let at = instant(&at, "at")?;
             to_js(&self.inner.check_contact(&c, ch, at, debt_id.as_deref())?)
         })())
@@ -200,7 +192,7 @@ impl Policy {
             let as_of = instant(&as_of, "asOf")?;
             let text = json_text(&proposal, "proposal")?;
             let p: recobro::money::plans::Proposal =
-                recobro::model::parse_json(&text).map_err(|e| under("proposal", e))?;
+                recobro::model::parse_json(&text).map_err(|e| e.under("proposal"))?;
             to_js(&self.inner.check_plan(&c, as_of, &p)?)
         })())
     }

@@ -164,7 +164,8 @@ test('checkPlan lists the bounds a proposal breaks', () => {
   const c = sample('extrajudicial');
   const ok = p.checkPlan(c, AS_OF, { down_payment: '0', installments: 3, frequency: 'monthly', first_due_on: '2026-04-01' });
   assert.equal(typeof ok.accepted, 'boolean');
-  assert.ok(Array.isArray(ok.schedule.installments) || typeof ok.schedule === 'object');
+  assert.equal(ok.schedule.installments.length, 3);
+  assert.equal(typeof ok.schedule.installments[0].amount, 'string');
   const bad = p.checkPlan(c, AS_OF, { down_payment: '0', installments: 500, frequency: 'monthly', first_due_on: '2026-04-01' });
   assert.equal(bad.accepted, false);
   assert.ok(bad.broken.length > 0);

@@ -16,16 +16,19 @@ fn as_of() -> Instant {
     Instant::parse("2026-03-16T15:00:00Z").unwrap()
 }
 
+/// The sample case decided by `p` at `as_of()`.
+fn decide(p: &Policy) -> recobro::Result<recobro::Decision> {
+    p.evaluate_owned(
+        Case::from_json(CASE).unwrap(),
+        as_of(),
+        EvalOptions::default(),
+    )
+}
+
 #[wasm_bindgen_test]
 fn the_default_policy_gives_the_conformance_bytes() {
     let p = Policy::default_consumer().unwrap();
-    let d = p
-        .evaluate_owned(
-            Case::from_json(CASE).unwrap(),
-            as_of(),
-            EvalOptions::default(),
-        )
-        .unwrap();
+    let d = decide(&p).unwrap();
     assert_eq!(d.to_json(), EXPECTED.trim_end());
 }
 
@@ -69,13 +72,7 @@ fn money_is_exact_decimal() {
         "fn segment(c) { let x = 0.1 + 0.2; if x == 0.3 { \"exact\" } else { \"float\" } }",
     )
     .unwrap();
-    let d = p
-        .evaluate_owned(
-            Case::from_json(CASE).unwrap(),
-            as_of(),
-            EvalOptions::default(),
-        )
-        .unwrap();
+    let d = decide(&p).unwrap();
     assert_eq!(d.segment.as_deref(), Some("exact"));
 }
 
@@ -88,22 +85,10 @@ fn limits_hold_and_the_engine_stays_usable() {
         })
         .build()
         .unwrap();
-    let e = p
-        .evaluate_owned(
-            Case::from_json(CASE).unwrap(),
-            as_of(),
-            EvalOptions::default(),
-        )
-        .unwrap_err();
+    let e = decide(&p).unwrap_err();
     assert_eq!(e.code.as_str(), "limit.operations");
     let ok = Policy::default_consumer().unwrap();
-    assert!(ok
-        .evaluate_owned(
-            Case::from_json(CASE).unwrap(),
-            as_of(),
-            EvalOptions::default()
-        )
-        .is_ok());
+    assert!(decide(&ok).is_ok());
 }
 
 #[wasm_bindgen_test]

@@ -147,6 +147,20 @@ impl Channel {
         Channel::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// Parse a channel name a host gave at input path `path`: an `input.invalid`
+    /// error that lists the channels when it is none of them.
+    pub fn parse_input(s: &str, path: &str) -> Result<Channel> {
+        Channel::parse(s).ok_or_else(|| {
+            Error::input(
+                path,
+                format!(
+                    "`{s}` is not a channel: expected one of {}",
+                    Channel::names()
+                ),
+            )
+        })
+    }
+
     /// The names of all channels, for error messages.
     pub fn names() -> String {
         Channel::ALL
@@ -561,13 +575,8 @@ pub fn prefix_path(e: Error, index: usize) -> Error {
     if !matches!(e.code, ErrorCode::InputInvalid | ErrorCode::InputJson) {
         return e;
     }
-    let p = e.path().unwrap_or("").to_string();
-    let joined = if p.is_empty() {
-        format!("[{index}]")
-    } else if p.starts_with('[') {
-        format!("[{index}]{p}")
-    } else {
-        format!("[{index}].{p}")
-    };
-    e.at_path(joined)
+    if e.path().is_none() {
+        return e.at_path(format!("[{index}]"));
+    }
+    e.under(&format!("[{index}]"))
 }

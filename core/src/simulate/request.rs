@@ -123,7 +123,7 @@ impl SimulationRequest {
                 for (i, c) in cases.iter().enumerate() {
                     c.validate()
                         .and_then(|()| c.validate_at(self.start))
-                        .map_err(|e| under("cases", prefix_path(e, i)))?;
+                        .map_err(|e| prefix_path(e, i).under("cases"))?;
                 }
                 Ok(cases.clone())
             }
@@ -170,16 +170,6 @@ impl SimulationRequest {
     }
 }
 
-/// Put an input error under `root` (`cases` + `[2].debts` = `cases[2].debts`).
-fn under(root: &str, e: Error) -> Error {
-    match e.path().map(str::to_string) {
-        Some(p) if p.starts_with('[') => e.at_path(format!("{root}{p}")),
-        Some(p) if !p.is_empty() => e.at_path(format!("{root}.{p}")),
-        Some(_) => e.at_path(root.to_string()),
-        None => e,
-    }
-}
-
 fn compile(i: usize, spec: &PolicySpec) -> Result<Policy> {
     let source = match (&spec.source, &spec.embedded) {
         (Some(s), None) => s.clone(),
@@ -208,7 +198,7 @@ fn compile(i: usize, spec: &PolicySpec) -> Result<Policy> {
             message: format!("policies[{i}]: {}", e.message),
             ..e
         },
-        Some(Location::Input { .. }) => under(&format!("policies[{i}]"), e),
+        Some(Location::Input { .. }) => e.under(&format!("policies[{i}]")),
     })
 }
 
