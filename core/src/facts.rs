@@ -9,6 +9,9 @@ use crate::time::{parse_tz, Date, Instant};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
+/// The longest look-back a policy helper accepts, in days (200 years).
+pub const MAX_LOOKBACK_DAYS: i64 = 73_000;
+
 /// Status of a promise to pay, derived from payments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromiseStatus {
@@ -98,6 +101,8 @@ pub struct Facts {
     pub plan_status: &'static str,
     /// Hold flags present.
     pub flags: Vec<Flag>,
+    /// The charge ledger and payments replayed per debt, aligned with `case.debts`.
+    pub books: Vec<crate::money::ledger::DebtBook>,
 }
 
 impl Facts {
@@ -242,6 +247,7 @@ impl Facts {
         flags.sort();
 
         Facts {
+            books: crate::money::ledger::books(case),
             as_of,
             tz,
             today,
@@ -271,7 +277,7 @@ impl Facts {
         channel: Option<Channel>,
         outcome: Option<Outcome>,
     ) -> i64 {
-        let since = self.as_of.timestamp() - days.max(0) * 86_400;
+        let since = self.since_days(days);
         self.ledger
             .iter()
             .take_while(|e| e.at > since)
@@ -281,6 +287,13 @@ impl Facts {
                     && outcome.is_none_or(|o| o == e.outcome)
             })
             .count() as i64
+    }
+
+    /// The Unix second `days` days before `as_of` (`days` is clamped to 0..=73,000,
+    /// two centuries: the supported date range; the policy API refuses values outside).
+    pub fn since_days(&self, days: i64) -> i64 {
+        // INVARIANT: 73,000 * 86,400 is far inside i64, and as_of is within 1900..2199.
+        self.as_of.timestamp() - days.clamp(0, MAX_LOOKBACK_DAYS) * 86_400
     }
 
     /// Whole days since the last outbound contact, or -1 when there is none.

@@ -3,6 +3,7 @@
 //! generator uses its own SplitMix64 stream, never a system source of randomness.
 
 use crate::model::*;
+use crate::money::Rounding;
 use crate::time::{Date, Instant};
 use chrono::{Duration, TimeZone};
 use rust_decimal::Decimal;
@@ -139,6 +140,25 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
         if rng.chance(5) {
             outstanding = Decimal::ZERO;
         }
+        let product = rng
+            .pick(&["card", "loan", "utility", "telecom"])
+            .to_string();
+        // Card and loan agreements allow a late fee of 5% of the original amount (no
+        // draw: the portfolio's random stream is the same as without it).
+        let agreement = matches!(product.as_str(), "card" | "loan").then(|| Agreement {
+            interest: None,
+            fees: vec![AgreedFee {
+                rule: "late_fee".into(),
+                kind: crate::decision::ChargeKind::Fee,
+                amount: Some(Rounding::HalfUp.round(
+                    original * Decimal::new(5, 2),
+                    crate::money::minor_units(currency).unwrap_or(2),
+                )),
+                max: None,
+                max_pct: None,
+                repeat_days: None,
+            }],
+        });
         debts.push(Debt {
             id: format!("L-{i}-{d}"),
             currency: currency.to_string(),
@@ -146,12 +166,8 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
             outstanding,
             issued_on: Date(issued),
             due_on: Date(due),
-            product: Some(
-                rng.pick(&["card", "loan", "utility", "telecom"])
-                    .to_string(),
-            ),
-            interest: None,
-            charges_applied: None,
+            product: Some(product),
+            agreement,
         });
     }
 
@@ -313,6 +329,7 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
         },
         debts,
         payments,
+        charges: Vec::new(),
         promises,
         plans,
         contacts,

@@ -4,12 +4,33 @@
 //! - An [`Instant`] is an RFC 3339 timestamp **with** an offset,
 //!   `2026-03-31T14:05:00-05:00` or `...Z`. Instants without an offset are rejected:
 //!   a contact at "14:05" means nothing until we know where.
+//!
+//! Both are bounded to the supported range, [`MIN_DATE`] (1900-01-01) to
+//! [`MAX_DATE`] (2199-12-31): a date or instant outside it is refused where it
+//! enters, so date arithmetic inside the engine (due date plus grace days, plan
+//! installments, window searches a year ahead) always has room.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+
+/// The first date the engine accepts in any input: 1900-01-01.
+pub const MIN_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// The last date the engine accepts in any input: 2199-12-31.
+pub const MAX_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+fn out_of_range(s: &str) -> String {
+    format!("`{s}` is outside the supported range 1900-01-01 to 2199-12-31")
+}
 
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,11 +41,21 @@ pub struct Date(pub NaiveDate);
 pub struct Instant(pub DateTime<Utc>);
 
 impl Date {
-    /// Parse `YYYY-MM-DD`.
+    /// Parse `YYYY-MM-DD` within the supported range (1900-01-01 to 2199-12-31).
     pub fn parse(s: &str) -> Result<Date, String> {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| format!("expected a date like 2026-03-31, got `{s}`"))?;
+        if d < MIN_DATE || d > MAX_DATE {
+            return Err(out_of_range(s));
+        }
+        Ok(Date(d))
+    }
+
+    /// The date `days` days later (earlier when negative), or `None` outside chrono's range.
+    pub fn checked_add_days(self, days: i64) -> Option<Date> {
+        chrono::TimeDelta::try_days(days)
+            .and_then(|d| self.0.checked_add_signed(d))
             .map(Date)
-            .map_err(|_| format!("expected a date like 2026-03-31, got `{s}`"))
     }
 
     /// Days from `self` to `other` (positive when `other` is later).
@@ -40,9 +71,10 @@ impl Instant {
         Instant::parse(s).map_err(|m| crate::error::Error::input(path, m))
     }
 
-    /// Parse an RFC 3339 instant; an offset (`Z` or `+hh:mm`) is required.
+    /// Parse an RFC 3339 instant; an offset (`Z` or `+hh:mm`) is required, and its
+    /// UTC date must be within the supported range (1900-01-01 to 2199-12-31).
     pub fn parse(s: &str) -> Result<Instant, String> {
-        DateTime::<FixedOffset>::parse_from_rfc3339(s)
+        let t = DateTime::<FixedOffset>::parse_from_rfc3339(s)
             .map(|d| Instant(d.with_timezone(&Utc)))
             .map_err(|_| {
                 if chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
@@ -52,7 +84,12 @@ impl Instant {
                 } else {
                     format!("expected an instant like 2026-03-31T14:05:00-05:00, got `{s}`")
                 }
-            })
+            })?;
+        let day = t.0.date_naive();
+        if day < MIN_DATE || day > MAX_DATE {
+            return Err(out_of_range(s));
+        }
+        Ok(t)
     }
 
     /// The calendar date of this instant in a time zone.
@@ -150,6 +187,21 @@ mod tests {
         let e = Date::parse("31/03/2026").unwrap_err();
         assert_eq!(e, "expected a date like 2026-03-31, got `31/03/2026`");
         assert!(Date::parse("2026-02-30").is_err());
+    }
+
+    #[test]
+    fn dates_and_instants_outside_the_supported_range_are_refused() {
+        assert!(Date::parse("1900-01-01").is_ok());
+        assert!(Date::parse("2199-12-31").is_ok());
+        for bad in ["1899-12-31", "2200-01-01", "9999-12-31", "0000-01-01"] {
+            let e = Date::parse(bad).unwrap_err();
+            assert!(e.contains("outside the supported range"), "{bad}: {e}");
+        }
+        assert!(Instant::parse("2199-12-31T23:59:59Z").is_ok());
+        let e = Instant::parse("2200-01-01T00:00:00Z").unwrap_err();
+        assert!(e.contains("outside the supported range"), "{e}");
+        assert!(Instant::parse("1899-12-31T23:00:00-05:00").is_ok());
+        assert!(Instant::parse("1899-12-31T23:00:00Z").is_err());
     }
 
     #[test]

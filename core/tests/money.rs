@@ -174,14 +174,26 @@ fn jurisdiction_limits_cut_charges_and_say_so() {
         .unwrap();
     assert_eq!(us.charges.totals["USD"], "0.00");
     assert!(us.charges.lines[0].basis["capped"].contains("1692f(1)"));
-    let us_ok = PolicyBuilder::new(
-        r#"fn charges(c) { c.debts.map(|d| fee(d, 25, "late_fee").authorised("contract")) }"#,
-    )
-    .build()
-    .unwrap()
-    .evaluate(&case("US-TX", "America/Chicago", "USD"), at)
-    .unwrap();
+    // Authorised by the debt's agreement (not by anything the policy says).
+    let mut agreed = case("US-TX", "America/Chicago", "USD");
+    agreed.debts[0].agreement = Some(recobro::model::Agreement {
+        interest: None,
+        fees: vec![recobro::model::AgreedFee {
+            rule: "late_fee".into(),
+            kind: recobro::decision::ChargeKind::Fee,
+            amount: None,
+            max: Some(d("25")),
+            max_pct: None,
+            repeat_days: None,
+        }],
+    });
+    let us_ok = PolicyBuilder::new(r#"fn charges(c) { c.debts.map(|d| fee(d, 25, "late_fee")) }"#)
+        .build()
+        .unwrap()
+        .evaluate(&agreed, at)
+        .unwrap();
     assert_eq!(us_ok.charges.totals["USD"], "25.00");
+    assert_eq!(us_ok.charges.lines[0].basis["authorised_by"], "agreement");
     let co = policy
         .evaluate(&case("CO", "America/Bogota", "COP"), at)
         .unwrap();
@@ -198,6 +210,17 @@ fn packs_compute_chile_brazil_and_colombia() {
             else if c.country == "BR" { [br::late_fine(d, 10)] }
             else { [co::default_interest(c, d, 35, 19.33)] }
         }"#,
+    )
+    // The usury rate the Superintendencia certified for the period (29.00% EA here,
+    // from the 19.33% IBC test vector: 1.5 x 19.33 = 28.995 -> 29.00).
+    .rate_entries(
+        "co_usura",
+        vec![recobro::money::rates::RateEntry {
+            from: recobro::Date::parse("2026-01-01").unwrap(),
+            rate: d("29.00"),
+            source: "test vector: 1.5 x IBC 19.33".into(),
+            confidence: "to_verify".into(),
+        }],
     )
     .build()
     .unwrap();

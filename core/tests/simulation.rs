@@ -126,6 +126,7 @@ fn every_simulated_contact_was_allowed_at_its_instant() {
             let mut at_that_time = f.clone();
             at_that_time.contacts.truncate(i);
             at_that_time.payments.retain(|p| p.at <= contact.at);
+            at_that_time.charges.retain(|ch| ch.at <= contact.at);
             at_that_time.promises.retain(|p| p.made_at <= contact.at);
             let v = check_contact(
                 &rules,

@@ -19,6 +19,11 @@ pub struct Case {
     /// Payments received.
     #[serde(default)]
     pub payments: Vec<Payment>,
+    /// The charge ledger: every fee, interest and compensation line already applied
+    /// to a debt (what a decision's `charges.lines` proposed and the host booked).
+    /// What is still owed is derived from it and the payments.
+    #[serde(default)]
+    pub charges: Vec<AppliedCharge>,
     /// Promises to pay; kept / broken / pending is derived from payments.
     #[serde(default)]
     pub promises: Vec<Promise>,
@@ -349,6 +354,74 @@ pub struct InterestTerms {
     pub method: Option<String>,
 }
 
+/// A fee or compensation the agreement creating the debt allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreedFee {
+    /// The rule name a charge line uses for it (`late_fee`).
+    pub rule: String,
+    /// `fee` or `compensation`.
+    #[serde(default = "fee_kind")]
+    pub kind: crate::decision::ChargeKind,
+    /// A fixed amount, in the debt's currency.
+    #[serde(default, with = "amount_opt")]
+    pub amount: Option<Decimal>,
+    /// Or the most that may be charged, in the debt's currency.
+    #[serde(default, with = "amount_opt")]
+    pub max: Option<Decimal>,
+    /// Or the most that may be charged, in percent of the debt's outstanding principal.
+    #[serde(default, with = "amount_opt")]
+    pub max_pct: Option<Decimal>,
+    /// Days after which it may be charged again; absent: once per debt.
+    #[serde(default)]
+    pub repeat_days: Option<i64>,
+}
+
+fn fee_kind() -> crate::decision::ChargeKind {
+    crate::decision::ChargeKind::Fee
+}
+
+/// The terms of the agreement that created a debt: what authorises interest and fees
+/// (15 U.S.C. 1692f(1): only amounts "expressly authorized by the agreement creating
+/// the debt or permitted by law").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    /// Contractual (default) interest.
+    #[serde(default)]
+    pub interest: Option<InterestTerms>,
+    /// Fees and compensation the agreement allows.
+    #[serde(default)]
+    pub fees: Vec<AgreedFee>,
+}
+
+impl Agreement {
+    /// The agreed fee for a rule name.
+    pub fn fee(&self, rule: &str) -> Option<&AgreedFee> {
+        self.fees.iter().find(|f| f.rule == rule)
+    }
+}
+
+/// One line of the charge ledger: a charge already applied to a debt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliedCharge {
+    /// The host's id for the line, if it has one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The debt it was applied to.
+    pub debt_id: String,
+    /// `fee`, `interest` or `compensation`.
+    pub kind: crate::decision::ChargeKind,
+    /// The rule that produced it (the decision line's `rule`).
+    pub rule: String,
+    /// How much, in the debt's currency.
+    #[serde(with = "amount")]
+    pub amount: Decimal,
+    /// When it was applied.
+    pub at: Instant,
+}
+
 /// One debt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -370,12 +443,9 @@ pub struct Debt {
     /// Product line, free text.
     #[serde(default)]
     pub product: Option<String>,
-    /// Contractual interest terms.
+    /// The terms of the agreement: contractual interest and the fees it allows.
     #[serde(default)]
-    pub interest: Option<InterestTerms>,
-    /// Interest and fees already charged and not yet paid.
-    #[serde(default, with = "amount_opt")]
-    pub charges_applied: Option<Decimal>,
+    pub agreement: Option<Agreement>,
 }
 
 /// A payment received.

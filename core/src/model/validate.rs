@@ -168,9 +168,6 @@ impl Case {
             debt_dp.push((debt.currency.as_str(), dp));
             check_amount(|| p("original_amount"), debt.original_amount, cur, false)?;
             check_amount(|| p("outstanding"), debt.outstanding, cur, false)?;
-            if let Some(c) = debt.charges_applied {
-                check_amount(|| p("charges_applied"), c, cur, false)?;
-            }
             if debt.due_on < debt.issued_on {
                 return Err(Error::input(
                     p("due_on"),
@@ -180,15 +177,78 @@ impl Case {
                     ),
                 ));
             }
-            if let Some(t) = &debt.interest {
-                if t.annual_rate.is_sign_negative() || t.annual_rate > Decimal::from(10) {
-                    return Err(Error::input(
-                        p("interest.annual_rate"),
-                        format!(
-                            "`{}` is not a fraction between 0 and 10 (0.12 means 12%)",
-                            t.annual_rate
-                        ),
-                    ));
+            if let Some(a) = &debt.agreement {
+                if let Some(t) = &a.interest {
+                    if t.annual_rate.is_sign_negative() || t.annual_rate > Decimal::from(10) {
+                        return Err(Error::input(
+                            p("agreement.interest.annual_rate"),
+                            format!(
+                                "`{}` is not a fraction between 0 and 10 (0.12 means 12%)",
+                                t.annual_rate
+                            ),
+                        ));
+                    }
+                    if let Some(dc) = &t.day_count {
+                        if crate::money::DayCount::parse(dc).is_none() {
+                            return Err(Error::input(
+                                p("agreement.interest.day_count"),
+                                format!("`{dc}` is not act/365f, act/360, 30/360 or act/act"),
+                            ));
+                        }
+                    }
+                    if let Some(m) = &t.method {
+                        if m != "simple" && m != "compound" {
+                            return Err(Error::input(
+                                p("agreement.interest.method"),
+                                format!("`{m}` is not `simple` or `compound`"),
+                            ));
+                        }
+                    }
+                }
+                for (j, f) in a.fees.iter().enumerate() {
+                    let fp = |k: &str| p(&format!("agreement.fees[{j}].{k}"));
+                    check_id(|| fp("rule"), &f.rule)?;
+                    if a.fees[..j].iter().any(|g| g.rule == f.rule) {
+                        return Err(Error::input(
+                            fp("rule"),
+                            format!("the agreement lists fee `{}` twice", f.rule),
+                        ));
+                    }
+                    if f.kind == crate::decision::ChargeKind::Interest {
+                        return Err(Error::input(
+                            fp("kind"),
+                            "an agreed fee is `fee` or `compensation`; contractual interest goes in `agreement.interest`",
+                        ));
+                    }
+                    let given = [f.amount, f.max, f.max_pct].iter().flatten().count();
+                    if given != 1 {
+                        return Err(Error::input(
+                            p(&format!("agreement.fees[{j}]")),
+                            "give exactly one of `amount`, `max` or `max_pct`",
+                        ));
+                    }
+                    if let Some(v) = f.amount {
+                        check_amount(|| fp("amount"), v, cur, false)?;
+                    }
+                    if let Some(v) = f.max {
+                        check_amount(|| fp("max"), v, cur, false)?;
+                    }
+                    if let Some(v) = f.max_pct {
+                        if v.is_sign_negative() || v > Decimal::ONE_HUNDRED {
+                            return Err(Error::input(
+                                fp("max_pct"),
+                                format!("`{v}` is not a percentage between 0 and 100"),
+                            ));
+                        }
+                    }
+                    if let Some(r) = f.repeat_days {
+                        if !(1..=3660).contains(&r) {
+                            return Err(Error::input(
+                                fp("repeat_days"),
+                                format!("`{r}` is not between 1 and 3660 days"),
+                            ));
+                        }
+                    }
                 }
             }
         }
@@ -219,6 +279,26 @@ impl Case {
                 None => single_currency,
             };
             check_amount(|| format!("payments[{i}].amount"), pay.amount, cur, true)?;
+        }
+        let mut charge_ids = IdSet::with_capacity(self.charges.len());
+        for (i, ch) in self.charges.iter().enumerate() {
+            known_debt(&|| format!("charges[{i}].debt_id"), &ch.debt_id)?;
+            check_id(|| format!("charges[{i}].rule"), &ch.rule)?;
+            if let Some(id) = &ch.id {
+                check_id(|| format!("charges[{i}].id"), id)?;
+                if !charge_ids.insert(id.as_str()) {
+                    return Err(Error::input(
+                        format!("charges[{i}].id"),
+                        format!("duplicate charge id `{id}`"),
+                    ));
+                }
+            }
+            check_amount(
+                || format!("charges[{i}].amount"),
+                ch.amount,
+                currency_of(&ch.debt_id),
+                false,
+            )?;
         }
         let mut promise_ids = IdSet::with_capacity(self.promises.len());
         for (i, pr) in self.promises.iter().enumerate() {
@@ -294,6 +374,9 @@ impl Case {
         }
         for (i, p) in self.payments.iter().enumerate() {
             after(&|| format!("payments[{i}].at"), p.at)?;
+        }
+        for (i, c) in self.charges.iter().enumerate() {
+            after(&|| format!("charges[{i}].at"), c.at)?;
         }
         for (i, p) in self.promises.iter().enumerate() {
             after(&|| format!("promises[{i}].made_at"), p.made_at)?;

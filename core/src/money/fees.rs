@@ -61,44 +61,6 @@ pub fn br_fine_cap(installment: Decimal) -> Decimal {
     installment * dec(2, 2)
 }
 
-/// What a jurisdiction allows on top of principal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MoneyLaw {
-    /// Whether late fees, penalties and fixed compensation may be charged.
-    pub late_fees: bool,
-    /// Whether compound interest (interest on interest) may be charged.
-    pub compounding: bool,
-    /// Whether every fee and interest line must be authorised by contract or law.
-    pub needs_authorisation: bool,
-    /// The citation for the restriction.
-    pub citation: &'static str,
-}
-
-/// The money restrictions of a jurisdiction.
-pub fn money_law(jurisdiction: &str) -> MoneyLaw {
-    let country = jurisdiction.get(..2).unwrap_or("");
-    match country {
-        "PE" => MoneyLaw {
-            late_fees: false,
-            compounding: false,
-            needs_authorisation: false,
-            citation: "Ley 31143 (2021): no penalties, commissions or expenses for late payment; no capitalisation of interest",
-        },
-        "US" => MoneyLaw {
-            late_fees: true,
-            compounding: true,
-            needs_authorisation: true,
-            citation: "15 U.S.C. 1692f(1); 12 CFR 1006.22(b): only amounts expressly authorised by the agreement or permitted by law",
-        },
-        _ => MoneyLaw {
-            late_fees: true,
-            compounding: true,
-            needs_authorisation: false,
-            citation: "",
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,10 +109,7 @@ mod tests {
     }
 
     #[test]
-    fn laws() {
-        assert!(!money_law("PE").late_fees);
-        assert!(money_law("US-NY").needs_authorisation);
-        assert!(money_law("ES").late_fees);
+    fn brazil_fine_cap() {
         assert_eq!(br_fine_cap(d("500")).to_string(), "10.00");
     }
 }

@@ -283,8 +283,36 @@ pub fn accrue(
     end: NaiveDate,
     payments: &[Movement],
 ) -> Result<Accrual> {
+    let opening = [Movement {
+        on: NaiveDate::MIN,
+        amount: fees,
+    }];
+    accrue_with_fees(spec, tables, principal, &opening, start, end, payments)
+}
+
+/// [`accrue`] with the fees and compensation charged on their dates (the charge
+/// ledger): a payment settles only the fees charged on or before its day (a fee charged
+/// the same day comes first).
+pub fn accrue_with_fees(
+    spec: &InterestSpec,
+    tables: &RateTables,
+    principal: Decimal,
+    fees: &[Movement],
+    start: NaiveDate,
+    end: NaiveDate,
+    payments: &[Movement],
+) -> Result<Accrual> {
     let mut principal = principal.max(Decimal::ZERO);
-    let mut fees_owed = fees.max(Decimal::ZERO);
+    let mut fee_events: Vec<Movement> = fees.to_vec();
+    fee_events.sort_by_key(|m| m.on);
+    let mut next_fee = 0usize;
+    let mut fees_owed = Decimal::ZERO;
+    let mut charge_fees_until = |d: NaiveDate, fees_owed: &mut Decimal| {
+        while let Some(m) = fee_events.get(next_fee).filter(|m| m.on <= d) {
+            *fees_owed = fees_owed.saturating_add(m.amount.max(Decimal::ZERO));
+            next_fee += 1;
+        }
+    };
     let mut periods = Vec::new();
     let mut interest_total = Decimal::ZERO;
     let mut interest_unpaid = Decimal::ZERO;
@@ -335,6 +363,7 @@ pub fn accrue(
 
     // Payments before interest starts reduce the balance first.
     for m in pays.iter().filter(|m| m.on <= start) {
+        charge_fees_until(m.on, &mut fees_owed);
         allocate(
             m.amount,
             &mut principal,
@@ -362,6 +391,7 @@ pub fn accrue(
             interest,
         });
         for m in pays.iter().filter(|m| m.on == until && until < end) {
+            charge_fees_until(m.on, &mut fees_owed);
             allocate(
                 m.amount,
                 &mut principal,

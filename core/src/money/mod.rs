@@ -9,6 +9,7 @@
 pub mod daycount;
 pub mod fees;
 pub mod interest;
+pub mod ledger;
 pub mod plans;
 pub mod rates;
 

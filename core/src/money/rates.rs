@@ -69,6 +69,19 @@ impl RateTable {
             .filter(move |d| *d > start && *d < end)
     }
 
+    /// The entries in force on some day of `[start, end)` whose confidence is not
+    /// `confirmed`, as `from (rate%)`.
+    pub fn unverified_between(&self, start: NaiveDate, end: NaiveDate) -> Vec<String> {
+        let first = self.entries.partition_point(|e| e.from.0 <= start);
+        let first = first.saturating_sub(1);
+        self.entries[first..]
+            .iter()
+            .take_while(|e| e.from.0 < end)
+            .filter(|e| e.confidence != "confirmed")
+            .map(|e| format!("{} ({}%)", e.from, e.rate))
+            .collect()
+    }
+
     /// Add or replace entries (by date), keeping the order.
     pub fn upsert(&mut self, entries: impl IntoIterator<Item = RateEntry>) {
         for e in entries {
@@ -113,6 +126,42 @@ impl RateTables {
     /// A table by id.
     pub fn get(&self, id: &str) -> Option<&RateTable> {
         self.tables.get(id)
+    }
+
+    /// Entries of a table in force on some day of `[start, end)` that are marked
+    /// `to_verify` (empty for an unknown table).
+    pub fn unverified_between(&self, id: &str, start: NaiveDate, end: NaiveDate) -> Vec<String> {
+        self.get(id)
+            .map(|t| t.unverified_between(start, end))
+            .unwrap_or_default()
+    }
+
+    /// Check entries a host supplies: a rate within ±1000 percent, a known confidence.
+    pub fn check_entries(table: &str, entries: &[RateEntry]) -> Result<()> {
+        if table.is_empty() || table.len() > 64 {
+            return Err(Error::input(
+                "rate_entries",
+                format!("table id `{table}` must be 1 to 64 characters"),
+            ));
+        }
+        for (i, e) in entries.iter().enumerate() {
+            if e.rate.abs() > Decimal::from(1000) {
+                return Err(Error::input(
+                    format!("rate_entries.{table}[{i}].rate"),
+                    format!(
+                        "`{}` percent is beyond any reference rate (at most ±1000)",
+                        e.rate
+                    ),
+                ));
+            }
+            if e.confidence != "confirmed" && e.confidence != "to_verify" {
+                return Err(Error::input(
+                    format!("rate_entries.{table}[{i}].confidence"),
+                    format!("`{}` is not `confirmed` or `to_verify`", e.confidence),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Every table id.

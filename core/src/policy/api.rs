@@ -23,6 +23,8 @@ pub(crate) struct Ctx {
     pub case: Case,
     pub facts: Facts,
     pub rates: Arc<crate::money::rates::RateTables>,
+    /// The policy's operation limit: native helpers that loop count against it too.
+    pub max_operations: u64,
 }
 
 /// The `Case` type in Rhai: a cheap handle on the case and its facts.
@@ -41,6 +43,24 @@ pub struct DebtRef {
 impl DebtRef {
     pub(crate) fn debt(&self) -> &crate::model::Debt {
         &self.ctx.case.debts[self.index]
+    }
+
+    pub(crate) fn book(&self) -> &crate::money::ledger::DebtBook {
+        // INVARIANT: `books` is derived from the same case, aligned with `case.debts`.
+        &self.ctx.facts.books[self.index]
+    }
+
+    /// Ledger lines by `rule` on this debt.
+    pub(crate) fn ledger<'a>(
+        &'a self,
+        rule: &'a str,
+    ) -> impl Iterator<Item = &'a crate::model::AppliedCharge> + 'a {
+        let id = &self.debt().id;
+        self.ctx
+            .case
+            .charges
+            .iter()
+            .filter(move |c| &c.debt_id == id && c.rule == rule)
     }
 }
 
@@ -65,7 +85,45 @@ pub struct ChargeRef {
     pub citation: Option<String>,
     /// Basis entries.
     pub basis: BTreeMap<String, String>,
+    /// How the engine made the line: the law checks what it is, not what it is called.
+    pub(crate) origin: Origin,
 }
+
+/// Where a charge line came from. Only the engine sets it; a policy cannot.
+#[derive(Clone, Debug)]
+pub(crate) enum Origin {
+    /// An amount the policy stated (`fee`, `interest`, `compensation`).
+    Stated,
+    /// Interest the engine accrued (`late_interest`, `contract_interest`): its inputs,
+    /// so the law can recompute it at a lawful rate.
+    Accrued(Arc<super::money_api::Accrued>),
+}
+
+/// Keys the engine writes into a charge's basis. A policy's `basis(...)` cannot set or
+/// overwrite them: what authorised a line, what capped it and how it was computed are
+/// the engine's statements, not the policy's.
+pub const ENGINE_BASIS_KEYS: &[&str] = &[
+    "already_charged",
+    "authorised_by",
+    "capped",
+    "day_count",
+    "days",
+    "from",
+    "interest_accrued",
+    "interest_paid",
+    "limit",
+    "margin",
+    "method",
+    "payment_day",
+    "periods",
+    "principal_end",
+    "rate",
+    "regime",
+    "rounding",
+    "table",
+    "through",
+    "to_verify",
+];
 
 /// The `Offer` type in Rhai.
 #[derive(Clone)]
@@ -194,7 +252,7 @@ pub(crate) fn json_to_dynamic(v: &serde_json::Value, depth: usize) -> Dynamic {
     }
 }
 
-fn debt_ref(ctx: &Arc<Ctx>, index: usize) -> DebtRef {
+pub(crate) fn debt_ref(ctx: &Arc<Ctx>, index: usize) -> DebtRef {
     let (days_past_due, overdue) = ctx
         .facts
         .debts
@@ -229,7 +287,29 @@ pub(crate) fn to_amount(v: &Dynamic, what: &str) -> Rr<Decimal> {
     Ok(x)
 }
 
+/// Decimal places from a policy: 0 to 28.
+fn places(dp: INT) -> Rr<u32> {
+    u32::try_from(dp).ok().filter(|d| *d <= 28).ok_or_else(|| {
+        rt_err(format!(
+            "`{dp}` decimal places: between 0 and 28 are allowed"
+        ))
+    })
+}
+
+/// A look-back in days from a policy: 0 to 73,000 (the supported date range).
+fn lookback(days: INT, what: &str) -> Rr<i64> {
+    if (0..=crate::facts::MAX_LOOKBACK_DAYS).contains(&days) {
+        Ok(days)
+    } else {
+        Err(rt_err(format!(
+            "`{what}({days}, ..)`: the number of days must be between 0 and {}",
+            crate::facts::MAX_LOOKBACK_DAYS
+        )))
+    }
+}
+
 pub(crate) fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str) -> Rr<ChargeRef> {
+    check_rule_name(rule)?;
     let amount = to_amount(&amount, &format!("the amount of charge `{rule}`"))?;
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(rt_err(format!(
@@ -244,7 +324,17 @@ pub(crate) fn charge(kind: ChargeKind, d: &DebtRef, amount: Dynamic, rule: &str)
         rule: rule.to_string(),
         citation: None,
         basis: BTreeMap::new(),
+        origin: Origin::Stated,
     })
+}
+
+fn check_rule_name(rule: &str) -> Rr<()> {
+    if rule.is_empty() || rule.len() > 64 {
+        return Err(rt_err(format!(
+            "charge rule `{rule}` must be 1 to 64 characters"
+        )));
+    }
+    Ok(())
 }
 
 fn action_of(kind: &str) -> Rr<Action> {
@@ -362,15 +452,21 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         .func(
             "contacts",
             "Outbound contacts in the last `days` days (rolling, ending at `as_of`).",
-            |c: &mut CaseRef, days: INT| -> INT { c.0.facts.contacts_within(days, None, None) },
+            |c: &mut CaseRef, days: INT| -> Rr<INT> {
+                Ok(c.0
+                    .facts
+                    .contacts_within(lookback(days, "contacts")?, None, None))
+            },
         )
         .func(
             "contacts",
             "",
             |c: &mut CaseRef, days: INT, channel: &str| -> Rr<INT> {
-                Ok(c.0
-                    .facts
-                    .contacts_within(days, Some(parse_channel(channel)?), None))
+                Ok(c.0.facts.contacts_within(
+                    lookback(days, "contacts")?,
+                    Some(parse_channel(channel)?),
+                    None,
+                ))
             },
         )
         .func(
@@ -378,7 +474,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             "",
             |c: &mut CaseRef, days: INT, channel: &str, outcome: &str| -> Rr<INT> {
                 Ok(c.0.facts.contacts_within(
-                    days,
+                    lookback(days, "contacts")?,
                     Some(parse_channel(channel)?),
                     Some(parse_outcome(outcome)?),
                 ))
@@ -387,14 +483,15 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         .func(
             "conversations",
             "Conversations with the debtor (either direction) in the last `days` days.",
-            |c: &mut CaseRef, days: INT| -> INT {
-                let since = c.0.facts.as_of.timestamp() - days.max(0) * 86_400;
-                c.0.facts
+            |c: &mut CaseRef, days: INT| -> Rr<INT> {
+                let since = c.0.facts.since_days(lookback(days, "conversations")?);
+                Ok(c.0
+                    .facts
                     .ledger
                     .iter()
                     .take_while(|e| e.at > since)
                     .filter(|e| e.outcome.is_conversation())
-                    .count() as INT
+                    .count() as INT)
             },
         )
         .get(
@@ -470,8 +567,38 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         )
         .get(
             "charges_applied",
-            "Interest and fees already charged (0 if none).",
-            |d: &mut DebtRef| -> Decimal { d.debt().charges_applied.unwrap_or_default() },
+            "Interest, fees and compensation already charged (the case's `charges` ledger) and not yet paid: payments settle charges before principal. 0 if none.",
+            |d: &mut DebtRef| -> Decimal { d.book().charges_owed() },
+        )
+        .func(
+            "charged",
+            "Whether the ledger holds a charge by this rule on the debt: `d.charged(\"late_fee\")`.",
+            |d: &mut DebtRef, rule: &str| -> bool { d.ledger(rule).next().is_some() },
+        )
+        .func(
+            "last_charged_on",
+            "The debtor's local date of the latest charge by this rule on the debt, `YYYY-MM-DD`, or \"\" if none.",
+            |d: &mut DebtRef, rule: &str| -> ImmutableString {
+                let tz = d.ctx.facts.tz;
+                d.ledger(rule)
+                    .map(|c| c.at)
+                    .max()
+                    .map_or_else(|| "".into(), |t| t.date_in(tz).to_string().into())
+            },
+        )
+        .func(
+            "has_agreed_fee",
+            "Whether the debt's agreement allows a fee by this rule.",
+            |d: &mut DebtRef, rule: &str| -> bool {
+                d.debt().agreement.as_ref().is_some_and(|a| a.fee(rule).is_some())
+            },
+        )
+        .get(
+            "has_contract_interest",
+            "Whether the debt's agreement states a contractual interest rate.",
+            |d: &mut DebtRef| -> bool {
+                d.debt().agreement.as_ref().is_some_and(|a| a.interest.is_some())
+            },
         )
         .get(
             "days_past_due",
@@ -572,20 +699,28 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         )
         .func(
             "basis",
-            "Record how a charge was computed: `basis(charge, key, value)`.",
-            |c: ChargeRef, key: &str, value: Dynamic| -> ChargeRef {
+            "Record how a charge was computed: `basis(charge, key, value)`. Keys the engine writes (`authorised_by`, `capped`, `method`, `rate`, `from`, `through`, `days`, ...) cannot be set by a policy.",
+            |c: ChargeRef, key: &str, value: Dynamic| -> Rr<ChargeRef> {
+                if ENGINE_BASIS_KEYS.contains(&key) {
+                    return Err(rt_err(format!(
+                        "`basis(charge, \"{key}\", ..)`: `{key}` is written by the engine and cannot be set by a policy; use another key"
+                    )));
+                }
+                if key.is_empty() || key.len() > 64 {
+                    return Err(rt_err(format!("basis key `{key}` must be 1 to 64 characters")));
+                }
                 let mut c = c;
                 c.basis.insert(key.to_string(), value.to_string());
-                c
+                Ok(c)
             },
         );
 
     r.group("Money")
         .func("round_half_up", "Round half away from zero to `dp` places (the usual rule for money). Integers are accepted.", |x: Dynamic, dp: INT| -> Rr<Decimal> {
-            Ok(Rounding::HalfUp.round(to_amount(&x, "the value")?, dp.clamp(0, 28) as u32))
+            Ok(Rounding::HalfUp.round(to_amount(&x, "the value")?, places(dp)?))
         })
         .func("round_half_even", "Round half to even (banker's rounding) to `dp` places.", |x: Dynamic, dp: INT| -> Rr<Decimal> {
-            Ok(Rounding::HalfEven.round(to_amount(&x, "the value")?, dp.clamp(0, 28) as u32))
+            Ok(Rounding::HalfEven.round(to_amount(&x, "the value")?, places(dp)?))
         })
         .func("round_money", "Round half-up to the currency's minor units (`EUR` 2, `CLP` 0, `KWD` 3).", |x: Dynamic, currency: &str| -> Rr<Decimal> {
             let dp = minor_units(currency).ok_or_else(|| rt_err(format!("unknown currency `{currency}`")))?;
@@ -599,8 +734,17 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         });
 
     r.group("Money: interest and statutory sums")
-        .func("late_interest", "Late interest on a debt as a `Charge`: `late_interest(c, debt, #{ rate: 0.12 })` or `#{ table: \"boe_base\", margin: 0.08, regime: \"fixed_at_start\" }`. Keys: `rate` | `table`, `margin`, `regime` (`split`, `fixed_at_start`), `half_yearly`; `day_count` (`act/365f`, `act/360`, `30/360`, `act/act`); `method` (`simple`, `compound`); `rounding` (`half_up`, `half_even`); `moment` (`at_end`, `per_line`, `per_day`); `order` (default `[\"fees\", \"interest\", \"principal\"]`); `grace_days`; `rule`; `citation`. Accrues from the day after the due date (plus grace) through today, on the balance as it was each day (payments on the debt reduce it on their day).", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
+        .func("late_interest", "Late interest on a debt as a `Charge`: `late_interest(c, debt, #{ rate: 0.12 })` or `#{ table: \"boe_base\", margin: 0.08, regime: \"fixed_at_start\" }`. Keys: `rate` | `table`, `margin`, `regime` (`split`, `fixed_at_start`), `half_yearly`; `day_count` (`act/365f`, `act/360`, `30/360`, `act/act`); `method` (`simple`, `compound`); `rounding` (`half_up`, `half_even`); `moment` (`at_end`, `per_line`, `per_day`); `order` (default `[\"fees\", \"interest\", \"principal\"]`); `grace_days` (0 to 3650); `payment_day` (`excluded`: the day a payment arrives no longer accrues on the paid part, the default; `included`: it still does, as German practice counts it under BGB §§ 187, 188); `rule`; `citation`. Accrues from the day after the due date (plus grace) through today, on the balance as it was each day (payments, including those that name no debt as the ledger allocates them, and fees from the `charges` ledger on their dates). The line is the interest accrued less what the ledger already charged under the same rule (or, if more, what payments already paid). Whether it is authorised, and how much is lawful, the engine decides (see Charges and the law).", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
             super::money_api::late_interest(&c.0, &d, &spec).map_err(|e| rt_err(e.message))
+        })
+        .func("contract_interest", "Late interest at the terms of the debt's agreement (`agreement.interest`: rate, day count, method): `contract_interest(c, debt)`. An error when the agreement states none (check `d.has_contract_interest`).", |c: &mut CaseRef, d: DebtRef| -> Rr<ChargeRef> {
+            super::money_api::contract_interest(&c.0, &d, &Map::new()).map_err(|e| rt_err(e.message))
+        })
+        .func("contract_interest", "", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
+            super::money_api::contract_interest(&c.0, &d, &spec).map_err(|e| rt_err(e.message))
+        })
+        .func("agreed_fee", "The fee or compensation the debt's agreement allows under `rule`, at its fixed amount or its cap (`max`, or `max_pct` of the outstanding principal, rounded to the currency): `agreed_fee(d, \"late_fee\")`. An error when the agreement has no such fee (check `d.has_agreed_fee(rule)`).", |d: DebtRef, rule: &str| -> Rr<ChargeRef> {
+            super::money_api::agreed_fee(&d, rule).map_err(|e| rt_err(e.message))
         })
         .func("rate_on", "A reference rate in percent on a date: `rate_on(\"ecb_mro\", \"2025-07-01\")`. Tables: `ecb_mro`, `boe_base`, `de_basiszins`, `es_demora_comercial`, plus any the host adds.", |c: &mut CaseRef, table: &str, date: &str| -> Rr<Decimal> {
             let day = crate::time::Date::parse(date).map_err(rt_err)?;
@@ -617,6 +761,9 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         })
         .func("cap", "Cut a charge to a cap, saying so in its basis: `cap(charge, max, \"reason\")`.", |ch: ChargeRef, max: Dynamic, reason: &str| -> Rr<ChargeRef> {
             let max = to_amount(&max, "the cap")?;
+            if max.is_sign_negative() && !max.is_zero() {
+                return Err(rt_err(format!("`cap(charge, {max}, ..)`: a cap cannot be negative")));
+            }
             let mut ch = ch;
             if ch.amount > max {
                 ch.basis.insert("capped".into(), format!("{} cut to {}: {}", ch.amount, max, reason));
@@ -624,12 +771,21 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             }
             Ok(ch)
         })
-        .func("authorised", "Record what authorises a fee or interest (`\"contract\"`, `\"statute\"`): required for US debtors (15 U.S.C. 1692f(1)).", |ch: ChargeRef, by: &str| -> ChargeRef {
-            let mut ch = ch;
-            ch.basis.insert("authorised_by".into(), by.to_string());
-            ch
+        .func("authorised", "Removed: what authorises a fee or interest comes from the debt's `agreement` or a statute the engine knows, never from the policy. Calling it is an error that says so.", |_ch: ChargeRef, by: &str| -> Rr<ChargeRef> {
+            Err(rt_err(format!(
+                "`authorised(\"{by}\")` was removed: a policy cannot authorise its own charges. Put the terms in the debt's `agreement` (`interest`, `fees`) and use `contract_interest(c, d)` or `agreed_fee(d, rule)`; statutory lines are recognised by the engine"
+            )))
         })
-        .get("amount", "The charge's amount.", |ch: &mut ChargeRef| -> Decimal { ch.amount });
+        .get("amount", "The charge's amount.", |ch: &mut ChargeRef| -> Decimal { ch.amount })
+        .get("rule", "The charge's rule name.", |ch: &mut ChargeRef| -> ImmutableString { ch.rule.as_str().into() })
+        .get("kind", "`interest`, `fee` or `compensation`.", |ch: &mut ChargeRef| -> ImmutableString {
+            match ch.kind {
+                ChargeKind::Interest => "interest",
+                ChargeKind::Fee => "fee",
+                ChargeKind::Compensation => "compensation",
+            }
+            .into()
+        });
 
     r.group("Offers")
         .func("settlement", "A settlement offer: pay the balance in the case's main currency less `discount_pct` percent within `days` days: `settlement(c, 20, 15)`.", |c: &mut CaseRef, discount_pct: Dynamic, days: INT| -> Rr<OfferRef> {

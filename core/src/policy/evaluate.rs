@@ -112,6 +112,7 @@ impl Policy {
             case,
             facts,
             rates: self.inner.rates.clone(),
+            max_operations: self.inner.limits.max_operations,
         });
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
@@ -349,7 +350,7 @@ impl Policy {
         );
 
         let charges = if inner.hooks.charges {
-            let c = to_charges(charges_out, &ctx.case.debtor.jurisdiction)?;
+            let c = to_charges(charges_out, ctx)?;
             note!(
                 "charges",
                 format!(
@@ -505,8 +506,7 @@ fn to_actions(v: Dynamic) -> Result<Vec<Action>> {
     Ok(vec![to_action(v, 0)?])
 }
 
-fn to_charges(v: Dynamic, jurisdiction: &str) -> Result<Charges> {
-    let law = crate::money::fees::money_law(jurisdiction);
+fn to_charges(v: Dynamic, ctx: &Arc<Ctx>) -> Result<Charges> {
     let items: Vec<Dynamic> = if v.is_unit() {
         Vec::new()
     } else if v.is_array() {
@@ -517,6 +517,10 @@ fn to_charges(v: Dynamic, jurisdiction: &str) -> Result<Charges> {
     let mut lines = Vec::with_capacity(items.len());
     let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
     for (i, item) in items.into_iter().enumerate() {
+        // `()` stands for "no charge" (a helper that found nothing to charge).
+        if item.is_unit() {
+            continue;
+        }
         let type_name = item.type_name();
         let c = item.try_cast::<ChargeRef>().ok_or_else(|| {
             contract(format!(
@@ -541,31 +545,9 @@ fn to_charges(v: Dynamic, jurisdiction: &str) -> Result<Charges> {
             )));
         }
         let mut c = c;
-        // The jurisdiction's own limits win over the policy.
-        let forbidden = match c.kind {
-            ChargeKind::Fee | ChargeKind::Compensation if !law.late_fees => {
-                Some("late fees are not allowed")
-            }
-            ChargeKind::Interest
-                if !law.compounding
-                    && c.basis.get("method").map(String::as_str) == Some("compound") =>
-            {
-                Some("compound interest is not allowed")
-            }
-            _ if law.needs_authorisation && !c.basis.contains_key("authorised_by") => {
-                Some("not shown to be authorised by the agreement or by law")
-            }
-            _ => None,
-        };
-        if let Some(why) = forbidden {
-            if !c.amount.is_zero() {
-                c.basis.insert(
-                    "capped".into(),
-                    format!("{} cut to 0: {why} ({})", c.amount, law.citation),
-                );
-                c.amount = Decimal::ZERO;
-            }
-        }
+        // The law decides what authorises the line and how much it may be, whatever
+        // the policy called it.
+        super::law::apply(ctx, &mut c)?;
         // Shown with the currency's minor units: 40 EUR is "40.00".
         let mut amount = c.amount;
         amount.rescale(dp);

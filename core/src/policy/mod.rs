@@ -13,6 +13,7 @@ mod api;
 mod engine;
 mod errors;
 mod evaluate;
+mod law;
 mod limits;
 mod modules;
 mod money_api;
@@ -246,6 +247,7 @@ impl PolicyBuilder {
 
         let mut rates = crate::money::rates::RateTables::standard()?;
         for (table, entries) in self.rate_entries {
+            crate::money::rates::RateTables::check_entries(&table, &entries)?;
             rates.upsert(&table, entries);
         }
 

@@ -1,13 +1,15 @@
 //! The native side of `late_interest(c, debt, spec)`.
 
-use super::api::{ChargeRef, Ctx, DebtRef};
+use super::api::{ChargeRef, Ctx, DebtRef, Origin};
 use crate::decision::ChargeKind;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::interest::{
     self, Bucket, InterestSpec, Method, Moment, Movement, RateSource, Regime,
 };
+use crate::money::rates::RateTables;
 use crate::money::{minor_units, DayCount, Rounding};
 use chrono::Duration;
+use chrono::NaiveDate;
 use rhai::Map;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -48,12 +50,48 @@ const KEYS: &[&str] = &[
     "moment",
     "order",
     "grace_days",
+    "payment_day",
     "rule",
     "citation",
 ];
 
+/// Whether interest still accrues, on the part a payment settles, on the day the
+/// payment arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PaymentDay {
+    /// The payment reduces the balance on its day: that day no longer accrues on the
+    /// paid part (the engine's default; the UK and ES packs state it explicitly).
+    Excluded,
+    /// The day the money arrives still accrues (German practice: BGB § 288 with
+    /// §§ 187, 188; the balance falls the day after).
+    Included,
+}
+
+impl PaymentDay {
+    fn as_str(self) -> &'static str {
+        match self {
+            PaymentDay::Excluded => {
+                "excluded (the day a payment arrives does not accrue on the paid part)"
+            }
+            PaymentDay::Included => "included (the day a payment arrives still accrues)",
+        }
+    }
+}
+
+/// The most days per-day rounding may walk: it loops once per day, so the span also
+/// counts against the policy's operation limit.
+const MAX_ACCRUAL_DAYS: i64 = 110_000;
+
+struct Parsed {
+    spec: InterestSpec,
+    rule: String,
+    citation: Option<String>,
+    grace: i64,
+    payment_day: PaymentDay,
+}
+
 /// Build the spec from the policy's map.
-fn parse_spec(spec: &Map, dp: u32) -> Result<(InterestSpec, String, Option<String>, i64)> {
+fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
     for k in spec.keys() {
         if !KEYS.contains(&k.as_str()) {
             return Err(bad(format!(
@@ -63,10 +101,25 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<(InterestSpec, String, Option<Strin
         }
     }
     let rate = match (number(spec, "rate")?, text(spec, "table")?) {
-        (Some(r), None) => RateSource::Fixed(r),
+        (Some(r), None) => {
+            if r.is_sign_negative() || r > Decimal::from(10) {
+                return Err(bad(format!(
+                    "`late_interest` rate `{r}` must be a fraction between 0 and 10 (0.12 is 12%)"
+                )));
+            }
+            RateSource::Fixed(r)
+        }
         (None, Some(table)) => RateSource::Table {
             table,
-            margin: number(spec, "margin")?.unwrap_or_default(),
+            margin: {
+                let m = number(spec, "margin")?.unwrap_or_default();
+                if m.abs() > Decimal::from(10) {
+                    return Err(bad(format!(
+                        "`late_interest` margin `{m}` must be a fraction between -10 and 10"
+                    )));
+                }
+                m
+            },
             regime: match text(spec, "regime")?.as_deref() {
                 None | Some("split") => Regime::SplitOnChange,
                 Some("fixed_at_start") => Regime::FixedAtStart,
@@ -76,10 +129,12 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<(InterestSpec, String, Option<Strin
                     )))
                 }
             },
-            half_yearly: spec
-                .get("half_yearly")
-                .and_then(|v| v.as_bool().ok())
-                .unwrap_or(false),
+            half_yearly: match spec.get("half_yearly") {
+                None => false,
+                Some(v) => v
+                    .as_bool()
+                    .map_err(|t| bad(format!("`half_yearly` must be true or false, not `{t}`")))?,
+            },
         },
         _ => {
             return Err(bad(
@@ -128,7 +183,7 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<(InterestSpec, String, Option<Strin
                 .map_err(|_| bad("`order` must be an array".into()))?;
             let mut out = Vec::new();
             for x in arr {
-                out.push(match x.to_string().as_str() {
+                let b = match x.to_string().as_str() {
                     "fees" => Bucket::Fees,
                     "interest" => Bucket::Interest,
                     "principal" => Bucket::Principal,
@@ -137,7 +192,11 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<(InterestSpec, String, Option<Strin
                             "`order` entry `{o}` is not fees, interest or principal"
                         )))
                     }
-                });
+                };
+                if out.contains(&b) {
+                    return Err(bad(format!("`order` lists `{x}` twice")));
+                }
+                out.push(b);
             }
             for b in [Bucket::Fees, Bucket::Interest, Bucket::Principal] {
                 if !out.contains(&b) {
@@ -147,14 +206,37 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<(InterestSpec, String, Option<Strin
             out
         }
     };
-    let grace = spec
-        .get("grace_days")
-        .map(|v| v.as_int().unwrap_or(0))
-        .unwrap_or(0)
-        .clamp(0, 3650);
+    let grace = match spec.get("grace_days") {
+        None => 0,
+        Some(v) => {
+            let g = v
+                .as_int()
+                .map_err(|t| bad(format!("`grace_days` must be an integer, not `{t}`")))?;
+            if !(0..=3650).contains(&g) {
+                return Err(bad(format!(
+                    "`grace_days` `{g}` must be between 0 and 3650"
+                )));
+            }
+            g
+        }
+    };
+    let payment_day = match text(spec, "payment_day")?.as_deref() {
+        None | Some("excluded") => PaymentDay::Excluded,
+        Some("included") => PaymentDay::Included,
+        Some(o) => {
+            return Err(bad(format!(
+                "payment_day `{o}` is not `excluded` or `included`"
+            )))
+        }
+    };
     let rule = text(spec, "rule")?.unwrap_or_else(|| "late_interest".into());
-    Ok((
-        InterestSpec {
+    if rule.is_empty() || rule.len() > 64 {
+        return Err(bad(format!(
+            "charge rule `{rule}` must be 1 to 64 characters"
+        )));
+    }
+    Ok(Parsed {
+        spec: InterestSpec {
             rate,
             day_count,
             method,
@@ -164,39 +246,219 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<(InterestSpec, String, Option<Strin
             order,
         },
         rule,
-        text(spec, "citation")?,
+        citation: text(spec, "citation")?,
         grace,
-    ))
+        payment_day,
+    })
+}
+
+/// Everything an accrued interest line was computed from, so the law can recompute it
+/// at a lawful rate or method.
+#[derive(Debug, Clone)]
+pub(crate) struct Accrued {
+    /// The spec the policy asked for.
+    pub spec: InterestSpec,
+    /// Principal before any payment (the original amount).
+    pub principal: Decimal,
+    /// Fees and compensation from the ledger, on their days.
+    pub fees: Vec<Movement>,
+    /// Payments to the debt on the day they reduce the balance.
+    pub payments: Vec<Movement>,
+    /// First day that accrues.
+    pub start: NaiveDate,
+    /// Day after the last day that accrues.
+    pub end: NaiveDate,
+    /// Interest the ledger already charged under this rule on this debt.
+    pub booked: Decimal,
+    /// Whether the rate and terms are the debt's agreement's.
+    pub contract: bool,
+}
+
+impl Accrued {
+    /// The accrual under `spec`.
+    pub fn run(&self, rates: &RateTables, spec: &InterestSpec) -> Result<interest::Accrual> {
+        interest::accrue_with_fees(
+            spec,
+            rates,
+            self.principal,
+            &self.fees,
+            self.start,
+            self.end,
+            &self.payments,
+        )
+    }
+
+    /// What a line is owed under `spec`: the accrued interest less what was already
+    /// charged (or, if more, paid), never negative.
+    pub fn line(&self, a: &interest::Accrual) -> Decimal {
+        let known = self.booked.max(a.paid_interest);
+        Rounding::HalfUp
+            .round(a.interest, self.spec.dp)
+            .saturating_sub(known)
+            .max(Decimal::ZERO)
+    }
+}
+
+fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Simple => "simple",
+        Method::Compound => "compound",
+    }
 }
 
 /// Compute a debt's late interest as a charge line.
 pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<ChargeRef> {
+    accrued_line(ctx, d, spec, false)
+}
+
+/// Late interest at the agreement's terms.
+pub(crate) fn contract_interest(ctx: &Ctx, d: &DebtRef, extra: &Map) -> Result<ChargeRef> {
     let debt = d.debt();
-    let dp = minor_units(&debt.currency).unwrap_or(2);
-    let (spec, rule, citation, grace) = parse_spec(spec, dp)?;
+    let terms = debt
+        .agreement
+        .as_ref()
+        .and_then(|a| a.interest.as_ref())
+        .ok_or_else(|| {
+            bad(format!(
+                "debt `{}` has no `agreement.interest`: the agreement states no contractual rate",
+                debt.id
+            ))
+        })?;
+    for k in [
+        "rate",
+        "table",
+        "margin",
+        "regime",
+        "half_yearly",
+        "day_count",
+        "method",
+    ] {
+        if extra.contains_key(k) {
+            return Err(bad(format!(
+                "`contract_interest` takes `{k}` from the debt's agreement; it cannot be given"
+            )));
+        }
+    }
+    let mut spec = extra.clone();
+    spec.insert(
+        "rate".into(),
+        rhai::Dynamic::from_decimal(terms.annual_rate),
+    );
+    if let Some(dc) = &terms.day_count {
+        spec.insert("day_count".into(), dc.as_str().into());
+    }
+    if let Some(m) = &terms.method {
+        spec.insert("method".into(), m.as_str().into());
+    }
+    if !spec.contains_key("rule") {
+        spec.insert("rule".into(), "contract_interest".into());
+    }
+    if !spec.contains_key("citation") {
+        spec.insert("citation".into(), "the agreement creating the debt".into());
+    }
+    accrued_line(ctx, d, &spec, true)
+}
+
+/// The accrual inputs for a debt: the balance history the facts imply.
+pub(crate) fn accrual_inputs(
+    ctx: &Ctx,
+    d: &DebtRef,
+    spec: InterestSpec,
+    grace: i64,
+    payment_day: PaymentDay,
+    rule: &str,
+    contract: bool,
+) -> Result<Accrued> {
+    let debt = d.debt();
     let tz = ctx.facts.tz;
-    let start = debt.due_on.0 + Duration::days(1 + grace);
-    let end = ctx.facts.today.0 + Duration::days(1);
-    let payments: Vec<Movement> = ctx
-        .case
-        .payments
+    let start = debt
+        .due_on
+        .checked_add_days(1 + grace)
+        .ok_or_else(|| {
+            bad(format!(
+                "debt `{}`: the due date plus grace is out of range",
+                debt.id
+            ))
+        })?
+        .0;
+    let end = ctx
+        .facts
+        .today
+        .checked_add_days(1)
+        .ok_or_else(|| bad("today plus one day is out of range".into()))?
+        .0;
+    let shift = match payment_day {
+        PaymentDay::Excluded => 0,
+        PaymentDay::Included => 1,
+    };
+    let book = d.book();
+    let mut payments = Vec::with_capacity(book.payments.len());
+    for (at, amount) in &book.payments {
+        let on = at
+            .date_in(tz)
+            .checked_add_days(shift)
+            .ok_or_else(|| bad("a payment date is out of range".into()))?
+            .0;
+        payments.push(Movement {
+            on,
+            amount: *amount,
+        });
+    }
+    let fees = book
+        .fees
         .iter()
-        .filter(|p| p.debt_id.as_deref() == Some(debt.id.as_str()))
-        .map(|p| Movement {
-            on: p.at.date_in(tz).0,
-            amount: p.amount,
+        .map(|(at, amount)| Movement {
+            on: at.date_in(tz).0,
+            amount: *amount,
         })
         .collect();
-    let fees = debt.charges_applied.unwrap_or_default();
-    let a = interest::accrue(
-        &spec,
-        &ctx.rates,
-        debt.original_amount,
+    let booked = d
+        .ledger(rule)
+        .filter(|c| c.kind == ChargeKind::Interest)
+        .map(|c| c.amount)
+        .fold(Decimal::ZERO, Decimal::saturating_add);
+    Ok(Accrued {
+        spec,
+        principal: debt.original_amount,
         fees,
+        payments,
         start,
         end,
-        &payments,
-    )?;
+        booked,
+        contract,
+    })
+}
+
+fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map, contract: bool) -> Result<ChargeRef> {
+    let debt = d.debt();
+    let dp = minor_units(&debt.currency).unwrap_or(2);
+    let Parsed {
+        spec,
+        rule,
+        citation,
+        grace,
+        payment_day,
+    } = parse_spec(spec, dp)?;
+    let acc = accrual_inputs(ctx, d, spec, grace, payment_day, &rule, contract)?;
+    let (start, end) = (acc.start, acc.end);
+    let span = if end > start {
+        (end - start).num_days()
+    } else {
+        0
+    };
+    if acc.spec.moment == Moment::PerDay
+        && (span > MAX_ACCRUAL_DAYS || u64::try_from(span).unwrap_or(u64::MAX) > ctx.max_operations)
+    {
+        return Err(Error::new(
+            ErrorCode::LimitOperations,
+            format!(
+                "per-day interest over {span} days: each day counts as an operation and the limit is {}",
+                ctx.max_operations.min(MAX_ACCRUAL_DAYS as u64)
+            ),
+        ));
+    }
+    let a = acc.run(&ctx.rates, &acc.spec)?;
+    let spec = &acc.spec;
     let mut basis = BTreeMap::new();
     let days = if end > start {
         spec.day_count.days(start, end)
@@ -207,14 +469,8 @@ pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<Charge
     basis.insert("through".into(), ctx.facts.today.to_string());
     basis.insert("days".into(), days.to_string());
     basis.insert("day_count".into(), spec.day_count.as_str().into());
-    basis.insert(
-        "method".into(),
-        match spec.method {
-            Method::Simple => "simple",
-            Method::Compound => "compound",
-        }
-        .into(),
-    );
+    basis.insert("method".into(), method_name(spec.method).into());
+    basis.insert("payment_day".into(), payment_day.as_str().into());
     basis.insert(
         "rounding".into(),
         format!(
@@ -248,6 +504,16 @@ pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<Charge
             }
             .into(),
         );
+        let unverified = ctx.rates.unverified_between(table, start, end);
+        if !unverified.is_empty() {
+            basis.insert(
+                "to_verify".into(),
+                format!(
+                    "rate-table `{table}` entries not yet confirmed against their source: {}",
+                    unverified.join(", ")
+                ),
+            );
+        }
     }
     let rates: Vec<String> = a
         .periods
@@ -265,7 +531,7 @@ pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<Charge
                 format!(
                     "{}..{} {}d @ {} on {}",
                     p.from,
-                    p.until - Duration::days(1),
+                    p.until.pred_opt().unwrap_or(p.until),
                     p.days,
                     p.rate.normalize(),
                     p.principal
@@ -279,8 +545,10 @@ pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<Charge
         basis.insert("interest_paid".into(), a.paid_interest.to_string());
     }
     basis.insert("interest_accrued".into(), a.interest.to_string());
-    // What is owed is the interest not yet covered by payments.
-    let amount = Rounding::HalfUp.round(a.interest_unpaid, dp);
+    if !acc.booked.is_zero() {
+        basis.insert("already_charged".into(), acc.booked.to_string());
+    }
+    let amount = acc.line(&a);
     Ok(ChargeRef {
         debt_id: debt.id.clone(),
         currency: debt.currency.clone(),
@@ -289,7 +557,53 @@ pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<Charge
         rule,
         citation,
         basis,
+        origin: Origin::Accrued(std::sync::Arc::new(acc)),
     })
+}
+
+/// The fee the agreement allows under `rule`.
+pub(crate) fn agreed_fee(d: &DebtRef, rule: &str) -> Result<ChargeRef> {
+    let debt = d.debt();
+    let f = debt
+        .agreement
+        .as_ref()
+        .and_then(|a| a.fee(rule))
+        .ok_or_else(|| {
+            bad(format!(
+                "debt `{}`: the agreement allows no fee `{rule}`",
+                debt.id
+            ))
+        })?;
+    let amount = agreed_limit(f, debt)?;
+    Ok(ChargeRef {
+        debt_id: debt.id.clone(),
+        currency: debt.currency.clone(),
+        kind: f.kind,
+        amount,
+        rule: rule.to_string(),
+        citation: Some("the agreement creating the debt".into()),
+        basis: BTreeMap::new(),
+        origin: Origin::Stated,
+    })
+}
+
+/// The most an agreed fee allows on a debt.
+pub(crate) fn agreed_limit(
+    f: &crate::model::AgreedFee,
+    debt: &crate::model::Debt,
+) -> Result<Decimal> {
+    let dp = minor_units(&debt.currency).unwrap_or(2);
+    match (f.amount, f.max, f.max_pct) {
+        (Some(a), _, _) => Ok(a),
+        (None, Some(m), _) => Ok(m),
+        (None, None, Some(p)) => debt
+            .outstanding
+            .checked_mul(p)
+            .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+            .map(|x| Rounding::HalfUp.round(x, dp))
+            .ok_or_else(|| bad("decimal overflow in an agreed fee".into())),
+        (None, None, None) => Ok(Decimal::ZERO),
+    }
 }
 
 fn main_currency(ctx: &Ctx) -> Result<(String, Decimal, u32)> {
@@ -316,6 +630,11 @@ pub(crate) fn settlement(
     discount_pct: Decimal,
     days: i64,
 ) -> Result<crate::decision::Offer> {
+    if !(0..=3650).contains(&days) {
+        return Err(bad(format!(
+            "settlement: `{days}` days to pay must be between 0 and 3650"
+        )));
+    }
     if discount_pct < Decimal::ZERO || discount_pct > Decimal::ONE_HUNDRED {
         return Err(bad(format!(
             "settlement discount `{discount_pct}` must be between 0 and 100 percent"
@@ -333,12 +652,23 @@ pub(crate) fn settlement(
         balance,
         discount_pct: Some(discount_pct),
         amount: Some(amount),
-        pay_by: Some(crate::time::Date(
-            ctx.facts.today.0 + Duration::days(days.clamp(0, 3650)),
-        )),
+        pay_by: Some(
+            ctx.facts
+                .today
+                .checked_add_days(days)
+                .ok_or_else(|| bad(format!("settlement: `{days}` days is out of range")))?,
+        ),
         bounds: None,
         schedule: None,
     })
+}
+
+fn in_range(v: i64, key: &str, lo: i64, hi: i64) -> Result<i64> {
+    if (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(bad(format!("`{key}` `{v}` must be between {lo} and {hi}")))
+    }
 }
 
 /// Parse plan bounds from a policy map.
@@ -396,10 +726,22 @@ pub(crate) fn plan_bounds(m: &Map) -> Result<crate::money::plans::PlanBounds> {
     }
     Ok(PlanBounds {
         min_down_payment_pct: pct,
-        max_installments: int("max_installments", 12)?.clamp(1, 600) as u32,
+        max_installments: u32::try_from(in_range(
+            int("max_installments", 12)?,
+            "max_installments",
+            1,
+            600,
+        )?)
+        .unwrap_or(1),
         frequencies,
-        min_installment: number(m, "min_installment")?.unwrap_or_default(),
-        max_days_to_first: int("max_days_to_first", 30)?.clamp(0, 3650),
+        min_installment: {
+            let v = number(m, "min_installment")?.unwrap_or_default();
+            if v.is_sign_negative() && !v.is_zero() {
+                return Err(bad(format!("`min_installment` `{v}` cannot be negative")));
+            }
+            v
+        },
+        max_days_to_first: in_range(int("max_days_to_first", 30)?, "max_days_to_first", 0, 3650)?,
         annual_rate: rate,
     })
 }

@@ -4,7 +4,7 @@ use super::{fnv1a, Day, Kpis, ResponseModel, Settings};
 use crate::decision::Decision;
 use crate::error::Result;
 use crate::generate::Rng;
-use crate::model::{Case, Channel, Contact, Direction, Outcome, Payment, Promise};
+use crate::model::{AppliedCharge, Case, Channel, Contact, Direction, Outcome, Payment, Promise};
 use crate::money::{minor_units, Rounding};
 use crate::policy::Policy;
 use crate::time::{Date, Instant};
@@ -49,9 +49,11 @@ fn pct_hit(rng: &mut Rng, pct: Decimal) -> bool {
 }
 
 fn balance(case: &Case) -> Decimal {
+    let books = crate::money::ledger::books(case);
     case.debts
         .iter()
-        .map(|d| d.outstanding + d.charges_applied.unwrap_or_default())
+        .zip(&books)
+        .map(|(d, b)| d.outstanding + b.charges_owed())
         .sum()
 }
 
@@ -63,21 +65,20 @@ fn pay(case: &mut Case, amount: Decimal, at: Instant) -> Decimal {
         (case.debts[a].due_on, &case.debts[a].id).cmp(&(case.debts[b].due_on, &case.debts[b].id))
     });
     let mut paid_total = Decimal::ZERO;
+    let books = crate::money::ledger::books(case);
     for i in order {
         if left <= Decimal::ZERO {
             break;
         }
+        let charges = books[i].charges_owed();
         let d = &mut case.debts[i];
-        let owed = d.outstanding + d.charges_applied.unwrap_or_default();
+        let owed = d.outstanding + charges;
         let take = left.min(owed);
         if take <= Decimal::ZERO {
             continue;
         }
-        let charges = d.charges_applied.unwrap_or_default();
+        // The ledger settles charges first; the rest reduces the principal.
         let to_charges = take.min(charges);
-        if d.charges_applied.is_some() {
-            d.charges_applied = Some(charges - to_charges);
-        }
         d.outstanding -= take - to_charges;
         left -= take;
         paid_total += take;
@@ -112,21 +113,22 @@ fn receive(
     }
 }
 
-/// Book the charges a decision computed beyond what is already booked.
+/// Book the charges a decision proposed: each line with an amount is appended to the
+/// case's charge ledger, as a host does (a decision's lines are what is owed beyond the
+/// ledger, so nothing is booked twice).
 fn book_charges(case: &mut Case, d: &Decision) -> Decimal {
     let mut booked = Decimal::ZERO;
-    for debt in &mut case.debts {
-        let owed: Decimal = d
-            .charges
-            .lines
-            .iter()
-            .filter(|l| l.debt_id == debt.id)
-            .map(|l| l.amount)
-            .sum();
-        let have = debt.charges_applied.unwrap_or_default();
-        if owed > have {
-            booked += owed - have;
-            debt.charges_applied = Some(owed);
+    for l in &d.charges.lines {
+        if l.amount > Decimal::ZERO {
+            booked += l.amount;
+            case.charges.push(AppliedCharge {
+                id: None,
+                debt_id: l.debt_id.clone(),
+                kind: l.kind,
+                rule: l.rule.clone(),
+                amount: l.amount,
+                at: d.as_of,
+            });
         }
     }
     booked
