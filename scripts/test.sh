@@ -16,8 +16,8 @@ cargo fmt --all -- --check
 echo "== clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "== cargo test (core, CLI, doc tests)"
-cargo test --locked -p recobro -p recobro-cli
+echo "== cargo test (core, CLI, doc tests; the CLI with the test-only fault switch)"
+cargo test --locked -p recobro -p recobro-cli --features recobro-cli/fault-injection
 
 echo "== the Rust embedding example runs"
 cargo run --locked -q -p recobro --example embed > /dev/null

@@ -160,8 +160,38 @@ fn build_policy(file: Option<&Path>, modules: &[String]) -> Result<Policy, ExitC
     })
 }
 
+/// The text of a panic payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// An engine fault as the engine's own error: code `internal`, never a backtrace.
+fn internal(payload: &(dyn std::any::Any + Send)) -> Error {
+    Error::new(
+        recobro::ErrorCode::Internal,
+        format!("internal error: {}", panic_text(payload)),
+    )
+    .with_help("this is a bug in recobro; please report it with the input that caused it")
+}
+
 fn main() -> ExitCode {
+    // A panic is reported as an `internal` error (below), never as a backtrace.
+    std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
+        Ok(code) => code,
+        Err(payload) => {
+            report(&internal(&*payload), None);
+            ExitCode::from(70)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Eval {
             paths,
@@ -239,10 +269,16 @@ fn eval(
     let mut results = Vec::with_capacity(cases.len());
     let mut failed = 0usize;
     for (i, c) in cases.iter().enumerate() {
+        // One case's fault fails that row only, as in every binding.
         let r = c
             .as_ref()
             .map_err(Clone::clone)
-            .and_then(|c| policy.evaluate_with(c, as_of, opts))
+            .and_then(|c| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    policy.evaluate_with(c, as_of, opts)
+                }))
+                .unwrap_or_else(|p| Err(internal(&*p)))
+            })
             .map_err(|e| recobro::model::prefix_path(e, i));
         if r.is_err() {
             failed += 1;

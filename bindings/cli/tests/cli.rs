@@ -263,3 +263,32 @@ fn the_cli_reproduces_the_conformance_corpus() {
     }
     assert_eq!(checked, corpus["items"].as_array().unwrap().len());
 }
+
+/// A fault inside the engine (injected by the test-only `fault-injection` feature)
+/// fails that row with code `internal`, the other rows still decide, the exit code is
+/// non-zero and no backtrace reaches the user.
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_panic_is_an_internal_error_row_not_a_backtrace() {
+    let sample =
+        std::fs::read_to_string(root().join("examples/data/cases/administrative.json")).unwrap();
+    let good: serde_json::Value = serde_json::from_str(&sample).unwrap();
+    let mut bad = good.clone();
+    bad["id"] = "__recobro_fault__".into();
+    let dir = std::env::temp_dir().join(format!("recobro-cli-fault-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cases.ndjson");
+    std::fs::write(&file, format!("{good}\n{bad}\n{good}\n")).unwrap();
+    let (code, out, err) = recobro(&["eval", file.to_str().unwrap(), "--as-of", AS_OF]);
+    assert_eq!(code, 1, "{err}");
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0].get("case_id").is_some() && rows[2].get("case_id").is_some());
+    assert_eq!(rows[1]["index"], 1);
+    assert_eq!(rows[1]["error"]["code"], "internal");
+    assert!(!err.contains("panicked at") && !err.contains("backtrace"), "{err}");
+    assert!(err.contains("internal"), "{err}");
+}
