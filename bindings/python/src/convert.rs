@@ -390,7 +390,8 @@ fn field_kind(parent: Kind, key: &str) -> Kind {
         | "total"
         | "outstanding"
         | "original_amount"
-        | "charges_applied" => Kind::Amount,
+        | "max"
+        | "max_pct" => Kind::Amount,
         _ => Kind::Plain,
     }
 }

@@ -138,7 +138,8 @@ def test_decimal_round_trip_through_b2b_charges(b2b: recobro.Policy) -> None:
     case["debts"][0]["outstanding"] = big
     case["debts"][1]["original_amount"] = small
     case["debts"][1]["outstanding"] = small
-    case["attributes"]["late_interest_rate"] = small  # a contractual rate: an exact decimal
+    for debt in case["debts"]:  # a contractual rate in the agreement: an exact decimal
+        debt["agreement"] = {"interest": {"annual_rate": small}}
     d = b2b.evaluate(case, AS_OF)
     lines = {(line["debt_id"], line["kind"]): line for line in d["charges"]["lines"]}
     inv1 = lines[("INV-1001", "interest")]

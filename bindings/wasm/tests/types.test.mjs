@@ -515,11 +515,15 @@ const fullCase = {
   debts: [
     {
       id: 'L-1', currency: 'USD', original_amount: '1000.00', outstanding: '800.00', issued_on: '2025-11-01',
-      due_on: '2026-01-15', product: 'card', interest: { annual_rate: '0.12', day_count: 'act/365f', method: 'simple' },
-      charges_applied: '12.50',
+      due_on: '2026-01-15', product: 'card',
+      agreement: {
+        interest: { annual_rate: '0.12', day_count: 'act/365f', method: 'simple' },
+        fees: [{ rule: 'late_fee', kind: 'fee', amount: '25.00', max: null, max_pct: null, repeat_days: 30 }],
+      },
     },
   ],
   payments: [{ at: '2026-02-01T15:00:00Z', amount: '100.00', debt_id: 'L-1' }],
+  charges: [{ id: 'CH-1', debt_id: 'L-1', kind: 'fee', rule: 'late_fee', amount: '25.00', at: '2026-01-20T15:00:00Z' }],
   promises: [{ id: 'P-1', made_at: '2026-02-20T15:00:00Z', due_on: '2026-03-01', amount: '50.00', debt_id: 'L-1' }],
   plans: [{ id: 'PL-1', created_at: '2026-01-20T15:00:00Z', debt_ids: ['L-1'], installments: [{ due_on: '2026-02-01', amount: '100.00' }] }],
   contacts: [{ at: '2026-03-10T15:00:00Z', channel: 'call', direction: 'outbound', outcome: 'no_answer', debt_ids: ['L-1'] }],

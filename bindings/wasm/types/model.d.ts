@@ -109,6 +109,10 @@ export interface Case {
   debts?: Debt[];
   /** Payments received. */
   payments?: Payment[];
+  /** The charge ledger: fees, interest and compensation already applied (what a
+   * decision's `charges.lines` proposed and the host booked). What is still owed is
+   * derived from it and the payments (charges are settled before principal). */
+  charges?: AppliedCharge[];
   /** Promises to pay; kept / broken / pending is derived from payments. */
   promises?: PromiseToPay[];
   /** Payment plans agreed with the debtor. */
@@ -173,6 +177,47 @@ export interface InterestTerms {
   method?: string | null;
 }
 
+/** A fee or compensation the agreement creating the debt allows (give exactly one of
+ * `amount`, `max`, `max_pct`). */
+export interface AgreedFee {
+  /** The rule name a charge line uses for it (`late_fee`). */
+  rule: string;
+  /** `fee` (the default) or `compensation`. */
+  kind?: ChargeKind;
+  /** A fixed amount, in the debt's currency. */
+  amount?: Decimal | null;
+  /** Or the most that may be charged, in the debt's currency. */
+  max?: Decimal | null;
+  /** Or the most that may be charged, in percent of the outstanding principal. */
+  max_pct?: Decimal | null;
+  /** Days after which it may be charged again; absent: once per debt. */
+  repeat_days?: number | null;
+}
+
+/** The terms of the agreement that created a debt: what authorises interest and fees. */
+export interface Agreement {
+  /** Contractual (default) interest. */
+  interest?: InterestTerms | null;
+  /** Fees and compensation the agreement allows. */
+  fees?: AgreedFee[];
+}
+
+/** One line of the charge ledger: a charge already applied to a debt. */
+export interface AppliedCharge {
+  /** The host's id for the line, if it has one. */
+  id?: string | null;
+  /** The debt it was applied to. */
+  debt_id: string;
+  /** `fee`, `interest` or `compensation`. */
+  kind: ChargeKind;
+  /** The rule that produced it (the decision line's `rule`). */
+  rule: string;
+  /** How much, in the debt's currency. */
+  amount: Decimal;
+  /** When it was applied. */
+  at: Instant;
+}
+
 /** One debt. */
 export interface Debt {
   /** Debt identifier, unique within the case. */
@@ -189,10 +234,8 @@ export interface Debt {
   due_on: DateString;
   /** Product line, free text. */
   product?: string | null;
-  /** Contractual interest terms. */
-  interest?: InterestTerms | null;
-  /** Interest and fees already charged and not yet paid. */
-  charges_applied?: Decimal | null;
+  /** The terms of the agreement: contractual interest and the fees it allows. */
+  agreement?: Agreement | null;
 }
 
 /** A payment received. */
