@@ -278,17 +278,37 @@ fn the_readme_policy_example_compiles_and_runs() {
     let src = &readme[start..start + readme[start..].find("```").unwrap()];
     let p = Policy::from_source(src).unwrap();
     assert_eq!(p.info().name, "my-policy");
-    let d = p.evaluate(&sample("b2b_overdue"), at()).unwrap();
+    // The first debt's agreement allows a late fee of 25.00.
+    let mut case = sample("b2b_overdue");
+    case.debts[0].agreement = Some(recobro::model::Agreement {
+        interest: None,
+        fees: vec![recobro::model::AgreedFee {
+            rule: "late_fee".into(),
+            kind: recobro::decision::ChargeKind::Fee,
+            amount: Some("25.00".parse().unwrap()),
+            max: None,
+            max_pct: None,
+            repeat_days: None,
+        }],
+    });
+    let d = p.evaluate(&case, at()).unwrap();
     assert_eq!(d.segment.as_deref(), Some("administrative"));
     assert_eq!(
         d.action.unwrap().action.template.as_deref(),
         Some("collection_call")
     );
-    // 1% of 12,500.00 and of 800.00 (both overdue).
-    assert_eq!(
-        d.charges.totals.get("EUR").map(String::as_str),
-        Some("133.00")
-    );
+    assert_eq!(d.charges.totals.get("EUR").map(String::as_str), Some("25.00"));
+    // Booked in the ledger, it is not charged again.
+    case.charges.push(recobro::model::AppliedCharge {
+        id: None,
+        debt_id: case.debts[0].id.clone(),
+        kind: recobro::decision::ChargeKind::Fee,
+        rule: "late_fee".into(),
+        amount: "25.00".parse().unwrap(),
+        at: recobro::Instant::parse("2026-03-10T12:00:00Z").unwrap(),
+    });
+    let d = p.evaluate(&case, at()).unwrap();
+    assert!(d.charges.lines.is_empty(), "{:?}", d.charges);
 }
 
 #[test]
