@@ -38,6 +38,14 @@ pub struct Suite {
     /// Embedded policy path the suite is for (the CLI's `--policy` overrides it).
     #[serde(default)]
     pub policy: Option<String>,
+    /// Or the policy's source inline (to test a module such as `money/pe` through a
+    /// small policy that imports it).
+    #[serde(default)]
+    pub policy_source: Option<String>,
+    /// Rate-table entries the suite's policy is built with (for example the usury rate
+    /// a host supplies as `co_usura`).
+    #[serde(default)]
+    pub rate_entries: BTreeMap<String, Vec<crate::money::rates::RateEntry>>,
     /// Default clock for the tests.
     pub as_of: Instant,
     /// The tests.
@@ -317,13 +325,34 @@ pub fn run(policy: &Policy, suite: &Suite) -> Report {
 
 /// Resolve the policy a suite names (embedded), unless one is given.
 pub fn suite_policy(suite: &Suite) -> Result<Policy> {
-    match &suite.policy {
-        Some(p) => Policy::embedded(p),
-        None => Err(Error::new(
-            ErrorCode::InputInvalid,
-            "the suite names no `policy`; pass one with --policy",
-        )),
+    let src = match (&suite.policy, &suite.policy_source) {
+        (Some(_), Some(_)) => {
+            return Err(Error::input(
+                "policy_source",
+                "give either `policy` or `policy_source`, not both",
+            ))
+        }
+        (Some(p), None) => crate::policy::embedded(p)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::PolicyModule,
+                    format!("no embedded policy `{p}`"),
+                )
+            })?
+            .to_string(),
+        (None, Some(s)) => s.clone(),
+        (None, None) => {
+            return Err(Error::new(
+                ErrorCode::InputInvalid,
+                "the suite names no `policy`; pass one with --policy",
+            ))
+        }
+    };
+    let mut b = crate::policy::PolicyBuilder::new(src);
+    for (table, entries) in &suite.rate_entries {
+        b = b.rate_entries(table, entries.clone());
     }
+    b.build()
 }
 
 #[cfg(test)]
