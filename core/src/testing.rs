@@ -334,10 +334,7 @@ pub fn suite_policy(suite: &Suite) -> Result<Policy> {
         }
         (Some(p), None) => crate::policy::embedded(p)
             .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::PolicyModule,
-                    format!("no embedded policy `{p}`"),
-                )
+                Error::new(ErrorCode::PolicyModule, format!("no embedded policy `{p}`"))
             })?
             .to_string(),
         (None, Some(s)) => s.clone(),

@@ -297,7 +297,10 @@ fn the_readme_policy_example_compiles_and_runs() {
         d.action.unwrap().action.template.as_deref(),
         Some("collection_call")
     );
-    assert_eq!(d.charges.totals.get("EUR").map(String::as_str), Some("25.00"));
+    assert_eq!(
+        d.charges.totals.get("EUR").map(String::as_str),
+        Some("25.00")
+    );
     // Booked in the ledger, it is not charged again.
     case.charges.push(recobro::model::AppliedCharge {
         id: None,

@@ -289,6 +289,9 @@ fn a_panic_is_an_internal_error_row_not_a_backtrace() {
     assert!(rows[0].get("case_id").is_some() && rows[2].get("case_id").is_some());
     assert_eq!(rows[1]["index"], 1);
     assert_eq!(rows[1]["error"]["code"], "internal");
-    assert!(!err.contains("panicked at") && !err.contains("backtrace"), "{err}");
+    assert!(
+        !err.contains("panicked at") && !err.contains("backtrace"),
+        "{err}"
+    );
     assert!(err.contains("internal"), "{err}");
 }

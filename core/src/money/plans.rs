@@ -38,13 +38,25 @@ impl Frequency {
         })
     }
 
-    /// The k-th due date (k = 0 is `first`).
-    pub fn nth(self, first: NaiveDate, k: u32) -> NaiveDate {
+    /// The k-th due date (k = 0 is `first`), or `None` past the last date chrono
+    /// represents (inputs are bounded to 1900..2199 and plans to 600 installments, so
+    /// an engine input never gets there).
+    pub fn checked_nth(self, first: NaiveDate, k: u32) -> Option<NaiveDate> {
         match self {
-            Frequency::Weekly => first + Duration::days(7 * i64::from(k)),
-            Frequency::Biweekly => first + Duration::days(14 * i64::from(k)),
-            Frequency::Monthly => first.checked_add_months(Months::new(k)).unwrap_or(first),
+            Frequency::Weekly => {
+                Duration::try_days(7 * i64::from(k)).and_then(|d| first.checked_add_signed(d))
+            }
+            Frequency::Biweekly => {
+                Duration::try_days(14 * i64::from(k)).and_then(|d| first.checked_add_signed(d))
+            }
+            Frequency::Monthly => first.checked_add_months(Months::new(k)),
         }
+    }
+
+    /// The k-th due date (k = 0 is `first`), held at the last representable date
+    /// rather than wrapping (see [`Frequency::checked_nth`]).
+    pub fn nth(self, first: NaiveDate, k: u32) -> NaiveDate {
+        self.checked_nth(first, k).unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -218,7 +230,9 @@ pub fn check(
     if !bounds.frequencies.contains(&p.frequency) {
         broken.push(format!("frequencies: `{:?}` is not offered", p.frequency).to_lowercase());
     }
-    let latest = today + Duration::days(bounds.max_days_to_first);
+    let latest = Duration::try_days(bounds.max_days_to_first)
+        .and_then(|d| today.checked_add_signed(d))
+        .unwrap_or(NaiveDate::MAX);
     if p.first_due_on.0 < today || p.first_due_on.0 > latest {
         broken.push(format!(
             "max_days_to_first: the first installment on {} must fall between {} and {}",

@@ -142,6 +142,15 @@ pub struct ApiDoc {
 
 type Rr<T> = Result<T, Box<EvalAltResult>>;
 
+/// An engine error from a native helper, as Rhai carries it: a limit stays a limit.
+fn to_rhai(e: crate::error::Error) -> Box<EvalAltResult> {
+    if e.code == crate::error::ErrorCode::LimitOperations {
+        Box::new(EvalAltResult::ErrorTooManyOperations(Position::NONE))
+    } else {
+        rt_err(e.message)
+    }
+}
+
 fn rt_err(msg: String) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(msg.into(), Position::NONE))
 }
@@ -735,13 +744,13 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
 
     r.group("Money: interest and statutory sums")
         .func("late_interest", "Late interest on a debt as a `Charge`: `late_interest(c, debt, #{ rate: 0.12 })` or `#{ table: \"boe_base\", margin: 0.08, regime: \"fixed_at_start\" }`. Keys: `rate` | `table`, `margin`, `regime` (`split`, `fixed_at_start`), `half_yearly`; `day_count` (`act/365f`, `act/360`, `30/360`, `act/act`); `method` (`simple`, `compound`); `rounding` (`half_up`, `half_even`); `moment` (`at_end`, `per_line`, `per_day`); `order` (default `[\"fees\", \"interest\", \"principal\"]`); `grace_days` (0 to 3650); `payment_day` (`excluded`: the day a payment arrives no longer accrues on the paid part, the default; `included`: it still does, as German practice counts it under BGB §§ 187, 188); `rule`; `citation`. Accrues from the day after the due date (plus grace) through today, on the balance as it was each day (payments, including those that name no debt as the ledger allocates them, and fees from the `charges` ledger on their dates). The line is the interest accrued less what the ledger already charged under the same rule (or, if more, what payments already paid). Whether it is authorised, and how much is lawful, the engine decides (see Charges and the law).", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
-            super::money_api::late_interest(&c.0, &d, &spec).map_err(|e| rt_err(e.message))
+            super::money_api::late_interest(&c.0, &d, &spec).map_err(to_rhai)
         })
         .func("contract_interest", "Late interest at the terms of the debt's agreement (`agreement.interest`: rate, day count, method): `contract_interest(c, debt)`. An error when the agreement states none (check `d.has_contract_interest`).", |c: &mut CaseRef, d: DebtRef| -> Rr<ChargeRef> {
-            super::money_api::contract_interest(&c.0, &d, &Map::new()).map_err(|e| rt_err(e.message))
+            super::money_api::contract_interest(&c.0, &d, &Map::new()).map_err(to_rhai)
         })
         .func("contract_interest", "", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
-            super::money_api::contract_interest(&c.0, &d, &spec).map_err(|e| rt_err(e.message))
+            super::money_api::contract_interest(&c.0, &d, &spec).map_err(to_rhai)
         })
         .func("agreed_fee", "The fee or compensation the debt's agreement allows under `rule`, at its fixed amount or its cap (`max`, or `max_pct` of the outstanding principal, rounded to the currency): `agreed_fee(d, \"late_fee\")`. An error when the agreement has no such fee (check `d.has_agreed_fee(rule)`).", |d: DebtRef, rule: &str| -> Rr<ChargeRef> {
             super::money_api::agreed_fee(&d, rule).map_err(|e| rt_err(e.message))

@@ -409,6 +409,17 @@ impl Policy {
                 ),
             ));
         }
+        if proposal.first_due_on.0 < crate::time::MIN_DATE
+            || proposal.first_due_on.0 > crate::time::MAX_DATE
+        {
+            return Err(Error::input(
+                "first_due_on",
+                format!(
+                    "{} is outside the supported range 1900-01-01 to 2199-12-31",
+                    proposal.first_due_on
+                ),
+            ));
+        }
         if proposal.installments == 0 || proposal.installments > 600 {
             return Err(Error::input(
                 "installments",

@@ -8,7 +8,6 @@ use crate::money::interest::{
 };
 use crate::money::rates::RateTables;
 use crate::money::{minor_units, DayCount, Rounding};
-use chrono::Duration;
 use chrono::NaiveDate;
 use rhai::Map;
 use rust_decimal::Decimal;
@@ -760,7 +759,12 @@ pub(crate) fn payment_plan(ctx: &Ctx, m: &Map) -> Result<crate::decision::Offer>
         .first()
         .copied()
         .unwrap_or(crate::money::plans::Frequency::Monthly);
-    let first = ctx.facts.today.0 + Duration::days(bounds.max_days_to_first.min(30));
+    let first = ctx
+        .facts
+        .today
+        .checked_add_days(bounds.max_days_to_first.min(30))
+        .ok_or_else(|| bad("the first installment date is out of range".into()))?
+        .0;
     let s = schedule(
         balance,
         down,
