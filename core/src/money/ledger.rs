@@ -87,7 +87,7 @@ pub fn books(case: &Case) -> Vec<DebtBook> {
             },
         ));
     }
-    events.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    events.sort_by_key(|e| (e.0, e.1, e.2));
     let mut by_due: Vec<usize> = (0..n).collect();
     by_due.sort_by(|&a, &b| {
         (case.debts[a].due_on, &case.debts[a].id).cmp(&(case.debts[b].due_on, &case.debts[b].id))
