@@ -168,3 +168,33 @@ fn weekly_plans_near_the_last_date_do_not_wrap() {
     assert_eq!(Frequency::Monthly.checked_nth(last, 1), None);
     assert_eq!(Frequency::Weekly.nth(last, 600), last);
 }
+
+#[test]
+fn a_zero_limit_is_raised_to_one_never_read_as_unlimited() {
+    // Rhai reads a zero limit as "no limit": the engine raises every zero to one, so
+    // a host that zeroes its limits gets the strictest sandbox, not none.
+    let zero = Limits {
+        max_operations: 0,
+        max_call_depth: 0,
+        max_expression_depth: 0,
+        max_function_expression_depth: 0,
+        max_string_size: 0,
+        max_array_size: 0,
+        max_map_size: 0,
+        max_modules: 0,
+        max_variables: 0,
+    };
+    let run = |src: &str| -> recobro::Error {
+        match PolicyBuilder::new(src).limits(zero).build() {
+            Err(e) => e,
+            Ok(p) => p.evaluate(&sample(), at()).unwrap_err(),
+        }
+    };
+    // 10,000 iterations finish under no limit; under a limit of one they cannot.
+    let e = run("fn segment(c) { let n = 0; for i in 0..10000 { n += 1; } \"s\" }");
+    assert!(e.code.as_str().starts_with("limit."), "{e}");
+    let e = run("fn segment(c) { let a = [1, 2, 3]; \"s\" }");
+    assert!(e.code.as_str().starts_with("limit."), "{e}");
+    let e = run("fn segment(c) { let s = \"abcdef\"; s }");
+    assert!(e.code.as_str().starts_with("limit."), "{e}");
+}
