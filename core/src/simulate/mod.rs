@@ -1,8 +1,22 @@
 //! Portfolio simulation: what-if and champion/challenger over time.
 //!
-//! Deterministic and seeded: each case's random stream is derived from the seed, the
-//! arm and the case id, and cases never interact, so a run gives the same bytes on
-//! any number of threads. Each case steps event by event: the policy decides, the
+//! Deterministic and seeded, with common random numbers: every random draw is keyed by
+//! (seed, case id, day, purpose, sub-index, attempt) and computed on its own, never
+//! taken from a stream whose position depends on earlier draws. The key is hashed with
+//! 64-bit FNV-1a over fixed-width little-endian bytes and the hash seeds one SplitMix64
+//! step, so the same key gives the same draw on every host (no floats, no hash-map
+//! order). The purposes are: self-cure on a day and its time of day; whether a contact
+//! on a channel reaches the debtor and, for an unanswered call or visit, what it looks
+//! like (sub-index: the channel); a reached debtor's answer, the share of a partial
+//! payment, the days to a promise's due date and whether it is kept (no sub-index: the
+//! debtor answers alike whichever channel reached them that day); whether a task
+//! recovers money (sub-index: the task kind). The attempt number counts earlier draws
+//! with the same day, purpose and sub-index in the same case, for the rare day with two.
+//! So the same debtor on the same day meets the same luck under every policy: a
+//! challenger that differs from the champion only in one segment changes nothing in
+//! the days and cases its change does not reach, and an identical challenger shows no
+//! difference at all. Cases never interact, so a run gives the same bytes on any
+//! number of threads. Each case steps event by event: the policy decides, the
 //! compliance layer has already blocked what is not allowed, the response model
 //! draws the debtor's answer, and contacts, promises and payments are appended to
 //! the case's own ledger, which the next decision sees. An idle case is re-evaluated
@@ -17,7 +31,7 @@ mod run;
 pub use chart::svg_collected;
 pub use model::{ChannelModel, ResponseModel, SegmentModel, TaskModel};
 pub use request::{PolicySpec, SimulationRequest};
-pub use run::simulate_case;
+pub use run::{simulate_case, CaseOutcome};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Case;
