@@ -29,7 +29,10 @@ mod request;
 mod run;
 
 pub use chart::svg_collected;
-pub use model::{ChannelModel, ResponseModel, SegmentModel, TaskModel};
+pub use model::{
+    ChannelModel, ResponseModel, SegmentModel, TaskModel, MAX_COST, MAX_DAYS_TO_PAY, MAX_FX,
+    MAX_MODEL_ENTRIES, MAX_MODEL_NAME,
+};
 pub use request::{PolicySpec, SimulationRequest};
 pub use run::{simulate_case, CaseOutcome};
 
@@ -56,6 +59,67 @@ pub enum Split {
     },
 }
 
+/// Longest horizon, in days (ten years).
+pub const MAX_DAYS: u32 = 3_650;
+/// Most policies in one simulation (the champion and up to 15 challengers).
+pub const MAX_POLICIES: usize = 16;
+/// Most cases in one simulation.
+pub const MAX_CASES: usize = 1_000_000;
+/// Longest experiment id, in bytes.
+pub const MAX_EXPERIMENT: usize = 256;
+
+/// `input.invalid` at `path` unless `lo <= n <= hi`.
+pub(crate) fn check_count(path: &str, n: usize, lo: usize, hi: usize) -> Result<()> {
+    if n < lo || n > hi {
+        return Err(Error::input(
+            path,
+            format!("the number must be between {lo} and {hi} (got {n})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Check a split against the number of policies: one share per policy, each within
+/// `0..=100`, adding up to 100; an experiment id of at most `MAX_EXPERIMENT` bytes.
+/// Paths are `shares[i]`, `shares` and `experiment` (callers put them under their root).
+pub(crate) fn check_split(shares: &[u32], experiment: &str, policies: usize) -> Result<()> {
+    if shares.len() != policies {
+        return Err(Error::input(
+            "shares",
+            format!(
+                "{policies} shares adding up to 100 are needed, one per policy (got {})",
+                shares.len()
+            ),
+        ));
+    }
+    let mut sum: u32 = 0;
+    for (i, &v) in shares.iter().enumerate() {
+        if v > 100 {
+            return Err(Error::input(
+                format!("shares[{i}]"),
+                format!("a share must be between 0 and 100 percent (got {v})"),
+            ));
+        }
+        sum = sum.saturating_add(v);
+    }
+    if sum != 100 {
+        return Err(Error::input(
+            "shares",
+            format!("{policies} shares adding up to 100 are needed, one per policy (they add up to {sum})"),
+        ));
+    }
+    if experiment.len() > MAX_EXPERIMENT {
+        return Err(Error::input(
+            "experiment",
+            format!(
+                "an experiment id may have at most {MAX_EXPERIMENT} bytes (got {})",
+                experiment.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A simulation's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -69,6 +133,28 @@ pub struct Settings {
     pub split: Split,
     /// How debtors respond.
     pub response: ResponseModel,
+}
+
+impl Settings {
+    /// Check the settings of a run with `policies` policies: `days` within
+    /// `1..=MAX_DAYS`, the split (`split.shares[i]`, `split.experiment`) and the response
+    /// model (`response.…`, see [`ResponseModel::validate`]). Errors are `input.invalid`
+    /// naming the path and the allowed range.
+    pub fn validate(&self, policies: usize) -> Result<()> {
+        if self.days == 0 || self.days > MAX_DAYS {
+            return Err(Error::input(
+                "days",
+                format!(
+                    "the horizon must be between 1 and {MAX_DAYS} days (got {})",
+                    self.days
+                ),
+            ));
+        }
+        if let Split::Assign { experiment, shares } = &self.split {
+            check_split(shares, experiment, policies).map_err(|e| e.under("split"))?;
+        }
+        self.response.validate().map_err(|e| e.under("response"))
+    }
 }
 
 /// One day of one arm (money in the report currency).
@@ -197,9 +283,9 @@ pub fn assign(split: &Split, case_id: &str) -> Option<usize> {
         Split::All => None,
         Split::Assign { experiment, shares } => {
             let bucket = (fnv1a(&[experiment.as_bytes(), case_id.as_bytes()]) % 100) as u32;
-            let mut acc = 0;
+            let mut acc: u32 = 0;
             for (i, s) in shares.iter().enumerate() {
-                acc += s;
+                acc = acc.saturating_add(*s);
                 if bucket < acc {
                     return Some(i);
                 }
@@ -256,23 +342,9 @@ pub fn simulate_with_progress(
             "a simulation needs a champion policy",
         ));
     }
-    if settings.days == 0 || settings.days > 3_650 {
-        return Err(Error::input(
-            "days",
-            "the horizon must be between 1 and 3650 days",
-        ));
-    }
-    if let Split::Assign { shares, .. } = &settings.split {
-        if shares.len() != policies.len() || shares.iter().sum::<u32>() != 100 {
-            return Err(Error::input(
-                "split.shares",
-                format!(
-                    "{} shares adding up to 100 are needed, one per policy",
-                    policies.len()
-                ),
-            ));
-        }
-    }
+    check_count("policies", policies.len(), 1, MAX_POLICIES)?;
+    check_count("cases", cases.len(), 0, MAX_CASES)?;
+    settings.validate(policies.len())?;
     for (i, c) in cases.iter().enumerate() {
         c.validate().map_err(|e| crate::model::prefix_path(e, i))?;
         c.validate_at(settings.start)
@@ -444,5 +516,28 @@ impl SimulationResult {
             out.push('\n');
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_checked_against_their_range() {
+        assert!(check_count("cases", MAX_CASES, 0, MAX_CASES).is_ok());
+        let e = check_count("cases", MAX_CASES + 1, 0, MAX_CASES).unwrap_err();
+        assert_eq!((e.code, e.path()), (ErrorCode::InputInvalid, Some("cases")));
+        assert!(e.message.contains("between 0 and 1000000"), "{e}");
+        assert!(check_count("policies", 0, 1, MAX_POLICIES).is_err());
+    }
+
+    #[test]
+    fn assignment_does_not_overflow_on_unchecked_shares() {
+        let split = Split::Assign {
+            experiment: "x".into(),
+            shares: vec![u32::MAX, u32::MAX],
+        };
+        assert_eq!(assign(&split, "C-1"), Some(0));
     }
 }
