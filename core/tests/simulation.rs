@@ -286,3 +286,50 @@ fn common_random_numbers_a_challenger_changed_in_one_segment_leaves_the_rest_ide
     );
     assert!(untouched >= 10, "only {untouched} cases stayed outside it");
 }
+
+/// The plain form of the property (it held with the old per-case stream too, since a
+/// case that never meets the change draws in the same order in both arms; the test
+/// above is the one that needs keyed draws).
+#[test]
+fn a_challenger_changed_in_the_legal_stage_leaves_every_case_that_never_reaches_it_identical() {
+    // The default consumer policy, but 120+ days past due goes to an agency instead of
+    // legal review: a real difference in one stage only.
+    let src = include_str!("../../rules/consumer/policy.rhai");
+    let old = "out.push(task(\"legal_review\")";
+    assert_eq!(src.matches(old).count(), 1, "the consumer policy changed");
+    let challenger =
+        Policy::from_source(&src.replacen(old, "out.push(task(\"agency_referral\")", 1)).unwrap();
+    let champion = Policy::default_consumer().unwrap();
+    let days = 60;
+    let s = settings(days, Split::All);
+    let today = start().0.date_naive();
+    let (mut outside, mut differ) = (0, 0);
+    for c in &portfolio(300) {
+        // Days past due only grow by one a day, so a case whose most overdue debt (with
+        // a day's slack for time zones) stays under 120 over the horizon never reaches
+        // the changed stage.
+        let max_dpd = c
+            .debts
+            .iter()
+            .map(|d| (today - d.due_on.0).num_days() + 1)
+            .max()
+            .unwrap_or(0);
+        let a = simulate_case(&champion, c, &s).unwrap();
+        let b = simulate_case(&challenger, c, &s).unwrap();
+        if max_dpd + i64::from(days) < 120 {
+            outside += 1;
+            assert_eq!(a.money, b.money, "case {}", c.id);
+            assert_eq!(a.contacts, b.contacts, "case {}", c.id);
+            assert_eq!(a.promises_made, b.promises_made, "case {}", c.id);
+            assert_eq!(a.promises_kept, b.promises_kept, "case {}", c.id);
+            assert_eq!(a.final_case, b.final_case, "case {}", c.id);
+        } else if a.money != b.money || a.closing != b.closing {
+            differ += 1;
+        }
+    }
+    assert!(
+        outside >= 100,
+        "only {outside} cases stay outside the stage"
+    );
+    assert!(differ >= 5, "the change showed on only {differ} cases");
+}
