@@ -356,3 +356,46 @@ fn generator_sizes_are_bounded() {
     assert!(one[0].debts.len() <= 2 * generate::MAX_DEBTS as usize);
     assert!(one[0].contacts.len() <= 2 * generate::MAX_CONTACTS as usize);
 }
+
+#[test]
+fn request_policy_specs_are_bounded() {
+    let big = "x".repeat(simulate::MAX_POLICY_SOURCE + 1);
+    let e =
+        SimulationRequest::from_json(&format!(r#"{{"policies": [{{}}, {{"source": "{big}"}}]}}"#))
+            .unwrap_err();
+    assert_eq!(e.path(), Some("policies[1].source"), "{e}");
+    assert!(e.message.contains("at most 1048576 bytes"), "{e}");
+    let e = SimulationRequest::from_json(&format!(
+        r#"{{"policies": [{{"modules": {{"m": "{big}"}}}}]}}"#
+    ))
+    .unwrap_err();
+    assert_eq!(e.path(), Some("policies[0].modules.m"), "{e}");
+    let modules: Vec<String> = (0..=simulate::MAX_POLICY_MAPS)
+        .map(|i| format!(r#""m{i}": "1""#))
+        .collect();
+    let e = SimulationRequest::from_json(&format!(
+        r#"{{"policies": [{{"modules": {{{}}}}}]}}"#,
+        modules.join(",")
+    ))
+    .unwrap_err();
+    assert_eq!(e.path(), Some("policies[0].modules"), "{e}");
+    assert!(e.message.contains("at most 64"), "{e}");
+    let days = vec![r#""2026-01-01""#; simulate::MAX_POLICY_LIST + 1].join(",");
+    let e = SimulationRequest::from_json(&format!(
+        r#"{{"policies": [{{"closures": {{"CO": [{days}]}}}}]}}"#
+    ))
+    .unwrap_err();
+    assert_eq!(e.path(), Some("policies[0].closures.CO"), "{e}");
+    assert!(e.message.contains("at most 10000"), "{e}");
+    let entries =
+        vec![r#"{"from": "2026-01-01", "rate": "1"}"#; simulate::MAX_POLICY_LIST + 1].join(",");
+    let e = SimulationRequest::from_json(&format!(
+        r#"{{"policies": [{{"rate_entries": {{"t": [{entries}]}}}}]}}"#
+    ))
+    .unwrap_err();
+    assert_eq!(e.path(), Some("policies[0].rate_entries.t"), "{e}");
+    // A spec built in code is checked when it compiles.
+    let mut r = SimulationRequest::from_json(r#"{"policies": [{}]}"#).unwrap();
+    r.policies[0].source = Some(big);
+    assert_eq!(r.policies().unwrap_err().path(), Some("policies[0].source"));
+}

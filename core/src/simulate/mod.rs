@@ -33,7 +33,9 @@ pub use model::{
     ChannelModel, ResponseModel, SegmentModel, TaskModel, MAX_COST, MAX_DAYS_TO_PAY, MAX_FX,
     MAX_MODEL_ENTRIES, MAX_MODEL_NAME,
 };
-pub use request::{PolicySpec, SimulationRequest};
+pub use request::{
+    PolicySpec, SimulationRequest, MAX_POLICY_LIST, MAX_POLICY_MAPS, MAX_POLICY_SOURCE,
+};
 pub use run::{simulate_case, CaseOutcome};
 
 use crate::error::{Error, ErrorCode, Result};

@@ -51,6 +51,94 @@ impl PolicySpec {
     }
 }
 
+/// Longest policy or module source in a request, in bytes (1 MiB).
+pub const MAX_POLICY_SOURCE: usize = 1 << 20;
+/// Most host modules per policy, closure calendars per policy and rate tables per
+/// policy.
+pub const MAX_POLICY_MAPS: usize = 64;
+/// Most closed days per calendar and rate entries per table.
+pub const MAX_POLICY_LIST: usize = 10_000;
+
+fn too_many(path: String, what: &str, n: usize, max: usize) -> Error {
+    Error::input(path, format!("at most {max} {what} are allowed (got {n})"))
+}
+
+impl PolicySpec {
+    /// Check the sizes the host supplies, with paths relative to the spec: `source`
+    /// and each of `modules` at most `MAX_POLICY_SOURCE` bytes; `modules`, `closures`
+    /// and `rate_entries` at most `MAX_POLICY_MAPS` entries; each closure calendar and
+    /// rate table at most `MAX_POLICY_LIST` items.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(src) = &self.source {
+            if src.len() > MAX_POLICY_SOURCE {
+                return Err(Error::input(
+                    "source",
+                    format!(
+                        "a policy source may have at most {MAX_POLICY_SOURCE} bytes (got {})",
+                        src.len()
+                    ),
+                ));
+            }
+        }
+        if self.modules.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "modules".into(),
+                "modules",
+                self.modules.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (name, src) in &self.modules {
+            if src.len() > MAX_POLICY_SOURCE {
+                return Err(Error::input(
+                    format!("modules.{name}"),
+                    format!(
+                        "a module source may have at most {MAX_POLICY_SOURCE} bytes (got {})",
+                        src.len()
+                    ),
+                ));
+            }
+        }
+        if self.closures.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "closures".into(),
+                "calendars",
+                self.closures.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (cal, days) in &self.closures {
+            if days.len() > MAX_POLICY_LIST {
+                return Err(too_many(
+                    format!("closures.{cal}"),
+                    "closed days",
+                    days.len(),
+                    MAX_POLICY_LIST,
+                ));
+            }
+        }
+        if self.rate_entries.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "rate_entries".into(),
+                "rate tables",
+                self.rate_entries.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (table, entries) in &self.rate_entries {
+            if entries.len() > MAX_POLICY_LIST {
+                return Err(too_many(
+                    format!("rate_entries.{table}"),
+                    "rate entries",
+                    entries.len(),
+                    MAX_POLICY_LIST,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn default_start() -> Instant {
     // The documented default start of `recobro simulate`; a constant, not the clock.
     Instant::parse("2026-03-16T15:00:00Z").unwrap_or(Instant(chrono::DateTime::UNIX_EPOCH))
@@ -118,10 +206,15 @@ impl SimulationRequest {
     /// (at most `MAX_POLICIES`), `cases` (at most `MAX_CASES`), `generate`
     /// (`1..=generate::MAX_CASES`, when `cases` is absent), `days` (`1..=MAX_DAYS`),
     /// `shares[i]` (`0..=100`, one per policy, adding up to 100), `experiment` (at most
-    /// `MAX_EXPERIMENT` bytes) and `response_model.…` (see `ResponseModel::validate`).
+    /// `MAX_EXPERIMENT` bytes), `policies[i].…` (see [`PolicySpec::validate`]) and
+    /// `response_model.…` (see `ResponseModel::validate`).
     /// Cases themselves are checked by [`SimulationRequest::portfolio`].
     pub fn validate(&self) -> Result<()> {
         check_count("policies", self.policies.len(), 0, MAX_POLICIES)?;
+        for (i, spec) in self.policies.iter().enumerate() {
+            spec.validate()
+                .map_err(|e| e.under(&format!("policies[{i}]")))?;
+        }
         match &self.cases {
             Some(cases) => check_count("cases", cases.len(), 0, MAX_CASES)?,
             None => crate::generate::check_count(self.generate, "generate")?,
@@ -217,6 +310,8 @@ impl SimulationRequest {
 }
 
 fn compile(i: usize, spec: &PolicySpec) -> Result<Policy> {
+    spec.validate()
+        .map_err(|e| e.under(&format!("policies[{i}]")))?;
     let source = match (&spec.source, &spec.embedded) {
         (Some(s), None) => s.clone(),
         (None, Some(path)) => embedded(path)
