@@ -285,6 +285,9 @@ fn simulate_checks_its_settings_where_they_enter() {
         path(std::slice::from_ref(&p), &s),
         "response.channels.sms.reach_pct"
     );
+    // One case at a time is checked too.
+    let e = simulate::simulate_case(&p, &cases[0], &s).unwrap_err();
+    assert_eq!(e.path(), Some("response.channels.sms.reach_pct"));
     let mut s = settings();
     if let Some(m) = s.response.segments.get_mut("default") {
         m.self_cure_daily_pct = Decimal::from(101);

@@ -143,6 +143,15 @@ impl Settings {
     /// model (`response.…`, see [`ResponseModel::validate`]). Errors are `input.invalid`
     /// naming the path and the allowed range.
     pub fn validate(&self, policies: usize) -> Result<()> {
+        self.validate_horizon_and_model()?;
+        if let Split::Assign { experiment, shares } = &self.split {
+            check_split(shares, experiment, policies).map_err(|e| e.under("split"))?;
+        }
+        Ok(())
+    }
+
+    /// What one case's run needs: `days` and the response model.
+    pub(crate) fn validate_horizon_and_model(&self) -> Result<()> {
         if self.days == 0 || self.days > MAX_DAYS {
             return Err(Error::input(
                 "days",
@@ -151,9 +160,6 @@ impl Settings {
                     self.days
                 ),
             ));
-        }
-        if let Split::Assign { experiment, shares } = &self.split {
-            check_split(shares, experiment, policies).map_err(|e| e.under("split"))?;
         }
         self.response.validate().map_err(|e| e.under("response"))
     }

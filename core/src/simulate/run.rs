@@ -200,7 +200,11 @@ fn channel_index(c: Channel) -> usize {
 }
 
 /// Simulate one case through one policy.
+///
+/// The settings' `days` and response model are checked first (see
+/// [`Settings::validate`]); the split is not used here.
 pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseOutcome> {
+    s.validate_horizon_and_model()?;
     let model: &ResponseModel = &s.response;
     // Common random numbers: every draw is keyed by the seed, the case, the day and
     // what is drawn (see `Draws`), not by the policy or the draws before it, so arms
