@@ -78,7 +78,7 @@ fn request_shares_and_experiment_are_bounded() {
             &format!(r#"{{{two}, "shares": [101, 0]}}"#),
             "between 0 and 100"
         ),
-        "shares[0]"
+        "split.shares[0]"
     );
     // Would overflow a plain u32 sum.
     assert_eq!(
@@ -86,18 +86,18 @@ fn request_shares_and_experiment_are_bounded() {
             &format!(r#"{{{two}, "shares": [50, 4294967295]}}"#),
             "between 0 and 100"
         ),
-        "shares[1]"
+        "split.shares[1]"
     );
     assert_eq!(
         request_error(
             &format!(r#"{{{two}, "shares": [50, 40]}}"#),
             "adding up to 100"
         ),
-        "shares"
+        "split.shares"
     );
     assert_eq!(
         request_error(&format!(r#"{{{two}, "shares": [100]}}"#), "one per policy"),
-        "shares"
+        "split.shares"
     );
     let long = "x".repeat(simulate::MAX_EXPERIMENT + 1);
     assert_eq!(
@@ -105,7 +105,7 @@ fn request_shares_and_experiment_are_bounded() {
             &format!(r#"{{{two}, "shares": [50, 50], "experiment": "{long}"}}"#),
             "at most 256"
         ),
-        "experiment"
+        "split.experiment"
     );
     assert!(SimulationRequest::from_json(&format!(r#"{{{two}, "shares": [70, 30]}}"#)).is_ok());
 }

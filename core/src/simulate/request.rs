@@ -205,8 +205,9 @@ impl SimulationRequest {
     /// with an `input.invalid` error naming the path and the allowed range: `policies`
     /// (at most `MAX_POLICIES`), `cases` (at most `MAX_CASES`), `generate`
     /// (`1..=generate::MAX_CASES`, when `cases` is absent), `days` (`1..=MAX_DAYS`),
-    /// `shares[i]` (`0..=100`, one per policy, adding up to 100), `experiment` (at most
-    /// `MAX_EXPERIMENT` bytes), `policies[i].…` (see [`PolicySpec::validate`]) and
+    /// `shares` (`0..=100` each, one per policy, adding up to 100; reported as
+    /// `split.shares[i]` like the settings' split), `experiment` (at most
+    /// `MAX_EXPERIMENT` bytes, reported as `split.experiment`), `policies[i].…` (see [`PolicySpec::validate`]) and
     /// `response_model.…` (see `ResponseModel::validate`).
     /// Cases themselves are checked by [`SimulationRequest::portfolio`].
     pub fn validate(&self) -> Result<()> {
@@ -229,7 +230,10 @@ impl SimulationRequest {
             ));
         }
         if !self.shares.is_empty() {
-            check_split(&self.shares, &self.experiment, self.policies.len().max(1))?;
+            // Under `split`, the path the settings report and hosts already match on
+            // (`split.shares`, `split.shares[1]`, `split.experiment`).
+            check_split(&self.shares, &self.experiment, self.policies.len().max(1))
+                .map_err(|e| e.under("split"))?;
         }
         if let Some(m) = &self.response_model {
             m.validate().map_err(|e| e.under("response_model"))?;
