@@ -2,26 +2,43 @@
 //!
 //! Deterministic and seeded, with common random numbers: every random draw is keyed by
 //! (seed, case id, day, purpose, sub-index, attempt) and computed on its own, never
-//! taken from a stream whose position depends on earlier draws. The key is hashed with
-//! 64-bit FNV-1a over fixed-width little-endian bytes and the hash seeds one SplitMix64
-//! step, so the same key gives the same draw on every host (no floats, no hash-map
-//! order). The purposes are: self-cure on a day and its time of day; whether a contact
-//! on a channel reaches the debtor and, for an unanswered call or visit, what it looks
-//! like (sub-index: the channel); a reached debtor's answer, the share of a partial
+//! taken from a stream whose position depends on earlier draws. The key's parts (the
+//! integers as fixed-width little-endian bytes, the case id and sub-index as their
+//! bytes, each part terminated) are hashed with 64-bit FNV-1a and the hash seeds one
+//! SplitMix64 step, so the same key gives the same draw on every host (integer
+//! arithmetic only: no floats, no hash-map order, no platform word size).
+//!
+//! The purposes are: self-cure on a day and its time of day; whether a contact on a
+//! channel reaches the debtor and, for an unanswered call or visit, what it looks like
+//! (sub-index: the channel); a reached debtor's answer, the share of a partial
 //! payment, the days to a promise's due date and whether it is kept (no sub-index: the
 //! debtor answers alike whichever channel reached them that day); whether a task
 //! recovers money (sub-index: the task kind). The attempt number counts earlier draws
-//! with the same day, purpose and sub-index in the same case, for the rare day with two.
-//! So the same debtor on the same day meets the same luck under every policy: a
-//! challenger that differs from the champion only in one segment changes nothing in
-//! the days and cases its change does not reach, and an identical challenger shows no
-//! difference at all. Cases never interact, so a run gives the same bytes on any
-//! number of threads. Each case steps event by event: the policy decides, the
-//! compliance layer has already blocked what is not allowed, the response model
-//! draws the debtor's answer, and contacts, promises and payments are appended to
-//! the case's own ledger, which the next decision sees. An idle case is re-evaluated
+//! with the same day, purpose and sub-index in the same case, for the rare day with
+//! two.
+//!
+//! So the same debtor on the same day meets the same luck under every policy, whatever
+//! the policies did on earlier days: arms differ only through what their policies do
+//! and the state that leads to, never because one policy used up more random numbers
+//! than another. An identical challenger shows no difference at all, and a challenger
+//! whose change leaves the debtor's state alone (an extra task that cannot recover
+//! money) changes no collected amount, contact or promise. Cases never interact, so a
+//! run gives the same bytes on any number of threads.
+//!
+//! Each case steps event by event: the policy decides, the compliance layer has
+//! already blocked what is not allowed, the response model draws the debtor's answer,
+//! and contacts, promises and payments are appended to the case's own ledger, which
+//! the next decision sees. An idle case is re-evaluated
 //! once a day, or at the instant the compliance layer says its next contact becomes
 //! lawful; a cured or closed case is not evaluated again.
+//!
+//! Bounds: every size and number a host passes in is checked where it enters, with an
+//! `input.invalid` error naming the path and the allowed range: at most
+//! [`MAX_POLICIES`] policies, [`MAX_CASES`] cases and [`MAX_DAYS`] days; split shares
+//! within `0..=100` adding up to 100; the response model's numbers as documented on
+//! [`ResponseModel::validate`]; a request's policy specs as on
+//! [`PolicySpec::validate`]; a generated portfolio of at most
+//! [`crate::generate::MAX_CASES`] cases.
 
 mod chart;
 mod model;
