@@ -2,6 +2,7 @@
 //! and simulation. The same seed gives the same portfolio on every platform: the
 //! generator uses its own SplitMix64 stream, never a system source of randomness.
 
+use crate::error::{Error, Result};
 use crate::model::*;
 use crate::money::Rounding;
 use crate::time::{Date, Instant};
@@ -64,6 +65,14 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("EC", "America/Guayaquil", "USD"),
 ];
 
+/// Most cases one call may generate (`recobro generate N`, a simulation request's
+/// `generate`).
+pub const MAX_CASES: usize = 100_000;
+/// Highest average number of debts per case ([`GenOptions::debts`]).
+pub const MAX_DEBTS: i64 = 100;
+/// Highest average number of contacts per case ([`GenOptions::contacts`]).
+pub const MAX_CONTACTS: i64 = 1_000;
+
 /// How big the generated cases are.
 #[derive(Debug, Clone, Copy)]
 pub struct GenOptions {
@@ -101,8 +110,61 @@ fn amount_for(rng: &mut Rng, currency: &str) -> Decimal {
     }
 }
 
-/// Generate `n` cases as of `as_of`, deterministically from `seed`.
+impl GenOptions {
+    /// Check the options: `debts` within `1..=MAX_DEBTS` and `contacts` within
+    /// `0..=MAX_CONTACTS` (`input.invalid` at `debts` or `contacts`).
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=MAX_DEBTS).contains(&self.debts) {
+            return Err(Error::input(
+                "debts",
+                format!(
+                    "the average number of debts must be between 1 and {MAX_DEBTS} (got {})",
+                    self.debts
+                ),
+            ));
+        }
+        if !(0..=MAX_CONTACTS).contains(&self.contacts) {
+            return Err(Error::input(
+                "contacts",
+                format!(
+                    "the average number of contacts must be between 0 and {MAX_CONTACTS} (got {})",
+                    self.contacts
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Check a host-supplied number of cases to generate: `input.invalid` at `path`
+/// unless it is within `1..=MAX_CASES`.
+pub fn check_count(n: usize, path: &str) -> Result<()> {
+    if n == 0 || n > MAX_CASES {
+        return Err(Error::input(
+            path,
+            format!("the number of cases to generate must be between 1 and {MAX_CASES} (got {n})"),
+        ));
+    }
+    Ok(())
+}
+
+/// [`portfolio`] for sizes a host supplies: refuses `n` outside `1..=MAX_CASES`
+/// (`input.invalid` at `n`) and options outside their bounds (at `opts.debts`,
+/// `opts.contacts`) instead of running out of memory.
+pub fn try_portfolio(n: usize, seed: u64, as_of: Instant, opts: GenOptions) -> Result<Vec<Case>> {
+    check_count(n, "n")?;
+    opts.validate().map_err(|e| e.under("opts"))?;
+    Ok(portfolio(n, seed, as_of, opts))
+}
+
+/// Generate `n` cases as of `as_of`, deterministically from `seed`. No bound on `n`:
+/// for a size a host supplies use [`try_portfolio`]. Options beyond their maxima are
+/// clamped to them ([`MAX_DEBTS`], [`MAX_CONTACTS`]).
 pub fn portfolio(n: usize, seed: u64, as_of: Instant, opts: GenOptions) -> Vec<Case> {
+    let opts = GenOptions {
+        debts: opts.debts.clamp(1, MAX_DEBTS),
+        contacts: opts.contacts.clamp(0, MAX_CONTACTS),
+    };
     let mut rng = Rng::new(seed);
     (0..n).map(|i| one(&mut rng, i, as_of, opts)).collect()
 }

@@ -1,13 +1,44 @@
 //! Portfolio simulation: what-if and champion/challenger over time.
 //!
-//! Deterministic and seeded: each case's random stream is derived from the seed, the
-//! arm and the case id, and cases never interact, so a run gives the same bytes on
-//! any number of threads. Each case steps event by event: the policy decides, the
-//! compliance layer has already blocked what is not allowed, the response model
-//! draws the debtor's answer, and contacts, promises and payments are appended to
-//! the case's own ledger, which the next decision sees. An idle case is re-evaluated
+//! Deterministic and seeded, with common random numbers: every random draw is keyed by
+//! (seed, case id, day, purpose, sub-index, attempt) and computed on its own, never
+//! taken from a stream whose position depends on earlier draws. The key's parts (the
+//! integers as fixed-width little-endian bytes, the case id and sub-index as their
+//! bytes, each part terminated) are hashed with 64-bit FNV-1a and the hash seeds one
+//! SplitMix64 step, so the same key gives the same draw on every host (integer
+//! arithmetic only: no floats, no hash-map order, no platform word size).
+//!
+//! The purposes are: self-cure on a day and its time of day; whether a contact on a
+//! channel reaches the debtor and, for an unanswered call or visit, what it looks like
+//! (sub-index: the channel); a reached debtor's answer, the share of a partial
+//! payment, the days to a promise's due date and whether it is kept (no sub-index: the
+//! debtor answers alike whichever channel reached them that day); whether a task
+//! recovers money (sub-index: the task kind). The attempt number counts earlier draws
+//! with the same day, purpose and sub-index in the same case, for the rare day with
+//! two.
+//!
+//! So the same debtor on the same day meets the same luck under every policy, whatever
+//! the policies did on earlier days: arms differ only through what their policies do
+//! and the state that leads to, never because one policy used up more random numbers
+//! than another. An identical challenger shows no difference at all, and a challenger
+//! whose change leaves the debtor's state alone (an extra task that cannot recover
+//! money) changes no collected amount, contact or promise. Cases never interact, so a
+//! run gives the same bytes on any number of threads.
+//!
+//! Each case steps event by event: the policy decides, the compliance layer has
+//! already blocked what is not allowed, the response model draws the debtor's answer,
+//! and contacts, promises and payments are appended to the case's own ledger, which
+//! the next decision sees. An idle case is re-evaluated
 //! once a day, or at the instant the compliance layer says its next contact becomes
 //! lawful; a cured or closed case is not evaluated again.
+//!
+//! Bounds: every size and number a host passes in is checked where it enters, with an
+//! `input.invalid` error naming the path and the allowed range: at most
+//! [`MAX_POLICIES`] policies, [`MAX_CASES`] cases and [`MAX_DAYS`] days; split shares
+//! within `0..=100` adding up to 100; the response model's numbers as documented on
+//! [`ResponseModel::validate`]; a request's policy specs as on
+//! [`PolicySpec::validate`]; a generated portfolio of at most
+//! [`crate::generate::MAX_CASES`] cases.
 
 mod chart;
 mod model;
@@ -15,9 +46,14 @@ mod request;
 mod run;
 
 pub use chart::svg_collected;
-pub use model::{ChannelModel, ResponseModel, SegmentModel, TaskModel};
-pub use request::{PolicySpec, SimulationRequest};
-pub use run::simulate_case;
+pub use model::{
+    ChannelModel, ResponseModel, SegmentModel, TaskModel, MAX_COST, MAX_DAYS_TO_PAY, MAX_FX,
+    MAX_MODEL_ENTRIES, MAX_MODEL_NAME,
+};
+pub use request::{
+    PolicySpec, SimulationRequest, MAX_POLICY_LIST, MAX_POLICY_MAPS, MAX_POLICY_SOURCE,
+};
+pub use run::{simulate_case, CaseOutcome};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Case;
@@ -42,6 +78,67 @@ pub enum Split {
     },
 }
 
+/// Longest horizon, in days (ten years).
+pub const MAX_DAYS: u32 = 3_650;
+/// Most policies in one simulation (the champion and up to 15 challengers).
+pub const MAX_POLICIES: usize = 16;
+/// Most cases in one simulation.
+pub const MAX_CASES: usize = 1_000_000;
+/// Longest experiment id, in bytes.
+pub const MAX_EXPERIMENT: usize = 256;
+
+/// `input.invalid` at `path` unless `lo <= n <= hi`.
+pub(crate) fn check_count(path: &str, n: usize, lo: usize, hi: usize) -> Result<()> {
+    if n < lo || n > hi {
+        return Err(Error::input(
+            path,
+            format!("the number must be between {lo} and {hi} (got {n})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Check a split against the number of policies: one share per policy, each within
+/// `0..=100`, adding up to 100; an experiment id of at most `MAX_EXPERIMENT` bytes.
+/// Paths are `shares[i]`, `shares` and `experiment` (callers put them under their root).
+pub(crate) fn check_split(shares: &[u32], experiment: &str, policies: usize) -> Result<()> {
+    if shares.len() != policies {
+        return Err(Error::input(
+            "shares",
+            format!(
+                "{policies} shares adding up to 100 are needed, one per policy (got {})",
+                shares.len()
+            ),
+        ));
+    }
+    let mut sum: u32 = 0;
+    for (i, &v) in shares.iter().enumerate() {
+        if v > 100 {
+            return Err(Error::input(
+                format!("shares[{i}]"),
+                format!("a share must be between 0 and 100 percent (got {v})"),
+            ));
+        }
+        sum = sum.saturating_add(v);
+    }
+    if sum != 100 {
+        return Err(Error::input(
+            "shares",
+            format!("{policies} shares adding up to 100 are needed, one per policy (they add up to {sum})"),
+        ));
+    }
+    if experiment.len() > MAX_EXPERIMENT {
+        return Err(Error::input(
+            "experiment",
+            format!(
+                "an experiment id may have at most {MAX_EXPERIMENT} bytes (got {})",
+                experiment.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A simulation's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -55,6 +152,34 @@ pub struct Settings {
     pub split: Split,
     /// How debtors respond.
     pub response: ResponseModel,
+}
+
+impl Settings {
+    /// Check the settings of a run with `policies` policies: `days` within
+    /// `1..=MAX_DAYS`, the split (`split.shares[i]`, `split.experiment`) and the response
+    /// model (`response.…`, see [`ResponseModel::validate`]). Errors are `input.invalid`
+    /// naming the path and the allowed range.
+    pub fn validate(&self, policies: usize) -> Result<()> {
+        self.validate_horizon_and_model()?;
+        if let Split::Assign { experiment, shares } = &self.split {
+            check_split(shares, experiment, policies).map_err(|e| e.under("split"))?;
+        }
+        Ok(())
+    }
+
+    /// What one case's run needs: `days` and the response model.
+    pub(crate) fn validate_horizon_and_model(&self) -> Result<()> {
+        if self.days == 0 || self.days > MAX_DAYS {
+            return Err(Error::input(
+                "days",
+                format!(
+                    "the horizon must be between 1 and {MAX_DAYS} days (got {})",
+                    self.days
+                ),
+            ));
+        }
+        self.response.validate().map_err(|e| e.under("response"))
+    }
 }
 
 /// One day of one arm (money in the report currency).
@@ -183,9 +308,9 @@ pub fn assign(split: &Split, case_id: &str) -> Option<usize> {
         Split::All => None,
         Split::Assign { experiment, shares } => {
             let bucket = (fnv1a(&[experiment.as_bytes(), case_id.as_bytes()]) % 100) as u32;
-            let mut acc = 0;
+            let mut acc: u32 = 0;
             for (i, s) in shares.iter().enumerate() {
-                acc += s;
+                acc = acc.saturating_add(*s);
                 if bucket < acc {
                     return Some(i);
                 }
@@ -242,23 +367,9 @@ pub fn simulate_with_progress(
             "a simulation needs a champion policy",
         ));
     }
-    if settings.days == 0 || settings.days > 3_650 {
-        return Err(Error::input(
-            "days",
-            "the horizon must be between 1 and 3650 days",
-        ));
-    }
-    if let Split::Assign { shares, .. } = &settings.split {
-        if shares.len() != policies.len() || shares.iter().sum::<u32>() != 100 {
-            return Err(Error::input(
-                "split.shares",
-                format!(
-                    "{} shares adding up to 100 are needed, one per policy",
-                    policies.len()
-                ),
-            ));
-        }
-    }
+    check_count("policies", policies.len(), 1, MAX_POLICIES)?;
+    check_count("cases", cases.len(), 0, MAX_CASES)?;
+    settings.validate(policies.len())?;
     for (i, c) in cases.iter().enumerate() {
         c.validate().map_err(|e| crate::model::prefix_path(e, i))?;
         c.validate_at(settings.start)
@@ -430,5 +541,28 @@ impl SimulationResult {
             out.push('\n');
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_checked_against_their_range() {
+        assert!(check_count("cases", MAX_CASES, 0, MAX_CASES).is_ok());
+        let e = check_count("cases", MAX_CASES + 1, 0, MAX_CASES).unwrap_err();
+        assert_eq!((e.code, e.path()), (ErrorCode::InputInvalid, Some("cases")));
+        assert!(e.message.contains("between 0 and 1000000"), "{e}");
+        assert!(check_count("policies", 0, 1, MAX_POLICIES).is_err());
+    }
+
+    #[test]
+    fn assignment_does_not_overflow_on_unchecked_shares() {
+        let split = Split::Assign {
+            experiment: "x".into(),
+            shares: vec![u32::MAX, u32::MAX],
+        };
+        assert_eq!(assign(&split, "C-1"), Some(0));
     }
 }

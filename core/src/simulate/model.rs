@@ -3,6 +3,7 @@
 //! calibrate them on your own history before trusting a simulation's absolute numbers
 //! (comparisons between policies under the same model are what it is for).
 
+use crate::error::{Error, Result};
 use crate::money::amount;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -192,6 +193,146 @@ impl ResponseModel {
     /// Units of the report currency per unit of `currency` (1 when unknown).
     pub fn fx(&self, currency: &str) -> Decimal {
         self.fx.get(currency).map(|s| d(s)).unwrap_or(Decimal::ONE)
+    }
+}
+
+/// Most entries in each of the model's maps (`channels`, `segments`, `tasks`, `fx`).
+pub const MAX_MODEL_ENTRIES: usize = 1_000;
+/// Longest key of the model's maps and longest `report_currency`, in bytes.
+pub const MAX_MODEL_NAME: usize = 64;
+/// Highest cost of one action or task, in the report currency.
+pub const MAX_COST: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+/// Highest exchange rate (report-currency units per case-currency unit).
+pub const MAX_FX: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+/// Most days a task's money may take to arrive (the longest horizon).
+pub const MAX_DAYS_TO_PAY: u32 = super::MAX_DAYS;
+
+/// A percent in `0..=100`.
+fn check_pct(path: &str, v: Decimal) -> Result<()> {
+    if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
+        return Err(Error::input(
+            path,
+            format!("a percentage must be between 0 and 100 (got {v})"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_cost(path: &str, v: Decimal) -> Result<()> {
+    if v < Decimal::ZERO || v > MAX_COST {
+        return Err(Error::input(
+            path,
+            format!("a cost must be between 0 and {MAX_COST} (got {v})"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_name(path: &str, name: &str) -> Result<()> {
+    if name.is_empty() || name.len() > MAX_MODEL_NAME {
+        return Err(Error::input(
+            path,
+            format!(
+                "a name must have 1 to {MAX_MODEL_NAME} bytes (got {})",
+                name.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_entries<V>(path: &str, map: &BTreeMap<String, V>) -> Result<()> {
+    if map.len() > MAX_MODEL_ENTRIES {
+        return Err(Error::input(
+            path,
+            format!(
+                "at most {MAX_MODEL_ENTRIES} entries are allowed (got {})",
+                map.len()
+            ),
+        ));
+    }
+    for k in map.keys() {
+        check_name(&format!("{path}.{k}"), k)?;
+    }
+    Ok(())
+}
+
+impl ResponseModel {
+    /// Check every number against its documented range: percentages within `0..=100`
+    /// (and a segment's pay-in-full, partial and promise percentages adding up to at
+    /// most 100), a partial share's bounds in order, costs within `0..=MAX_COST`,
+    /// exchange rates positive decimals up to `MAX_FX`, `days_to_pay` up to
+    /// `MAX_DAYS_TO_PAY`, at most `MAX_MODEL_ENTRIES` entries per map and names of 1 to
+    /// `MAX_MODEL_NAME` bytes. Errors are `input.invalid` at the path of the value
+    /// within the model (`segments.preventive.promise_pct`).
+    pub fn validate(&self) -> Result<()> {
+        check_entries("channels", &self.channels)?;
+        for (k, c) in &self.channels {
+            check_pct(&format!("channels.{k}.reach_pct"), c.reach_pct)?;
+            check_cost(&format!("channels.{k}.cost"), c.cost)?;
+        }
+        check_entries("segments", &self.segments)?;
+        for (k, m) in &self.segments {
+            let p = |f: &str| format!("segments.{k}.{f}");
+            check_pct(&p("pay_full_pct"), m.pay_full_pct)?;
+            check_pct(&p("pay_partial_pct"), m.pay_partial_pct)?;
+            check_pct(&p("promise_pct"), m.promise_pct)?;
+            check_pct(&p("promise_kept_pct"), m.promise_kept_pct)?;
+            check_pct(&p("self_cure_daily_pct"), m.self_cure_daily_pct)?;
+            let answered = m.pay_full_pct + m.pay_partial_pct + m.promise_pct;
+            if answered > Decimal::ONE_HUNDRED {
+                return Err(Error::input(
+                    p("promise_pct"),
+                    format!(
+                        "pay_full_pct, pay_partial_pct and promise_pct must add up to at most 100 (got {answered})"
+                    ),
+                ));
+            }
+            let [lo, hi] = m.partial_share_pct;
+            for (i, v) in [lo, hi].into_iter().enumerate() {
+                if v > 100 {
+                    return Err(Error::input(
+                        p(&format!("partial_share_pct[{i}]")),
+                        format!("a percentage must be between 0 and 100 (got {v})"),
+                    ));
+                }
+            }
+            if lo > hi {
+                return Err(Error::input(
+                    p("partial_share_pct"),
+                    format!("the lower bound {lo} is above the upper bound {hi}"),
+                ));
+            }
+        }
+        check_entries("tasks", &self.tasks)?;
+        for (k, t) in &self.tasks {
+            check_pct(&format!("tasks.{k}.success_pct"), t.success_pct)?;
+            check_pct(&format!("tasks.{k}.recovered_pct"), t.recovered_pct)?;
+            check_cost(&format!("tasks.{k}.cost"), t.cost)?;
+            if t.days_to_pay > MAX_DAYS_TO_PAY {
+                return Err(Error::input(
+                    format!("tasks.{k}.days_to_pay"),
+                    format!(
+                        "days_to_pay must be between 0 and {MAX_DAYS_TO_PAY} (got {})",
+                        t.days_to_pay
+                    ),
+                ));
+            }
+        }
+        check_name("report_currency", &self.report_currency)?;
+        check_entries("fx", &self.fx)?;
+        for (k, v) in &self.fx {
+            let ok = v
+                .parse::<Decimal>()
+                .is_ok_and(|r| r > Decimal::ZERO && r <= MAX_FX);
+            if !ok {
+                return Err(Error::input(
+                    format!("fx.{k}"),
+                    format!("an exchange rate must be a decimal above 0 and at most {MAX_FX} (got `{v}`)"),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,7 +1,10 @@
 //! A whole simulation as one JSON request: the shape the C ABI, the WASM binding and
 //! the browser simulator send (defaults as in `recobro simulate`).
 
-use super::{simulate_with_progress, Settings, SimulationResult, Split};
+use super::{
+    check_count, check_split, simulate_with_progress, Settings, SimulationResult, Split, MAX_CASES,
+    MAX_DAYS, MAX_POLICIES,
+};
 use crate::error::{Error, ErrorCode, Location, Result};
 use crate::model::{prefix_path, Case};
 use crate::money::rates::RateEntry;
@@ -48,6 +51,94 @@ impl PolicySpec {
     }
 }
 
+/// Longest policy or module source in a request, in bytes (1 MiB).
+pub const MAX_POLICY_SOURCE: usize = 1 << 20;
+/// Most host modules per policy, closure calendars per policy and rate tables per
+/// policy.
+pub const MAX_POLICY_MAPS: usize = 64;
+/// Most closed days per calendar and rate entries per table.
+pub const MAX_POLICY_LIST: usize = 10_000;
+
+fn too_many(path: String, what: &str, n: usize, max: usize) -> Error {
+    Error::input(path, format!("at most {max} {what} are allowed (got {n})"))
+}
+
+impl PolicySpec {
+    /// Check the sizes the host supplies, with paths relative to the spec: `source`
+    /// and each of `modules` at most `MAX_POLICY_SOURCE` bytes; `modules`, `closures`
+    /// and `rate_entries` at most `MAX_POLICY_MAPS` entries; each closure calendar and
+    /// rate table at most `MAX_POLICY_LIST` items.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(src) = &self.source {
+            if src.len() > MAX_POLICY_SOURCE {
+                return Err(Error::input(
+                    "source",
+                    format!(
+                        "a policy source may have at most {MAX_POLICY_SOURCE} bytes (got {})",
+                        src.len()
+                    ),
+                ));
+            }
+        }
+        if self.modules.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "modules".into(),
+                "modules",
+                self.modules.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (name, src) in &self.modules {
+            if src.len() > MAX_POLICY_SOURCE {
+                return Err(Error::input(
+                    format!("modules.{name}"),
+                    format!(
+                        "a module source may have at most {MAX_POLICY_SOURCE} bytes (got {})",
+                        src.len()
+                    ),
+                ));
+            }
+        }
+        if self.closures.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "closures".into(),
+                "calendars",
+                self.closures.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (cal, days) in &self.closures {
+            if days.len() > MAX_POLICY_LIST {
+                return Err(too_many(
+                    format!("closures.{cal}"),
+                    "closed days",
+                    days.len(),
+                    MAX_POLICY_LIST,
+                ));
+            }
+        }
+        if self.rate_entries.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "rate_entries".into(),
+                "rate tables",
+                self.rate_entries.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (table, entries) in &self.rate_entries {
+            if entries.len() > MAX_POLICY_LIST {
+                return Err(too_many(
+                    format!("rate_entries.{table}"),
+                    "rate entries",
+                    entries.len(),
+                    MAX_POLICY_LIST,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn default_start() -> Instant {
     // The documented default start of `recobro simulate`; a constant, not the clock.
     Instant::parse("2026-03-16T15:00:00Z").unwrap_or(Instant(chrono::DateTime::UNIX_EPOCH))
@@ -69,19 +160,22 @@ fn default_generate() -> usize {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationRequest {
-    /// Champion first; empty: the default consumer policy alone.
+    /// Champion first; empty: the default consumer policy alone. At most `MAX_POLICIES`
+    /// (16).
     #[serde(default)]
     pub policies: Vec<PolicySpec>,
-    /// The portfolio; absent: a generated one of `generate` cases.
+    /// The portfolio; absent: a generated one of `generate` cases. At most `MAX_CASES`
+    /// (1,000,000).
     #[serde(default)]
     pub cases: Option<Vec<Case>>,
-    /// Size of the generated portfolio when `cases` is absent.
+    /// Size of the generated portfolio when `cases` is absent: `1..=generate::MAX_CASES`
+    /// (100,000).
     #[serde(default = "default_generate")]
     pub generate: usize,
     /// When the simulation starts (RFC 3339 with an offset).
     #[serde(default = "default_start")]
     pub start: Instant,
-    /// Horizon in days.
+    /// Horizon in days: `1..=MAX_DAYS` (3,650).
     #[serde(default = "default_days")]
     pub days: u32,
     /// Seed of the response model and of the generated portfolio.
@@ -99,13 +193,57 @@ pub struct SimulationRequest {
 }
 
 impl SimulationRequest {
-    /// Parse a request from JSON, naming the path of any bad field.
+    /// Parse a request from JSON, naming the path of any bad field, and check its
+    /// sizes and numbers ([`SimulationRequest::validate`]).
     pub fn from_json(json: &str) -> Result<SimulationRequest> {
-        crate::model::parse_json(json)
+        let r: SimulationRequest = crate::model::parse_json(json)?;
+        r.validate()?;
+        Ok(r)
+    }
+
+    /// Check every size and number the host supplies against its documented bound,
+    /// with an `input.invalid` error naming the path and the allowed range: `policies`
+    /// (at most `MAX_POLICIES`), `cases` (at most `MAX_CASES`), `generate`
+    /// (`1..=generate::MAX_CASES`, when `cases` is absent), `days` (`1..=MAX_DAYS`),
+    /// `shares` (`0..=100` each, one per policy, adding up to 100; reported as
+    /// `split.shares[i]` like the settings' split), `experiment` (at most
+    /// `MAX_EXPERIMENT` bytes, reported as `split.experiment`), `policies[i].…` (see [`PolicySpec::validate`]) and
+    /// `response_model.…` (see `ResponseModel::validate`).
+    /// Cases themselves are checked by [`SimulationRequest::portfolio`].
+    pub fn validate(&self) -> Result<()> {
+        check_count("policies", self.policies.len(), 0, MAX_POLICIES)?;
+        for (i, spec) in self.policies.iter().enumerate() {
+            spec.validate()
+                .map_err(|e| e.under(&format!("policies[{i}]")))?;
+        }
+        match &self.cases {
+            Some(cases) => check_count("cases", cases.len(), 0, MAX_CASES)?,
+            None => crate::generate::check_count(self.generate, "generate")?,
+        }
+        if self.days == 0 || self.days > MAX_DAYS {
+            return Err(Error::input(
+                "days",
+                format!(
+                    "the horizon must be between 1 and {MAX_DAYS} days (got {})",
+                    self.days
+                ),
+            ));
+        }
+        if !self.shares.is_empty() {
+            // Under `split`, the path the settings report and hosts already match on
+            // (`split.shares`, `split.shares[1]`, `split.experiment`).
+            check_split(&self.shares, &self.experiment, self.policies.len().max(1))
+                .map_err(|e| e.under("split"))?;
+        }
+        if let Some(m) = &self.response_model {
+            m.validate().map_err(|e| e.under("response_model"))?;
+        }
+        Ok(())
     }
 
     /// Compile the policies (champion first).
     pub fn policies(&self) -> Result<Vec<Policy>> {
+        check_count("policies", self.policies.len(), 0, MAX_POLICIES)?;
         if self.policies.is_empty() {
             return Ok(vec![Policy::default_consumer()?]);
         }
@@ -120,6 +258,7 @@ impl SimulationRequest {
     pub fn portfolio(&self) -> Result<Vec<Case>> {
         match &self.cases {
             Some(cases) => {
+                check_count("cases", cases.len(), 0, MAX_CASES)?;
                 for (i, c) in cases.iter().enumerate() {
                     c.validate()
                         .and_then(|()| c.validate_at(self.start))
@@ -127,12 +266,15 @@ impl SimulationRequest {
                 }
                 Ok(cases.clone())
             }
-            None => Ok(crate::generate::portfolio(
-                self.generate,
-                self.seed,
-                self.start,
-                Default::default(),
-            )),
+            None => {
+                crate::generate::check_count(self.generate, "generate")?;
+                Ok(crate::generate::portfolio(
+                    self.generate,
+                    self.seed,
+                    self.start,
+                    Default::default(),
+                ))
+            }
         }
     }
 
@@ -159,6 +301,7 @@ impl SimulationRequest {
         &self,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<SimulationResult> {
+        self.validate()?;
         let policies = self.policies()?;
         let cases = self.portfolio()?;
         simulate_with_progress(&policies, &cases, &self.settings(), progress)
@@ -171,6 +314,8 @@ impl SimulationRequest {
 }
 
 fn compile(i: usize, spec: &PolicySpec) -> Result<Policy> {
+    spec.validate()
+        .map_err(|e| e.under(&format!("policies[{i}]")))?;
     let source = match (&spec.source, &spec.embedded) {
         (Some(s), None) => s.clone(),
         (None, Some(path)) => embedded(path)

@@ -41,6 +41,69 @@ pub struct CaseOutcome {
     pub final_case: Case,
 }
 
+/// What a draw is for: part of its key, so draws of different purposes never share luck.
+#[derive(Debug, Clone, Copy)]
+#[repr(u8)]
+enum Purpose {
+    /// Whether the debtor pays in full unprompted on a day.
+    SelfCure = 1,
+    /// The time of day of a self-cure payment.
+    SelfCureTime = 2,
+    /// Whether a contact on a channel reaches the debtor (sub-index: channel).
+    Reach = 3,
+    /// What an unanswered call or visit looks like (sub-index: channel).
+    Unreached = 4,
+    /// A reached debtor's answer: pay in full, in part, promise or nothing.
+    Answer = 5,
+    /// The share of the balance a partial payment covers.
+    PartialShare = 6,
+    /// Days until a promise falls due.
+    PromiseDays = 7,
+    /// Whether a promise is kept.
+    PromiseKept = 8,
+    /// Whether a task recovers money (sub-index: task kind).
+    Task = 9,
+}
+
+/// Common random numbers: every draw is keyed by (seed, case id, day, purpose,
+/// sub-index, attempt), never by how many draws came before, so the same debtor on the
+/// same day meets the same luck under every policy, whatever the policy did earlier.
+/// The attempt number counts draws with the same day, purpose and sub-index in this
+/// case (0 for the first), for the rare day with two of them.
+struct Draws {
+    /// FNV-1a of the seed and the case id.
+    base: u64,
+    /// Draws made so far per (day, purpose, sub-index hash): the next attempt number.
+    attempts: std::collections::BTreeMap<(u32, u8, u64), u32>,
+}
+
+impl Draws {
+    fn new(seed: u64, case_id: &str) -> Self {
+        Draws {
+            base: fnv1a(&[b"recobro-sim-v2", &seed.to_le_bytes(), case_id.as_bytes()]),
+            attempts: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// A generator for one draw; SplitMix64 seeded by FNV-1a of the whole key.
+    fn rng(&mut self, day: u32, purpose: Purpose, sub: &[u8]) -> Rng {
+        let sub_key = fnv1a(&[sub]);
+        let n = self
+            .attempts
+            .entry((day, purpose as u8, sub_key))
+            .or_insert(0);
+        let attempt = *n;
+        *n = n.saturating_add(1);
+        Rng::new(fnv1a(&[
+            &self.base.to_le_bytes(),
+            &day.to_le_bytes(),
+            &[purpose as u8],
+            sub,
+            &attempt.to_le_bytes(),
+        ]))
+    }
+}
+
 fn pct_hit(rng: &mut Rng, pct: Decimal) -> bool {
     // Basis points of a percent: 12.5% -> 1250 of 10,000.
     let bp = (pct * Decimal::ONE_HUNDRED).round();
@@ -139,12 +202,16 @@ fn channel_index(c: Channel) -> usize {
 }
 
 /// Simulate one case through one policy.
+///
+/// The settings' `days` and response model are checked first (see
+/// [`Settings::validate`]); the split is not used here.
 pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseOutcome> {
+    s.validate_horizon_and_model()?;
     let model: &ResponseModel = &s.response;
-    // Common random numbers: the stream depends on the seed and the case, not on the
-    // policy, so arms differ only by what their policies do (and an identical
-    // challenger shows no difference at all).
-    let mut rng = Rng::new(fnv1a(&[&s.seed.to_le_bytes(), case.id.as_bytes()]));
+    // Common random numbers: every draw is keyed by the seed, the case, the day and
+    // what is drawn (see `Draws`), not by the policy or the draws before it, so arms
+    // differ only by what their policies do.
+    let mut draws = Draws::new(s.seed, &case.id);
     let case = case.clone();
     let start = s.start;
     let end = Instant::from_timestamp(start.timestamp() + i64::from(s.days) * DAY);
@@ -177,10 +244,11 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
     let first = first?;
     let cure_pct = model.segment(first.segment.as_deref()).self_cure_daily_pct;
     for day in 0..s.days {
-        if pct_hit(&mut rng, cure_pct) {
-            let at = Instant::from_timestamp(
-                start.timestamp() + i64::from(day) * DAY + rng.range(3_600, 20 * 3_600),
-            );
+        if pct_hit(&mut draws.rng(day, Purpose::SelfCure, &[]), cure_pct) {
+            let secs = draws
+                .rng(day, Purpose::SelfCureTime, &[])
+                .range(3_600, 20 * 3_600);
+            let at = Instant::from_timestamp(start.timestamp() + i64::from(day) * DAY + secs);
             scheduled.push((at, Decimal::ONE_HUNDRED, false));
             break;
         }
@@ -249,20 +317,25 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
                         let cost = cm.map_or(Decimal::ZERO, |m| m.cost);
                         out.money.push((aday, Decimal::ZERO, Decimal::ZERO, cost));
                         out.contacts.push((aday, channel_index(ch)));
-                        let reached = pct_hit(&mut rng, reach);
+                        let chan = ch.as_str().as_bytes();
+                        let reached = pct_hit(&mut draws.rng(aday, Purpose::Reach, chan), reach);
                         let mut outcome = match (ch, reached) {
                             (Channel::Call | Channel::Visit, true) => Outcome::Conversation,
-                            (Channel::Call | Channel::Visit, false) => *rng.pick(&[
-                                Outcome::NoAnswer,
-                                Outcome::NoAnswer,
-                                Outcome::Voicemail,
-                                Outcome::NotConnected,
-                            ]),
+                            (Channel::Call | Channel::Visit, false) => {
+                                *draws.rng(aday, Purpose::Unreached, chan).pick(&[
+                                    Outcome::NoAnswer,
+                                    Outcome::NoAnswer,
+                                    Outcome::Voicemail,
+                                    Outcome::NotConnected,
+                                ])
+                            }
                             (_, true) => Outcome::Delivered,
                             (_, false) => Outcome::Failed,
                         };
                         if reached {
-                            let roll = rng.range(0, 9_999);
+                            // The debtor's answer is keyed by the day, not the channel:
+                            // reached on the same day by any channel, they answer alike.
+                            let roll = draws.rng(aday, Purpose::Answer, &[]).range(0, 9_999);
                             let bp = |p: Decimal| -> i64 {
                                 let v = (p * Decimal::ONE_HUNDRED).round();
                                 i64::try_from(v.mantissa()).unwrap_or(0) / 10i64.pow(v.scale())
@@ -275,7 +348,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
                             if roll < full {
                                 scheduled.push((at, Decimal::ONE_HUNDRED, false));
                             } else if roll < full + part {
-                                let share = rng.range(
+                                let share = draws.rng(aday, Purpose::PartialShare, &[]).range(
                                     i64::from(seg.partial_share_pct[0]),
                                     i64::from(
                                         seg.partial_share_pct[1].max(seg.partial_share_pct[0]),
@@ -286,7 +359,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
                                 if matches!(ch, Channel::Call | Channel::Visit) {
                                     outcome = Outcome::Promise;
                                 }
-                                let days = rng.range(3, 10);
+                                let days = draws.rng(aday, Purpose::PromiseDays, &[]).range(3, 10);
                                 let tz = crate::time::parse_tz(&case.debtor.timezone)
                                     .unwrap_or(chrono_tz::UTC);
                                 let due = at.date_in(tz).0 + Duration::days(days);
@@ -299,7 +372,8 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
                                     debt_id: None,
                                 });
                                 out.promises_made.push(aday);
-                                if pct_hit(&mut rng, seg.promise_kept_pct) {
+                                let mut kept = draws.rng(aday, Purpose::PromiseKept, &[]);
+                                if pct_hit(&mut kept, seg.promise_kept_pct) {
                                     let pay_at = Instant::from_timestamp(
                                         at.timestamp() + days * DAY - 3_600,
                                     );
@@ -320,7 +394,8 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
                         let tm = model.task(&chosen.action.kind);
                         out.money
                             .push((aday, Decimal::ZERO, Decimal::ZERO, tm.cost));
-                        if pct_hit(&mut rng, tm.success_pct) {
+                        let kind = chosen.action.kind.as_bytes();
+                        if pct_hit(&mut draws.rng(aday, Purpose::Task, kind), tm.success_pct) {
                             let pay_at = Instant::from_timestamp(
                                 at.timestamp() + i64::from(tm.days_to_pay) * DAY + 3_600,
                             );
