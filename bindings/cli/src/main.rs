@@ -219,6 +219,10 @@ fn run(cli: Cli) -> ExitCode {
         }
         Command::Generate { n, seed, as_of } => (|| {
             let as_of = parse_as_of(&as_of)?;
+            recobro::generate::check_count(n, "N").map_err(|e| {
+                report(&e, None);
+                ExitCode::from(2)
+            })?;
             let cases = recobro::generate::portfolio(n, seed, as_of, Default::default());
             let mut out = io::BufWriter::new(io::stdout().lock());
             for c in cases {
@@ -243,6 +247,10 @@ fn eval(
     let as_of = parse_as_of(as_of)?;
     let policy = build_policy(policy.policy.as_deref(), &policy.modules)?;
     let cases: Vec<Result<Case, Error>> = if let Some(n) = generate {
+        recobro::generate::check_count(n, "--generate").map_err(|e| {
+            report(&e, None);
+            ExitCode::from(2)
+        })?;
         recobro::generate::portfolio(n, seed, as_of, Default::default())
             .into_iter()
             .map(Ok)
@@ -403,7 +411,12 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
             })?
         }
         (None, n) => {
-            recobro::generate::portfolio(n.unwrap_or(1000), a.seed, start, Default::default())
+            let n = n.unwrap_or(1000);
+            recobro::generate::check_count(n, "--generate").map_err(|e| {
+                report(&e, None);
+                ExitCode::from(2)
+            })?;
+            recobro::generate::portfolio(n, a.seed, start, Default::default())
         }
     };
     let response = match &a.response_model {

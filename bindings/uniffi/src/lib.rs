@@ -293,12 +293,9 @@ pub fn simulate(
         let mut policies = vec![champion.inner.clone()];
         policies.extend(challengers.iter().map(|p| p.inner.clone()));
         let cases: Vec<Case> = if cases.is_empty() {
-            recobro::generate::portfolio(
-                usize::try_from(generate).unwrap_or(usize::MAX),
-                settings.seed,
-                start,
-                Default::default(),
-            )
+            let n = usize::try_from(generate).unwrap_or(usize::MAX);
+            recobro::generate::check_count(n, "generate")?;
+            recobro::generate::portfolio(n, settings.seed, start, Default::default())
         } else {
             cases
                 .iter()
@@ -346,12 +343,12 @@ pub fn simulate(
 pub fn generate_portfolio(n: u32, seed: u64, as_of: String) -> Result<Vec<String>, RecobroError> {
     guard(|| {
         let as_of = parse_instant(&as_of, "as_of")?;
-        recobro::generate::portfolio(
+        recobro::generate::try_portfolio(
             usize::try_from(n).unwrap_or(usize::MAX),
             seed,
             as_of,
             Default::default(),
-        )
+        )?
         .iter()
         .map(|c| serde_json::to_string(c).map_err(|e| internal(e.to_string())))
         .collect()

@@ -270,7 +270,7 @@ pub fn generate_portfolio(n: u32, seed: JsValue, as_of: JsValue) -> JsResult<JsV
     js((|| {
         let seed = convert::seed(&seed, "seed")?;
         let as_of = instant(&as_of, "asOf")?;
-        let cases = recobro::generate::portfolio(n as usize, seed, as_of, Default::default());
+        let cases = recobro::generate::try_portfolio(n as usize, seed, as_of, Default::default())?;
         to_js(&cases)
     })())
 }
