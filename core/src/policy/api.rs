@@ -596,6 +596,23 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             },
         )
         .func(
+            "may_charge",
+            "Whether the agreement allows a fee under `rule` and the ledger lets it be charged today: never charged on this debt, or charged at least the agreement's `repeat_days` ago. The engine holds every fee line to the same rule.",
+            |d: &mut DebtRef, rule: &str| -> bool {
+                let Some(f) = d.debt().agreement.as_ref().and_then(|a| a.fee(rule)) else {
+                    return false;
+                };
+                let tz = d.ctx.facts.tz;
+                match d.ledger(rule).map(|c| c.at).max() {
+                    None => true,
+                    Some(last) => f
+                        .repeat_days
+                        .and_then(|r| last.date_in(tz).checked_add_days(r))
+                        .is_some_and(|again| d.ctx.facts.today >= again),
+                }
+            },
+        )
+        .func(
             "has_agreed_fee",
             "Whether the debt's agreement allows a fee by this rule.",
             |d: &mut DebtRef, rule: &str| -> bool {

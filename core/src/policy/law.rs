@@ -90,6 +90,12 @@ fn statutory_table(
             "statute: Ley 3/2004 art. 7 (tipo legal de interés de demora)",
             Decimal::ZERO,
         )),
+        // France sets 10 points (Code de commerce L441-10); the Directive's 8 points
+        // are a minimum the other states apply as they are.
+        ("ecb_mro", "FR") if business => Some((
+            "statute: Code de commerce L441-10 (ECB reference rate plus 10 points)",
+            pts(10),
+        )),
         ("ecb_mro", c) if business && EU.contains(&c) => Some((
             "statute: Directive 2011/7/EU art. 2(6) (ECB reference rate plus 8 points)",
             pts(8),
@@ -201,8 +207,72 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
                     by: "statute: Late Payment of Commercial Debts (Interest) Act 1998 s.5A".into(),
                     limit: Some(crate::money::fees::uk_fixed_sum(debt.original_amount)),
                 })
+            } else if c.kind == ChargeKind::Fee && !business && country == "BR" {
+                // The limit (2%) is applied with Brazil's own limits below.
+                Some(Authority {
+                    by: "statute: Código de Defesa do Consumidor art. 52 §1 (a late fine of at most 2%)".into(),
+                    limit: None,
+                })
+            } else if c.kind == ChargeKind::Fee
+                && !business
+                && country == "CL"
+                && debt.currency == "CLP"
+            {
+                // Ley 19.496 art. 37: nothing in the first 20 days; then 9% of the
+                // overdue amount up to 10 UF, 6% and 3% above. Whatever the UF is, 9% of
+                // the whole amount is the most the bands can give.
+                let late = ctx
+                    .facts
+                    .debts
+                    .iter()
+                    .find(|f| f.index == index)
+                    .map_or(0, |f| f.days_past_due);
+                Some(Authority {
+                    by: "statute: Ley 19.496 art. 37 (gastos de cobranza extrajudicial)".into(),
+                    limit: Some(if late <= 20 {
+                        Decimal::ZERO
+                    } else {
+                        Rounding::HalfUp.round(
+                            debt.outstanding
+                                .checked_mul(Decimal::new(9, 2))
+                                .unwrap_or(Decimal::ZERO),
+                            0,
+                        )
+                    }),
+                })
             } else {
                 None
+            }
+        }
+        ChargeKind::Interest if country == "CO" || country == "PE" => {
+            // Default interest is allowed by law up to the usury rate (CO) or the BCRP
+            // maximum (PE), both applied with those countries' own limits below; an
+            // agreement's rate still binds when it is lower.
+            let terms = agreement.and_then(|a| a.interest.as_ref());
+            let by = if country == "CO" {
+                "statute: Código de Comercio art. 884 (default interest up to the usury rate)"
+            } else {
+                "statute: Código Civil art. 1242; Ley 31143 (interés moratorio within the BCRP maximum)"
+            };
+            match (terms, &inputs) {
+                (Some(t), Some(a)) if !matches!(&c.origin, Origin::Accrued(x) if x.contract) => {
+                    let spec = InterestSpec {
+                        rate: RateSource::Fixed(t.annual_rate),
+                        ..a.spec.clone()
+                    };
+                    Some(Authority {
+                        by: "agreement".into(),
+                        limit: Some(recompute(ctx, a, &spec).unwrap_or(Decimal::ZERO)),
+                    })
+                }
+                (Some(_), _) => Some(Authority {
+                    by: "agreement".into(),
+                    limit: None,
+                }),
+                (None, _) => Some(Authority {
+                    by: by.into(),
+                    limit: None,
+                }),
             }
         }
         ChargeKind::Interest => {
@@ -298,7 +368,11 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
             Decimal::ZERO,
             &format!("not authorised by the debt's agreement or by a statute the engine knows ({US_CITATION})"),
         ),
-        None => {}
+        None => cut(
+            c,
+            Decimal::ZERO,
+            "not authorised by the debt's agreement or by a statute the engine knows: a policy cannot authorise its own charges",
+        ),
     }
 
     // 3. The jurisdiction's own limits.
@@ -322,7 +396,8 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
                         &format!("interest may not be capitalised: recomputed as simple interest ({PE_CITATION})"),
                     );
                 }
-                let max = at_table(&a.spec, "pe_tasa_maxima", Method::Simple);
+                // The BCRP publishes its maxima as effective annual rates (TEA).
+                let max = at_table(&a.spec, "pe_tasa_maxima", Method::Compound);
                 match recompute(ctx, a, &max) {
                     Ok(to) => cut(
                         c,
