@@ -92,8 +92,18 @@ fn transitions_agree_with_python_zoneinfo() {
                     .fix()
                     .local_minus_utc()
             };
-            assert_eq!(off(at - 1), t["before"].as_i64().unwrap() as i32, "{z:?} {at}", z = z["zone"]);
-            assert_eq!(off(at), t["after"].as_i64().unwrap() as i32, "{} {at}", z["zone"]);
+            assert_eq!(
+                off(at - 1),
+                t["before"].as_i64().unwrap() as i32,
+                "{z:?} {at}",
+                z = z["zone"]
+            );
+            assert_eq!(
+                off(at),
+                t["after"].as_i64().unwrap() as i32,
+                "{} {at}",
+                z["zone"]
+            );
             n += 1;
         }
     }

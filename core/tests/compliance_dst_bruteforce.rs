@@ -161,16 +161,37 @@ fn check_one(zi: usize, r: &Ranges, t: i64, through_rules: bool) -> Option<i64> 
         .next_open(z, Instant::from_timestamp(t), &Default::default())
         .map(Instant::timestamp);
     match want {
-        Some(s) => assert_eq!(got, Some(s), "{} {r:?} from {}", ZONES[zi], Instant::from_timestamp(t)),
+        Some(s) => assert_eq!(
+            got,
+            Some(s),
+            "{} {r:?} from {}",
+            ZONES[zi],
+            Instant::from_timestamp(t)
+        ),
         None => assert!(got.is_none_or(|g| g > t + HORIZON * 60), "{got:?}"),
     }
     if through_rules {
         let case = case_in(ZONES[zi]);
-        let c = check_contact(&window_rules(w), &case, Channel::Call, Instant::from_timestamp(t), None)
-            .unwrap();
-        let engine = if c.allowed { Some(t) } else { c.next_allowed_at.map(Instant::timestamp) };
+        let c = check_contact(
+            &window_rules(w),
+            &case,
+            Channel::Call,
+            Instant::from_timestamp(t),
+            None,
+        )
+        .unwrap();
+        let engine = if c.allowed {
+            Some(t)
+        } else {
+            c.next_allowed_at.map(Instant::timestamp)
+        };
         match want {
-            Some(s) => assert_eq!(engine, Some(s), "check_contact {} {r:?} from {t}", ZONES[zi]),
+            Some(s) => assert_eq!(
+                engine,
+                Some(s),
+                "check_contact {} {r:?} from {t}",
+                ZONES[zi]
+            ),
             None => assert!(engine.is_none_or(|g| g > t + HORIZON * 60)),
         }
     }
@@ -234,7 +255,10 @@ fn sweep_every_2026_transition() {
     let (mut found, mut second_pass, mut at_transition) = (0, 0, 0);
     for zi in 0..ZONES.len() {
         let z = tz(zi);
-        for &tr in all_transitions()[zi].iter().filter(|t| (y2026..y2027).contains(&t.0)) {
+        for &tr in all_transitions()[zi]
+            .iter()
+            .filter(|t| (y2026..y2027).contains(&t.0))
+        {
             let (at, before, after) = tr;
             for pre in [true, false] {
                 for delta in (-90..=90).step_by(15) {
@@ -268,7 +292,9 @@ fn sweep_every_2026_transition() {
 fn the_issue_example_through_check_contact() {
     // 01:30-01:45 every day, New York, 01:50 EDT on 1 November 2026.
     let r: Ranges = (0..7).map(|d| (d, 90, 105)).collect();
-    let t = Instant::parse("2026-11-01T01:50:00-04:00").unwrap().timestamp();
+    let t = Instant::parse("2026-11-01T01:50:00-04:00")
+        .unwrap()
+        .timestamp();
     let want = Instant::parse("2026-11-01T06:30:00Z").unwrap().timestamp();
     assert_eq!(check_one(0, &r, t, true), Some(want));
 }

@@ -56,7 +56,10 @@ const CAP: &str = r#"id: "h.cap", kind: "cap", citation: "x", confidence: "house
 fn cap_max_zero_is_refused_at_compile_time() {
     let (path, msg) = contract_error(&format!(r#"[#{{ {CAP}, max: 0, period: "day" }}]"#));
     assert_eq!(path, "house_rules()[0].max");
-    assert!(msg.contains("h.cap") && msg.contains("from 1 to 10000"), "{msg}");
+    assert!(
+        msg.contains("h.cap") && msg.contains("from 1 to 10000"),
+        "{msg}"
+    );
     let (path, _) = contract_error(&format!(r#"[#{{ {CAP}, max: 10001, period: "day" }}]"#));
     assert_eq!(path, "house_rules()[0].max");
     assert!(house(&format!(r#"[#{{ {CAP}, max: 10000, period: "day" }}]"#)).is_ok());
@@ -90,18 +93,35 @@ fn native_cap_of_zero_blocks_without_panicking() {
 
 #[test]
 fn periods_with_a_multibyte_unit_or_a_huge_number_are_errors_not_panics() {
-    for period in ["rolling:7é", "rolling:é", "rolling:", "days:é", "rolling:-1d", "rolling:+7d"] {
+    for period in [
+        "rolling:7é",
+        "rolling:é",
+        "rolling:",
+        "days:é",
+        "rolling:-1d",
+        "rolling:+7d",
+    ] {
         let (path, msg) = contract_error(&format!(r#"[#{{ {CAP}, max: 1, period: "{period}" }}]"#));
         assert_eq!(path, "house_rules()[0].period", "{period}");
         assert!(msg.contains("h.cap"), "{msg}");
     }
     // 213503982334602 days overflow i64 seconds: refused, not wrapped.
-    for period in ["rolling:213503982334602d", "rolling:9223372036854775807h", "rolling:367d", "rolling:0h", "days:367", "days:0"] {
+    for period in [
+        "rolling:213503982334602d",
+        "rolling:9223372036854775807h",
+        "rolling:367d",
+        "rolling:0h",
+        "days:367",
+        "days:0",
+    ] {
         let (path, msg) = contract_error(&format!(r#"[#{{ {CAP}, max: 1, period: "{period}" }}]"#));
         assert_eq!(path, "house_rules()[0].period", "{period}");
         assert!(msg.contains("366"), "{msg}");
     }
-    assert_eq!(Period::parse("rolling:366d"), Ok(Period::Rolling(366 * 86_400)));
+    assert_eq!(
+        Period::parse("rolling:366d"),
+        Ok(Period::Rolling(366 * 86_400))
+    );
     assert_eq!(Period::parse("rolling:1h"), Ok(Period::Rolling(3_600)));
     assert_eq!(Period::parse("days:366"), Ok(Period::Days(366)));
 }
@@ -112,7 +132,10 @@ fn huge_consent_exclusion_days_are_refused() {
         r#"[#{{ {CAP}, max: 1, period: "day", consent_exclusion_days: 9007199254740993 }}]"#
     ));
     assert_eq!(path, "house_rules()[0].consent_exclusion_days");
-    assert!(msg.contains("h.cap") && msg.contains("from 1 to 366"), "{msg}");
+    assert!(
+        msg.contains("h.cap") && msg.contains("from 1 to 366"),
+        "{msg}"
+    );
     let (path, _) = contract_error(&format!(
         r#"[#{{ {CAP}, max: 1, period: "day", consent_exclusion_days: 0 }}]"#
     ));
@@ -158,25 +181,68 @@ fn native_cap_with_huge_consent_days_does_not_panic() {
 fn every_parameter_has_a_range() {
     let base = r#"id: "h.r", citation: "x", confidence: "house""#;
     let cases = [
-        (format!(r#"[#{{ {base}, kind: "after_event", days: 0 }}]"#), "house_rules()[0].days"),
-        (format!(r#"[#{{ {base}, kind: "after_event", days: 367 }}]"#), "house_rules()[0].days"),
-        (format!(r#"[#{{ {base}, kind: "channels_per_week", max: 0 }}]"#), "house_rules()[0].max"),
-        (format!(r#"[#{{ {base}, kind: "channels_per_week", max: 8 }}]"#), "house_rules()[0].max"),
-        (format!(r#"[#{{ {base}, kind: "channels_per_week", max: -1 }}]"#), "house_rules()[0].max"),
-        (format!(r#"[#{{ {base}, kind: "cap", max: -5, period: "day" }}]"#), "house_rules()[0].max"),
-        (format!(r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, calendar: "US" }}]"#), "house_rules()[0].calendar"),
-        (format!(r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, holidays: true, calendar: "XX" }}]"#), "house_rules()[0].calendar"),
-        (format!(r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, effective_from: "2026-02-01", effective_to: "2026-01-01" }}]"#), "house_rules()[0].effective_to"),
-        (format!(r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, bogus: 1 }}]"#), "house_rules()[0].bogus"),
+        (
+            format!(r#"[#{{ {base}, kind: "after_event", days: 0 }}]"#),
+            "house_rules()[0].days",
+        ),
+        (
+            format!(r#"[#{{ {base}, kind: "after_event", days: 367 }}]"#),
+            "house_rules()[0].days",
+        ),
+        (
+            format!(r#"[#{{ {base}, kind: "channels_per_week", max: 0 }}]"#),
+            "house_rules()[0].max",
+        ),
+        (
+            format!(r#"[#{{ {base}, kind: "channels_per_week", max: 8 }}]"#),
+            "house_rules()[0].max",
+        ),
+        (
+            format!(r#"[#{{ {base}, kind: "channels_per_week", max: -1 }}]"#),
+            "house_rules()[0].max",
+        ),
+        (
+            format!(r#"[#{{ {base}, kind: "cap", max: -5, period: "day" }}]"#),
+            "house_rules()[0].max",
+        ),
+        (
+            format!(
+                r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, calendar: "US" }}]"#
+            ),
+            "house_rules()[0].calendar",
+        ),
+        (
+            format!(
+                r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, holidays: true, calendar: "XX" }}]"#
+            ),
+            "house_rules()[0].calendar",
+        ),
+        (
+            format!(
+                r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, effective_from: "2026-02-01", effective_to: "2026-01-01" }}]"#
+            ),
+            "house_rules()[0].effective_to",
+        ),
+        (
+            format!(
+                r#"[#{{ {base}, kind: "window", hours: #{{ mon: "09:00-10:00" }}, bogus: 1 }}]"#
+            ),
+            "house_rules()[0].bogus",
+        ),
     ];
     for (src, want) in cases {
         let (path, msg) = contract_error(&src);
         assert_eq!(path, want, "{src}: {msg}");
     }
     // The channels_per_week message names the rule and the range (it used to clamp).
-    let (_, msg) = contract_error(&format!(r#"[#{{ {base}, kind: "channels_per_week", max: 9 }}]"#));
+    let (_, msg) = contract_error(&format!(
+        r#"[#{{ {base}, kind: "channels_per_week", max: 9 }}]"#
+    ));
     assert!(msg.contains("h.r") && msg.contains("from 1 to 7"), "{msg}");
-    assert!(house(&format!(r#"[#{{ {base}, kind: "channels_per_week", max: 7 }}]"#)).is_ok());
+    assert!(house(&format!(
+        r#"[#{{ {base}, kind: "channels_per_week", max: 7 }}]"#
+    ))
+    .is_ok());
 }
 
 #[test]
@@ -189,7 +255,9 @@ fn holidays_true_without_a_calendar_closes_on_the_debtors_jurisdictions_holidays
     // Friday 3 July 2026 is the observed Independence Day (4 July is a Saturday).
     assert!(compliance::holidays::is_holiday("US", 2026, 7, 3));
     let c = case("US-MA", "America/New_York", json!({}), json!({}));
-    let r = p.check_contact(&c, Channel::Call, at("2026-07-03T15:00:00Z"), None).unwrap();
+    let r = p
+        .check_contact(&c, Channel::Call, at("2026-07-03T15:00:00Z"), None)
+        .unwrap();
     assert!(!r.allowed, "{r:?}");
     assert_eq!(r.blocked_by, vec!["h.hours"]);
     // Saturday 08:00 EDT.
@@ -197,16 +265,25 @@ fn holidays_true_without_a_calendar_closes_on_the_debtors_jurisdictions_holidays
     let detail = &r.rules.iter().find(|o| o.rule == "h.hours").unwrap().detail;
     assert!(detail.contains("US holidays closed"), "{detail}");
     // The day before is an ordinary Thursday.
-    let r = p.check_contact(&c, Channel::Call, at("2026-07-02T15:00:00Z"), None).unwrap();
+    let r = p
+        .check_contact(&c, Channel::Call, at("2026-07-02T15:00:00Z"), None)
+        .unwrap();
     assert!(r.allowed);
     // A jurisdiction without a calendar: the hours still apply, and the verdict says
     // holidays could not be observed.
     let fr = case("FR", "Europe/Paris", json!({}), json!({}));
-    let r = p.check_contact(&fr, Channel::Call, at("2026-07-14T10:00:00Z"), None).unwrap();
+    let r = p
+        .check_contact(&fr, Channel::Call, at("2026-07-14T10:00:00Z"), None)
+        .unwrap();
     assert!(r.allowed);
     let detail = &r.rules.iter().find(|o| o.rule == "h.hours").unwrap().detail;
-    assert!(detail.contains("no holiday calendar") && detail.contains("`FR`"), "{detail}");
-    let r = p.check_contact(&fr, Channel::Call, at("2026-07-14T20:00:00Z"), None).unwrap();
+    assert!(
+        detail.contains("no holiday calendar") && detail.contains("`FR`"),
+        "{detail}"
+    );
+    let r = p
+        .check_contact(&fr, Channel::Call, at("2026-07-14T20:00:00Z"), None)
+        .unwrap();
     assert!(!r.allowed);
     let detail = &r.rules.iter().find(|o| o.rule == "h.hours").unwrap().detail;
     assert!(detail.contains("no holiday calendar"), "{detail}");
@@ -238,14 +315,20 @@ fn fall_back_second_pass_of_a_repeated_hour_is_found() {
     )
     .unwrap();
     let c = case("US-NY", "America/New_York", json!({}), json!({}));
-    let r = p.check_contact(&c, Channel::Call, at("2026-11-01T01:50:00-04:00"), None).unwrap();
+    let r = p
+        .check_contact(&c, Channel::Call, at("2026-11-01T01:50:00-04:00"), None)
+        .unwrap();
     assert!(!r.allowed);
     // 01:30 EST, the second pass, not 01:30 the next day.
     assert_eq!(r.next_allowed_at, Some(at("2026-11-01T06:30:00Z")));
-    let r = p.check_contact(&c, Channel::Call, at("2026-11-01T06:30:00Z"), None).unwrap();
+    let r = p
+        .check_contact(&c, Channel::Call, at("2026-11-01T06:30:00Z"), None)
+        .unwrap();
     assert!(r.allowed);
     // Before the first pass: the first pass.
-    let r = p.check_contact(&c, Channel::Call, at("2026-11-01T01:00:00-04:00"), None).unwrap();
+    let r = p
+        .check_contact(&c, Channel::Call, at("2026-11-01T01:00:00-04:00"), None)
+        .unwrap();
     assert_eq!(r.next_allowed_at, Some(at("2026-11-01T05:30:00Z")));
 }
 
@@ -263,11 +346,16 @@ fn a_window_that_never_opens_says_the_search_gave_up() {
         json!({"alt_timezones": ["Asia/Tokyo"]}),
         json!({}),
     );
-    let r = p.check_contact(&c, Channel::Call, at("2026-03-10T15:00:00Z"), None).unwrap();
+    let r = p
+        .check_contact(&c, Channel::Call, at("2026-03-10T15:00:00Z"), None)
+        .unwrap();
     assert!(!r.allowed);
     assert_eq!(r.next_allowed_at, None);
     let why = r.next_allowed_search.clone().unwrap();
-    assert!(why.starts_with("exhausted: ") && why.contains("h.hour"), "{why}");
+    assert!(
+        why.starts_with("exhausted: ") && why.contains("h.hour"),
+        "{why}"
+    );
     let d = p.evaluate(&c, at("2026-03-10T15:00:00Z")).unwrap();
     assert_eq!(d.next_allowed_at, None);
     assert!(d.candidates[0]
@@ -309,16 +397,18 @@ fn checks_at_the_end_of_time_do_not_panic() {
             #{ id: "h.cpw", kind: "channels_per_week", citation: "x", confidence: "house", max: 1 }]"#,
     )
     .unwrap();
-    let contact = |when: &str, ch: &str| {
-        json!({"at": when, "channel": ch, "direction": "outbound", "outcome": "conversation"})
-    };
+    let contact = |when: &str, ch: &str| json!({"at": when, "channel": ch, "direction": "outbound", "outcome": "conversation"});
     let c = case(
         "US-NY",
         "America/New_York",
         json!({}),
         json!({"contacts": [contact("9999-12-30T15:00:00Z", "call")]}),
     );
-    for when in ["9999-12-31T20:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T14:30:00Z"] {
+    for when in [
+        "9999-12-31T20:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "9999-12-31T14:30:00Z",
+    ] {
         for ch in [Channel::Call, Channel::Sms] {
             let r = p.check_contact(&c, ch, at(when), None).unwrap();
             assert!(!r.allowed);

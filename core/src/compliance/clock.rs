@@ -71,7 +71,11 @@ fn utc(t: DateTime<Tz>) -> Instant {
 /// Offset from UTC (seconds) in force at timestamp `s`, or `None` out of range.
 fn offset_at(tz: Tz, s: i64) -> Option<i32> {
     let u = DateTime::<Utc>::from_timestamp(s, 0)?;
-    Some(tz.offset_from_utc_datetime(&u.naive_utc()).fix().local_minus_utc())
+    Some(
+        tz.offset_from_utc_datetime(&u.naive_utc())
+            .fix()
+            .local_minus_utc(),
+    )
 }
 
 /// The first timestamp in `(lo, hi]` whose offset is the one in force at `hi`
@@ -404,8 +408,8 @@ mod tests {
             "America/Los_Angeles".parse().unwrap(),
         ];
         // 09:00 Eastern is 06:00 Pacific: wait for 08:00 Pacific = 11:00 Eastern.
-        let n = next_open_all(&w, &zones, at("2026-06-10T13:00:00Z"), &Closures::default())
-            .unwrap();
+        let n =
+            next_open_all(&w, &zones, at("2026-06-10T13:00:00Z"), &Closures::default()).unwrap();
         assert_eq!(n, at("2026-06-10T15:00:00Z"));
     }
 

@@ -248,19 +248,25 @@ impl ContactRule for WindowRule {
             return RuleVerdict::NotApplicable;
         };
         let jurisdiction = ctx.case.debtor.jurisdiction.as_str();
-        // (calendar, text appended to the verdict).
-        let (calendar, note): (Option<&str>, String) = match &self.holidays {
-            Holidays::Open => (None, String::new()),
-            Holidays::Calendar(c) => (Some(c.as_str()), format!(" ({c} holidays closed)")),
+        // (calendar, text appended to an allowance, text appended to a block).
+        let (calendar, allow_note, block_note): (Option<&str>, String, String) = match &self
+            .holidays
+        {
+            Holidays::Open => (None, String::new(), String::new()),
+            Holidays::Calendar(c) => (Some(c.as_str()), String::new(), " (holidays closed)".into()),
             Holidays::Jurisdiction => match calendar_for(jurisdiction) {
-                Some(c) => (Some(c), format!(" ({c} holidays closed)")),
-                None => (
-                    None,
-                    format!(
-                        " (holidays not observed: no holiday calendar for the debtor's \
-                         jurisdiction `{jurisdiction}`)"
-                    ),
+                Some(c) => (
+                    Some(c),
+                    String::new(),
+                    format!(" ({c} holidays closed, the debtor's jurisdiction)"),
                 ),
+                None => {
+                    let note = format!(
+                        " (holidays not observed: no holiday calendar for the debtor's \
+                             jurisdiction `{jurisdiction}`)"
+                    );
+                    (None, note.clone(), note)
+                }
             },
         };
         let closures = Closures {
@@ -278,7 +284,7 @@ impl ContactRule for WindowRule {
         match clock::next_open_all(&self.weekly, &ctx.zones, at, &closures) {
             Ok(t) if t == at => ctx.allow(|| {
                 format!(
-                    "{} at {} is inside the allowed hours{}{note}",
+                    "{} at {} is inside the allowed hours{}{allow_note}",
                     ch.as_str(),
                     fmt_local(ctx, at),
                     zones.0
@@ -286,7 +292,7 @@ impl ContactRule for WindowRule {
             }),
             next => RuleVerdict::Block {
                 detail: format!(
-                    "{} at {} is outside the allowed hours{}{note}",
+                    "{} at {} is outside the allowed hours{block_note}{}",
                     ch.as_str(),
                     fmt_local(ctx, at),
                     zones.1
@@ -402,8 +408,9 @@ impl CapRule {
         };
         let next = match self.period {
             Period::Rolling(w) => clock::add_secs(kth, w),
-            Period::Days(n) => clock::add_days(kth.date_in(tz).0, n)
-                .and_then(|d| clock::start_of_day(tz, d)),
+            Period::Days(n) => {
+                clock::add_days(kth.date_in(tz).0, n).and_then(|d| clock::start_of_day(tz, d))
+            }
             Period::Week => monday(today)
                 .and_then(|m| clock::add_days(m, 7))
                 .and_then(|d| clock::start_of_day(tz, d)),
