@@ -44,7 +44,9 @@ fn house(rules: &str) -> recobro::Result<Policy> {
 
 /// The contract error a malformed house rule gives: (path, message).
 fn contract_error(rules: &str) -> (String, String) {
-    let e = house(rules).err().expect("the rule must be refused");
+    let Err(e) = house(rules) else {
+        panic!("the rule must be refused: {rules}");
+    };
     let text = e.to_string();
     assert!(text.contains("policy.contract"), "{text}");
     (e.path().unwrap_or_default().to_string(), text)

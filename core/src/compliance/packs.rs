@@ -310,13 +310,11 @@ fn parse_rule(v: &Dynamic, calendar: Option<&str>, path: &str) -> Result<Arc<dyn
                 Some(b) => b.as_bool().map_err(|_| err(&format!("{path}.holidays"), "must be true or false"))?,
             };
             let own = text(&m, "calendar", path)?;
-            if own.is_some() {
-                if !holidays {
-                    return Err(err(
-                        &format!("{path}.calendar"),
-                        format!("rule `{}`: `calendar` has no effect without `holidays: true`", meta.id),
-                    ));
-                }
+            if own.is_some() && !holidays {
+                return Err(err(
+                    &format!("{path}.calendar"),
+                    format!("rule `{}`: `calendar` has no effect without `holidays: true`", meta.id),
+                ));
             }
             // The rule's own calendar, else its pack's; with neither, the debtor's
             // jurisdiction's calendar at check time.
