@@ -180,6 +180,43 @@ fn native_cap_with_huge_consent_days_does_not_panic() {
 }
 
 #[test]
+fn native_rules_reaching_the_last_representable_instant_do_not_panic() {
+    // A natively built rolling cap whose window ends seconds before the last instant
+    // chrono can represent: the search runs into the end of time without panicking.
+    let last = chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp();
+    let contact = at("2026-02-01T15:00:00Z").timestamp();
+    for w in [last - contact - 10, last - contact, last - contact + 1] {
+        let mut rules = RuleSet::base();
+        rules.push(Box::new(CapRule {
+            meta: Meta {
+                id: "native.rolling".into(),
+                citation: "x".into(),
+                confidence: Confidence::House,
+                channels: None,
+            },
+            max: 1,
+            period: Period::Rolling(w),
+            scope: Scope::Person,
+            counted: None,
+            exclude_outcomes: Vec::new(),
+            consent_exclusion_days: None,
+        }));
+        for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+            let c = case(
+                "US-TX",
+                zone,
+                json!({"alt_timezones": ["America/Chicago"], "preferred_windows": [{"from": "09:00", "to": "10:00"}]}),
+                json!({"contacts": [{"at": "2026-02-01T15:00:00Z", "channel": "call", "direction": "outbound", "outcome": "no_answer"}]}),
+            );
+            let r =
+                check_contact(&rules, &c, Channel::Sms, at("2026-03-10T15:00:00Z"), None).unwrap();
+            assert!(!r.allowed);
+            assert!(r.next_allowed_at.is_none() || r.next_allowed_search.is_none());
+        }
+    }
+}
+
+#[test]
 fn every_parameter_has_a_range() {
     let base = r#"id: "h.r", citation: "x", confidence: "house""#;
     let cases = [

@@ -167,10 +167,41 @@ pub fn add_secs(t: Instant, secs: i64) -> Option<Instant> {
         .map(Instant)
 }
 
-/// The local date and second-of-day of an instant.
+/// The local date-time of an instant. Total: within a day of the representable
+/// range's ends (around the years -262000 and +262000, never reached by real dates)
+/// the local reading may not exist, and the UTC reading stands in for it.
+fn local_naive(tz: Tz, t: Instant) -> NaiveDateTime {
+    let u = t.0.naive_utc();
+    u.checked_add_offset(tz.offset_from_utc_datetime(&u).fix())
+        .unwrap_or(u)
+}
+
+/// The local date and second-of-day of an instant (see [`local_naive`] at the ends
+/// of the representable range).
 pub fn local(tz: Tz, t: Instant) -> (NaiveDate, u32) {
-    let l = t.0.with_timezone(&tz);
-    (l.date_naive(), l.num_seconds_from_midnight())
+    let l = local_naive(tz, t);
+    (l.date(), l.num_seconds_from_midnight())
+}
+
+/// The local date of an instant (never panics, unlike a conversion through chrono's
+/// `with_timezone` at the ends of the representable range).
+pub fn date_in(tz: Tz, t: Instant) -> NaiveDate {
+    local_naive(tz, t).date()
+}
+
+/// An instant as a local reading for messages: `Tue 2026-03-10 10:00 EDT`, or the
+/// UTC instant when the local reading is not representable.
+pub fn describe_local(tz: Tz, t: Instant) -> String {
+    let u = t.0.naive_utc();
+    if u.checked_add_offset(tz.offset_from_utc_datetime(&u).fix())
+        .is_some()
+    {
+        t.0.with_timezone(&tz)
+            .format("%a %Y-%m-%d %H:%M %Z")
+            .to_string()
+    } else {
+        t.to_string()
+    }
 }
 
 /// Holidays: a calendar name plus extra closed days the host supplied.
@@ -411,6 +442,103 @@ mod tests {
         let n =
             next_open_all(&w, &zones, at("2026-06-10T13:00:00Z"), &Closures::default()).unwrap();
         assert_eq!(n, at("2026-06-10T15:00:00Z"));
+    }
+
+    #[test]
+    fn fall_back_second_pass_is_a_candidate() {
+        // 1 November 2026, New York: 01:00-02:00 happens at 05:00Z-06:00Z (EDT) and
+        // again at 06:00Z-07:00Z (EST).
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(
+            local_instants(ny, d, 5400),
+            LocalInstants::Ambiguous(at("2026-11-01T05:30:00Z"), at("2026-11-01T06:30:00Z"))
+        );
+        let w = Weekly::every_day(5400, 6300);
+        let none = Closures::default();
+        assert_eq!(
+            w.next_open(ny, at("2026-11-01T05:50:00Z"), &none),
+            Some(at("2026-11-01T06:30:00Z"))
+        );
+        // A window that the fall-back re-enters through the transition itself: 00:30-01:45
+        // is left at 05:45Z and re-entered at 06:00Z (01:00 EST).
+        let w = Weekly::every_day(1800, 6300);
+        assert_eq!(
+            w.next_open(ny, at("2026-11-01T05:50:00Z"), &none),
+            Some(at("2026-11-01T06:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn gap_readings_go_to_the_transition() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
+        assert_eq!(
+            local_instants(ny, d, 2 * 3600 + 59 * 60),
+            LocalInstants::Gap(at("2026-03-08T07:00:00Z"))
+        );
+        // Lord Howe moves 30 minutes: 02:00 -> 02:30 on 5 October 2025.
+        let lh: Tz = "Australia/Lord_Howe".parse().unwrap();
+        let d = NaiveDate::from_ymd_opt(2025, 10, 5).unwrap();
+        assert_eq!(
+            local_instants(lh, d, 2 * 3600 + 10 * 60),
+            LocalInstants::Gap(at("2025-10-04T15:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn searches_give_up_at_their_bounds() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let every_day_closed = BTreeSet::from_iter(
+            (0..400).filter_map(|i| add_days(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), i)),
+        );
+        let closures = Closures {
+            calendar: None,
+            extra: Some(&every_day_closed),
+        };
+        let w = Weekly::every_day(8 * 3600, 9 * 3600);
+        assert_eq!(w.next_open(ny, at("2026-01-01T12:00:00Z"), &closures), None);
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        assert_eq!(
+            next_open_all(
+                &w,
+                &[ny, tokyo],
+                at("2026-01-01T12:00:00Z"),
+                &Closures::default()
+            ),
+            Err(SearchEnd::ZoneRounds)
+        );
+        assert_eq!(
+            next_open_all(&w, &[ny], at("2026-01-01T12:00:00Z"), &closures),
+            Err(SearchEnd::Horizon(ny))
+        );
+    }
+
+    #[test]
+    fn the_ends_of_time_do_not_panic() {
+        let w = Weekly::every_day(8 * 3600, 9 * 3600);
+        for zone in [
+            "America/New_York",
+            "Pacific/Kiritimati",
+            "Pacific/Pago_Pago",
+            "UTC",
+        ] {
+            let tz: Tz = zone.parse().unwrap();
+            for t in [DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC] {
+                let _ = w.next_open(tz, Instant(t), &Closures::default());
+                let _ = local(tz, Instant(t));
+            }
+            for d in [NaiveDate::MAX, NaiveDate::MIN] {
+                let _ = local_instants(tz, d, 0);
+                let _ = local_instants(tz, d, DAY);
+                let _ = start_of_day(tz, d);
+            }
+        }
+        assert_eq!(add_days(NaiveDate::MAX, 1), None);
+        assert_eq!(add_days(NaiveDate::MIN, -1), None);
+        assert_eq!(add_days(NaiveDate::MIN, i64::MIN), None);
+        assert_eq!(add_secs(Instant(DateTime::<Utc>::MAX_UTC), 1), None);
+        assert_eq!(add_secs(at("2026-01-01T00:00:00Z"), i64::MAX), None);
     }
 
     #[test]

@@ -177,7 +177,7 @@ impl ContactRule for InForce {
         self.inner.holidays()
     }
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
-        let on = at.date_in(ctx.facts.tz).0;
+        let on = clock::date_in(ctx.facts.tz, at);
         if self.from.is_some_and(|f| on < f) || self.to.is_some_and(|t| on >= t) {
             return RuleVerdict::NotApplicable;
         }

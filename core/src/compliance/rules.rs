@@ -185,9 +185,7 @@ fn about(ctx: &CheckContext<'_>, e: &LedgerEntry, debt: Option<&str>) -> bool {
 }
 
 fn fmt_local(ctx: &CheckContext<'_>, t: Instant) -> String {
-    t.0.with_timezone(&ctx.facts.tz)
-        .format("%a %Y-%m-%d %H:%M %Z")
-        .to_string()
+    clock::describe_local(ctx.facts.tz, t)
 }
 
 /// Which public holidays close a window.
@@ -352,10 +350,10 @@ impl CapRule {
             return false;
         };
         let tz = ctx.facts.tz;
-        let first = given.date_in(tz).0;
+        let first = clock::date_in(tz, given);
         // The last excluded day; beyond the representable dates, no end.
         let last = days.checked_sub(1).and_then(|d| clock::add_days(first, d));
-        t >= given && days >= 1 && last.is_none_or(|l| t.date_in(tz).0 <= l)
+        t >= given && days >= 1 && last.is_none_or(|l| clock::date_in(tz, t) <= l)
     }
 
     /// (count, when the count drops below max: `None` while below) for one debt (or
@@ -409,7 +407,7 @@ impl CapRule {
         let next = match self.period {
             Period::Rolling(w) => clock::add_secs(kth, w),
             Period::Days(n) => {
-                clock::add_days(kth.date_in(tz).0, n).and_then(|d| clock::start_of_day(tz, d))
+                clock::add_days(clock::date_in(tz, kth), n).and_then(|d| clock::start_of_day(tz, d))
             }
             Period::Week => monday(today)
                 .and_then(|m| clock::add_days(m, 7))
@@ -493,7 +491,7 @@ impl ContactRule for AfterEventRule {
             return RuleVerdict::NotApplicable;
         }
         let tz = ctx.facts.tz;
-        let today = at.date_in(tz).0;
+        let today = clock::date_in(tz, at);
         let targets: Vec<Option<&str>> = match self.scope {
             Scope::Person => vec![None],
             Scope::Debt => debts_of(ctx, action).into_iter().map(Some).collect(),
@@ -559,7 +557,7 @@ impl ContactRule for ChannelsPerWeekRule {
             return RuleVerdict::NotApplicable;
         };
         let tz = ctx.facts.tz;
-        let week = monday(at.date_in(tz).0);
+        let week = monday(clock::date_in(tz, at));
         let t = at.timestamp();
         let mut used: Vec<Channel> = Vec::new();
         for e in ctx.facts.ledger.iter().filter(|e| e.at <= t) {
