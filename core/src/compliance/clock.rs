@@ -534,6 +534,20 @@ mod tests {
                 let _ = start_of_day(tz, d);
             }
         }
+        for cal in super::super::holidays::CALENDARS {
+            let c = Closures {
+                calendar: Some(cal),
+                extra: None,
+            };
+            for d in [NaiveDate::MAX, NaiveDate::MIN] {
+                let _ = c.closed(d);
+            }
+            let _ = w.next_open(
+                "America/New_York".parse().unwrap(),
+                Instant(DateTime::<Utc>::MAX_UTC),
+                &c,
+            );
+        }
         assert_eq!(add_days(NaiveDate::MAX, 1), None);
         assert_eq!(add_days(NaiveDate::MIN, -1), None);
         assert_eq!(add_days(NaiveDate::MIN, i64::MIN), None);

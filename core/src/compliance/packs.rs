@@ -254,6 +254,13 @@ fn weekly(v: &Dynamic, path: &str) -> Result<Weekly> {
             }
         }
     }
+    if w.days.iter().all(Vec::is_empty) {
+        return Err(err(
+            path,
+            "has no range: a window that never opens would block every contact; use \
+             `consent_required` or leave the channel out to forbid one",
+        ));
+    }
     Ok(w)
 }
 
@@ -462,13 +469,21 @@ pub fn parse_pack(v: Dynamic, path: &str) -> Result<Pack> {
         calendar.as_deref(),
         &format!("{path}.rules"),
     )?;
+    let effective_from = date(&m, "effective_from", path)?
+        .ok_or_else(|| err(&format!("{path}.effective_from"), "is required"))?;
+    let effective_to = date(&m, "effective_to", path)?;
+    if let Some(t) = effective_to.filter(|t| *t <= effective_from) {
+        return Err(err(
+            &format!("{path}.effective_to"),
+            format!("effective_to {t} is not after effective_from {effective_from}"),
+        ));
+    }
     Ok(Pack {
         id: need_text(&m, "id", path)?,
         jurisdiction: need_text(&m, "jurisdiction", path)?,
         title: text(&m, "title", path)?.unwrap_or_default(),
-        effective_from: date(&m, "effective_from", path)?
-            .ok_or_else(|| err(&format!("{path}.effective_from"), "is required"))?,
-        effective_to: date(&m, "effective_to", path)?,
+        effective_from,
+        effective_to,
         calendar,
         rules,
     })
@@ -490,4 +505,70 @@ pub fn standard_packs() -> Result<&'static [Arc<Pack>]> {
         .as_ref()
         .map(|v| v.as_slice())
         .map_err(Clone::clone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(src: &str) -> Dynamic {
+        rhai::Engine::new().eval::<Dynamic>(src).unwrap()
+    }
+
+    fn pack_src(dates: &str, rules: &str) -> String {
+        format!("#{{ id: \"p\", jurisdiction: \"US\", {dates}, rules: [{rules}] }}")
+    }
+
+    const WINDOW: &str = "#{ id: \"w\", kind: \"window\", citation: \"x\", confidence: \"house\", hours: #{ mon: \"09:00-10:00\" } }";
+
+    #[test]
+    fn pack_dates_must_be_in_order() {
+        let e = parse_pack(
+            eval(&pack_src(
+                "effective_from: \"2026-01-01\", effective_to: \"2026-01-01\"",
+                WINDOW,
+            )),
+            "pack()",
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), Some("pack().effective_to"));
+        let p = parse_pack(
+            eval(&pack_src(
+                "effective_from: \"2026-01-01\", effective_to: \"2026-01-02\"",
+                WINDOW,
+            )),
+            "pack()",
+        )
+        .unwrap();
+        assert!(p.in_force(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()));
+        assert!(!p.in_force(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()));
+        assert!(p.covers("US-MA") && p.covers("US") && !p.covers("USA") && !p.covers("MX"));
+    }
+
+    #[test]
+    fn a_window_without_ranges_is_refused() {
+        let e = parse_rules(
+            eval("[#{ id: \"w\", kind: \"window\", citation: \"x\", confidence: \"house\", hours: #{} }]"),
+            None,
+            "house_rules()",
+        )
+        .err()
+        .map(|e| e.path().map(str::to_string));
+        assert_eq!(e, Some(Some("house_rules()[0].hours".into())));
+    }
+
+    #[test]
+    fn a_pack_calendar_is_the_default_for_rules_with_holidays() {
+        let p = parse_pack(
+            eval(&pack_src(
+                "effective_from: \"2026-01-01\", calendar: \"US\"",
+                &format!("{WINDOW}, #{{ id: \"h\", kind: \"window\", citation: \"x\", confidence: \"house\", hours: #{{ mon: \"09:00-10:00\" }}, holidays: true }}"),
+            )),
+            "pack()",
+        )
+        .unwrap();
+        assert_eq!(p.holidays_observed(), vec!["US".to_string()]);
+        let r: Vec<Option<String>> = p.rules.iter().map(|r| r.holidays()).collect();
+        assert_eq!(r, vec![None, Some("US".into())]);
+    }
 }
