@@ -84,8 +84,15 @@ pub struct Candidate {
     /// Ids of the rules that blocked it (empty when allowed).
     pub blocked_by: Vec<String>,
     /// When every blocking rule would next allow it; `null` when only a person can
-    /// lift the block (an opt-out, a dispute) or when allowed.
+    /// lift the block (an opt-out, a dispute), when allowed, or when the search for
+    /// that instant gave up (then `next_allowed_search` is present).
     pub next_allowed_at: Option<Instant>,
+    /// Present only on a blocked candidate whose bounded search for the next allowed
+    /// instant gave up (a window that does not open within the search horizon, rules
+    /// that never agree): `exhausted: ` then the reason. Absent otherwise, so a
+    /// `null` `next_allowed_at` without it means a person must act.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_allowed_search: Option<String>,
 }
 
 /// How sure the project is of a rule's legal reading.

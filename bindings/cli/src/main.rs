@@ -491,6 +491,8 @@ fn rules() -> Result<ExitCode, ExitCode> {
         ExitCode::from(1)
     })?;
     for p in packs {
+        // The holidays the pack's rules close on, not merely its default calendar.
+        let observed = p.holidays_observed();
         println!(
             "{} ({}) {} from {}{}{}",
             p.jurisdiction,
@@ -500,18 +502,22 @@ fn rules() -> Result<ExitCode, ExitCode> {
             p.effective_to
                 .map(|t| format!(" to {t}"))
                 .unwrap_or_default(),
-            p.calendar
-                .as_deref()
-                .map(|c| format!(", holidays: {c}"))
-                .unwrap_or_default()
+            if observed.is_empty() {
+                String::new()
+            } else {
+                format!(", holidays: {}", observed.join(", "))
+            }
         );
         for r in &p.rules {
             let conf = serde_json::to_value(r.confidence()).unwrap_or_default();
             println!(
-                "  {:<36} {:<10} {}",
+                "  {:<36} {:<10} {}{}",
                 r.id(),
                 conf.as_str().unwrap_or(""),
-                r.citation()
+                r.citation(),
+                r.holidays()
+                    .map(|h| format!(" [closed on {h} holidays]"))
+                    .unwrap_or_default()
             );
         }
     }

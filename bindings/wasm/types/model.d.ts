@@ -341,8 +341,12 @@ export interface Candidate extends Action {
   /** Ids of the rules that blocked it (empty when allowed). */
   blocked_by: string[];
   /** When every blocking rule would next allow it; `null` when only a person can
-   * lift the block (an opt-out, a dispute) or when allowed. */
+   * lift the block (an opt-out, a dispute), when allowed, or when the search for it
+   * gave up (then `next_allowed_search` is present). */
   next_allowed_at: Instant | null;
+  /** Present only on a blocked candidate whose bounded search for the next allowed
+   * instant gave up: `"exhausted: "` and the reason. */
+  next_allowed_search?: string;
 }
 
 /** One rule's outcome on one candidate. */
@@ -512,9 +516,13 @@ export interface ContactCheck {
   allowed: boolean;
   /** Rules that block it. */
   blocked_by: string[];
-  /** Earliest instant at or after `at` that every rule allows; `null` when allowed or
-   * blocked until a person acts. */
+  /** Earliest instant at or after `at` that every rule allows; `null` when allowed,
+   * blocked until a person acts, or when the search gave up (then
+   * `next_allowed_search` is present). */
   next_allowed_at: Instant | null;
+  /** Present only when blocked and the bounded search for the next allowed instant
+   * gave up: `"exhausted: "` and the reason. */
+  next_allowed_search?: string;
   /** Every rule that applied, with citation and outcome. */
   rules: RuleOutcome[];
 }

@@ -1,6 +1,6 @@
 //! Holds and consent: blocks that only the debtor or a person can lift.
 
-use super::{CheckContext, ContactRule, RuleVerdict};
+use super::{CheckContext, ContactRule, Reopens, RuleVerdict};
 use crate::decision::{Action, Confidence};
 use crate::model::Flag;
 use crate::time::Instant;
@@ -41,7 +41,7 @@ impl ContactRule for HoldRule {
                         "contact"
                     }
                 ),
-                next_allowed_at: None,
+                reopens: Reopens::ByPerson,
             }
         } else {
             ctx.allow(|| format!("no `{}` flag", self.flag.as_str()))
@@ -114,12 +114,12 @@ impl ContactRule for ConsentRule {
         match ctx.case.debtor.consents.get(&channel) {
             Some(c) if !c.allowed => RuleVerdict::Block {
                 detail: format!("the debtor has not authorised `{}`", channel.as_str()),
-                next_allowed_at: None,
+                reopens: Reopens::ByPerson,
             },
             Some(c) => match c.opted_out_at {
                 Some(out) if out <= at => RuleVerdict::Block {
                     detail: format!("the debtor opted out of `{}` at {out}", channel.as_str()),
-                    next_allowed_at: None,
+                    reopens: Reopens::ByPerson,
                 },
                 _ => ctx.allow(|| format!("`{}` is authorised", channel.as_str())),
             },

@@ -14,7 +14,10 @@ pub mod holidays;
 mod packs;
 mod rules;
 
-pub use clock::{local_to_instant, Weekly};
+pub use clock::{
+    local_instants, local_to_instant, next_open_all, LocalInstants, SearchEnd, Weekly,
+    MAX_GAP_MINUTES, MAX_ZONE_ROUNDS, SEARCH_DAYS,
+};
 pub use holds::{consent_rule, hold_rules};
 pub use packs::{parse_rules, standard_packs, Pack};
 pub use rules::*;
@@ -30,6 +33,37 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+/// When a blocking rule allows the candidate again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reopens {
+    /// At this instant (the earliest at or after the one checked).
+    At(Instant),
+    /// Only the debtor or a person can lift the block (an opt-out, a hold).
+    ByPerson,
+    /// The rule would allow it some day, but its bounded search found no instant
+    /// (a window that does not open within [`SEARCH_DAYS`] days, zones that never
+    /// agree, dates beyond the representable range): why, in plain words.
+    NotFound(String),
+}
+
+impl Reopens {
+    /// The instant, when known.
+    pub fn at(&self) -> Option<Instant> {
+        match self {
+            Reopens::At(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// `At(t)` for `Some(t)`, else a search that found nothing, for `why`.
+    pub fn found(t: Option<Instant>, why: impl FnOnce() -> String) -> Reopens {
+        match t {
+            Some(t) => Reopens::At(t),
+            None => Reopens::NotFound(why()),
+        }
+    }
+}
+
 /// What a rule says about one candidate at one instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleVerdict {
@@ -37,14 +71,12 @@ pub enum RuleVerdict {
     NotApplicable,
     /// The rule allows it; the text says why.
     Allow(String),
-    /// The rule blocks it; `next_allowed_at` is the earliest instant (at or after the
-    /// one checked) at which the rule allows it, or `None` when only the debtor or a
-    /// person can lift the block.
+    /// The rule blocks it.
     Block {
         /// Plain-words reason.
         detail: String,
-        /// Earliest instant the rule allows it again.
-        next_allowed_at: Option<Instant>,
+        /// When the rule allows it again.
+        reopens: Reopens,
     },
 }
 
@@ -114,6 +146,55 @@ pub trait ContactRule: Send + Sync {
     fn confidence(&self) -> Confidence;
     /// Check one candidate as if it happened at `at` (at or after `as_of`).
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict;
+    /// The holidays that close this rule's window, for listings (`recobro rules`): a
+    /// calendar name, or words like "the debtor's jurisdiction"; `None` when holidays
+    /// change nothing.
+    fn holidays(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A rule in force from a local date (included) to another (excluded), checked at
+/// the instant being tested in the debtor's zone: a rule that comes into force during
+/// a search applies from its first day; one that lapses stops blocking on its last.
+pub(crate) struct InForce {
+    pub(crate) inner: Arc<dyn ContactRule>,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+}
+
+impl ContactRule for InForce {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+    fn citation(&self) -> &str {
+        self.inner.citation()
+    }
+    fn confidence(&self) -> Confidence {
+        self.inner.confidence()
+    }
+    fn holidays(&self) -> Option<String> {
+        self.inner.holidays()
+    }
+    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
+        let on = clock::date_in(ctx.facts.tz, at);
+        if self.from.is_some_and(|f| on < f) || self.to.is_some_and(|t| on >= t) {
+            return RuleVerdict::NotApplicable;
+        }
+        match self.inner.check_at(ctx, action, at) {
+            RuleVerdict::Block { detail, reopens } => {
+                // The block ends at the latest when the rule lapses.
+                let lapse = self.to.and_then(|t| clock::start_of_day(ctx.facts.tz, t));
+                let reopens = match (reopens, lapse) {
+                    (Reopens::At(n), Some(l)) if l < n => Reopens::At(l),
+                    (Reopens::ByPerson | Reopens::NotFound(_), Some(l)) => Reopens::At(l),
+                    (r, _) => r,
+                };
+                RuleVerdict::Block { detail, reopens }
+            }
+            v => v,
+        }
+    }
 }
 
 /// The rules candidates are checked against: base rules, jurisdiction packs, house rules,
@@ -122,6 +203,8 @@ pub trait ContactRule: Send + Sync {
 pub struct RuleSet {
     base: Vec<Arc<dyn ContactRule>>,
     packs: Vec<Arc<Pack>>,
+    /// Each pack's rules, wrapped to apply only while the pack is in force.
+    pack_rules: Vec<Vec<Arc<dyn ContactRule>>>,
     house: Vec<Arc<dyn ContactRule>>,
     closures: BTreeMap<String, BTreeSet<NaiveDate>>,
 }
@@ -135,6 +218,7 @@ impl RuleSet {
         RuleSet {
             base,
             packs: Vec::new(),
+            pack_rules: Vec::new(),
             house: Vec::new(),
             closures: BTreeMap::new(),
         }
@@ -143,7 +227,9 @@ impl RuleSet {
     /// The base rules plus every embedded jurisdiction pack.
     pub fn standard() -> Result<Self> {
         let mut r = RuleSet::base();
-        r.packs = standard_packs()?.to_vec();
+        for p in standard_packs()? {
+            r.add_shared_pack(Arc::clone(p));
+        }
         Ok(r)
     }
 
@@ -152,6 +238,7 @@ impl RuleSet {
         RuleSet {
             base: Vec::new(),
             packs: Vec::new(),
+            pack_rules: Vec::new(),
             house: Vec::new(),
             closures: BTreeMap::new(),
         }
@@ -169,7 +256,23 @@ impl RuleSet {
 
     /// Add a jurisdiction pack.
     pub fn add_pack(&mut self, pack: Pack) {
-        self.packs.push(Arc::new(pack));
+        self.add_shared_pack(Arc::new(pack));
+    }
+
+    fn add_shared_pack(&mut self, pack: Arc<Pack>) {
+        let rules = pack
+            .rules
+            .iter()
+            .map(|r| -> Arc<dyn ContactRule> {
+                Arc::new(InForce {
+                    inner: Arc::clone(r),
+                    from: Some(pack.effective_from),
+                    to: pack.effective_to,
+                })
+            })
+            .collect();
+        self.pack_rules.push(rules);
+        self.packs.push(pack);
     }
 
     /// Add closed days (regional holidays, company closures) to a calendar (`CO`, `US`,
@@ -186,12 +289,16 @@ impl RuleSet {
         &self.packs
     }
 
-    /// The rules that apply to a debtor in `jurisdiction` on local date `on`.
+    /// The rules that may apply to a debtor in `jurisdiction` at or after local date
+    /// `on`: the base and house rules, and the rules of every pack for the place that
+    /// has not lapsed by `on`. A pack's rules check its effective dates at each instant
+    /// they are asked about, so a pack that comes into force later in a search applies
+    /// from its first day and one that lapses stops on its last.
     pub fn applicable(&self, jurisdiction: &str, on: NaiveDate) -> Vec<&dyn ContactRule> {
         let mut out: Vec<&dyn ContactRule> = self.base.iter().map(|r| r.as_ref()).collect();
-        for p in &self.packs {
-            if p.applies(jurisdiction, on) {
-                out.extend(p.rules.iter().map(|r| r.as_ref()));
+        for (p, rules) in self.packs.iter().zip(&self.pack_rules) {
+            if p.covers(jurisdiction) && p.effective_to.is_none_or(|t| on < t) {
+                out.extend(rules.iter().map(|r| r.as_ref()));
             }
         }
         out.extend(self.house.iter().map(|r| r.as_ref()));
@@ -211,16 +318,21 @@ pub struct Assessment {
     pub outcomes: Vec<(usize, RuleVerdict)>,
     /// Ids of the rules that block it.
     pub blocked_by: Vec<String>,
-    /// Earliest instant every rule allows it; `None` when allowed now or blocked until a person acts.
+    /// Earliest instant every rule allows it; `None` when allowed now, blocked until a
+    /// person acts, or when the search gave up (then `search_exhausted` says why).
     pub next_allowed_at: Option<Instant>,
+    /// When blocked, not by a person-only block, and the bounded search for the next
+    /// allowed instant gave up: why, in plain words. `None` otherwise.
+    pub search_exhausted: Option<String>,
 }
 
-/// Most rounds of the fixed-point search for `next_allowed_at`.
-const MAX_ROUNDS: usize = 256;
+/// Most rounds of the fixed-point search for `next_allowed_at` (each round moves to
+/// the latest of the rules' own next allowed instants).
+pub const MAX_ROUNDS: usize = 256;
 
 /// Check a candidate at `at` against `rules`, and when blocked find the earliest
 /// instant at which every rule allows it (each rule jumps to its own next allowed
-/// instant; repeat until all agree).
+/// instant; repeat until all agree, at most [`MAX_ROUNDS`] rounds).
 pub fn assess(
     rules: &[&dyn ContactRule],
     ctx: &CheckContext<'_>,
@@ -229,33 +341,41 @@ pub fn assess(
 ) -> Assessment {
     let mut outcomes = Vec::with_capacity(rules.len());
     let mut blocked_by = Vec::new();
-    let mut forever = false;
+    let mut by_person = false;
+    let mut not_found: Option<String> = None;
     let mut next = at;
     for (i, r) in rules.iter().enumerate() {
         let v = r.check_at(ctx, action, at);
-        if let RuleVerdict::Block {
-            next_allowed_at, ..
-        } = &v
-        {
+        if let RuleVerdict::Block { reopens, .. } = &v {
             blocked_by.push(r.id().to_string());
-            match next_allowed_at {
-                Some(t) => next = next.max(*t),
-                None => forever = true,
+            match reopens {
+                Reopens::At(t) => next = next.max(*t),
+                Reopens::ByPerson => by_person = true,
+                Reopens::NotFound(why) => {
+                    not_found.get_or_insert_with(|| format!("`{}`: {why}", r.id()));
+                }
             }
         }
         if v != RuleVerdict::NotApplicable {
             outcomes.push((i, v));
         }
     }
-    let next_allowed_at = if blocked_by.is_empty() || forever {
-        None
+    let (next_allowed_at, search_exhausted) = if blocked_by.is_empty() || by_person {
+        (None, None)
+    } else if let Some(why) = not_found {
+        (None, Some(why))
     } else {
-        next_allowed(rules, ctx, action, next)
+        match next_allowed(rules, ctx, action, next) {
+            Reopens::At(t) => (Some(t), None),
+            Reopens::ByPerson => (None, None),
+            Reopens::NotFound(why) => (None, Some(why)),
+        }
     };
     Assessment {
         outcomes,
         blocked_by,
         next_allowed_at,
+        search_exhausted,
     }
 }
 
@@ -264,30 +384,44 @@ fn next_allowed(
     ctx: &CheckContext<'_>,
     action: &Action,
     from: Instant,
-) -> Option<Instant> {
+) -> Reopens {
     let mut t = from;
     for _ in 0..MAX_ROUNDS {
         let mut latest = t;
         for r in rules {
-            if let RuleVerdict::Block {
-                next_allowed_at, ..
-            } = r.check_at(ctx, action, t)
-            {
-                let n = next_allowed_at?;
+            if let RuleVerdict::Block { reopens, .. } = r.check_at(ctx, action, t) {
+                let n = match reopens {
+                    Reopens::At(n) => n,
+                    Reopens::ByPerson => return Reopens::ByPerson,
+                    Reopens::NotFound(why) => {
+                        return Reopens::NotFound(format!("`{}` from {t}: {why}", r.id()))
+                    }
+                };
                 // A rule must move time forward; guard against one that does not.
-                latest = latest.max(if n > t {
+                let n = if n > t {
                     n
                 } else {
-                    Instant::from_timestamp(t.timestamp() + 60)
-                });
+                    match clock::add_secs(t, 60) {
+                        Some(n) => n,
+                        None => {
+                            return Reopens::NotFound(
+                                "no allowed instant before the end of the representable dates"
+                                    .into(),
+                            )
+                        }
+                    }
+                };
+                latest = latest.max(n);
             }
         }
         if latest == t {
-            return Some(t);
+            return Reopens::At(t);
         }
         t = latest;
     }
-    None
+    Reopens::NotFound(format!(
+        "the rules did not agree on an allowed instant within {MAX_ROUNDS} rounds (last tried {t})"
+    ))
 }
 
 /// The answer to "may we contact this debtor on this channel at this instant?".
@@ -303,9 +437,14 @@ pub struct ContactCheck {
     pub allowed: bool,
     /// Rules that block it.
     pub blocked_by: Vec<String>,
-    /// Earliest instant at or after `at` that every rule allows; `null` when allowed or
-    /// blocked until a person acts.
+    /// Earliest instant at or after `at` that every rule allows; `null` when allowed,
+    /// blocked until a person acts, or when the search gave up (see
+    /// `next_allowed_search`).
     pub next_allowed_at: Option<Instant>,
+    /// Present only when blocked, not by a person-only block, and the bounded search
+    /// for the next allowed instant gave up: `exhausted: ` and the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_allowed_search: Option<String>,
     /// Every rule that applied, with citation and outcome.
     pub rules: Vec<RuleOutcome>,
 }
@@ -396,6 +535,7 @@ impl<'a> ContactChecker<'a> {
             allowed: a.blocked_by.is_empty(),
             blocked_by: a.blocked_by.clone(),
             next_allowed_at: a.next_allowed_at,
+            next_allowed_search: a.search_exhausted.as_deref().map(exhausted_text),
             rules: a
                 .outcomes
                 .into_iter()
@@ -403,6 +543,11 @@ impl<'a> ContactChecker<'a> {
                 .collect(),
         })
     }
+}
+
+/// The `next_allowed_search` text of a search that gave up for `why`.
+pub fn exhausted_text(why: &str) -> String {
+    format!("exhausted: {why}")
 }
 
 /// A rule's verdict as it appears in a decision.

@@ -3,11 +3,11 @@
 
 use super::clock::{parse_range, Weekly};
 use super::rules::*;
-use super::{CheckContext, ContactRule, RuleVerdict};
-use crate::decision::{Action, Confidence};
+use super::{ContactRule, InForce};
+use crate::decision::Confidence;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{Channel, Outcome};
-use crate::time::{Date, Instant};
+use crate::time::Date;
 use chrono::NaiveDate;
 use rhai::{Dynamic, Map};
 use std::sync::{Arc, OnceLock};
@@ -48,14 +48,37 @@ impl std::fmt::Debug for Pack {
 }
 
 impl Pack {
-    /// Whether the pack governs a debtor in `jurisdiction` on local date `on`.
-    pub fn applies(&self, jurisdiction: &str, on: NaiveDate) -> bool {
-        let place = jurisdiction == self.jurisdiction
+    /// Whether the pack's place covers a debtor in `jurisdiction` (whatever the date).
+    pub fn covers(&self, jurisdiction: &str) -> bool {
+        jurisdiction == self.jurisdiction
             || (self.jurisdiction.len() == 2
                 && jurisdiction.len() > 3
                 && jurisdiction.starts_with(&self.jurisdiction)
-                && jurisdiction.as_bytes()[2] == b'-');
-        place && on >= self.effective_from && self.effective_to.is_none_or(|t| on < t)
+                && jurisdiction.as_bytes().get(2) == Some(&b'-'))
+    }
+
+    /// Whether the pack is in force on local date `on`.
+    pub fn in_force(&self, on: NaiveDate) -> bool {
+        on >= self.effective_from && self.effective_to.is_none_or(|t| on < t)
+    }
+
+    /// Whether the pack governs a debtor in `jurisdiction` on local date `on`.
+    pub fn applies(&self, jurisdiction: &str, on: NaiveDate) -> bool {
+        self.covers(jurisdiction) && self.in_force(on)
+    }
+
+    /// The holiday calendars the pack's rules actually close on (a pack's `calendar`
+    /// is only the default for its rules that set `holidays: true`).
+    pub fn holidays_observed(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.rules {
+            if let Some(h) = r.holidays() {
+                if !out.contains(&h) {
+                    out.push(h);
+                }
+            }
+        }
+        out
     }
 }
 
@@ -89,6 +112,42 @@ fn int(m: &Map, key: &str, path: &str) -> Result<Option<i64>> {
         }),
     }
 }
+
+/// An integer parameter of rule `id` that must lie in `range`: a `policy.contract`
+/// error at `path.key` naming the rule and the allowed range otherwise.
+fn ranged(
+    m: &Map,
+    key: &str,
+    path: &str,
+    id: &str,
+    range: std::ops::RangeInclusive<i64>,
+    what: &str,
+) -> Result<Option<i64>> {
+    let Some(v) = int(m, key, path)? else {
+        return Ok(None);
+    };
+    if range.contains(&v) {
+        return Ok(Some(v));
+    }
+    Err(err(
+        &format!("{path}.{key}"),
+        format!(
+            "rule `{id}`: `{key}` must be from {} to {} {what}, got {v}",
+            range.start(),
+            range.end()
+        ),
+    ))
+}
+
+/// Allowed `max` of a `cap` rule (contacts per period). A cap of 0 is refused: to
+/// forbid a channel, use `consent_required` or leave it out of every window.
+pub const CAP_MAX: std::ops::RangeInclusive<i64> = 1..=10_000;
+/// Allowed `consent_exclusion_days` of a `cap` rule.
+pub const CONSENT_EXCLUSION_DAYS: std::ops::RangeInclusive<i64> = 1..=366;
+/// Allowed `days` of an `after_event` rule.
+pub const AFTER_EVENT_DAYS: std::ops::RangeInclusive<i64> = 1..=366;
+/// Allowed `max` of a `channels_per_week` rule (there are 7 channels).
+pub const CHANNELS_PER_WEEK_MAX: std::ops::RangeInclusive<i64> = 1..=7;
 
 fn list(m: &Map, key: &str, path: &str) -> Result<Option<Vec<String>>> {
     match m.get(key) {
@@ -195,33 +254,14 @@ fn weekly(v: &Dynamic, path: &str) -> Result<Weekly> {
             }
         }
     }
+    if w.days.iter().all(Vec::is_empty) {
+        return Err(err(
+            path,
+            "has no range: a window that never opens would block every contact; use \
+             `consent_required` or leave the channel out to forbid one",
+        ));
+    }
     Ok(w)
-}
-
-/// A rule with its own effective dates inside a pack.
-struct Dated {
-    inner: Box<dyn ContactRule>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-}
-
-impl ContactRule for Dated {
-    fn id(&self) -> &str {
-        self.inner.id()
-    }
-    fn citation(&self) -> &str {
-        self.inner.citation()
-    }
-    fn confidence(&self) -> Confidence {
-        self.inner.confidence()
-    }
-    fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
-        let on = at.date_in(ctx.facts.tz).0;
-        if self.from.is_some_and(|f| on < f) || self.to.is_some_and(|t| on >= t) {
-            return RuleVerdict::NotApplicable;
-        }
-        self.inner.check_at(ctx, action, at)
-    }
 }
 
 /// Parse one declared rule.
@@ -234,8 +274,9 @@ fn parse_rule(v: &Dynamic, calendar: Option<&str>, path: &str) -> Result<Arc<dyn
     })?;
     let kind = need_text(&m, "kind", path)?;
     let confidence_text = need_text(&m, "confidence", path)?;
+    let id = need_text(&m, "id", path)?;
     let meta = Meta {
-        id: need_text(&m, "id", path)?,
+        id: id.clone(),
         citation: need_text(&m, "citation", path)?,
         confidence: Confidence::parse(&confidence_text).ok_or_else(|| {
             err(
@@ -275,46 +316,61 @@ fn parse_rule(v: &Dynamic, calendar: Option<&str>, path: &str) -> Result<Arc<dyn
                 None => false,
                 Some(b) => b.as_bool().map_err(|_| err(&format!("{path}.holidays"), "must be true or false"))?,
             };
-            let cal = text(&m, "calendar", path)?.or_else(|| calendar.map(str::to_string));
-            if let Some(c) = &cal {
-                if holidays && !super::holidays::CALENDARS.contains(&c.as_str()) {
-                    return Err(err(&format!("{path}.calendar"), format!("no holiday calendar `{c}`")));
-                }
+            let own = text(&m, "calendar", path)?;
+            if own.is_some() && !holidays {
+                return Err(err(
+                    &format!("{path}.calendar"),
+                    format!("rule `{}`: `calendar` has no effect without `holidays: true`", meta.id),
+                ));
             }
+            // The rule's own calendar, else its pack's; with neither, the debtor's
+            // jurisdiction's calendar at check time.
+            let holidays = match (holidays, own.or_else(|| calendar.map(str::to_string))) {
+                (false, _) => Holidays::Open,
+                (true, Some(c)) => {
+                    if !super::holidays::CALENDARS.contains(&c.as_str()) {
+                        return Err(err(
+                            &format!("{path}.calendar"),
+                            format!("no holiday calendar `{c}`; expected one of {}", super::holidays::CALENDARS.join(", ")),
+                        ));
+                    }
+                    Holidays::Calendar(c)
+                }
+                (true, None) => Holidays::Jurisdiction,
+            };
             Box::new(WindowRule {
                 meta,
                 weekly: weekly(hours, &format!("{path}.hours"))?,
-                calendar: if holidays { cal } else { None },
+                holidays,
             })
         }
         "cap" => {
             check_keys(&m, &with(&common, &["max", "period", "scope", "counted", "exclude_outcomes", "consent_exclusion_days"]), path)?;
-            let max = int(&m, "max", path)?.ok_or_else(|| err(&format!("{path}.max"), "is required"))?;
-            if !(0..=10_000).contains(&max) {
-                return Err(err(&format!("{path}.max"), "must be between 0 and 10000"));
-            }
-            let period = Period::parse(&need_text(&m, "period", path)?).map_err(|e| err(&format!("{path}.period"), e))?;
+            let max = ranged(&m, "max", path, &meta.id, CAP_MAX, "contacts per period")?
+                .ok_or_else(|| err(&format!("{path}.max"), format!("rule `{}`: is required", meta.id)))?;
+            let period = Period::parse(&need_text(&m, "period", path)?)
+                .map_err(|e| err(&format!("{path}.period"), format!("rule `{}`: {e}", meta.id)))?;
             let exclude_outcomes = list(&m, "exclude_outcomes", path)?
                 .unwrap_or_default()
                 .iter()
                 .map(|o| Outcome::parse(o).ok_or_else(|| err(&format!("{path}.exclude_outcomes"), format!("unknown outcome `{o}`"))))
                 .collect::<Result<Vec<_>>>()?;
+            let consent_exclusion_days =
+                ranged(&m, "consent_exclusion_days", path, &meta.id, CONSENT_EXCLUSION_DAYS, "days")?;
             Box::new(CapRule {
-                meta,
-                max: max as usize,
+                max: usize::try_from(max).map_err(|_| err(&format!("{path}.max"), "out of range"))?,
                 period,
                 scope: scope(&m)?,
                 counted: channels(&m, "counted", path)?,
                 exclude_outcomes,
-                consent_exclusion_days: int(&m, "consent_exclusion_days", path)?,
+                consent_exclusion_days,
+                meta,
             })
         }
         "after_event" => {
             check_keys(&m, &with(&common, &["days", "scope", "event_channels"]), path)?;
-            let days = int(&m, "days", path)?.ok_or_else(|| err(&format!("{path}.days"), "is required"))?;
-            if !(1..=366).contains(&days) {
-                return Err(err(&format!("{path}.days"), "must be between 1 and 366"));
-            }
+            let days = ranged(&m, "days", path, &meta.id, AFTER_EVENT_DAYS, "days")?
+                .ok_or_else(|| err(&format!("{path}.days"), format!("rule `{}`: is required", meta.id)))?;
             Box::new(AfterEventRule {
                 meta,
                 days,
@@ -324,10 +380,11 @@ fn parse_rule(v: &Dynamic, calendar: Option<&str>, path: &str) -> Result<Arc<dyn
         }
         "channels_per_week" => {
             check_keys(&m, &with(&common, &["max"]), path)?;
-            let max = int(&m, "max", path)?.ok_or_else(|| err(&format!("{path}.max"), "is required"))?;
+            let max = ranged(&m, "max", path, &meta.id, CHANNELS_PER_WEEK_MAX, "channels")?
+                .ok_or_else(|| err(&format!("{path}.max"), format!("rule `{}`: is required", meta.id)))?;
             Box::new(ChannelsPerWeekRule {
+                max: usize::try_from(max).map_err(|_| err(&format!("{path}.max"), "out of range"))?,
                 meta,
-                max: max.clamp(0, 7) as usize,
             })
         }
         "consent_required" => {
@@ -343,9 +400,17 @@ fn parse_rule(v: &Dynamic, calendar: Option<&str>, path: &str) -> Result<Arc<dyn
     };
     let from = date(&m, "effective_from", path)?;
     let to = date(&m, "effective_to", path)?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if t <= f {
+            return Err(err(
+                &format!("{path}.effective_to"),
+                format!("rule `{id}`: effective_to {t} is not after effective_from {f}"),
+            ));
+        }
+    }
     Ok(if from.is_some() || to.is_some() {
-        Arc::new(Dated {
-            inner: rule,
+        Arc::new(InForce {
+            inner: Arc::from(rule),
             from,
             to,
         })
@@ -404,13 +469,21 @@ pub fn parse_pack(v: Dynamic, path: &str) -> Result<Pack> {
         calendar.as_deref(),
         &format!("{path}.rules"),
     )?;
+    let effective_from = date(&m, "effective_from", path)?
+        .ok_or_else(|| err(&format!("{path}.effective_from"), "is required"))?;
+    let effective_to = date(&m, "effective_to", path)?;
+    if let Some(t) = effective_to.filter(|t| *t <= effective_from) {
+        return Err(err(
+            &format!("{path}.effective_to"),
+            format!("effective_to {t} is not after effective_from {effective_from}"),
+        ));
+    }
     Ok(Pack {
         id: need_text(&m, "id", path)?,
         jurisdiction: need_text(&m, "jurisdiction", path)?,
         title: text(&m, "title", path)?.unwrap_or_default(),
-        effective_from: date(&m, "effective_from", path)?
-            .ok_or_else(|| err(&format!("{path}.effective_from"), "is required"))?,
-        effective_to: date(&m, "effective_to", path)?,
+        effective_from,
+        effective_to,
         calendar,
         rules,
     })
@@ -432,4 +505,70 @@ pub fn standard_packs() -> Result<&'static [Arc<Pack>]> {
         .as_ref()
         .map(|v| v.as_slice())
         .map_err(Clone::clone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(src: &str) -> Dynamic {
+        rhai::Engine::new().eval::<Dynamic>(src).unwrap()
+    }
+
+    fn pack_src(dates: &str, rules: &str) -> String {
+        format!("#{{ id: \"p\", jurisdiction: \"US\", {dates}, rules: [{rules}] }}")
+    }
+
+    const WINDOW: &str = "#{ id: \"w\", kind: \"window\", citation: \"x\", confidence: \"house\", hours: #{ mon: \"09:00-10:00\" } }";
+
+    #[test]
+    fn pack_dates_must_be_in_order() {
+        let e = parse_pack(
+            eval(&pack_src(
+                "effective_from: \"2026-01-01\", effective_to: \"2026-01-01\"",
+                WINDOW,
+            )),
+            "pack()",
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), Some("pack().effective_to"));
+        let p = parse_pack(
+            eval(&pack_src(
+                "effective_from: \"2026-01-01\", effective_to: \"2026-01-02\"",
+                WINDOW,
+            )),
+            "pack()",
+        )
+        .unwrap();
+        assert!(p.in_force(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()));
+        assert!(!p.in_force(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()));
+        assert!(p.covers("US-MA") && p.covers("US") && !p.covers("USA") && !p.covers("MX"));
+    }
+
+    #[test]
+    fn a_window_without_ranges_is_refused() {
+        let e = parse_rules(
+            eval("[#{ id: \"w\", kind: \"window\", citation: \"x\", confidence: \"house\", hours: #{} }]"),
+            None,
+            "house_rules()",
+        )
+        .err()
+        .map(|e| e.path().map(str::to_string));
+        assert_eq!(e, Some(Some("house_rules()[0].hours".into())));
+    }
+
+    #[test]
+    fn a_pack_calendar_is_the_default_for_rules_with_holidays() {
+        let p = parse_pack(
+            eval(&pack_src(
+                "effective_from: \"2026-01-01\", calendar: \"US\"",
+                &format!("{WINDOW}, #{{ id: \"h\", kind: \"window\", citation: \"x\", confidence: \"house\", hours: #{{ mon: \"09:00-10:00\" }}, holidays: true }}"),
+            )),
+            "pack()",
+        )
+        .unwrap();
+        assert_eq!(p.holidays_observed(), vec!["US".to_string()]);
+        let r: Vec<Option<String>> = p.rules.iter().map(|r| r.holidays()).collect();
+        assert_eq!(r, vec![None, Some("US".into())]);
+    }
 }

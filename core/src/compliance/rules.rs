@@ -2,12 +2,15 @@
 //! candidate costs microseconds, not a script run per rule.
 
 use super::clock::{self, Closures, Weekly};
-use super::{CheckContext, ContactRule, RuleVerdict};
+use super::{CheckContext, ContactRule, Reopens, RuleVerdict};
 use crate::decision::{Action, Confidence};
 use crate::facts::LedgerEntry;
 use crate::model::{Channel, Direction, Outcome};
 use crate::time::Instant;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
+
+/// Why a block has no reopening instant: the dates ran out.
+const OUT_OF_RANGE: &str = "the next allowed instant is beyond the representable dates";
 
 /// What every declared rule carries.
 #[derive(Debug, Clone)]
@@ -67,30 +70,49 @@ pub enum Period {
     Week,
 }
 
+/// Allowed lengths of a `days:N` period, in days.
+pub const PERIOD_DAYS: std::ops::RangeInclusive<i64> = 1..=366;
+/// Allowed lengths of a `rolling:` period, in seconds (1 hour to 366 days).
+pub const PERIOD_ROLLING_SECS: std::ops::RangeInclusive<i64> = 3_600..=366 * 86_400;
+
 impl Period {
-    /// Parse `day`, `week`, `days:N` or `rolling:Nd` / `rolling:Nh`.
+    /// Parse `day`, `week`, `days:N` (N in 1..=366) or `rolling:Nd` / `rolling:Nh`
+    /// (1 hour to 366 days). Never panics, never wraps: a number out of range is an
+    /// error that names the allowed range.
     pub fn parse(s: &str) -> Result<Period, String> {
-        let bad = || format!("`{s}` is not a period: use `day`, `week`, `days:7` or `rolling:7d`");
+        let bad = || {
+            format!(
+                "`{s}` is not a period: use `day`, `week`, `days:N` (N from 1 to 366) or \
+                 `rolling:Nd` / `rolling:Nh` (1h to 366d)"
+            )
+        };
+        // Digits only: no sign, no spaces, no other characters.
+        let number = |n: &str| -> Result<i64, String> {
+            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            n.parse::<i64>().map_err(|_| bad())
+        };
         Ok(match s {
             "day" => Period::Days(1),
             "week" => Period::Week,
             _ => {
                 if let Some(n) = s.strip_prefix("days:") {
-                    Period::Days(
-                        n.parse::<i64>()
-                            .ok()
-                            .filter(|n| (1..=366).contains(n))
-                            .ok_or_else(bad)?,
-                    )
+                    let n = number(n)?;
+                    if !PERIOD_DAYS.contains(&n) {
+                        return Err(bad());
+                    }
+                    Period::Days(n)
                 } else if let Some(r) = s.strip_prefix("rolling:") {
-                    let (num, unit) = r.split_at(r.len().saturating_sub(1));
-                    let n: i64 = num.parse().map_err(|_| bad())?;
-                    let secs = match unit {
-                        "d" => n * 86_400,
-                        "h" => n * 3_600,
-                        _ => return Err(bad()),
+                    let (num, unit) = if let Some(n) = r.strip_suffix('d') {
+                        (n, 86_400)
+                    } else if let Some(n) = r.strip_suffix('h') {
+                        (n, 3_600)
+                    } else {
+                        return Err(bad());
                     };
-                    if !(1..=366 * 86_400).contains(&secs) {
+                    let secs = number(num)?.checked_mul(unit).ok_or_else(bad)?;
+                    if !PERIOD_ROLLING_SECS.contains(&secs) {
                         return Err(bad());
                     }
                     Period::Rolling(secs)
@@ -112,8 +134,20 @@ impl Period {
     }
 }
 
-fn monday(d: NaiveDate) -> NaiveDate {
-    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+/// The Monday of `d`'s week (`None` before the first representable Monday).
+fn monday(d: NaiveDate) -> Option<NaiveDate> {
+    clock::add_days(d, -i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// Combine the reopenings of several blocks: all must lift, so the latest instant,
+/// a person-only block over an unknown one over an instant.
+fn latest(a: Option<Reopens>, b: Reopens) -> Reopens {
+    match (a, b) {
+        (None, b) => b,
+        (Some(Reopens::ByPerson), _) | (_, Reopens::ByPerson) => Reopens::ByPerson,
+        (Some(Reopens::NotFound(w)), _) | (_, Reopens::NotFound(w)) => Reopens::NotFound(w),
+        (Some(Reopens::At(x)), Reopens::At(y)) => Reopens::At(x.max(y)),
+    }
 }
 
 /// The debts a candidate is about: its own, or every debt with something owed, in id
@@ -151,9 +185,33 @@ fn about(ctx: &CheckContext<'_>, e: &LedgerEntry, debt: Option<&str>) -> bool {
 }
 
 fn fmt_local(ctx: &CheckContext<'_>, t: Instant) -> String {
-    t.0.with_timezone(&ctx.facts.tz)
-        .format("%a %Y-%m-%d %H:%M %Z")
-        .to_string()
+    clock::describe_local(ctx.facts.tz, t)
+}
+
+/// Which public holidays close a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holidays {
+    /// Holidays do not close the window.
+    Open,
+    /// The holidays of this calendar (one of [`super::holidays::CALENDARS`]).
+    Calendar(String),
+    /// The holidays of the debtor's jurisdiction, resolved at check time (see
+    /// [`calendar_for`]); when the jurisdiction has no calendar the verdict says that
+    /// holidays could not be observed.
+    Jurisdiction,
+}
+
+/// The holiday calendar of a jurisdiction: the calendar of that exact name (`BR-SP`),
+/// else its country's (`US-MA` uses `US`); `None` when the engine has none.
+pub fn calendar_for(jurisdiction: &str) -> Option<&'static str> {
+    let cals = super::holidays::CALENDARS;
+    cals.iter()
+        .find(|c| **c == jurisdiction)
+        .or_else(|| {
+            let country = jurisdiction.split('-').next()?;
+            cals.iter().find(|c| **c == country)
+        })
+        .copied()
 }
 
 /// Allowed hours per weekday in the debtor's local time, optionally closed on holidays.
@@ -163,50 +221,84 @@ pub struct WindowRule {
     pub meta: Meta,
     /// The weekly window.
     pub weekly: Weekly,
-    /// Holiday calendar observed, if any.
-    pub calendar: Option<String>,
+    /// Which holidays close the window.
+    pub holidays: Holidays,
+}
+
+impl WindowRule {
+    /// What `recobro rules` and similar listings should say about holidays.
+    pub fn holidays_observed(&self) -> Option<String> {
+        match &self.holidays {
+            Holidays::Open => None,
+            Holidays::Calendar(c) => Some(c.clone()),
+            Holidays::Jurisdiction => Some("the debtor's jurisdiction".into()),
+        }
+    }
 }
 
 impl ContactRule for WindowRule {
     meta_accessors!();
+    fn holidays(&self) -> Option<String> {
+        self.holidays_observed()
+    }
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
         let Some(ch) = self.meta.governs(action) else {
             return RuleVerdict::NotApplicable;
         };
+        let jurisdiction = ctx.case.debtor.jurisdiction.as_str();
+        // (calendar, text appended to an allowance, text appended to a block).
+        let (calendar, allow_note, block_note): (Option<&str>, String, String) = match &self
+            .holidays
+        {
+            Holidays::Open => (None, String::new(), String::new()),
+            Holidays::Calendar(c) => (Some(c.as_str()), String::new(), " (holidays closed)".into()),
+            Holidays::Jurisdiction => match calendar_for(jurisdiction) {
+                Some(c) => (
+                    Some(c),
+                    String::new(),
+                    format!(" ({c} holidays closed, the debtor's jurisdiction)"),
+                ),
+                None => {
+                    let note = format!(
+                        " (holidays not observed: no holiday calendar for the debtor's \
+                             jurisdiction `{jurisdiction}`)"
+                    );
+                    (None, note.clone(), note)
+                }
+            },
+        };
         let closures = Closures {
-            calendar: self.calendar.as_deref(),
-            extra: ctx.closures_for(self.calendar.as_deref()),
+            calendar,
+            extra: ctx.closures_for(calendar),
+        };
+        let zones = if ctx.zones.len() > 1 {
+            (
+                " in every possible time zone",
+                " in at least one possible time zone",
+            )
+        } else {
+            ("", "")
         };
         match clock::next_open_all(&self.weekly, &ctx.zones, at, &closures) {
-            Some(t) if t == at => ctx.allow(|| {
+            Ok(t) if t == at => ctx.allow(|| {
                 format!(
-                    "{} at {} is inside the allowed hours{}",
+                    "{} at {} is inside the allowed hours{}{allow_note}",
                     ch.as_str(),
                     fmt_local(ctx, at),
-                    if ctx.zones.len() > 1 {
-                        " in every possible time zone"
-                    } else {
-                        ""
-                    }
+                    zones.0
                 )
             }),
             next => RuleVerdict::Block {
                 detail: format!(
-                    "{} at {} is outside the allowed hours{}{}",
+                    "{} at {} is outside the allowed hours{block_note}{}",
                     ch.as_str(),
                     fmt_local(ctx, at),
-                    if closures.calendar.is_some() {
-                        " (holidays closed)"
-                    } else {
-                        ""
-                    },
-                    if ctx.zones.len() > 1 {
-                        " in at least one possible time zone"
-                    } else {
-                        ""
-                    }
+                    zones.1
                 ),
-                next_allowed_at: next,
+                reopens: match next {
+                    Ok(t) => Reopens::At(t),
+                    Err(e) => Reopens::NotFound(e.to_string()),
+                },
             },
         }
     }
@@ -258,29 +350,39 @@ impl CapRule {
             return false;
         };
         let tz = ctx.facts.tz;
-        let first = given.date_in(tz).0;
-        t >= given && t.date_in(tz).0 <= first + Duration::days(days - 1)
+        let first = clock::date_in(tz, given);
+        // The last excluded day; beyond the representable dates, no end.
+        let last = days.checked_sub(1).and_then(|d| clock::add_days(first, d));
+        t >= given && days >= 1 && last.is_none_or(|l| clock::date_in(tz, t) <= l)
     }
 
-    /// (count, next instant the count drops below max) for one debt (or the person).
+    /// (count, when the count drops below max: `None` while below) for one debt (or
+    /// the person). A cap of 0 (only a host building the rule natively can make one;
+    /// declared caps start at 1) never allows: a person must change the rule.
     fn tally(
         &self,
         ctx: &CheckContext<'_>,
         debt: Option<&str>,
         at: Instant,
-    ) -> (usize, Option<Instant>) {
+    ) -> (usize, Option<Reopens>) {
         let tz = ctx.facts.tz;
         let t = at.timestamp();
         let (today, _) = clock::local(tz, at);
+        // Oldest instant / day still inside the period (`None`: every entry is).
+        let since_ts = match self.period {
+            Period::Rolling(w) => t.checked_sub(w),
+            _ => None,
+        };
+        let since_day = match self.period {
+            Period::Rolling(_) => None,
+            Period::Days(n) => n.checked_sub(1).and_then(|n| clock::add_days(today, -n)),
+            Period::Week => monday(today),
+        };
         let mut hits: Vec<i64> = Vec::new();
         for e in ctx.facts.ledger.iter().filter(|e| e.at <= t) {
             let inside = match self.period {
-                Period::Rolling(w) => e.at > t - w,
-                Period::Days(n) => {
-                    let d = e.day;
-                    d > today - Duration::days(n)
-                }
-                Period::Week => e.day >= monday(today),
+                Period::Rolling(_) => since_ts.is_none_or(|s| e.at > s),
+                _ => since_day.is_none_or(|s| e.day >= s),
             };
             if !inside {
                 // The ledger is newest first: nothing older can be inside.
@@ -294,13 +396,27 @@ impl CapRule {
             return (hits.len(), None);
         }
         // The max-th newest counted contact has to leave the window.
-        let kth = Instant::from_timestamp(hits[self.max.saturating_sub(1)]);
-        let next = match self.period {
-            Period::Rolling(w) => Instant::from_timestamp(kth.timestamp() + w),
-            Period::Days(n) => clock::start_of_day(tz, kth.date_in(tz).0 + Duration::days(n)),
-            Period::Week => clock::start_of_day(tz, monday(today) + Duration::days(7)),
+        let Some(kth) = self
+            .max
+            .checked_sub(1)
+            .and_then(|k| hits.get(k))
+            .map(|&s| Instant::from_timestamp(s))
+        else {
+            return (hits.len(), Some(Reopens::ByPerson));
         };
-        (hits.len(), Some(next))
+        let next = match self.period {
+            Period::Rolling(w) => clock::add_secs(kth, w),
+            Period::Days(n) => {
+                clock::add_days(clock::date_in(tz, kth), n).and_then(|d| clock::start_of_day(tz, d))
+            }
+            Period::Week => monday(today)
+                .and_then(|m| clock::add_days(m, 7))
+                .and_then(|d| clock::start_of_day(tz, d)),
+        };
+        (
+            hits.len(),
+            Some(Reopens::found(next, || OUT_OF_RANGE.into())),
+        )
     }
 }
 
@@ -323,13 +439,13 @@ impl ContactRule for CapRule {
             Scope::Debt => debts_of(ctx, action).into_iter().map(Some).collect(),
         };
         let mut worst: Option<(Option<&str>, usize)> = None;
-        let mut next: Option<Instant> = None;
+        let mut next: Option<Reopens> = None;
         let mut max_seen = 0;
         for d in targets {
             let (n, free_at) = self.tally(ctx, d, at);
             max_seen = max_seen.max(n);
             if let Some(f) = free_at {
-                next = Some(next.map_or(f, |x: Instant| x.max(f)));
+                next = Some(latest(next, f));
                 worst = Some((d, n));
             }
         }
@@ -348,7 +464,7 @@ impl ContactRule for CapRule {
                     self.period.describe(),
                     self.max
                 ),
-                next_allowed_at: next,
+                reopens: next.unwrap_or(Reopens::ByPerson),
             },
         }
     }
@@ -375,13 +491,14 @@ impl ContactRule for AfterEventRule {
             return RuleVerdict::NotApplicable;
         }
         let tz = ctx.facts.tz;
-        let today = at.date_in(tz).0;
+        let today = clock::date_in(tz, at);
         let targets: Vec<Option<&str>> = match self.scope {
             Scope::Person => vec![None],
             Scope::Debt => debts_of(ctx, action).into_iter().map(Some).collect(),
         };
         let t = at.timestamp();
-        let mut until: Option<(NaiveDate, Option<&str>)> = None;
+        // (first day free, the conversation's day, the debt).
+        let mut until: Option<(Option<NaiveDate>, NaiveDate, Option<&str>)> = None;
         for d in targets {
             let last = ctx.facts.ledger.iter().find(|e| {
                 e.at <= t
@@ -394,23 +511,31 @@ impl ContactRule for AfterEventRule {
             });
             if let Some(e) = last {
                 let first = e.day;
-                let free = first + Duration::days(self.days);
-                if today < free && until.is_none_or(|(u, _)| free > u) {
-                    until = Some((free, d));
+                // Beyond the representable dates: never free (`None`).
+                let free = clock::add_days(first, self.days);
+                let later = |u: Option<NaiveDate>| match (free, u) {
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                    (Some(f), Some(u)) => f > u,
+                };
+                if free.is_none_or(|f| today < f) && until.is_none_or(|(u, _, _)| later(u)) {
+                    until = Some((free, first, d));
                 }
             }
         }
         match until {
             None => ctx.allow(|| format!("no conversation in the last {} days", self.days)),
-            Some((free, d)) => RuleVerdict::Block {
+            Some((free, first, d)) => RuleVerdict::Block {
                 detail: format!(
                     "a conversation{} on {}: no calls until {} (the conversation's day is day 1 of {})",
                     d.map(|d| format!(" about debt `{d}`")).unwrap_or_default(),
-                    free - Duration::days(self.days),
-                    free,
+                    first,
+                    free.map_or_else(|| "the end of the representable dates".into(), |f| f.to_string()),
                     self.days
                 ),
-                next_allowed_at: Some(clock::start_of_day(tz, free)),
+                reopens: Reopens::found(free.and_then(|f| clock::start_of_day(tz, f)), || {
+                    OUT_OF_RANGE.into()
+                }),
             },
         }
     }
@@ -432,11 +557,11 @@ impl ContactRule for ChannelsPerWeekRule {
             return RuleVerdict::NotApplicable;
         };
         let tz = ctx.facts.tz;
-        let week = monday(at.date_in(tz).0);
+        let week = monday(clock::date_in(tz, at));
         let t = at.timestamp();
         let mut used: Vec<Channel> = Vec::new();
         for e in ctx.facts.ledger.iter().filter(|e| e.at <= t) {
-            if e.day < week {
+            if week.is_some_and(|w| e.day < w) {
                 break;
             }
             let reached = !matches!(
@@ -466,7 +591,11 @@ impl ContactRule for ChannelsPerWeekRule {
                     "the debtor was already reached this week by [{}]: no other channel until Monday",
                     used.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
                 ),
-                next_allowed_at: Some(clock::start_of_day(tz, week + Duration::days(7))),
+                reopens: Reopens::found(
+                    week.and_then(|w| clock::add_days(w, 7))
+                        .and_then(|d| clock::start_of_day(tz, d)),
+                    || OUT_OF_RANGE.into(),
+                ),
             }
         }
     }
@@ -495,7 +624,7 @@ impl ContactRule for ConsentRequiredRule {
                     ch.as_str(),
                     ch.as_str()
                 ),
-                next_allowed_at: None,
+                reopens: Reopens::ByPerson,
             },
         }
     }
@@ -541,16 +670,34 @@ impl ContactRule for PreferredWindowsRule {
                 w.days[d].push((a * 60, b * 60));
             }
         }
-        match w.next_open(ctx.facts.tz, at, &Closures::default()) {
-            Some(t) if t == at => {
-                ctx.allow(|| "inside the debtor's requested contact times".into())
-            }
+        // The ambiguous-location rule applies here too: a requested time must hold in
+        // every zone the debtor may be in.
+        let several = ctx.zones.len() > 1;
+        match clock::next_open_all(&w, &ctx.zones, at, &Closures::default()) {
+            Ok(t) if t == at => ctx.allow(|| {
+                format!(
+                    "inside the debtor's requested contact times{}",
+                    if several {
+                        " in every possible time zone"
+                    } else {
+                        ""
+                    }
+                )
+            }),
             next => RuleVerdict::Block {
                 detail: format!(
-                    "{} is outside the debtor's requested contact times",
-                    fmt_local(ctx, at)
+                    "{} is outside the debtor's requested contact times{}",
+                    fmt_local(ctx, at),
+                    if several {
+                        " in at least one possible time zone"
+                    } else {
+                        ""
+                    }
                 ),
-                next_allowed_at: next,
+                reopens: match next {
+                    Ok(t) => Reopens::At(t),
+                    Err(e) => Reopens::NotFound(e.to_string()),
+                },
             },
         }
     }

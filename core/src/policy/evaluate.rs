@@ -309,6 +309,10 @@ impl Policy {
                 } else {
                     None
                 },
+                next_allowed_search: assessed
+                    .search_exhausted
+                    .as_deref()
+                    .map(compliance::exhausted_text),
             });
         }
         compliance.sort_by_key(|r| r.candidate);
@@ -328,10 +332,23 @@ impl Policy {
             None if candidates.is_empty() => {
                 (Some("the policy proposed no action".to_string()), None)
             }
-            None => (
-                Some("every candidate was blocked by compliance rules".to_string()),
-                candidates.iter().filter_map(|c| c.next_allowed_at).min(),
-            ),
+            None => {
+                let next = candidates.iter().filter_map(|c| c.next_allowed_at).min();
+                let gave_up: Vec<String> = candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.next_allowed_search.is_some())
+                    .map(|(i, _)| i.to_string())
+                    .collect();
+                let mut why = "every candidate was blocked by compliance rules".to_string();
+                if next.is_none() && !gave_up.is_empty() {
+                    why.push_str(&format!(
+                        "; the search for the next allowed time gave up for candidate(s) {}",
+                        gave_up.join(", ")
+                    ));
+                }
+                (Some(why), next)
+            }
         };
         note!(
             "choose",
