@@ -202,8 +202,9 @@ fn peru_forbids_fees_whatever_they_are_called_and_capitalisation() {
         .iter()
         .all(|l| l.basis["capped"].contains("Ley 31143")));
     // Interest is held to the BCRP maximum the host supplies (table `pe_tasa_maxima`,
-    // percent a year, simple): 10% here. Simple at 10%, act/360, 43 days on 1,000.00:
-    // 1000 x 0.10 x 43 / 360 = 11.944 -> 11.94 (the stated 30% compound gives 31.83).
+    // an effective annual rate, TEA, as the BCRP publishes it): 10% here. Over 43 days
+    // (act/360, the pack's year): 1000 x (1.10^(43/360) - 1) = 11.4493 -> 11.45 (the
+    // stated 30% compound gives 31.83).
     let src = r#"fn charges(c) { [late_interest(c, c.oldest_overdue, #{ rate: 0.30, method: "compound", day_count: "act/360", rule: "pe_interes_moratorio" })] }"#;
     let with_max = |pct: &str| {
         PolicyBuilder::new(src)
@@ -221,7 +222,7 @@ fn peru_forbids_fees_whatever_they_are_called_and_capitalisation() {
     };
     let dec = with_max("10").evaluate(&pe(json!({})), at(AS_OF)).unwrap();
     let line = &dec.charges.lines[0];
-    assert_eq!(line.amount, d("11.94"));
+    assert_eq!(line.amount, d("11.45"));
     assert!(line.basis["capped"].contains("legal maximum"), "{line:?}");
     // No capitalisation: over more than a year compounding earns interest on interest.
     // Due 2024-02-01; 2024-02-02 through 2026-03-16 is 774 days. Compound at 30% EA:

@@ -349,32 +349,6 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
         }
     };
 
-    // 2. The amount its authority allows.
-    match &authority {
-        Some(Authority {
-            by,
-            limit: Some(limit),
-        }) => {
-            let what = if by == "agreement" {
-                "more than the debt's agreement allows".to_string()
-            } else {
-                format!("more than the law allows ({by})")
-            };
-            cut(c, *limit, &what);
-        }
-        Some(_) => {}
-        None if country == "US" => cut(
-            c,
-            Decimal::ZERO,
-            &format!("not authorised by the debt's agreement or by a statute the engine knows ({US_CITATION})"),
-        ),
-        None => cut(
-            c,
-            Decimal::ZERO,
-            "not authorised by the debt's agreement or by a statute the engine knows: a policy cannot authorise its own charges",
-        ),
-    }
-
     // 3. The jurisdiction's own limits.
     match (country, c.kind) {
         ("PE", ChargeKind::Fee | ChargeKind::Compensation) => cut(
@@ -442,6 +416,32 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
             );
         }
         _ => {}
+    }
+
+    // 2. The amount its authority allows.
+    match &authority {
+        Some(Authority {
+            by,
+            limit: Some(limit),
+        }) => {
+            let what = if by == "agreement" {
+                "more than the debt's agreement allows".to_string()
+            } else {
+                format!("more than the law allows ({by})")
+            };
+            cut(c, *limit, &what);
+        }
+        Some(_) => {}
+        None if country == "US" => cut(
+            c,
+            Decimal::ZERO,
+            &format!("not authorised by the debt's agreement or by a statute the engine knows ({US_CITATION})"),
+        ),
+        None => cut(
+            c,
+            Decimal::ZERO,
+            "not authorised by the debt's agreement or by a statute the engine knows: a policy cannot authorise its own charges",
+        ),
     }
 
     // 4. A fee or compensation is charged once (or as often as the agreement says).
