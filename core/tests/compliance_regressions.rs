@@ -436,20 +436,37 @@ fn checks_at_the_end_of_time_do_not_panic() {
             #{ id: "h.cpw", kind: "channels_per_week", citation: "x", confidence: "house", max: 1 }]"#,
     )
     .unwrap();
-    let contact = |when: &str, ch: &str| json!({"at": when, "channel": ch, "direction": "outbound", "outcome": "conversation"});
-    let c = case(
-        "US-NY",
-        "America/New_York",
-        json!({}),
-        json!({"contacts": [contact("9999-12-30T15:00:00Z", "call")]}),
-    );
+    // Inputs this far out are refused where they enter (the supported range ends in
+    // 2199); a Rust host can still build such values directly, and the rules must not
+    // panic on them.
+    let far = |s: &str| {
+        Instant(
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        )
+    };
+    let refused = Case::from_value(json!({
+        "id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "US-NY", "timezone": "America/New_York"},
+        "contacts": [{"at": "9999-12-30T15:00:00Z", "channel": "call", "direction": "outbound", "outcome": "conversation"}]
+    }))
+    .unwrap_err();
+    assert_eq!(refused.path(), Some("contacts[0].at"), "{refused}");
+    let mut c = case("US-NY", "America/New_York", json!({}), json!({}));
+    c.contacts.push(recobro::model::Contact {
+        at: far("9999-12-30T15:00:00Z"),
+        channel: Channel::Call,
+        direction: recobro::model::Direction::Outbound,
+        outcome: recobro::model::Outcome::Conversation,
+        debt_ids: Vec::new(),
+    });
     for when in [
         "9999-12-31T20:00:00Z",
         "9999-12-31T23:59:59Z",
         "9999-12-31T14:30:00Z",
     ] {
         for ch in [Channel::Call, Channel::Sms] {
-            let r = p.check_contact(&c, ch, at(when), None).unwrap();
+            let r = p.check_contact(&c, ch, far(when), None).unwrap();
             assert!(!r.allowed);
         }
     }

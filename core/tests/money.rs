@@ -194,10 +194,12 @@ fn jurisdiction_limits_cut_charges_and_say_so() {
         .unwrap();
     assert_eq!(us_ok.charges.totals["USD"], "25.00");
     assert_eq!(us_ok.charges.lines[0].basis["authorised_by"], "agreement");
+    // In every jurisdiction a fee needs the agreement (or a statute the engine knows).
     let co = policy
         .evaluate(&case("CO", "America/Bogota", "COP"), at)
         .unwrap();
-    assert_eq!(co.charges.totals["COP"], "25.00");
+    assert_eq!(co.charges.totals["COP"], "0.00");
+    assert!(co.charges.lines[0].basis["capped"].contains("cannot authorise"));
 }
 
 #[test]
@@ -330,10 +332,12 @@ proptest! {
             "fn charges(c) {{ [fee(c.oldest_overdue, {}, \"f\").cap({}, \"house cap\")] }}",
             Decimal::new(amount as i64, 2), Decimal::new(cap as i64, 2)
         )).build().unwrap();
+        // The agreement allows fee `f` up to 10^6, above every amount drawn.
         let case = Case::from_value(serde_json::json!({
             "id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "CO", "timezone": "America/Bogota"},
             "debts": [{"id": "A", "currency": "COP", "original_amount": "500", "outstanding": "500",
-                       "issued_on": "2026-01-01", "due_on": "2026-02-01"}]
+                       "issued_on": "2026-01-01", "due_on": "2026-02-01",
+                       "agreement": {"fees": [{"rule": "f", "max": "1000000"}]}}]
         })).unwrap();
         let dcs = policy.evaluate(&case, Instant::parse("2026-03-16T15:00:00Z").unwrap()).unwrap();
         prop_assert!(dcs.charges.lines[0].amount <= Decimal::new(cap as i64, 2));
