@@ -298,6 +298,9 @@ pub struct Candidate {
     /// When every blocking rule would next allow it; none when allowed or when only a
     /// person can lift the block.
     pub next_allowed_at: Option<String>,
+    /// Present when the bounded search for `next_allowed_at` gave up (`exhausted: ...`),
+    /// so a missing instant does not mean only a person can lift the block.
+    pub next_allowed_search: Option<String>,
 }
 
 /// One rule's outcome on one candidate.
@@ -528,6 +531,7 @@ impl From<&core::Decision> for Decision {
                     verdict: c.verdict.into(),
                     blocked_by: c.blocked_by.clone(),
                     next_allowed_at: c.next_allowed_at.as_ref().map(instant),
+                    next_allowed_search: c.next_allowed_search.clone(),
                 })
                 .collect(),
             charges: Charges {
@@ -617,6 +621,8 @@ pub struct ContactCheck {
     /// Earliest instant at or after `at` that every rule allows; none when allowed or
     /// blocked until a person acts.
     pub next_allowed_at: Option<String>,
+    /// Present when the bounded search for `next_allowed_at` gave up (`exhausted: ...`).
+    pub next_allowed_search: Option<String>,
     /// Every rule that applied, with citation and outcome.
     pub rules: Vec<RuleOutcome>,
     /// The check as JSON (the shape `recobro contact` prints).
@@ -632,6 +638,7 @@ impl From<&recobro::compliance::ContactCheck> for ContactCheck {
             allowed: c.allowed,
             blocked_by: c.blocked_by.clone(),
             next_allowed_at: c.next_allowed_at.as_ref().map(instant),
+            next_allowed_search: c.next_allowed_search.clone(),
             rules: c.rules.iter().map(Into::into).collect(),
             json: serde_json::to_string(c).unwrap_or_default(),
         }
