@@ -92,9 +92,8 @@ fn hostile_policies_fail_with_their_stated_codes_and_the_engine_stays_usable() {
     // Every file runs, even after one fails or panics, so one run lists them all.
     let mut wrong = Vec::new();
     for f in &files {
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_hostile(f, at, &good)
-        }));
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_hostile(f, at, &good)));
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         match outcome {
             Ok(Ok(())) => {}

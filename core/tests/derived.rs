@@ -86,8 +86,8 @@ fn hand_derived_expectations_hold() {
                 .unwrap_or_else(|e| panic!("{name}: policy_source: {e}")),
             _ => panic!("{name}: give exactly one of `policy` and `policy_source`"),
         };
-        let case = Case::from_value(item["case"].clone())
-            .unwrap_or_else(|e| panic!("{name}: case: {e}"));
+        let case =
+            Case::from_value(item["case"].clone()).unwrap_or_else(|e| panic!("{name}: case: {e}"));
         let at = Instant::parse(text(item, "as_of")).unwrap();
         let decision: Value = match policy.evaluate(&case, at) {
             Ok(d) => serde_json::from_str(&d.to_json()).unwrap(),
@@ -119,10 +119,9 @@ fn hand_derived_expectations_hold() {
                 ));
             }
             if known.is_none() {
-                let blessed = std::fs::read_to_string(data(&format!(
-                    "conformance/expected/{name}.json"
-                )))
-                .map(|s| serde_json::from_str::<Value>(&s).unwrap());
+                let blessed =
+                    std::fs::read_to_string(data(&format!("conformance/expected/{name}.json")))
+                        .map(|s| serde_json::from_str::<Value>(&s).unwrap());
                 match blessed {
                     Err(_) => wrong.push(format!("{name}: no blessed expected/{name}.json")),
                     Ok(b) => {

@@ -39,26 +39,92 @@ const SAMPLES: &[&str] = &[
         {"at": "2026-03-16T13:00:00Z", "channel": "call", "direction": "outbound", "outcome": "no_answer"}]}"#,
 ];
 
-const CHANNELS: &[&str] = &["call", "sms", "email", "whatsapp", "letter", "visit", "push", "fax", "CALL", "llamada"];
-const OUTCOMES: &[&str] = &["not_connected", "no_answer", "voicemail", "connected", "conversation", "promise", "refused", "wrong_party", "busy"];
-const KINDS: &[&str] = &["window", "cap", "after_event", "channels_per_week", "consent_required", "Cap", "window "];
+const CHANNELS: &[&str] = &[
+    "call", "sms", "email", "whatsapp", "letter", "visit", "push", "fax", "CALL", "llamada",
+];
+const OUTCOMES: &[&str] = &[
+    "not_connected",
+    "no_answer",
+    "voicemail",
+    "connected",
+    "conversation",
+    "promise",
+    "refused",
+    "wrong_party",
+    "busy",
+];
+const KINDS: &[&str] = &[
+    "window",
+    "cap",
+    "after_event",
+    "channels_per_week",
+    "consent_required",
+    "Cap",
+    "window ",
+];
 const CONFIDENCE: &[&str] = &["house", "confirmed", "to_verify", "reference", "sure"];
 const SCOPES: &[&str] = &["person", "debt", "household", ""];
-const DAY_KEYS: &[&str] = &["every_day", "weekdays", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday", "lun"];
-const EXTREMES: &[i64] = &[
-    i64::MIN, -9_007_199_254_740_993, -86_400, -366, -1, 0, 1, 2, 6, 7, 8, 99, 365, 366, 367, 3650, 10_000, 10_001,
-    106_751_991_167_300, 106_751_991_167_301, 213_503_982_334_602, 2_562_047_788_015_215, 9_007_199_254_740_993, i64::MAX,
+const DAY_KEYS: &[&str] = &[
+    "every_day",
+    "weekdays",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "holiday",
+    "lun",
 ];
-const UNITS: &[&str] = &["d", "h", "m", "s", "é", "日", "ḍ", "", "dd", "D", "\u{0}", "\u{202e}"];
-const DIGITS: &[&str] = &["7", "７", "٧", "+7", "-7", "07", " 7", "7.5", "1e3", "", "0x7"];
+const EXTREMES: &[i64] = &[
+    i64::MIN,
+    -9_007_199_254_740_993,
+    -86_400,
+    -366,
+    -1,
+    0,
+    1,
+    2,
+    6,
+    7,
+    8,
+    99,
+    365,
+    366,
+    367,
+    3650,
+    10_000,
+    10_001,
+    106_751_991_167_300,
+    106_751_991_167_301,
+    213_503_982_334_602,
+    2_562_047_788_015_215,
+    9_007_199_254_740_993,
+    i64::MAX,
+];
+const UNITS: &[&str] = &[
+    "d", "h", "m", "s", "é", "日", "ḍ", "", "dd", "D", "\u{0}", "\u{202e}",
+];
+const DIGITS: &[&str] = &[
+    "7", "７", "٧", "+7", "-7", "07", " 7", "7.5", "1e3", "", "0x7",
+];
 
 /// An integer, usually an extreme.
 fn number(u: &mut Unstructured) -> Result<i64> {
-    Ok(if u.ratio(3, 4)? { *u.choose(EXTREMES)? } else { u.arbitrary()? })
+    Ok(if u.ratio(3, 4)? {
+        *u.choose(EXTREMES)?
+    } else {
+        u.arbitrary()?
+    })
 }
 
 fn pick<'a>(u: &mut Unstructured, from: &[&'a str]) -> Result<String> {
-    Ok(if u.ratio(7, 8)? { (*u.choose(from)?).to_string() } else { u.arbitrary::<String>()? })
+    Ok(if u.ratio(7, 8)? {
+        (*u.choose(from)?).to_string()
+    } else {
+        u.arbitrary::<String>()?
+    })
 }
 
 fn period(u: &mut Unstructured) -> Result<String> {
@@ -75,9 +141,26 @@ fn period(u: &mut Unstructured) -> Result<String> {
 
 fn clock(u: &mut Unstructured) -> Result<String> {
     Ok(match u.int_in_range(0..=3)? {
-        0 => format!("{:02}:{:02}", u.int_in_range(0..=26u32)?, u.int_in_range(0..=61u32)?),
-        1 => format!("{}:{}", u.int_in_range(0..=999u32)?, u.int_in_range(0..=9u32)?),
-        2 => (*u.choose(&["24:00", "23:59", "00:00", "０８:00", "8:00", "08h00", "-1:00"])?).to_string(),
+        0 => format!(
+            "{:02}:{:02}",
+            u.int_in_range(0..=26u32)?,
+            u.int_in_range(0..=61u32)?
+        ),
+        1 => format!(
+            "{}:{}",
+            u.int_in_range(0..=999u32)?,
+            u.int_in_range(0..=9u32)?
+        ),
+        2 => (*u.choose(&[
+            "24:00",
+            "23:59",
+            "00:00",
+            "０８:00",
+            "8:00",
+            "08h00",
+            "-1:00",
+        ])?)
+        .to_string(),
         _ => u.arbitrary::<String>()?,
     })
 }
@@ -119,7 +202,9 @@ fn int_value(u: &mut Unstructured) -> Result<String> {
 
 fn string_list(u: &mut Unstructured, from: &[&str]) -> Result<String> {
     let n = u.int_in_range(0..=4)?;
-    let items = (0..n).map(|_| pick(u, from).map(|s| lit(&s))).collect::<Result<Vec<_>>>()?;
+    let items = (0..n)
+        .map(|_| pick(u, from).map(|s| lit(&s)))
+        .collect::<Result<Vec<_>>>()?;
     Ok(format!("[{}]", items.join(", ")))
 }
 
@@ -132,9 +217,17 @@ fn hours(u: &mut Unstructured) -> Result<String> {
     for _ in 0..n {
         let key = pick(u, DAY_KEYS)?;
         let range = |u: &mut Unstructured| -> Result<String> {
-            Ok(lit(&if u.ratio(1, 8)? { u.arbitrary::<String>()? } else { format!("{}-{}", clock(u)?, clock(u)?) }))
+            Ok(lit(&if u.ratio(1, 8)? {
+                u.arbitrary::<String>()?
+            } else {
+                format!("{}-{}", clock(u)?, clock(u)?)
+            }))
         };
-        let value = if u.ratio(1, 4)? { format!("[{}, {}]", range(u)?, range(u)?) } else { range(u)? };
+        let value = if u.ratio(1, 4)? {
+            format!("[{}, {}]", range(u)?, range(u)?)
+        } else {
+            range(u)?
+        };
         let _ = write!(out, "{}: {}, ", lit(&key), value);
     }
     out.push('}');
@@ -182,16 +275,34 @@ fn rule(u: &mut Unstructured, i: usize) -> Result<String> {
         "window" => {
             m.push(("hours".into(), hours(u)?));
             if u.arbitrary()? {
-                m.push(("holidays".into(), (*u.choose(&["true", "false", "1", "\"yes\""])?).into()));
+                m.push((
+                    "holidays".into(),
+                    (*u.choose(&["true", "false", "1", "\"yes\""])?).into(),
+                ));
             }
             if u.arbitrary()? {
-                m.push(("calendar".into(), lit(&pick(u, &["CO", "US", "GB", "ES", "CL", "XX", "co"])?)));
+                m.push((
+                    "calendar".into(),
+                    lit(&pick(u, &["CO", "US", "GB", "ES", "CL", "XX", "co"])?),
+                ));
             }
         }
         _ => {}
     }
     if u.ratio(1, 6)? {
-        m.push(("effective_from".into(), lit(&pick(u, &["2026-01-01", "0000-01-01", "9999-12-31", "+262143-01-01", "2026-02-30"])?)));
+        m.push((
+            "effective_from".into(),
+            lit(&pick(
+                u,
+                &[
+                    "2026-01-01",
+                    "0000-01-01",
+                    "9999-12-31",
+                    "+262143-01-01",
+                    "2026-02-30",
+                ],
+            )?),
+        ));
     }
     if u.ratio(1, 8)? {
         // An unknown key (or a duplicate of a known one with another type).
@@ -203,7 +314,11 @@ fn rule(u: &mut Unstructured, i: usize) -> Result<String> {
         let at = u.choose_index(m.len())?;
         m.remove(at);
     }
-    let body = m.iter().map(|(k, v)| format!("{}: {v}", lit(k))).collect::<Vec<_>>().join(", ");
+    let body = m
+        .iter()
+        .map(|(k, v)| format!("{}: {v}", lit(k)))
+        .collect::<Vec<_>>()
+        .join(", ");
     Ok(format!("#{{ {body} }}"))
 }
 
@@ -225,14 +340,26 @@ fn typed(r: &std::result::Result<impl Sized, recobro::Error>, src: &str) {
 
 fuzz_target!(|data: &[u8]| {
     static CASES: OnceLock<Vec<Case>> = OnceLock::new();
-    let cases = CASES.get_or_init(|| SAMPLES.iter().filter_map(|s| Case::from_json(s).ok()).collect());
+    let cases = CASES.get_or_init(|| {
+        SAMPLES
+            .iter()
+            .filter_map(|s| Case::from_json(s).ok())
+            .collect()
+    });
     let mut u = Unstructured::new(data);
     let Ok(src) = policy(&mut u) else { return };
-    let limits = Limits { max_operations: 50_000, ..Limits::default() };
+    let limits = Limits {
+        max_operations: 50_000,
+        ..Limits::default()
+    };
     let built = PolicyBuilder::new(src.as_str()).limits(limits).build();
     typed(&built, &src);
     let Ok(p) = built else { return };
-    for at in ["2026-03-16T15:00:00Z", "2026-03-15T03:00:00Z", "2026-03-08T06:30:00Z"] {
+    for at in [
+        "2026-03-16T15:00:00Z",
+        "2026-03-15T03:00:00Z",
+        "2026-03-08T06:30:00Z",
+    ] {
         let Ok(at) = Instant::parse(at) else { continue };
         for case in cases {
             typed(&p.evaluate(case, at), &src);
