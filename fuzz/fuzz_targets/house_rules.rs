@@ -119,7 +119,7 @@ fn number(u: &mut Unstructured) -> Result<i64> {
     })
 }
 
-fn pick<'a>(u: &mut Unstructured, from: &[&'a str]) -> Result<String> {
+fn pick(u: &mut Unstructured, from: &[&str]) -> Result<String> {
     Ok(if u.ratio(7, 8)? {
         (*u.choose(from)?).to_string()
     } else {
