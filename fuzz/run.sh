@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"; shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(compile_policy case_json evaluate_default compliance_next_allowed money_accrual)
+  targets=(compile_policy case_json evaluate_default compliance_next_allowed money_accrual house_rules)
 fi
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz
 rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
@@ -23,6 +23,9 @@ seed() {
 seed compile_policy ../test-data/hostile/*.rhai ../rules/*/*.rhai
 seed case_json ../examples/data/cases/*.json
 seed evaluate_default ../examples/data/cases/*.json
+# house_rules decodes its input into rule maps: any bytes will do as seeds; the
+# hostile house-rule policies give it varied ones.
+seed house_rules $(grep -l house_rules ../test-data/hostile/*.rhai)
 python3 - <<'PY'
 import json, os
 cases = json.load(open("../test-data/malformed/cases.json"))["cases"]
@@ -32,7 +35,7 @@ for i, c in enumerate(cases):
     open(f"corpus/case_json/seed-malformed-{i:03}.json", "w").write(text)
 PY
 
-all=(compile_policy case_json evaluate_default compliance_next_allowed money_accrual)
+all=(compile_policy case_json evaluate_default compliance_next_allowed money_accrual house_rules)
 mkdir -p logs
 for t in "${targets[@]}"; do
   log="logs/$t.log"

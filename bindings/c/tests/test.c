@@ -4,6 +4,13 @@
  * Usage: test <cases dir> <expected dir> [timing iterations]
  *   <expected dir>/<name>.ndjson holds the line `recobro eval <name>.json --as-of ...`
  *   printed. Prints one line per check and closes with "N passed, M failed".
+ *
+ *        test --corpus <dir>
+ *   Runs the whole cross-host conformance corpus: <dir>/manifest.tsv has one line
+ *   per item of test-data/conformance/cases.json, `name TAB policy TAB as_of` (the
+ *   policy an embedded path such as consumer/policy); <dir>/cases/<name>.json is the
+ *   case and <dir>/expected/<name>.json the decision bytes. Every item is decided
+ *   with its own embedded policy and clock and must equal its bytes.
  *   The library must be built with the test-only `fault-injection` feature (test.sh
  *   does): the fault checks evaluate a case with the id FAULT_CASE_ID.
  */
@@ -159,7 +166,79 @@ static void *worker(void *arg) {
     return (void *)mismatches;
 }
 
+/* The whole conformance corpus: every item with its own embedded policy and clock. */
+#define MAX_POLICIES 16
+static int run_corpus(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.tsv", dir);
+    char *manifest = read_file(path);
+    if (!manifest) {
+        printf("  FAIL no manifest at %s\n", path);
+        return 1;
+    }
+    char *pol_names[MAX_POLICIES];
+    recobro_policy *pols[MAX_POLICIES];
+    int n_pols = 0, items = 0, mismatches = 0;
+    recobro_error err = RECOBRO_ERROR_INIT;
+    char *save = NULL;
+    for (char *line = strtok_r(manifest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *tab1 = strchr(line, '\t');
+        char *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+        if (!tab1 || !tab2) {
+            printf("  FAIL bad manifest line `%s`\n", line);
+            mismatches++;
+            continue;
+        }
+        *tab1 = '\0';
+        *tab2 = '\0';
+        const char *name = line, *pol = tab1 + 1, *as_of = tab2 + 1;
+        items++;
+        recobro_policy *policy = NULL;
+        for (int i = 0; i < n_pols; i++)
+            if (strcmp(pol_names[i], pol) == 0) policy = pols[i];
+        if (!policy) {
+            if (n_pols == MAX_POLICIES) {
+                printf("  FAIL %s: more than %d policies\n", name, MAX_POLICIES);
+                mismatches++;
+                continue;
+            }
+            policy = recobro_policy_embedded(pol, &err);
+            if (!policy) {
+                printf("  FAIL %s: embedded policy %s: %s\n", name, pol, err.message ? err.message : "?");
+                recobro_error_free(&err);
+                mismatches++;
+                continue;
+            }
+            pol_names[n_pols] = strdup(pol);
+            pols[n_pols++] = policy;
+        }
+        snprintf(path, sizeof path, "%s/cases/%s.json", dir, name);
+        char *case_json = read_file(path);
+        snprintf(path, sizeof path, "%s/expected/%s.json", dir, name);
+        char *want = read_file(path);
+        if (want) chomp(want);
+        char *got = case_json ? recobro_evaluate(policy, case_json, as_of, &err) : NULL;
+        if (!got || !want || strcmp(got, want) != 0) {
+            mismatches++;
+            printf("  FAIL %s (%s at %s): %s\n", name, pol, as_of,
+                   got ? "decision differs from the corpus bytes" : (err.message ? err.message : "no case or expected file"));
+        }
+        recobro_string_free(got);
+        recobro_error_free(&err);
+        free(case_json);
+        free(want);
+    }
+    for (int i = 0; i < n_pols; i++) {
+        recobro_policy_free(pols[i]);
+        free(pol_names[i]);
+    }
+    free(manifest);
+    printf("corpus: %d items, %d policies, %d mismatches\n", items, n_pols, mismatches);
+    return mismatches == 0 && items > 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "--corpus") == 0) return run_corpus(argv[2]);
     const char *cases_dir = argc > 1 ? argv[1] : "examples/data/cases";
     const char *expected_dir = argc > 2 ? argv[2] : "target/c-test/expected";
     long timing_n = argc > 3 ? atol(argv[3]) : 2000;
