@@ -463,17 +463,18 @@ fn interest_counts_payments_that_name_no_debt() {
 #[test]
 fn german_interest_counts_the_day_the_money_arrives() {
     // BGB § 288(2) with §§ 187(1), 188(1): default from the day after the due date; the
-    // day the payment arrives still accrues. § 367(1): a payment settles costs, then
-    // interest, then principal. EUR 10,000.00 due 2026-02-01 between businesses;
-    // 4,000.00 paid on 2026-02-20. Basiszinssatz 1.27% from 2026-01-01 (Deutsche
-    // Bundesbank), + 9 points = 10.27%.
-    //   2026-02-02..2026-02-20 (19 days, the payment day counted) on 10,000.00:
-    //     10,000 x 0.1027 x 19/365 = 53.4602 -> 53.46 paid by the payment first;
-    //     principal 10,000.00 - 3,946.54 = 6,053.46;
-    //   2026-02-21..2026-03-16 (24 days) on 6,053.46: 6,053.46 x 0.1027 x 24/365 = 40.8783;
-    //   accrued 94.3385 -> 94.34, less 53.46 paid: 40.88 owed.
-    // Counting the payment day out: 18 days = 50.6466 -> 50.65 paid; principal
-    // 6,050.65 for 25 days = 42.5617; accrued 93.2083 -> 93.21, less 50.65: 42.56.
+    // day the payment arrives still accrues. § 193: the due date, Sunday 2026-02-01,
+    // moves to Monday 2 February, so interest runs from Tuesday 3 February. § 367(1): a
+    // payment settles costs, then interest, then principal. EUR 10,000.00 between
+    // businesses; 4,000.00 paid on 2026-02-20. Basiszinssatz 1.27% from 2026-01-01
+    // (Deutsche Bundesbank), + 9 points = 10.27%.
+    //   2026-02-03..2026-02-20 (18 days, the payment day counted) on 10,000.00:
+    //     10,000 x 0.1027 x 18/365 = 50.6466 -> 50.65 paid by the payment first;
+    //     principal 10,000.00 - 3,949.35 = 6,050.65;
+    //   2026-02-21..2026-03-16 (24 days) on 6,050.65: 6,050.65 x 0.1027 x 24/365 = 40.8593;
+    //   accrued 91.5059 -> 91.51, less 50.65 paid: 40.86 owed.
+    // Counting the payment day out: 17 days = 47.8329 -> 47.83 paid; principal
+    // 6,047.83 for 25 days = 42.5419; accrued 90.3748 -> 90.37, less 47.83: 42.54.
     let c = case(
         "DE",
         "Europe/Berlin",
@@ -491,7 +492,7 @@ fn german_interest_counts_the_day_the_money_arrives() {
                 "de::statutory_interest(c, c.oldest_overdue)".to_string()
             } else {
                 format!(
-                    r#"late_interest(c, c.oldest_overdue, #{{ table: "de_basiszins", margin: 0.09, payment_day: "{pd}", rule: "x" }})"#
+                    r#"late_interest(c, c.oldest_overdue, #{{ table: "de_basiszins", margin: 0.09, payment_day: "{pd}", due_roll: "following", rule: "x" }})"#
                 )
             }
         )
@@ -504,9 +505,9 @@ fn german_interest_counts_the_day_the_money_arrives() {
             .lines[0]
             .amount
     };
-    assert_eq!(amount("pack"), d("40.88"));
-    assert_eq!(amount("included"), d("40.88"));
-    assert_eq!(amount("excluded"), d("42.56"));
+    assert_eq!(amount("pack"), d("40.86"));
+    assert_eq!(amount("included"), d("40.86"));
+    assert_eq!(amount("excluded"), d("42.54"));
 }
 
 #[test]

@@ -81,9 +81,20 @@ fn hand_derived_expectations_hold() {
                 .entry(path.to_string())
                 .or_insert_with(|| Policy::embedded(path).unwrap())
                 .clone(),
-            (None, Some(src)) => PolicyBuilder::new(src)
-                .build()
-                .unwrap_or_else(|e| panic!("{name}: policy_source: {e}")),
+            (None, Some(src)) => {
+                // Rate-table entries the host would supply (a certified usury rate).
+                let mut b = PolicyBuilder::new(src);
+                if let Some(tables) = item.get("rate_entries").and_then(Value::as_object) {
+                    for (table, entries) in tables {
+                        let entries: Vec<recobro::money::rates::RateEntry> =
+                            serde_json::from_value(entries.clone())
+                                .unwrap_or_else(|e| panic!("{name}: rate_entries: {e}"));
+                        b = b.rate_entries(table, entries);
+                    }
+                }
+                b.build()
+                    .unwrap_or_else(|e| panic!("{name}: policy_source: {e}"))
+            }
             _ => panic!("{name}: give exactly one of `policy` and `policy_source`"),
         };
         let case =

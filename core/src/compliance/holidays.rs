@@ -20,7 +20,7 @@
 
 /// Calendars this module knows.
 pub const CALENDARS: &[&str] = &[
-    "US", "GB", "ES", "CO", "CL", "PE", "MX", "EC", "BR", "BR-SP",
+    "US", "GB", "ES", "CO", "CL", "PE", "MX", "EC", "BR", "BR-SP", "DE",
 ];
 
 /// One public holiday.
@@ -54,6 +54,7 @@ pub fn holidays(calendar: &str, year: i32) -> Vec<Holiday> {
         "EC" => ecuador,
         "BR" => brazil,
         "BR-SP" => sao_paulo,
+        "DE" => germany,
         _ => return Vec::new(),
     };
     // A rule may move a holiday across New Year, so the neighbouring years'
@@ -319,6 +320,27 @@ fn england_and_wales(y: i32, out: &mut Days) {
 // Spain: national holidays (Estatuto de los Trabajadores art. 37.2, Real
 // Decreto 2001/1983 art. 45).
 // ---------------------------------------------------------------------------
+
+/// Germany: the holidays observed in every Land (the Länder set them; these nine are
+/// common to all), plus Reformation Day in 2017, a one-off nationwide holiday. Regional
+/// holidays (Epiphany, Corpus Christi, Reformation Day in some Länder, ...) are not
+/// included.
+fn germany(y: i32, out: &mut Days) {
+    out.push((ymd(y, 1, 1), "New Year's Day"));
+    out.push((easter_plus(y, -2), "Good Friday"));
+    out.push((easter_plus(y, 1), "Easter Monday"));
+    out.push((ymd(y, 5, 1), "Labour Day"));
+    out.push((easter_plus(y, 39), "Ascension Day"));
+    out.push((easter_plus(y, 50), "Whit Monday"));
+    if y >= 1990 {
+        out.push((ymd(y, 10, 3), "Day of German Unity"));
+    }
+    if y == 2017 {
+        out.push((ymd(2017, 10, 31), "Reformation Day (500th anniversary)"));
+    }
+    out.push((ymd(y, 12, 25), "Christmas Day"));
+    out.push((ymd(y, 12, 26), "Second Day of Christmas"));
+}
 
 fn spain(y: i32, out: &mut Days) {
     // Holy Thursday is left out: it is a regional holiday (every autonomous
@@ -846,6 +868,30 @@ mod tests {
         assert_eq!(dates("US", 2020).len(), 10); // No Juneteenth before 2021.
         assert!(is_holiday("US", 2023, 11, 10)); // Veterans Day, Saturday 11th.
         assert!(!is_holiday("US", 2023, 11, 11));
+    }
+
+    #[test]
+    fn de_nationwide() {
+        // Bundesministerium des Innern, "Gesetzliche Feiertage" 2025: Neujahr 1.1.,
+        // Karfreitag 18.4., Ostermontag 21.4., Tag der Arbeit 1.5., Christi Himmelfahrt
+        // 29.5., Pfingstmontag 9.6., Tag der Deutschen Einheit 3.10., 1. und 2.
+        // Weihnachtstag 25./26.12.
+        assert_eq!(
+            dates("DE", 2025),
+            [
+                (1, 1),
+                (4, 18),
+                (4, 21),
+                (5, 1),
+                (5, 29),
+                (6, 9),
+                (10, 3),
+                (12, 25),
+                (12, 26)
+            ]
+        );
+        assert!(is_holiday("DE", 2017, 10, 31));
+        assert!(!is_holiday("DE", 2018, 10, 31));
     }
 
     #[test]

@@ -368,14 +368,17 @@ fn parse_rule(v: &Dynamic, calendar: Option<&str>, path: &str) -> Result<Arc<dyn
             })
         }
         "after_event" => {
-            check_keys(&m, &with(&common, &["days", "scope", "event_channels"]), path)?;
+            check_keys(&m, &with(&common, &["days", "scope", "event_channels", "consent_exclusion_days"]), path)?;
             let days = ranged(&m, "days", path, &meta.id, AFTER_EVENT_DAYS, "days")?
                 .ok_or_else(|| err(&format!("{path}.days"), format!("rule `{}`: is required", meta.id)))?;
+            let consent_exclusion_days =
+                ranged(&m, "consent_exclusion_days", path, &meta.id, CONSENT_EXCLUSION_DAYS, "days")?;
             Box::new(AfterEventRule {
                 meta,
                 days,
                 scope: scope(&m)?,
                 event_channels: channels(&m, "event_channels", path)?,
+                consent_exclusion_days,
             })
         }
         "channels_per_week" => {

@@ -337,23 +337,7 @@ impl CapRule {
     }
 
     fn consent_excluded(&self, ctx: &CheckContext<'_>, ch: Channel, t: Instant) -> bool {
-        let Some(days) = self.consent_exclusion_days else {
-            return false;
-        };
-        let Some(given) = ctx
-            .case
-            .debtor
-            .consents
-            .get(&ch)
-            .and_then(|c| c.consented_at)
-        else {
-            return false;
-        };
-        let tz = ctx.facts.tz;
-        let first = clock::date_in(tz, given);
-        // The last excluded day; beyond the representable dates, no end.
-        let last = days.checked_sub(1).and_then(|d| clock::add_days(first, d));
-        t >= given && days >= 1 && last.is_none_or(|l| clock::date_in(tz, t) <= l)
+        consent_excluded(ctx, self.consent_exclusion_days, ch, t)
     }
 
     /// (count, when the count drops below max: `None` while below) for one debt (or
@@ -470,6 +454,29 @@ impl ContactRule for CapRule {
     }
 }
 
+/// Whether `t` falls within `days` local days of the debtor's direct prior consent on
+/// `ch` (Reg F 12 CFR 1006.14(b)(3)(i): such calls neither count toward nor are barred
+/// by the call frequencies; the consent's day is day 1).
+fn consent_excluded(ctx: &CheckContext<'_>, days: Option<i64>, ch: Channel, t: Instant) -> bool {
+    let Some(days) = days else {
+        return false;
+    };
+    let Some(given) = ctx
+        .case
+        .debtor
+        .consents
+        .get(&ch)
+        .and_then(|c| c.consented_at)
+    else {
+        return false;
+    };
+    let tz = ctx.facts.tz;
+    let first = clock::date_in(tz, given);
+    // The last excluded day; beyond the representable dates, no end.
+    let last = days.checked_sub(1).and_then(|d| clock::add_days(first, d));
+    t >= given && days >= 1 && last.is_none_or(|l| clock::date_in(tz, t) <= l)
+}
+
 /// No contact for `days` days after an event (Reg F: after a telephone conversation;
 /// the event's day is day 1).
 #[derive(Debug, Clone)]
@@ -482,13 +489,24 @@ pub struct AfterEventRule {
     pub scope: Scope,
     /// Channels on which the event must have happened (`None`: any).
     pub event_channels: Option<Vec<Channel>>,
+    /// Days after the debtor's direct prior consent on the channel during which the
+    /// quiet period does not apply (Reg F 1006.14(b)(3)(i)).
+    pub consent_exclusion_days: Option<i64>,
 }
 
 impl ContactRule for AfterEventRule {
     meta_accessors!();
     fn check_at(&self, ctx: &CheckContext<'_>, action: &Action, at: Instant) -> RuleVerdict {
-        if self.meta.governs(action).is_none() {
+        let Some(ch) = self.meta.governs(action) else {
             return RuleVerdict::NotApplicable;
+        };
+        if consent_excluded(ctx, self.consent_exclusion_days, ch, at) {
+            return ctx.allow(|| {
+                format!(
+                    "{} within the days after the debtor's direct consent: the quiet period after a conversation does not apply",
+                    ch.as_str()
+                )
+            });
         }
         let tz = ctx.facts.tz;
         let today = clock::date_in(tz, at);

@@ -108,6 +108,7 @@ pub const ENGINE_BASIS_KEYS: &[&str] = &[
     "capped",
     "day_count",
     "days",
+    "due_rolled_to",
     "from",
     "interest_accrued",
     "interest_paid",
@@ -760,7 +761,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         });
 
     r.group("Money: interest and statutory sums")
-        .func("late_interest", "Late interest on a debt as a `Charge`: `late_interest(c, debt, #{ rate: 0.12 })` or `#{ table: \"boe_base\", margin: 0.08, regime: \"fixed_at_start\" }`. Keys: `rate` | `table`, `margin`, `regime` (`split`, `fixed_at_start`), `half_yearly`; `day_count` (`act/365f`, `act/360`, `30/360`, `act/act`); `method` (`simple`, `compound`); `rounding` (`half_up`, `half_even`); `moment` (`at_end`, `per_line`, `per_day`); `order` (default `[\"fees\", \"interest\", \"principal\"]`); `grace_days` (0 to 3650); `payment_day` (`excluded`: the day a payment arrives no longer accrues on the paid part, the default; `included`: it still does, as German practice counts it under BGB §§ 187, 188); `rule`; `citation`. Accrues from the day after the due date (plus grace) through today, on the balance as it was each day (payments, including those that name no debt as the ledger allocates them, and fees from the `charges` ledger on their dates). The line is the interest accrued less what the ledger already charged under the same rule (or, if more, what payments already paid). Whether it is authorised, and how much is lawful, the engine decides (see Charges and the law).", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
+        .func("late_interest", "Late interest on a debt as a `Charge`: `late_interest(c, debt, #{ rate: 0.12 })` or `#{ table: \"boe_base\", margin: 0.08, regime: \"fixed_at_start\" }`. Keys: `rate` | `table`, `margin`, `regime` (`split`, `fixed_at_start`), `half_yearly`; `day_count` (`act/365f`, `act/360`, `30/360`, `act/act`); `method` (`simple`, `compound`); `rounding` (`half_up`, `half_even`); `moment` (`at_end`, `per_line`, `per_day`); `order` (default `[\"fees\", \"interest\", \"principal\"]`); `grace_days` (0 to 3650); `payment_day` (`excluded`: the day a payment arrives no longer accrues on the paid part, the default; `included`: it still does, as German practice counts it under BGB §§ 187, 188); `due_roll` (`none`, the default, or `following`: a due date on a Saturday, Sunday or public holiday of the debtor's jurisdiction moves to the next business day, BGB § 193); `rule`; `citation`. Accrues from the day after the due date (plus grace) through today, on the balance as it was each day (payments, including those that name no debt as the ledger allocates them, and fees from the `charges` ledger on their dates). The line is the interest accrued less what the ledger already charged under the same rule (or, if more, what payments already paid). Whether it is authorised, and how much is lawful, the engine decides (see Charges and the law).", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
             super::money_api::late_interest(&c.0, &d, &spec).map_err(to_rhai)
         })
         .func("contract_interest", "Late interest at the terms of the debt's agreement (`agreement.interest`: rate, day count, method): `contract_interest(c, debt)`. An error when the agreement states none (check `d.has_contract_interest`).", |c: &mut CaseRef, d: DebtRef| -> Rr<ChargeRef> {

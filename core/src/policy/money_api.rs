@@ -50,6 +50,7 @@ const KEYS: &[&str] = &[
     "order",
     "grace_days",
     "payment_day",
+    "due_roll",
     "rule",
     "citation",
 ];
@@ -87,6 +88,7 @@ struct Parsed {
     citation: Option<String>,
     grace: i64,
     payment_day: PaymentDay,
+    roll: bool,
 }
 
 /// Build the spec from the policy's map.
@@ -228,6 +230,11 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
             )))
         }
     };
+    let roll = match text(spec, "due_roll")?.as_deref() {
+        None | Some("none") => false,
+        Some("following") => true,
+        Some(o) => return Err(bad(format!("due_roll `{o}` is not `none` or `following`"))),
+    };
     let rule = text(spec, "rule")?.unwrap_or_else(|| "late_interest".into());
     if rule.is_empty() || rule.len() > 64 {
         return Err(bad(format!(
@@ -248,6 +255,7 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
         citation: text(spec, "citation")?,
         grace,
         payment_day,
+        roll,
     })
 }
 
@@ -368,10 +376,57 @@ pub(crate) fn accrual_inputs(
     rule: &str,
     contract: bool,
 ) -> Result<Accrued> {
+    accrual_inputs_from(
+        ctx,
+        d,
+        spec,
+        d.debt().due_on,
+        grace,
+        payment_day,
+        rule,
+        contract,
+    )
+}
+
+/// The due date moved to the next business day when it falls on a Saturday, a Sunday
+/// or a public holiday of the debtor's jurisdiction (BGB § 193: the performance may
+/// still be made on the next working day). Only the holidays of calendars the engine
+/// has count; a jurisdiction without one rolls over weekends only.
+pub(crate) fn roll_to_business_day(ctx: &Ctx, due: crate::time::Date) -> Result<crate::time::Date> {
+    use chrono::Datelike;
+    let cal = crate::compliance::calendar_for(&ctx.case.debtor.jurisdiction);
+    let mut d = due;
+    // INVARIANT: no calendar has more than a handful of consecutive closed days.
+    for _ in 0..14 {
+        let wd = d.0.weekday();
+        let weekend = matches!(wd, chrono::Weekday::Sat | chrono::Weekday::Sun);
+        let holiday = cal.is_some_and(|c| {
+            crate::compliance::holidays::is_holiday(c, d.0.year(), d.0.month(), d.0.day())
+        });
+        if !weekend && !holiday {
+            return Ok(d);
+        }
+        d = d
+            .checked_add_days(1)
+            .ok_or_else(|| bad("the due date rolled out of range".into()))?;
+    }
+    Ok(d)
+}
+
+#[allow(clippy::too_many_arguments)] // each is one input of the accrual
+fn accrual_inputs_from(
+    ctx: &Ctx,
+    d: &DebtRef,
+    spec: InterestSpec,
+    due: crate::time::Date,
+    grace: i64,
+    payment_day: PaymentDay,
+    rule: &str,
+    contract: bool,
+) -> Result<Accrued> {
     let debt = d.debt();
     let tz = ctx.facts.tz;
-    let start = debt
-        .due_on
+    let start = due
         .checked_add_days(1 + grace)
         .ok_or_else(|| {
             bad(format!(
@@ -437,8 +492,14 @@ fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map, contract: bool) -> Result<Ch
         citation,
         grace,
         payment_day,
+        roll,
     } = parse_spec(spec, dp)?;
-    let acc = accrual_inputs(ctx, d, spec, grace, payment_day, &rule, contract)?;
+    let due = if roll {
+        roll_to_business_day(ctx, debt.due_on)?
+    } else {
+        debt.due_on
+    };
+    let acc = accrual_inputs_from(ctx, d, spec, due, grace, payment_day, &rule, contract)?;
     let (start, end) = (acc.start, acc.end);
     let span = if end > start {
         (end - start).num_days()
@@ -470,6 +531,12 @@ fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map, contract: bool) -> Result<Ch
     basis.insert("day_count".into(), spec.day_count.as_str().into());
     basis.insert("method".into(), method_name(spec.method).into());
     basis.insert("payment_day".into(), payment_day.as_str().into());
+    if due != debt.due_on {
+        basis.insert(
+            "due_rolled_to".into(),
+            format!("{due} (the due date {} is not a business day)", debt.due_on),
+        );
+    }
     basis.insert(
         "rounding".into(),
         format!(

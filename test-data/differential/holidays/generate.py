@@ -24,6 +24,7 @@ Christi):
     EC     holidays.EC()
     BR     holidays.BR()               public only (not "optional")
     BR-SP  holidays.BR(subdiv="SP")    national plus Sao Paulo state
+    DE     holidays.DE()               nationwide holidays (no Land)
 
 One convention is normalised here, not listed date by date: where the library lists
 both a holiday's nominal date and the day it is moved to ("X" and "X (observed)"),
@@ -56,6 +57,7 @@ CALENDARS = {
     "EC": ("EC", {}, "holidays.EC()"),
     "BR": ("BR", {}, "holidays.BR(): public category only"),
     "BR-SP": ("BR", {"subdiv": "SP"}, "holidays.BR(subdiv='SP'): public category only"),
+    "DE": ("DE", {}, "holidays.DE(): nationwide holidays (no Land)"),
 }
 
 OBSERVED = " (observed)"
