@@ -205,3 +205,34 @@ def test_samples_evaluate(policy: recobro.Policy, name: str) -> None:
     d = policy.evaluate(load_case(name), AS_OF)
     assert d["segment"]
     assert d["action"] is not None or d["no_action_reason"]
+
+
+def test_charge_ledger_and_agreement_from_python_values(policy: recobro.Policy) -> None:
+    # The agreement allows a late fee of 25.00; the ledger (Python values: Decimal,
+    # aware datetime) says it was charged on 1 March: the default policy, and the
+    # engine behind it, charge it once.
+    case = load_case("administrative")
+    debt = case["debts"][0]
+    debt["agreement"] = {"fees": [{"rule": "late_fee", "amount": Decimal("25.00")}]}
+    due = date.fromisoformat(debt["due_on"]) if isinstance(debt["due_on"], str) else debt["due_on"]
+    assert (AS_OF.date() - due).days >= 15
+    first = policy.evaluate(case, AS_OF)
+    fee = next(line for line in first["charges"]["lines"] if line["rule"] == "late_fee")
+    assert fee["amount"] == Decimal("25.00")
+    assert fee["basis"]["authorised_by"] == "agreement"
+    case["charges"] = [
+        {
+            "debt_id": debt["id"],
+            "kind": "fee",
+            "rule": "late_fee",
+            "amount": Decimal("25.00"),
+            "at": datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc),
+        }
+    ]
+    again = policy.evaluate(case, AS_OF)
+    assert all(line["rule"] != "late_fee" for line in again["charges"]["lines"])
+    # A ledger line on a debt the case does not have is refused at its path.
+    case["charges"][0]["debt_id"] = "NOPE"
+    with pytest.raises(recobro.RecobroError) as e:
+        policy.evaluate(case, AS_OF)
+    assert e.value.path == "charges[0].debt_id"

@@ -27,9 +27,11 @@ const c: Case = {
   },
   debts: [{
     id: 'L-1', currency: 'USD', original_amount: '1200.00', outstanding: '950.10',
-    issued_on: '2026-01-10', due_on: '2026-02-10', interest: { annual_rate: '0.12' }, product: null,
+    issued_on: '2026-01-10', due_on: '2026-02-10', product: null,
+    agreement: { interest: { annual_rate: '0.12' }, fees: [{ rule: 'late_fee', amount: '25.00', repeat_days: 30 }] },
   }],
   payments: [{ at: '2026-02-20T15:00:00Z', amount: '49.90' }],
+  charges: [{ debt_id: 'L-1', kind: 'fee', rule: 'late_fee', amount: '25.00', at: '2026-02-25T15:00:00Z' }],
   promises: [{ id: 'P-1', made_at: '2026-03-01T15:00:00Z', due_on: '2026-03-10', amount: '100' }],
   contacts: [{ at: '2026-03-10T15:00:00Z', channel: 'sms', direction: 'outbound', outcome: 'delivered' }],
   attributes: { risk_score: 610, tags: ['card'], extra: { nested: null } },
