@@ -101,8 +101,9 @@ pub struct Facts {
     pub plan_status: &'static str,
     /// Hold flags present.
     pub flags: Vec<Flag>,
-    /// The charge ledger and payments replayed per debt, aligned with `case.debts`.
-    pub books: Vec<crate::money::ledger::DebtBook>,
+    /// The charge ledger and payments replayed per debt, aligned with `case.debts`;
+    /// computed on first use (most decisions never ask).
+    books: std::sync::OnceLock<Vec<crate::money::ledger::DebtBook>>,
 }
 
 impl Facts {
@@ -247,7 +248,7 @@ impl Facts {
         flags.sort();
 
         Facts {
-            books: crate::money::ledger::books(case),
+            books: std::sync::OnceLock::new(),
             as_of,
             tz,
             today,
@@ -294,6 +295,12 @@ impl Facts {
     pub fn since_days(&self, days: i64) -> i64 {
         // INVARIANT: 73,000 * 86,400 is far inside i64, and as_of is within 1900..2199.
         self.as_of.timestamp() - days.clamp(0, MAX_LOOKBACK_DAYS) * 86_400
+    }
+
+    /// The charge ledger and payments replayed per debt, aligned with `case.debts`.
+    /// `case` must be the case these facts were derived from.
+    pub fn books(&self, case: &Case) -> &[crate::money::ledger::DebtBook] {
+        self.books.get_or_init(|| crate::money::ledger::books(case))
     }
 
     /// Whole days since the last outbound contact, or -1 when there is none.

@@ -230,6 +230,8 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
             due_on: Date(due),
             product: Some(product),
             agreement,
+            moved_interest: Default::default(),
+            moved_charges_applied: Default::default(),
         });
     }
 

@@ -446,6 +446,49 @@ pub struct Debt {
     /// The terms of the agreement: contractual interest and the fees it allows.
     #[serde(default)]
     pub agreement: Option<Agreement>,
+    /// `interest` moved to `agreement.interest`: accepted only as `null` (what earlier
+    /// versions wrote), refused with that help otherwise.
+    #[serde(
+        default,
+        rename = "interest",
+        skip_serializing,
+        deserialize_with = "moved_to_agreement"
+    )]
+    pub(crate) moved_interest: Moved,
+    /// `charges_applied` moved to the case's `charges` ledger: accepted only as `null`.
+    #[serde(
+        default,
+        rename = "charges_applied",
+        skip_serializing,
+        deserialize_with = "moved_to_ledger"
+    )]
+    pub(crate) moved_charges_applied: Moved,
+}
+
+/// A field an earlier version of the case had: only `null` is accepted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Moved;
+
+fn moved<'de, D: serde::Deserializer<'de>>(d: D, msg: &'static str) -> Result<Moved, D::Error> {
+    let v: Option<serde::de::IgnoredAny> = Deserialize::deserialize(d)?;
+    match v {
+        None => Ok(Moved),
+        Some(_) => Err(serde::de::Error::custom(msg)),
+    }
+}
+
+fn moved_to_agreement<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Moved, D::Error> {
+    moved(
+        d,
+        "`interest` moved to `agreement.interest` (the terms of the agreement creating the debt)",
+    )
+}
+
+fn moved_to_ledger<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Moved, D::Error> {
+    moved(
+        d,
+        "`charges_applied` moved to the case's `charges` ledger: list each charge applied as {debt_id, kind, rule, amount, at}",
+    )
 }
 
 /// A payment received.

@@ -47,7 +47,7 @@ impl DebtRef {
 
     pub(crate) fn book(&self) -> &crate::money::ledger::DebtBook {
         // INVARIANT: `books` is derived from the same case, aligned with `case.debts`.
-        &self.ctx.facts.books[self.index]
+        &self.ctx.facts.books(&self.ctx.case)[self.index]
     }
 
     /// Ledger lines by `rule` on this debt.
