@@ -427,13 +427,18 @@ fn house_rules_stack_and_the_most_restrictive_wins() {
     );
     assert_eq!(d.candidates[1].blocked_by, vec!["house.sms_twice_a_week"]);
     assert_eq!(d.action.unwrap().action.channel, Some(Channel::Email));
-    // A malformed house rule is a contract error naming its path.
+    // A malformed house rule is a contract error at the policy's line and column (of
+    // the offending key), naming its path and rule id.
     let e = PolicyBuilder::new(
         "fn house_rules() { [#{ id: \"h\", kind: \"cap\", citation: \"x\", confidence: \"house\", max: 1, period: \"fortnight\" }] }\nfn segment(c) { \"s\" }",
     )
     .build()
     .unwrap_err();
-    assert_eq!(e.path(), Some("house_rules()[0].period"), "{e}");
+    assert!(
+        e.message.starts_with("house_rules()[0].period: rule `h`"),
+        "{e}"
+    );
+    assert_eq!((e.line(), e.column()), (Some(1), Some(90)), "{e}");
 }
 
 #[test]

@@ -42,14 +42,24 @@ fn house(rules: &str) -> recobro::Result<Policy> {
     .build()
 }
 
-/// The contract error a malformed house rule gives: (path, message).
+/// The contract error a malformed house rule gives: (path, message). The error points
+/// at the policy's line and column; its message starts with the path.
 fn contract_error(rules: &str) -> (String, String) {
     let Err(e) = house(rules) else {
         panic!("the rule must be refused: {rules}");
     };
     let text = e.to_string();
     assert!(text.contains("policy.contract"), "{text}");
-    (e.path().unwrap_or_default().to_string(), text)
+    assert!(
+        e.line().is_some(),
+        "a house-rule error names the policy line: {text}"
+    );
+    let path = e
+        .message
+        .split_once(": ")
+        .map(|(p, _)| p.to_string())
+        .unwrap_or_default();
+    (path, text)
 }
 
 const CAP: &str = r#"id: "h.cap", kind: "cap", citation: "x", confidence: "house""#;

@@ -240,7 +240,9 @@ impl PolicyBuilder {
                     (),
                 )
                 .map_err(|e| errors::from_eval(&e))?;
-            for r in crate::compliance::parse_rules(v, None, "house_rules()")? {
+            let parsed = crate::compliance::parse_rules(v, None, "house_rules()")
+                .map_err(|e| locate_house_rule(e, &self.source))?;
+            for r in parsed {
                 rules.push_shared(r);
             }
         }
@@ -277,6 +279,55 @@ impl PolicyBuilder {
         }
         Ok(policy)
     }
+}
+
+/// A house rule is a map the policy builds at run time, so its errors carry the input
+/// path (`house_rules()[0].max`), not a position. Point at the policy's own text: the
+/// line and column of the key inside the map whose `id` the path names (or of the map,
+/// or of `fn house_rules`), keeping the path in the message.
+fn locate_house_rule(e: Error, source: &str) -> Error {
+    let Some(path) = e.path().map(str::to_string) else {
+        return e;
+    };
+    let Some(fn_at) = source.find("fn house_rules") else {
+        return e;
+    };
+    // The rule's id, as the message names it (`rule `h.cap`: ...`).
+    let id = e
+        .message
+        .strip_prefix("rule `")
+        .and_then(|r| r.split_once('`'))
+        .map(|(id, _)| id.to_string());
+    let key = path
+        .rsplit('.')
+        .next()
+        .map(|k| k.split('[').next().unwrap_or(k).to_string())
+        .filter(|k| !k.starts_with("house_rules()"));
+    let body = &source[fn_at..];
+    let map_at = id
+        .as_deref()
+        .and_then(|id| body.find(&format!("\"{id}\"")))
+        .map(|i| fn_at + i);
+    let key_at = match (map_at, key.as_deref()) {
+        (Some(m), Some(k)) => {
+            // The key within the same map: search from the map's opening `#{`.
+            let open = source[..m].rfind("#{").unwrap_or(m);
+            source[open..]
+                .find(&format!("{k}:"))
+                .map(|i| open + i)
+                .filter(|i| {
+                    source[open..*i].matches('}').count() <= source[open..*i].matches('{').count()
+                })
+        }
+        _ => None,
+    };
+    let at = key_at.or(map_at).unwrap_or(fn_at);
+    let line = source[..at].matches('\n').count() + 1;
+    let column = at - source[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+    let mut out =
+        Error::new(e.code, format!("{path}: {}", e.message)).at_policy(None, line, column);
+    out.help = e.help;
+    out
 }
 
 /// Module errors raised while resolving imports carry no position: find the import.
