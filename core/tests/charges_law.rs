@@ -473,8 +473,9 @@ fn german_interest_counts_the_day_the_money_arrives() {
     //     principal 10,000.00 - 3,949.35 = 6,050.65;
     //   2026-02-21..2026-03-16 (24 days) on 6,050.65: 6,050.65 x 0.1027 x 24/365 = 40.8593;
     //   accrued 91.5059 -> 91.51, less 50.65 paid: 40.86 owed.
-    // Counting the payment day out: 17 days = 47.8329 -> 47.83 paid; principal
-    // 6,047.83 for 25 days = 42.5419; accrued 90.3748 -> 90.37, less 47.83: 42.54.
+    // Counting the payment day out would give: 17 days = 47.8329 -> 47.83 paid;
+    // principal 6,047.83 for 25 days = 42.5419; accrued 90.3748 -> 90.37, less 47.83:
+    // 42.54. A policy that asks for that is held to the statute's own convention: 40.86.
     let c = case(
         "DE",
         "Europe/Berlin",
@@ -507,7 +508,10 @@ fn german_interest_counts_the_day_the_money_arrives() {
     };
     assert_eq!(amount("pack"), d("40.86"));
     assert_eq!(amount("included"), d("40.86"));
-    assert_eq!(amount("excluded"), d("42.54"));
+    assert_eq!(amount("excluded"), d("40.86"));
+    let excluded = policy(&src("excluded")).evaluate(&c, at(AS_OF)).unwrap();
+    assert!(excluded.charges.lines[0].basis["capped"]
+        .starts_with("42.54 cut to 40.86: more than the law allows"));
 }
 
 #[test]
@@ -536,4 +540,171 @@ fn the_simulator_books_each_charge_once_in_the_ledger() {
         .collect();
     assert_eq!(fees.len(), 1, "{:?}", o.final_case.charges);
     assert_eq!(fees[0].amount, d("25.00"));
+}
+
+// ---- What a policy cannot get around by renaming or re-terming a line -------------
+
+#[test]
+fn renaming_a_line_does_not_charge_it_twice() {
+    // Agreement 12% (14.14 over the 43 days, see above); the ledger holds 10.00 of
+    // interest under `contract_interest` and a late fee. Interest under another rule
+    // subtracts every interest line on the debt: 4.14. A second interest line in the
+    // same decision is cut to zero; the agreed fee, already charged, is not charged again
+    // under its rule; a statutory-looking compensation needs authority (none here: US).
+    let booked = us(
+        json!({"agreement": {"interest": {"annual_rate": "0.12"}, "fees": [{"rule": "late_fee", "amount": "25.00"}]}}),
+        json!({"charges": [
+            {"debt_id": "A", "kind": "interest", "rule": "contract_interest", "amount": "10.00", "at": "2026-03-01T12:00:00Z"},
+            {"debt_id": "A", "kind": "fee", "rule": "late_fee", "amount": "25.00", "at": "2026-03-01T12:00:00Z"}
+        ]}),
+    );
+    let dec = policy(
+        r#"fn charges(c) { let d = c.oldest_overdue;
+            [contract_interest(c, d, #{ rule: "interest_b" }),
+             late_interest(c, d, #{ rate: 0.12, rule: "interest_c" }),
+             agreed_fee(d, "late_fee")] }"#,
+    )
+    .evaluate(&booked, at(AS_OF))
+    .unwrap();
+    let by = |r: &str| {
+        dec.charges
+            .lines
+            .iter()
+            .find(|l| l.rule == r)
+            .unwrap()
+            .amount
+    };
+    assert_eq!(by("interest_b"), d("4.14"));
+    assert_eq!(by("interest_c"), d("0.00"));
+    assert_eq!(by("late_fee"), d("0.00"));
+    assert_eq!(dec.charges.totals["USD"], "4.14");
+}
+
+#[test]
+fn a_statutory_sum_is_charged_once_whatever_it_is_called() {
+    // EU Directive art. 6: EUR 40 per late payment (one per debt). Twice in one
+    // decision under two names: the second is cut; once the ledger holds one (under any
+    // rule), none. Brazil: a consumer's 2% fine (10.00 on 500.00) likewise.
+    let de = case(
+        "DE",
+        "Europe/Berlin",
+        "EUR",
+        "1000.00",
+        "business",
+        json!({}),
+        json!({}),
+    );
+    let p = policy(
+        r#"fn charges(c) { let d = c.oldest_overdue; [compensation(d, 40, "a"), compensation(d, 40, "b")] }"#,
+    );
+    let dec = p.evaluate(&de, at(AS_OF)).unwrap();
+    assert_eq!(dec.charges.totals["EUR"], "40.00");
+    let mut charged = de.clone();
+    charged.charges.push(recobro::model::AppliedCharge {
+        id: None,
+        debt_id: "A".into(),
+        kind: recobro::decision::ChargeKind::Compensation,
+        rule: "something_else".into(),
+        amount: d("40"),
+        at: at("2026-03-01T12:00:00Z"),
+    });
+    assert_eq!(
+        p.evaluate(&charged, at(AS_OF)).unwrap().charges.totals["EUR"],
+        "0.00"
+    );
+    let br = case(
+        "BR-SP",
+        "America/Sao_Paulo",
+        "BRL",
+        "500.00",
+        "consumer",
+        json!({}),
+        json!({}),
+    );
+    let dec = policy(
+        r#"fn charges(c) { let d = c.oldest_overdue; [fee(d, 10, "multa"), fee(d, 10, "multa_2"), compensation(d, 10, "multa_3")] }"#,
+    )
+    .evaluate(&br, at(AS_OF))
+    .unwrap();
+    assert_eq!(dec.charges.totals["BRL"], "10.00");
+}
+
+#[test]
+fn the_authority_s_own_terms_bound_the_line_not_the_policy_s() {
+    // Agreement: 12% simple, act/365f = 14.14 (above). A policy that accrues the same 12%
+    // compounded on act/360 is held to 14.14.
+    let terms = json!({"agreement": {"interest": {"annual_rate": "0.12"}}});
+    let dec = policy(
+        r#"fn charges(c) { [late_interest(c, c.oldest_overdue, #{ rate: 0.12, day_count: "act/360", method: "compound", moment: "per_day" })] }"#,
+    )
+    .evaluate(&us(terms, json!({})), at(AS_OF))
+    .unwrap();
+    assert!(
+        dec.charges.lines[0].amount <= d("14.14"),
+        "{:?}",
+        dec.charges
+    );
+    // BGB § 288(2): base 1.27 + 9 points, simple, act/365f; due Sunday 1 Feb 2026 rolls
+    // to Monday (§ 193): 42 days on 1,000.00 = 1000 x 0.1027 x 42/365 = 11.8175 -> 11.82.
+    // Asking for act/360 from the unrolled due date (43 days: 1000 x 0.1027 x 43/360 =
+    // 12.2669 -> 12.27) does not raise it.
+    let de = case(
+        "DE",
+        "Europe/Berlin",
+        "EUR",
+        "1000.00",
+        "business",
+        json!({}),
+        json!({}),
+    );
+    let dec = policy(
+        r#"fn charges(c) { [late_interest(c, c.oldest_overdue, #{ table: "de_basiszins", margin: 0.09, day_count: "act/360" })] }"#,
+    )
+    .evaluate(&de, at(AS_OF))
+    .unwrap();
+    assert_eq!(dec.charges.lines[0].amount, d("11.82"));
+    assert!(dec.charges.lines[0].basis["capped"].starts_with("12.27 cut to 11.82"));
+}
+
+#[test]
+fn a_zero_line_in_the_ledger_charged_nothing() {
+    // A host that books every line it receives, including one the engine cut to 0,
+    // has not charged the fee.
+    let c = us(
+        late_fee_terms(),
+        json!({"charges": [{"debt_id": "A", "kind": "fee", "rule": "late_fee", "amount": "0.00", "at": "2026-03-01T12:00:00Z"}]}),
+    );
+    let dec = Policy::default_consumer()
+        .unwrap()
+        .evaluate(&c, at(AS_OF))
+        .unwrap();
+    assert_eq!(dec.charges.totals["USD"], "25.00");
+}
+
+#[test]
+fn per_day_accrual_counts_across_every_line_of_the_evaluation() {
+    // 43 days per line; 30 lines are 1,290 day-steps: within a 1,000 budget one line
+    // is, thirty together are not.
+    let terms = json!({"agreement": {"interest": {"annual_rate": "0.12"}}});
+    let src = |n: usize| {
+        format!(
+            r#"fn charges(c) {{ let out = []; for i in 0..{n} {{ out.push(contract_interest(c, c.oldest_overdue, #{{ moment: "per_day", rule: `r${{i}}` }})); }} out }}"#
+        )
+    };
+    let build = |n: usize| {
+        PolicyBuilder::new(src(n))
+            .limits(recobro::Limits {
+                max_operations: 1_000,
+                ..recobro::Limits::default()
+            })
+            .build()
+            .unwrap()
+    };
+    assert!(build(1)
+        .evaluate(&us(terms.clone(), json!({})), at(AS_OF))
+        .is_ok());
+    let e = build(30)
+        .evaluate(&us(terms, json!({})), at(AS_OF))
+        .unwrap_err();
+    assert_eq!(e.code.as_str(), "limit.operations", "{e}");
 }

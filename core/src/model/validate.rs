@@ -276,6 +276,14 @@ impl Case {
                     known_debt(&|| format!("payments[{i}].debt_id"), id)?;
                     currency_of(id)
                 }
+                // A payment that names no debt is allocated over the debts: only when
+                // they share one currency can its amount mean anything to each.
+                None if single_currency.is_none() && !self.debts.is_empty() => {
+                    return Err(Error::input(
+                        format!("payments[{i}].debt_id"),
+                        "the debts are in more than one currency: a payment must name the debt it paid",
+                    ))
+                }
                 None => single_currency,
             };
             check_amount(|| format!("payments[{i}].amount"), pay.amount, cur, true)?;

@@ -25,6 +25,18 @@ pub(crate) struct Ctx {
     pub rates: Arc<crate::money::rates::RateTables>,
     /// The policy's operation limit: native helpers that loop count against it too.
     pub max_operations: u64,
+    /// Operations native helpers spent in this evaluation (per-day accrual).
+    pub native_operations: std::sync::atomic::AtomicU64,
+}
+
+impl Ctx {
+    /// Count `n` native operations against the evaluation's limit; false once the
+    /// total would pass it.
+    pub(crate) fn spend_operations(&self, n: u64) -> bool {
+        use std::sync::atomic::Ordering;
+        let before = self.native_operations.fetch_add(n, Ordering::Relaxed);
+        before.saturating_add(n) <= self.max_operations
+    }
 }
 
 /// The `Case` type in Rhai: a cheap handle on the case and its facts.
@@ -60,7 +72,8 @@ impl DebtRef {
             .case
             .charges
             .iter()
-            .filter(move |c| &c.debt_id == id && c.rule == rule)
+            // A zero line (one the engine cut) charged nothing: it does not count.
+            .filter(move |c| &c.debt_id == id && c.rule == rule && !c.amount.is_zero())
     }
 }
 

@@ -113,6 +113,7 @@ impl Policy {
             facts,
             rates: self.inner.rates.clone(),
             max_operations: self.inner.limits.max_operations,
+            native_operations: std::sync::atomic::AtomicU64::new(0),
         });
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
@@ -532,6 +533,7 @@ fn to_charges(v: Dynamic, ctx: &Arc<Ctx>) -> Result<Charges> {
         vec![v]
     };
     let mut lines = Vec::with_capacity(items.len());
+    let mut seen = super::law::Seen::default();
     let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
     for (i, item) in items.into_iter().enumerate() {
         // `()` stands for "no charge" (a helper that found nothing to charge).
@@ -564,7 +566,7 @@ fn to_charges(v: Dynamic, ctx: &Arc<Ctx>) -> Result<Charges> {
         let mut c = c;
         // The law decides what authorises the line and how much it may be, whatever
         // the policy called it.
-        super::law::apply(ctx, &mut c)?;
+        super::law::apply(ctx, &mut c, &mut seen)?;
         // Shown with the currency's minor units: 40 EUR is "40.00".
         let mut amount = c.amount;
         amount.rescale(dp);

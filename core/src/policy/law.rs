@@ -1,42 +1,52 @@
 //! Charges and the law: every charge line a policy returns is checked by what it is
-//! and how much it is, whatever the policy called it.
+//! and how much it is, whatever the policy called it and however it computed it.
 //!
+//! For each line, in this order:
 //! 1. **Authority.** What authorises a line comes from the case or from a statute the
 //!    engine knows, never from the policy:
-//!    - a fee or compensation whose `rule` the debt's `agreement.fees` lists (with its
-//!      amount or cap);
-//!    - interest the engine accrued at the agreement's rate (`contract_interest`), or
-//!      at a rate no higher than the agreement's;
+//!    - a fee or compensation whose `rule` the debt's `agreement.fees` lists;
+//!    - interest, when the debt's `agreement.interest` states a rate;
 //!    - statutory interest from a reference table the debtor's country uses by law
 //!      (`de_basiszins` in DE, `boe_base` in GB, `es_demora_comercial` in ES, `ecb_mro`
-//!      in the other EU states) with no more than the statutory margin;
-//!    - statutory fixed compensation between businesses (EU Directive 2011/7/EU art. 6:
-//!      EUR 40; UK Late Payment Act s.5A: GBP 40/70/100).
+//!      in FR and the other EU states), default interest in CO and PE;
+//!    - statutory sums: EU Directive 2011/7/EU art. 6 (EUR 40) and the UK Late Payment
+//!      Act s.5A (GBP 40/70/100) between businesses; Brazil's consumer fine; Chile's
+//!      collection fee.
 //!
 //!    The engine writes `authorised_by`; a policy cannot (see
 //!    [`super::api::ENGINE_BASIS_KEYS`]).
-//! 2. **Amount.** A line above what its authority allows is cut to it.
-//! 3. **Jurisdiction.** US: a line without authority is cut to zero (15 U.S.C.
-//!    1692f(1)). PE: no late fee, compensation or capitalisation, and interest no
-//!    higher than the legal maximum (table `pe_tasa_maxima`). CO: every interest line
-//!    no higher than the usury rate (table `co_usura`, effective annual), checked as an
-//!    effective rate. BR: a fine of at most 2% (CDC art. 52 §1).
-//!    A maximum the engine needs and has no rate on record for cuts the line to zero
-//!    and says which table to supply: the law is not skipped for lack of a figure.
-//! 4. **Once.** A fee or compensation already in the ledger under the same rule on the
-//!    same debt is not charged again, unless the agreement says it repeats
-//!    (`repeat_days`) and that many days have passed.
+//! 2. **The most the authority allows, computed by the engine at the authority's own
+//!    terms**, never at the terms the policy chose: the agreement's amount or cap; the
+//!    agreement's rate, day count and method; the statute's margin, simple interest,
+//!    ACT/365F, its regime, its start (BGB § 193 rolls a German due date off weekends
+//!    and holidays) and its payment-day convention. Interest is always measured on the
+//!    debt's balance history, less every interest line already in the ledger for the
+//!    debt, whatever its rule.
+//! 3. **Jurisdiction.** PE: no late fee, compensation or capitalisation, and interest
+//!    within the maximum in table `pe_tasa_maxima` (TEA). CO: interest within the usury
+//!    rate in table `co_usura`, as an effective annual rate. BR: a consumer's fine at
+//!    most 2%. A maximum the engine needs and has no rate on record for cuts the line
+//!    to zero and names the table: the law is not skipped for lack of a figure.
+//! 4. **No authority:** the line is cut to zero (for US debtors citing 15 U.S.C.
+//!    1692f(1)).
+//! 5. **Once.** One interest line per debt per decision. A fee or compensation the
+//!    agreement allows is charged once per debt (or as its `repeat_days` allows); a
+//!    statutory sum once per debt and kind, whatever the rule is called. The ledger's
+//!    zero lines (lines the engine cut) do not count.
 //!
 //! Every cut is recorded in `basis.capped` with its reason and citation.
 
 use super::api::{debt_ref, ChargeRef, Ctx, Origin};
-use super::money_api::{accrual_inputs, agreed_limit, Accrued, PaymentDay};
+use super::money_api::{
+    accrual_inputs_from, agreed_limit, roll_to_business_day, Accrued, PaymentDay,
+};
 use crate::decision::ChargeKind;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::model::DebtorKind;
-use crate::money::interest::{InterestSpec, Method, Moment, RateSource, Regime};
+use crate::money::interest::{Bucket, InterestSpec, Method, Moment, RateSource, Regime};
 use crate::money::{minor_units, DayCount, Rounding};
 use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// EU member states (the Late Payment Directive applies in each).
@@ -53,52 +63,111 @@ const CO_CITATION: &str =
     "Código de Comercio art. 884; Código Penal art. 305: no interest above the usury rate certified by the Superintendencia Financiera";
 const BR_CITATION: &str = "Código de Defesa do Consumidor art. 52 §1: a late fine of at most 2%";
 
+/// What the decision's earlier lines already charged, so a second line cannot charge
+/// the same thing under another name.
+#[derive(Debug, Default)]
+pub(crate) struct Seen {
+    /// Debts with an interest line in this decision, and its rule.
+    interest: BTreeMap<String, String>,
+    /// (debt, kind, rule) of agreed fees in this decision.
+    agreed: BTreeSet<(String, ChargeKind, String)>,
+    /// (debt, statute) of statutory sums in this decision.
+    statutory: BTreeSet<(String, String)>,
+}
+
+/// Where a line's authority comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    Agreement,
+    Statute,
+}
+
 /// What authorises a line, and the most it allows.
 struct Authority {
     by: String,
-    limit: Option<Decimal>,
+    source: Source,
+    limit: Option<std::result::Result<Decimal, String>>,
 }
 
-/// The statute behind a reference table in a country, and the most margin it allows.
+/// A statute's terms for interest from a reference table.
+struct StatuteTerms {
+    by: &'static str,
+    margin: Decimal,
+    regime: Regime,
+    half_yearly: bool,
+    /// BGB: the day a payment arrives accrues, and § 193 rolls the due date.
+    german: bool,
+}
+
+/// The statute behind a reference table in a country. `issued_on` dates the obligation
+/// (the German 9 points apply to obligations arising after 28 July 2014: Art. 229 § 34
+/// EGBGB).
 fn statutory_table(
     table: &str,
     country: &str,
     business: bool,
-    start: chrono::NaiveDate,
-) -> Option<(&'static str, Decimal)> {
+    issued_on: chrono::NaiveDate,
+) -> Option<StatuteTerms> {
     let pts = |n: i64| Decimal::new(n, 2);
+    let split = |by, margin, half_yearly, german| StatuteTerms {
+        by,
+        margin,
+        regime: Regime::SplitOnChange,
+        half_yearly,
+        german,
+    };
     match (table, country) {
-        ("de_basiszins", "DE") => Some(if business {
-            // BGB § 288(2): 9 points from 29 July 2014 (8 before).
-            let from_2014 = chrono::NaiveDate::from_ymd_opt(2014, 7, 29)
-                .is_some_and(|d| start >= d);
-            (
-                "statute: BGB § 288(2), § 247 (base rate plus 9 points between businesses)",
-                if from_2014 { pts(9) } else { pts(8) },
-            )
-        } else {
-            (
-                "statute: BGB § 288(1), § 247 (base rate plus 5 points)",
-                pts(5),
-            )
-        }),
-        ("boe_base", "GB") if business => Some((
-            "statute: Late Payment of Commercial Debts (Interest) Act 1998 (reference rate plus 8 points)",
-            pts(8),
+        ("de_basiszins", "DE") if business => {
+            let after_2014 =
+                chrono::NaiveDate::from_ymd_opt(2014, 7, 28).is_some_and(|d| issued_on > d);
+            Some(if after_2014 {
+                split(
+                    "statute: BGB § 288(2), § 247 (base rate plus 9 points between businesses)",
+                    pts(9),
+                    false,
+                    true,
+                )
+            } else {
+                split(
+                    "statute: BGB § 288(2) as before 29 July 2014, § 247 (base rate plus 8 points between businesses)",
+                    pts(8),
+                    false,
+                    true,
+                )
+            })
+        }
+        ("de_basiszins", "DE") => Some(split(
+            "statute: BGB § 288(1), § 247 (base rate plus 5 points)",
+            pts(5),
+            false,
+            true,
         )),
-        ("es_demora_comercial", "ES") if business => Some((
+        ("boe_base", "GB") if business => Some(StatuteTerms {
+            by: "statute: Late Payment of Commercial Debts (Interest) Act 1998 (reference rate plus 8 points, fixed at the start)",
+            margin: pts(8),
+            regime: Regime::FixedAtStart,
+            half_yearly: false,
+            german: false,
+        }),
+        ("es_demora_comercial", "ES") if business => Some(split(
             "statute: Ley 3/2004 art. 7 (tipo legal de interés de demora)",
             Decimal::ZERO,
+            false,
+            false,
         )),
         // France sets 10 points (Code de commerce L441-10); the Directive's 8 points
         // are a minimum the other states apply as they are.
-        ("ecb_mro", "FR") if business => Some((
+        ("ecb_mro", "FR") if business => Some(split(
             "statute: Code de commerce L441-10 (ECB reference rate plus 10 points)",
             pts(10),
+            true,
+            false,
         )),
-        ("ecb_mro", c) if business && EU.contains(&c) => Some((
+        ("ecb_mro", c) if business && EU.contains(&c) => Some(split(
             "statute: Directive 2011/7/EU art. 2(6) (ECB reference rate plus 8 points)",
             pts(8),
+            true,
+            false,
         )),
         _ => None,
     }
@@ -124,61 +193,89 @@ fn recompute(ctx: &Ctx, a: &Accrued, spec: &InterestSpec) -> std::result::Result
         .map_err(|e| e.message)
 }
 
-/// A spec for the same line at the maximum rate of a table, as an effective annual
-/// rate (compound) or simple.
-fn at_table(base: &InterestSpec, table: &str, method: Method) -> InterestSpec {
+/// The lawful measure of interest on a debt: simple, ACT/365F, rounded half-up at the
+/// end, payments settling fees, interest, principal.
+fn plain_spec(rate: RateSource, dp: u32) -> InterestSpec {
     InterestSpec {
-        rate: RateSource::Table {
-            table: table.into(),
-            margin: Decimal::ZERO,
-            regime: Regime::SplitOnChange,
-            half_yearly: false,
-        },
-        method,
-        ..base.clone()
-    }
-}
-
-/// The accrual a stated interest line is measured against: the debt's balance history
-/// from the day after its due date, simple, act/365f.
-fn stated_inputs(ctx: &Arc<Ctx>, index: usize, rule: &str, dp: u32) -> Result<Accrued> {
-    let spec = InterestSpec {
-        rate: RateSource::Fixed(Decimal::ZERO),
+        rate,
         day_count: DayCount::Act365F,
         method: Method::Simple,
         rounding: Rounding::HalfUp,
         moment: Moment::AtEnd,
         dp,
-        order: vec![
-            crate::money::interest::Bucket::Fees,
-            crate::money::interest::Bucket::Interest,
-            crate::money::interest::Bucket::Principal,
-        ],
-    };
-    let d = debt_ref(ctx, index);
-    accrual_inputs(ctx, &d, spec, 0, PaymentDay::Excluded, rule, false)
+        order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
+    }
 }
 
-/// Apply the law to one line (see the module documentation).
-pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
+/// The interest a debt owes under `spec` from the day after `due`, on its balance
+/// history, less every interest line already charged on it.
+fn lawful(
+    ctx: &Arc<Ctx>,
+    index: usize,
+    spec: InterestSpec,
+    due: crate::time::Date,
+    payment_day: PaymentDay,
+) -> std::result::Result<Decimal, String> {
+    let d = debt_ref(ctx, index);
+    let acc = accrual_inputs_from(ctx, &d, spec, due, 0, payment_day, "").map_err(|e| e.message)?;
+    recompute(ctx, &acc, &acc.spec)
+}
+
+/// A table's maximum as an effective annual (compound) or simple rate.
+fn at_table(table: &str, method: Method, dp: u32) -> InterestSpec {
+    InterestSpec {
+        method,
+        ..plain_spec(
+            RateSource::Table {
+                table: table.into(),
+                margin: Decimal::ZERO,
+                regime: Regime::SplitOnChange,
+                half_yearly: false,
+            },
+            dp,
+        )
+    }
+}
+
+/// Apply the law to one line (see the module documentation). `seen` carries what the
+/// decision's earlier lines charged.
+pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef, seen: &mut Seen) -> Result<()> {
     let case = &ctx.case;
-    let Some(index) = case.debts.iter().position(|d| d.id == c.debt_id) else {
-        return Ok(());
-    };
+    let index = case
+        .debts
+        .iter()
+        .position(|d| d.id == c.debt_id)
+        .ok_or_else(|| {
+            // INVARIANT: a charge is made from a `Debt` of this case.
+            Error::new(
+                ErrorCode::Internal,
+                format!(
+                    "a charge line names debt `{}`, which the case does not have",
+                    c.debt_id
+                ),
+            )
+        })?;
     let debt = &case.debts[index];
     let country = case.debtor.jurisdiction.get(..2).unwrap_or("");
     let business = case.debtor.kind == DebtorKind::Business;
     let dp = minor_units(&debt.currency).unwrap_or(2);
     let agreement = debt.agreement.as_ref();
-
-    // The inputs an interest line is measured with.
-    let inputs: Option<Accrued> = match (&c.origin, c.kind) {
-        (Origin::Accrued(a), _) => Some((**a).clone()),
-        (Origin::Stated, ChargeKind::Interest) => Some(stated_inputs(ctx, index, &c.rule, dp)?),
-        _ => None,
+    let terms = agreement.and_then(|a| a.interest.as_ref());
+    let agreed_terms = |t: &crate::model::InterestTerms| InterestSpec {
+        day_count: t
+            .day_count
+            .as_deref()
+            .and_then(DayCount::parse)
+            .unwrap_or(DayCount::Act365F),
+        method: if t.method.as_deref() == Some("compound") {
+            Method::Compound
+        } else {
+            Method::Simple
+        },
+        ..plain_spec(RateSource::Fixed(t.annual_rate), dp)
     };
 
-    // 1. Authority, and the most it allows.
+    // 1 and 2. Authority, and the most it allows at its own terms.
     let authority: Option<Authority> = match c.kind {
         ChargeKind::Fee | ChargeKind::Compensation => {
             if let Some(f) = agreement
@@ -187,7 +284,8 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
             {
                 Some(Authority {
                     by: "agreement".into(),
-                    limit: Some(agreed_limit(f, debt)?),
+                    source: Source::Agreement,
+                    limit: Some(agreed_limit(f, debt).map_err(|e| e.message)),
                 })
             } else if c.kind == ChargeKind::Compensation
                 && business
@@ -196,7 +294,8 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
             {
                 Some(Authority {
                     by: "statute: Directive 2011/7/EU art. 6 (EUR 40 per late payment)".into(),
-                    limit: Some(Decimal::from(40)),
+                    source: Source::Statute,
+                    limit: Some(Ok(Decimal::from(40))),
                 })
             } else if c.kind == ChargeKind::Compensation
                 && business
@@ -205,12 +304,13 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
             {
                 Some(Authority {
                     by: "statute: Late Payment of Commercial Debts (Interest) Act 1998 s.5A".into(),
-                    limit: Some(crate::money::fees::uk_fixed_sum(debt.original_amount)),
+                    source: Source::Statute,
+                    limit: Some(Ok(crate::money::fees::uk_fixed_sum(debt.original_amount))),
                 })
-            } else if c.kind == ChargeKind::Fee && !business && country == "BR" {
-                // The limit (2%) is applied with Brazil's own limits below.
+            } else if !business && country == "BR" {
                 Some(Authority {
                     by: "statute: Código de Defesa do Consumidor art. 52 §1 (a late fine of at most 2%)".into(),
+                    source: Source::Statute,
                     limit: None,
                 })
             } else if c.kind == ChargeKind::Fee
@@ -229,7 +329,8 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
                     .map_or(0, |f| f.days_past_due);
                 Some(Authority {
                     by: "statute: Ley 19.496 art. 37 (gastos de cobranza extrajudicial)".into(),
-                    limit: Some(if late <= 20 {
+                    source: Source::Statute,
+                    limit: Some(Ok(if late <= 20 {
                         Decimal::ZERO
                     } else {
                         Rounding::HalfUp.round(
@@ -238,113 +339,80 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
                                 .unwrap_or(Decimal::ZERO),
                             0,
                         )
-                    }),
+                    })),
                 })
             } else {
                 None
             }
         }
-        ChargeKind::Interest if country == "CO" || country == "PE" => {
-            // Default interest is allowed by law up to the usury rate (CO) or the BCRP
-            // maximum (PE), both applied with those countries' own limits below; an
-            // agreement's rate still binds when it is lower.
-            let terms = agreement.and_then(|a| a.interest.as_ref());
-            let by = if country == "CO" {
-                "statute: Código de Comercio art. 884 (default interest up to the usury rate)"
-            } else {
-                "statute: Código Civil art. 1242; Ley 31143 (interés moratorio within the BCRP maximum)"
-            };
-            match (terms, &inputs) {
-                (Some(t), Some(a)) if !matches!(&c.origin, Origin::Accrued(x) if x.contract) => {
-                    let spec = InterestSpec {
-                        rate: RateSource::Fixed(t.annual_rate),
-                        ..a.spec.clone()
-                    };
-                    Some(Authority {
-                        by: "agreement".into(),
-                        limit: Some(recompute(ctx, a, &spec).unwrap_or(Decimal::ZERO)),
-                    })
-                }
-                (Some(_), _) => Some(Authority {
-                    by: "agreement".into(),
-                    limit: None,
-                }),
-                (None, _) => Some(Authority {
-                    by: by.into(),
-                    limit: None,
-                }),
-            }
-        }
         ChargeKind::Interest => {
-            let terms = agreement.and_then(|a| a.interest.as_ref());
-            match (&c.origin, &inputs) {
-                (Origin::Accrued(a), _) if a.contract => Some(Authority {
-                    by: "agreement".into(),
-                    limit: None,
-                }),
-                (Origin::Accrued(a), _) => match &a.spec.rate {
-                    RateSource::Fixed(r) => terms.map(|t| Authority {
-                        by: "agreement".into(),
-                        limit: (*r > t.annual_rate)
-                            .then(|| {
-                                let spec = InterestSpec {
-                                    rate: RateSource::Fixed(t.annual_rate),
-                                    ..a.spec.clone()
-                                };
-                                recompute(ctx, a, &spec).ok()
-                            })
-                            .flatten()
-                            .or((*r > t.annual_rate).then_some(Decimal::ZERO)),
-                    }),
-                    RateSource::Table { table, margin, .. } => {
-                        statutory_table(table, country, business, a.start).map(|(by, most)| {
-                            Authority {
-                                by: by.into(),
-                                limit: (*margin > most).then(|| {
-                                    let spec = InterestSpec {
-                                        rate: match &a.spec.rate {
-                                            RateSource::Table {
-                                                table,
-                                                regime,
-                                                half_yearly,
-                                                ..
-                                            } => RateSource::Table {
-                                                table: table.clone(),
-                                                margin: most,
-                                                regime: *regime,
-                                                half_yearly: *half_yearly,
-                                            },
-                                            other => other.clone(),
-                                        },
-                                        ..a.spec.clone()
-                                    };
-                                    recompute(ctx, a, &spec).unwrap_or(Decimal::ZERO)
-                                }),
-                            }
-                        })
+            let statute = match &c.origin {
+                Origin::Accrued(a) => match &a.spec.rate {
+                    RateSource::Table { table, .. } => {
+                        statutory_table(table, country, business, debt.issued_on.0)
                     }
+                    RateSource::Fixed(_) => None,
                 },
-                (Origin::Stated, Some(base)) => terms.map(|t| {
-                    let spec = InterestSpec {
-                        rate: RateSource::Fixed(t.annual_rate),
-                        day_count: t
-                            .day_count
-                            .as_deref()
-                            .and_then(DayCount::parse)
-                            .unwrap_or(DayCount::Act365F),
-                        method: if t.method.as_deref() == Some("compound") {
-                            Method::Compound
-                        } else {
-                            Method::Simple
-                        },
-                        ..base.spec.clone()
-                    };
-                    Authority {
-                        by: "agreement".into(),
-                        limit: Some(recompute(ctx, base, &spec).unwrap_or(Decimal::ZERO)),
+                Origin::Stated => None,
+            };
+            if let Some(st) = statute {
+                let due = if st.german {
+                    roll_to_business_day(ctx, debt.due_on)?
+                } else {
+                    debt.due_on
+                };
+                let table = match &c.origin {
+                    Origin::Accrued(a) => match &a.spec.rate {
+                        RateSource::Table { table, .. } => table.clone(),
+                        RateSource::Fixed(_) => String::new(),
+                    },
+                    Origin::Stated => String::new(),
+                };
+                let spec = plain_spec(
+                    RateSource::Table {
+                        table,
+                        margin: st.margin,
+                        regime: st.regime,
+                        half_yearly: st.half_yearly,
+                    },
+                    dp,
+                );
+                let pd = if st.german {
+                    PaymentDay::Included
+                } else {
+                    PaymentDay::Excluded
+                };
+                Some(Authority {
+                    by: st.by.into(),
+                    source: Source::Statute,
+                    limit: Some(lawful(ctx, index, spec, due, pd)),
+                })
+            } else if let Some(t) = terms {
+                Some(Authority {
+                    by: "agreement".into(),
+                    source: Source::Agreement,
+                    limit: Some(lawful(
+                        ctx,
+                        index,
+                        agreed_terms(t),
+                        debt.due_on,
+                        PaymentDay::Excluded,
+                    )),
+                })
+            } else if country == "CO" || country == "PE" {
+                // Default interest is allowed by law; its maximum is applied below.
+                Some(Authority {
+                    by: if country == "CO" {
+                        "statute: Código de Comercio art. 884 (default interest up to the usury rate)"
+                    } else {
+                        "statute: Código Civil art. 1242; Ley 31143 (interés moratorio within the BCRP maximum)"
                     }
-                }),
-                (Origin::Stated, None) => None,
+                    .into(),
+                    source: Source::Statute,
+                    limit: None,
+                })
+            } else {
+                None
             }
         }
     };
@@ -357,8 +425,9 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
             &format!("late fees and compensation are not allowed ({PE_CITATION})"),
         ),
         ("PE", ChargeKind::Interest) => {
-            if let Some(a) = &inputs {
-                if matches!(c.origin, Origin::Accrued(_)) && a.spec.method == Method::Compound {
+            // No capitalisation: never more than simple interest at the line's own rate.
+            if let Origin::Accrued(a) = &c.origin {
+                if a.spec.method == Method::Compound {
                     let simple = InterestSpec {
                         method: Method::Simple,
                         ..a.spec.clone()
@@ -370,40 +439,41 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
                         &format!("interest may not be capitalised: recomputed as simple interest ({PE_CITATION})"),
                     );
                 }
-                // The BCRP publishes its maxima as effective annual rates (TEA).
-                let max = at_table(&a.spec, "pe_tasa_maxima", Method::Compound);
-                match recompute(ctx, a, &max) {
-                    Ok(to) => cut(
-                        c,
-                        to,
-                        &format!("above the legal maximum rate (table `pe_tasa_maxima`; {PE_CITATION})"),
-                    ),
-                    Err(e) => cut(
-                        c,
-                        Decimal::ZERO,
-                        &format!("no legal maximum rate on record to check it against ({e}); supply table `pe_tasa_maxima` ({PE_CITATION})"),
-                    ),
-                }
+            }
+            // The BCRP publishes its maxima as effective annual rates (TEA), on a year of
+            // 360 days.
+            let max = InterestSpec {
+                day_count: DayCount::Act360,
+                ..at_table("pe_tasa_maxima", Method::Compound, dp)
+            };
+            match lawful(ctx, index, max, debt.due_on, PaymentDay::Excluded) {
+                Ok(to) => cut(
+                    c,
+                    to,
+                    &format!("above the legal maximum rate (table `pe_tasa_maxima`; {PE_CITATION})"),
+                ),
+                Err(e) => cut(
+                    c,
+                    Decimal::ZERO,
+                    &format!("the legal maximum could not be checked ({e}); supply table `pe_tasa_maxima` ({PE_CITATION})"),
+                ),
             }
         }
         ("CO", ChargeKind::Interest) => {
-            if let Some(a) = &inputs {
-                let usury = at_table(&a.spec, "co_usura", Method::Compound);
-                match recompute(ctx, a, &usury) {
-                    Ok(to) => cut(
-                        c,
-                        to,
-                        &format!("above the usury rate as an effective annual rate (table `co_usura`; {CO_CITATION})"),
-                    ),
-                    Err(e) => cut(
-                        c,
-                        Decimal::ZERO,
-                        &format!("no usury rate on record to check it against ({e}); supply table `co_usura` ({CO_CITATION})"),
-                    ),
-                }
+            match lawful(ctx, index, at_table("co_usura", Method::Compound, dp), debt.due_on, PaymentDay::Excluded) {
+                Ok(to) => cut(
+                    c,
+                    to,
+                    &format!("above the usury rate as an effective annual rate (table `co_usura`; {CO_CITATION})"),
+                ),
+                Err(e) => cut(
+                    c,
+                    Decimal::ZERO,
+                    &format!("the usury rate could not be checked ({e}); supply table `co_usura` ({CO_CITATION})"),
+                ),
             }
         }
-        ("BR", ChargeKind::Fee) if !business => {
+        ("BR", ChargeKind::Fee | ChargeKind::Compensation) if !business => {
             let most = debt
                 .outstanding
                 .checked_mul(Decimal::new(2, 2))
@@ -418,20 +488,23 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
         _ => {}
     }
 
-    // 2. The amount its authority allows.
+    // 2 (applied) and 4. The authority's limit, or no authority at all.
     match &authority {
-        Some(Authority {
-            by,
-            limit: Some(limit),
-        }) => {
-            let what = if by == "agreement" {
-                "more than the debt's agreement allows".to_string()
-            } else {
-                format!("more than the law allows ({by})")
-            };
-            cut(c, *limit, &what);
-        }
-        Some(_) => {}
+        Some(a) => match &a.limit {
+            Some(Ok(limit)) => {
+                let what = match a.source {
+                    Source::Agreement => "more than the debt's agreement allows".to_string(),
+                    Source::Statute => format!("more than the law allows ({})", a.by),
+                };
+                cut(c, *limit, &what);
+            }
+            Some(Err(e)) => cut(
+                c,
+                Decimal::ZERO,
+                &format!("the most {} allows could not be computed: {e}", a.by),
+            ),
+            None => {}
+        },
         None if country == "US" => cut(
             c,
             Decimal::ZERO,
@@ -444,35 +517,76 @@ pub(crate) fn apply(ctx: &Arc<Ctx>, c: &mut ChargeRef) -> Result<()> {
         ),
     }
 
-    // 4. A fee or compensation is charged once (or as often as the agreement says).
-    if matches!(c.kind, ChargeKind::Fee | ChargeKind::Compensation) {
-        let last = case
-            .charges
-            .iter()
-            .filter(|x| x.debt_id == c.debt_id && x.rule == c.rule && x.kind == c.kind)
-            .map(|x| x.at)
-            .max();
-        if let Some(last) = last {
-            let repeat = authority
-                .as_ref()
-                .filter(|a| a.by == "agreement")
-                .and_then(|_| agreement.and_then(|a| a.fee(&c.rule)))
-                .and_then(|f| f.repeat_days);
-            let tz = ctx.facts.tz;
-            let last_day = last.date_in(tz);
-            let again = repeat.and_then(|r| last_day.checked_add_days(r));
-            if again.is_none_or(|d| ctx.facts.today < d) {
+    // 5. Once.
+    let tz = ctx.facts.tz;
+    match c.kind {
+        ChargeKind::Interest => {
+            if let Some(first) = seen.interest.get(&c.debt_id) {
                 cut(
                     c,
                     Decimal::ZERO,
-                    &match again {
-                        Some(d) => format!(
-                            "already charged on {last_day}; the agreement allows it again from {d}"
-                        ),
-                        None => format!(
-                            "already charged on {last_day} (the ledger): charged once per debt"
-                        ),
-                    },
+                    &format!("this decision already charges the debt's interest (rule `{first}`)"),
+                );
+            } else {
+                seen.interest.insert(c.debt_id.clone(), c.rule.clone());
+            }
+        }
+        ChargeKind::Fee | ChargeKind::Compensation => {
+            let statutory = authority
+                .as_ref()
+                .is_some_and(|a| a.source == Source::Statute);
+            // Brazil's fine is one sum whether it is booked as a fee or a compensation.
+            let br_fine = statutory && country == "BR";
+            // The ledger lines this one repeats: the same rule for an agreed fee; the
+            // same kind, whatever the rule, for a statutory sum. Zero lines charged
+            // nothing.
+            let last = case
+                .charges
+                .iter()
+                .filter(|x| {
+                    x.debt_id == c.debt_id
+                        && !x.amount.is_zero()
+                        && if statutory {
+                            x.kind == c.kind || (br_fine && x.kind != ChargeKind::Interest)
+                        } else {
+                            x.kind == c.kind && x.rule == c.rule
+                        }
+                })
+                .map(|x| x.at)
+                .max();
+            if let Some(last) = last {
+                let repeat = authority
+                    .as_ref()
+                    .filter(|a| a.source == Source::Agreement)
+                    .and_then(|_| agreement.and_then(|a| a.fee(&c.rule)))
+                    .and_then(|f| f.repeat_days);
+                let last_day = last.date_in(tz);
+                let again = repeat.and_then(|r| last_day.checked_add_days(r));
+                if again.is_none_or(|d| ctx.facts.today < d) {
+                    cut(
+                        c,
+                        Decimal::ZERO,
+                        &match again {
+                            Some(d) => format!(
+                                "already charged on {last_day}; the agreement allows it again from {d}"
+                            ),
+                            None => format!("already charged on {last_day} (the ledger): charged once per debt"),
+                        },
+                    );
+                }
+            }
+            let fresh = if statutory {
+                let by = authority.as_ref().map(|a| a.by.clone()).unwrap_or_default();
+                seen.statutory.insert((c.debt_id.clone(), by))
+            } else {
+                seen.agreed
+                    .insert((c.debt_id.clone(), c.kind, c.rule.clone()))
+            };
+            if !fresh {
+                cut(
+                    c,
+                    Decimal::ZERO,
+                    "this decision already charges it on this debt",
                 );
             }
         }

@@ -277,8 +277,6 @@ pub(crate) struct Accrued {
     pub end: NaiveDate,
     /// Interest the ledger already charged under this rule on this debt.
     pub booked: Decimal,
-    /// Whether the rate and terms are the debt's agreement's.
-    pub contract: bool,
 }
 
 impl Accrued {
@@ -366,28 +364,6 @@ pub(crate) fn contract_interest(ctx: &Ctx, d: &DebtRef, extra: &Map) -> Result<C
     accrued_line(ctx, d, &spec, true)
 }
 
-/// The accrual inputs for a debt: the balance history the facts imply.
-pub(crate) fn accrual_inputs(
-    ctx: &Ctx,
-    d: &DebtRef,
-    spec: InterestSpec,
-    grace: i64,
-    payment_day: PaymentDay,
-    rule: &str,
-    contract: bool,
-) -> Result<Accrued> {
-    accrual_inputs_from(
-        ctx,
-        d,
-        spec,
-        d.debt().due_on,
-        grace,
-        payment_day,
-        rule,
-        contract,
-    )
-}
-
 /// The due date moved to the next business day when it falls on a Saturday, a Sunday
 /// or a public holiday of the debtor's jurisdiction (BGB § 193: the performance may
 /// still be made on the next working day). Only the holidays of calendars the engine
@@ -414,7 +390,7 @@ pub(crate) fn roll_to_business_day(ctx: &Ctx, due: crate::time::Date) -> Result<
 }
 
 #[allow(clippy::too_many_arguments)] // each is one input of the accrual
-fn accrual_inputs_from(
+pub(crate) fn accrual_inputs_from(
     ctx: &Ctx,
     d: &DebtRef,
     spec: InterestSpec,
@@ -422,7 +398,6 @@ fn accrual_inputs_from(
     grace: i64,
     payment_day: PaymentDay,
     rule: &str,
-    contract: bool,
 ) -> Result<Accrued> {
     let debt = d.debt();
     let tz = ctx.facts.tz;
@@ -466,9 +441,14 @@ fn accrual_inputs_from(
             amount: *amount,
         })
         .collect();
-    let booked = d
-        .ledger(rule)
-        .filter(|c| c.kind == ChargeKind::Interest)
+    // Interest already charged on the debt under any rule: one debt accrues one interest,
+    // whatever the lines were called (`rule` names the line, not what it may subtract).
+    let _ = rule;
+    let booked = ctx
+        .case
+        .charges
+        .iter()
+        .filter(|c| c.debt_id == debt.id && c.kind == ChargeKind::Interest)
         .map(|c| c.amount)
         .fold(Decimal::ZERO, Decimal::saturating_add);
     Ok(Accrued {
@@ -479,7 +459,6 @@ fn accrual_inputs_from(
         start,
         end,
         booked,
-        contract,
     })
 }
 
@@ -499,7 +478,8 @@ fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map, contract: bool) -> Result<Ch
     } else {
         debt.due_on
     };
-    let acc = accrual_inputs_from(ctx, d, spec, due, grace, payment_day, &rule, contract)?;
+    let _ = contract;
+    let acc = accrual_inputs_from(ctx, d, spec, due, grace, payment_day, &rule)?;
     let (start, end) = (acc.start, acc.end);
     let span = if end > start {
         (end - start).num_days()
@@ -507,12 +487,13 @@ fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map, contract: bool) -> Result<Ch
         0
     };
     if acc.spec.moment == Moment::PerDay
-        && (span > MAX_ACCRUAL_DAYS || u64::try_from(span).unwrap_or(u64::MAX) > ctx.max_operations)
+        && (span > MAX_ACCRUAL_DAYS
+            || !ctx.spend_operations(u64::try_from(span).unwrap_or(u64::MAX)))
     {
         return Err(Error::new(
             ErrorCode::LimitOperations,
             format!(
-                "per-day interest over {span} days: each day counts as an operation and the limit is {}",
+                "per-day interest over {span} days: each day counts as an operation, across every accrual of the evaluation, and the limit is {}",
                 ctx.max_operations.min(MAX_ACCRUAL_DAYS as u64)
             ),
         ));
