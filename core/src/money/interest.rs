@@ -90,6 +90,23 @@ pub struct InterestSpec {
     pub order: Vec<Bucket>,
 }
 
+impl InterestSpec {
+    /// Simple interest, ACT/365F, rounded half-up at the end, payments settling fees,
+    /// interest, then principal: the plain measure statutes and agreements use unless
+    /// they say otherwise.
+    pub fn simple_act365(rate: RateSource, dp: u32) -> InterestSpec {
+        InterestSpec {
+            rate,
+            day_count: DayCount::Act365F,
+            method: Method::Simple,
+            rounding: Rounding::HalfUp,
+            moment: Moment::AtEnd,
+            dp,
+            order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
+        }
+    }
+}
+
 /// A payment on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Movement {
@@ -439,15 +456,7 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
     fn spec(rate: RateSource) -> InterestSpec {
-        InterestSpec {
-            rate,
-            day_count: DayCount::Act365F,
-            method: Method::Simple,
-            rounding: Rounding::HalfUp,
-            moment: Moment::AtEnd,
-            dp: 2,
-            order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
-        }
+        InterestSpec::simple_act365(rate, 2)
     }
 
     #[test]

@@ -43,7 +43,7 @@ use super::money_api::{
 use crate::decision::ChargeKind;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::DebtorKind;
-use crate::money::interest::{Bucket, InterestSpec, Method, Moment, RateSource, Regime};
+use crate::money::interest::{InterestSpec, Method, RateSource, Regime};
 use crate::money::{minor_units, DayCount, Rounding};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -193,18 +193,9 @@ fn recompute(ctx: &Ctx, a: &Accrued, spec: &InterestSpec) -> std::result::Result
         .map_err(|e| e.message)
 }
 
-/// The lawful measure of interest on a debt: simple, ACT/365F, rounded half-up at the
-/// end, payments settling fees, interest, principal.
+/// The lawful measure of interest on a debt (see [`InterestSpec::simple_act365`]).
 fn plain_spec(rate: RateSource, dp: u32) -> InterestSpec {
-    InterestSpec {
-        rate,
-        day_count: DayCount::Act365F,
-        method: Method::Simple,
-        rounding: Rounding::HalfUp,
-        moment: Moment::AtEnd,
-        dp,
-        order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
-    }
+    InterestSpec::simple_act365(rate, dp)
 }
 
 /// The interest a debt owes under `spec` from the day after `due`, on its balance
@@ -217,7 +208,7 @@ fn lawful(
     payment_day: PaymentDay,
 ) -> std::result::Result<Decimal, String> {
     let d = debt_ref(ctx, index);
-    let acc = accrual_inputs_from(ctx, &d, spec, due, 0, payment_day, "").map_err(|e| e.message)?;
+    let acc = accrual_inputs_from(ctx, &d, spec, due, 0, payment_day).map_err(|e| e.message)?;
     recompute(ctx, &acc, &acc.spec)
 }
 

@@ -91,6 +91,23 @@ struct Parsed {
     roll: bool,
 }
 
+/// One of a fixed set of names (the first is the default when the key is absent):
+/// `key `x` is not `a`, `b` or `c`` otherwise.
+fn choice<T: Copy>(spec: &Map, key: &str, what: &str, options: &[(&str, T)]) -> Result<T> {
+    let Some(given) = text(spec, key)? else {
+        return Ok(options[0].1);
+    };
+    if let Some((_, v)) = options.iter().find(|(n, _)| *n == given) {
+        return Ok(*v);
+    }
+    let names: Vec<String> = options.iter().map(|(n, _)| format!("`{n}`")).collect();
+    let list = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    Err(bad(format!("{what} `{given}` is not {list}")))
+}
+
 /// Build the spec from the policy's map.
 fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
     for k in spec.keys() {
@@ -121,15 +138,15 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
                 }
                 m
             },
-            regime: match text(spec, "regime")?.as_deref() {
-                None | Some("split") => Regime::SplitOnChange,
-                Some("fixed_at_start") => Regime::FixedAtStart,
-                Some(o) => {
-                    return Err(bad(format!(
-                        "regime `{o}` is not `split` or `fixed_at_start`"
-                    )))
-                }
-            },
+            regime: choice(
+                spec,
+                "regime",
+                "regime",
+                &[
+                    ("split", Regime::SplitOnChange),
+                    ("fixed_at_start", Regime::FixedAtStart),
+                ],
+            )?,
             half_yearly: match spec.get("half_yearly") {
                 None => false,
                 Some(v) => v
@@ -151,30 +168,31 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
             ))
         })?,
     };
-    let method = match text(spec, "method")?.as_deref() {
-        None | Some("simple") => Method::Simple,
-        Some("compound") => Method::Compound,
-        Some(o) => return Err(bad(format!("method `{o}` is not `simple` or `compound`"))),
-    };
-    let rounding = match text(spec, "rounding")?.as_deref() {
-        None | Some("half_up") => Rounding::HalfUp,
-        Some("half_even") => Rounding::HalfEven,
-        Some(o) => {
-            return Err(bad(format!(
-                "rounding `{o}` is not `half_up` or `half_even`"
-            )))
-        }
-    };
-    let moment = match text(spec, "moment")?.as_deref() {
-        None | Some("at_end") => Moment::AtEnd,
-        Some("per_line") => Moment::PerLine,
-        Some("per_day") => Moment::PerDay,
-        Some(o) => {
-            return Err(bad(format!(
-                "moment `{o}` is not `at_end`, `per_line` or `per_day`"
-            )))
-        }
-    };
+    let method = choice(
+        spec,
+        "method",
+        "method",
+        &[("simple", Method::Simple), ("compound", Method::Compound)],
+    )?;
+    let rounding = choice(
+        spec,
+        "rounding",
+        "rounding",
+        &[
+            ("half_up", Rounding::HalfUp),
+            ("half_even", Rounding::HalfEven),
+        ],
+    )?;
+    let moment = choice(
+        spec,
+        "moment",
+        "moment",
+        &[
+            ("at_end", Moment::AtEnd),
+            ("per_line", Moment::PerLine),
+            ("per_day", Moment::PerDay),
+        ],
+    )?;
     let order = match spec.get("order") {
         None => vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
         Some(v) => {
@@ -221,20 +239,21 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
             g
         }
     };
-    let payment_day = match text(spec, "payment_day")?.as_deref() {
-        None | Some("excluded") => PaymentDay::Excluded,
-        Some("included") => PaymentDay::Included,
-        Some(o) => {
-            return Err(bad(format!(
-                "payment_day `{o}` is not `excluded` or `included`"
-            )))
-        }
-    };
-    let roll = match text(spec, "due_roll")?.as_deref() {
-        None | Some("none") => false,
-        Some("following") => true,
-        Some(o) => return Err(bad(format!("due_roll `{o}` is not `none` or `following`"))),
-    };
+    let payment_day = choice(
+        spec,
+        "payment_day",
+        "payment_day",
+        &[
+            ("excluded", PaymentDay::Excluded),
+            ("included", PaymentDay::Included),
+        ],
+    )?;
+    let roll = choice(
+        spec,
+        "due_roll",
+        "due_roll",
+        &[("none", false), ("following", true)],
+    )?;
     let rule = text(spec, "rule")?.unwrap_or_else(|| "late_interest".into());
     if rule.is_empty() || rule.len() > 64 {
         return Err(bad(format!(
@@ -313,7 +332,7 @@ fn method_name(m: Method) -> &'static str {
 
 /// Compute a debt's late interest as a charge line.
 pub(crate) fn late_interest(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<ChargeRef> {
-    accrued_line(ctx, d, spec, false)
+    accrued_line(ctx, d, spec)
 }
 
 /// Late interest at the agreement's terms.
@@ -361,7 +380,7 @@ pub(crate) fn contract_interest(ctx: &Ctx, d: &DebtRef, extra: &Map) -> Result<C
     if !spec.contains_key("citation") {
         spec.insert("citation".into(), "the agreement creating the debt".into());
     }
-    accrued_line(ctx, d, &spec, true)
+    accrued_line(ctx, d, &spec)
 }
 
 /// The due date moved to the next business day when it falls on a Saturday, a Sunday
@@ -389,7 +408,6 @@ pub(crate) fn roll_to_business_day(ctx: &Ctx, due: crate::time::Date) -> Result<
     Ok(d)
 }
 
-#[allow(clippy::too_many_arguments)] // each is one input of the accrual
 pub(crate) fn accrual_inputs_from(
     ctx: &Ctx,
     d: &DebtRef,
@@ -397,7 +415,6 @@ pub(crate) fn accrual_inputs_from(
     due: crate::time::Date,
     grace: i64,
     payment_day: PaymentDay,
-    rule: &str,
 ) -> Result<Accrued> {
     let debt = d.debt();
     let tz = ctx.facts.tz;
@@ -442,8 +459,7 @@ pub(crate) fn accrual_inputs_from(
         })
         .collect();
     // Interest already charged on the debt under any rule: one debt accrues one interest,
-    // whatever the lines were called (`rule` names the line, not what it may subtract).
-    let _ = rule;
+    // whatever the lines were called.
     let booked = ctx
         .case
         .charges
@@ -462,7 +478,7 @@ pub(crate) fn accrual_inputs_from(
     })
 }
 
-fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map, contract: bool) -> Result<ChargeRef> {
+fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map) -> Result<ChargeRef> {
     let debt = d.debt();
     let dp = minor_units(&debt.currency).unwrap_or(2);
     let Parsed {
@@ -478,8 +494,7 @@ fn accrued_line(ctx: &Ctx, d: &DebtRef, spec: &Map, contract: bool) -> Result<Ch
     } else {
         debt.due_on
     };
-    let _ = contract;
-    let acc = accrual_inputs_from(ctx, d, spec, due, grace, payment_day, &rule)?;
+    let acc = accrual_inputs_from(ctx, d, spec, due, grace, payment_day)?;
     let (start, end) = (acc.start, acc.end);
     let span = if end > start {
         (end - start).num_days()
