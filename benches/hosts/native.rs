@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = args.next().map_or(Ok(3), |s| s.parse())?;
     let text = std::fs::read_to_string(&path)?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let as_of = Instant::parse("2026-03-16T15:00:00Z")?;
+    let as_of = "2026-03-16T15:00:00Z".parse::<Instant>()?;
     let policy = Policy::default_consumer()?;
     let first = policy.evaluate_owned(Case::from_json(lines[0])?, as_of, EvalOptions::default())?;
     let cold_ms = cold.elapsed().as_secs_f64() * 1e3;

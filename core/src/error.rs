@@ -111,18 +111,48 @@ pub enum Location {
 }
 
 /// The engine's error: a stable code, a message, a location and optional help.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+///
+/// As JSON (every host's error rows, `recobro eval`'s output) it is flat:
+/// `{"code", "message", "path"?, "line"?, "column"?, "module"?, "help"?}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub struct Error {
     /// Stable machine-readable code.
     pub code: ErrorCode,
     /// Plain-words description, lowercase, with user input in backticks.
     pub message: String,
     /// Where it happened, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// How to fix it, when the engine can say.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", &self.code)?;
+        m.serialize_entry("message", &self.message)?;
+        match &self.location {
+            Some(Location::Input { path }) => m.serialize_entry("path", path)?,
+            Some(Location::Policy {
+                module,
+                line,
+                column,
+            }) => {
+                m.serialize_entry("line", line)?;
+                m.serialize_entry("column", column)?;
+                if let Some(module) = module {
+                    m.serialize_entry("module", module)?;
+                }
+            }
+            None => {}
+        }
+        if let Some(help) = &self.help {
+            m.serialize_entry("help", help)?;
+        }
+        m.end()
+    }
 }
 
 impl fmt::Display for Error {
@@ -195,6 +225,12 @@ impl Error {
             line,
             column,
         });
+        self
+    }
+
+    /// The same error with another message (for example prefixed with a file name).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
         self
     }
 

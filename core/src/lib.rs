@@ -16,7 +16,7 @@
 //!   "debts": [{"id": "L-1", "currency": "COP", "original_amount": "1200000", "outstanding": "950000",
 //!              "issued_on": "2026-01-10", "due_on": "2026-02-10"}]
 //! }"#)?;
-//! let decision = policy.evaluate(&case, Instant::parse("2026-03-02T15:00:00Z").map_err(recobro::Error::input_clock)?)?;
+//! let decision = policy.evaluate(&case, "2026-03-02T15:00:00Z".parse::<Instant>()?)?;
 //! assert_eq!(decision.segment.as_deref(), Some("administrative"));
 //! # Ok::<(), recobro::Error>(())
 //! ```
@@ -24,28 +24,135 @@
 //! The engine is pure: no I/O, no wall clock, no randomness. The same case, policy
 //! and `as_of` give the same decision bytes on every host.
 
-pub mod compliance;
-pub mod decision;
-pub mod error;
-pub mod facts;
-pub mod generate;
-pub mod model;
-pub mod money;
-pub mod policy;
-pub mod reference;
-pub mod simulate;
-pub mod testing;
-pub mod time;
+// The crate root is the map. Modules are private; what a host uses is re-exported
+// below, grouped by what it does. Layers, lowest first: error, time -> model, money
+// -> facts, compliance -> decision, policy -> simulate, generate -> host, testing,
+// reference.
+mod decision;
+mod error;
+mod facts;
+mod generate;
+mod model;
+mod policy;
+mod reference;
+mod simulate;
+mod testing;
+mod time;
 
-pub use decision::Decision;
+// ---- Evaluate: compile a policy, read a case, decide. ------------------------------
+
+pub use decision::{
+    Action, Candidate, ChargeKind, ChargeLine, Charges, ChosenAction, Confidence, Decision, Offer,
+    PolicyInfo, RuleOutcome, TraceEntry, Verdict,
+};
 pub use error::{Error, ErrorCode, Location, Result};
-pub use model::Case;
-pub use policy::{EvalOptions, Limits, Policy, PolicyBuilder};
+pub use model::{
+    AgreedFee, Agreement, AppliedCharge, Case, Channel, Consent, Contact, Debt, Debtor, DebtorKind,
+    Direction, Flag, Installment, InterestTerms, Outcome, Payment, Plan, PreferredWindow, Promise,
+};
+pub use policy::{EvalOptions, Hooks, Limits, PlanCheck, Policy, PolicyBuilder, PolicyOptions};
+/// Exact decimal numbers: every amount, rate and share the engine reads or writes.
+pub use rust_decimal::Decimal;
 pub use time::{Date, Instant};
 
-impl Error {
-    /// An `input.invalid` error for a bad `as_of` clock.
-    pub fn input_clock(message: String) -> Error {
-        Error::input("as_of", message)
+// ---- The host boundary every binding and the CLI use. -------------------------------
+
+pub mod host;
+
+// ---- Compliance: may this contact happen, and when next. ----------------------------
+
+pub mod compliance;
+
+// ---- Money: interest, fees, plans, reference rates. --------------------------------
+
+pub mod money;
+
+// ---- Simulation: portfolios over time, champion and challenger. ---------------------
+
+/// Portfolio simulation (what-if, champion/challenger over time) and the seeded
+/// synthetic portfolio generator.
+pub mod simulation {
+    pub use crate::generate::{
+        check_count, portfolio, try_portfolio, GenOptions, Rng, MAX_CASES as MAX_GENERATED,
+        MAX_CONTACTS, MAX_DEBTS,
+    };
+    pub use crate::simulate::{
+        assign, simulate, simulate_case, simulate_with_progress, svg_collected, ArmResult,
+        CaseOutcome, ChannelModel, Day, Kpis, PolicySpec, ResponseModel, SegmentModel, Settings,
+        SimulationRequest, SimulationResult, Split, TaskModel, CHANNELS, MAX_CASES, MAX_COST,
+        MAX_DAYS, MAX_DAYS_TO_PAY, MAX_EXPERIMENT, MAX_FX, MAX_MODEL_ENTRIES, MAX_MODEL_NAME,
+        MAX_POLICIES, MAX_POLICY_LIST, MAX_POLICY_MAPS, MAX_POLICY_SOURCE,
+    };
+}
+
+// ---- Testing and tooling: policy tests, the reference, embedded sources. -------------
+
+/// Policy tests (`recobro test`), the policy API reference (`recobro docs`) and the
+/// embedded policies and modules.
+pub mod tooling {
+    #[cfg(feature = "fault-injection")]
+    pub use crate::policy::FAULT_CASE_ID;
+    pub use crate::policy::{
+        api_signatures, embedded, embedded_paths, DEFAULT_B2B_POLICY, DEFAULT_CONSUMER_POLICY,
+    };
+    pub use crate::reference::markdown as policy_reference;
+    pub use crate::testing::{
+        run, source_rules, suite_policy, Expect, Report, SourceRule, Suite, TestCase, TestResult,
+    };
+}
+
+// ---- Not part of the API. ----------------------------------------------------------
+
+/// Engine internals for the project's own integration tests, fuzz targets and
+/// benchmarks (interest accrual day by day, the local clock, holiday calendars).
+/// Not part of the API: anything here may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    /// The rule engine's parts: rules, the local clock, holiday calendars.
+    pub mod compliance {
+        pub use crate::compliance::clock::*;
+        pub use crate::compliance::holidays::*;
+        pub use crate::compliance::rules::*;
+        pub use crate::compliance::*;
+    }
+    pub use crate::facts::{Facts, PromiseStatus};
+    pub use crate::money::{daycount::DayCount, Rounding};
+    /// Statutory fee figures.
+    pub mod fees {
+        pub use crate::money::fees::*;
+    }
+    /// Interest accrual.
+    pub mod interest {
+        pub use crate::money::interest::*;
+    }
+    /// Plan schedules.
+    pub mod plans {
+        pub use crate::money::plans::*;
+    }
+    /// Reference-rate tables.
+    pub mod rates {
+        pub use crate::money::rates::*;
+    }
+    pub use crate::time::parse_tz;
+
+    /// The chrono instant behind an [`crate::Instant`].
+    pub fn utc(t: crate::Instant) -> chrono::DateTime<chrono::Utc> {
+        t.0
+    }
+
+    /// An [`crate::Instant`] from a chrono instant, unchecked against the supported
+    /// range (tests build instants at the end of time this way).
+    pub fn instant(t: chrono::DateTime<chrono::Utc>) -> crate::Instant {
+        crate::Instant(t)
+    }
+
+    /// The chrono date behind a [`crate::Date`].
+    pub fn naive(d: crate::Date) -> chrono::NaiveDate {
+        d.0
+    }
+
+    /// A [`crate::Date`] from a chrono date, unchecked against the supported range.
+    pub fn date(d: chrono::NaiveDate) -> crate::Date {
+        crate::Date(d)
     }
 }

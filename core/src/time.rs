@@ -32,17 +32,65 @@ fn out_of_range(s: &str) -> String {
     format!("`{s}` is outside the supported range 1900-01-01 to 2199-12-31")
 }
 
-/// A calendar date.
+/// A calendar date, within the supported range (1900-01-01 to 2199-12-31).
+///
+/// Parse one with [`str::parse`] (`"2026-03-31".parse::<Date>()`); the error is the
+/// engine's own `input.invalid`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(pub NaiveDate);
+pub struct Date(pub(crate) NaiveDate);
 
 /// An instant on the time line, read with its original offset, compared in UTC.
+///
+/// Parse one with [`str::parse`] (`"2026-03-31T14:05:00-05:00".parse::<Instant>()`):
+/// RFC 3339 with an offset; the error is the engine's own `input.invalid`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Instant(pub DateTime<Utc>);
+pub struct Instant(pub(crate) DateTime<Utc>);
+
+impl std::str::FromStr for Date {
+    type Err = crate::error::Error;
+    fn from_str(s: &str) -> crate::error::Result<Date> {
+        Date::parse(s).map_err(|m| crate::error::Error::input("", m))
+    }
+}
+
+impl std::str::FromStr for Instant {
+    type Err = crate::error::Error;
+    fn from_str(s: &str) -> crate::error::Result<Instant> {
+        Instant::parse(s).map_err(|m| crate::error::Error::input("", m))
+    }
+}
 
 impl Date {
+    /// The first supported date, 1900-01-01.
+    pub const MIN: Date = Date(MIN_DATE);
+    /// The last supported date, 2199-12-31.
+    pub const MAX: Date = Date(MAX_DATE);
+
+    /// The date of a year, month (1 to 12) and day (1 to 31), or `None` when there is
+    /// no such day or it is outside the supported range.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        NaiveDate::from_ymd_opt(year, month, day)
+            .filter(|d| (MIN_DATE..=MAX_DATE).contains(d))
+            .map(Date)
+    }
+
+    /// The year.
+    pub fn year(self) -> i32 {
+        chrono::Datelike::year(&self.0)
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(self) -> u32 {
+        chrono::Datelike::month(&self.0)
+    }
+
+    /// The day of the month, 1 to 31.
+    pub fn day(self) -> u32 {
+        chrono::Datelike::day(&self.0)
+    }
+
     /// Parse `YYYY-MM-DD` within the supported range (1900-01-01 to 2199-12-31).
-    pub fn parse(s: &str) -> Result<Date, String> {
+    pub(crate) fn parse(s: &str) -> Result<Date, String> {
         let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|_| format!("expected a date like 2026-03-31, got `{s}`"))?;
         if d < MIN_DATE || d > MAX_DATE {
@@ -73,7 +121,7 @@ impl Instant {
 
     /// Parse an RFC 3339 instant; an offset (`Z` or `+hh:mm`) is required, and its
     /// UTC date must be within the supported range (1900-01-01 to 2199-12-31).
-    pub fn parse(s: &str) -> Result<Instant, String> {
+    pub(crate) fn parse(s: &str) -> Result<Instant, String> {
         let t = DateTime::<FixedOffset>::parse_from_rfc3339(s)
             .map(|d| Instant(d.with_timezone(&Utc)))
             .map_err(|_| {
@@ -93,7 +141,7 @@ impl Instant {
     }
 
     /// The calendar date of this instant in a time zone.
-    pub fn date_in(self, tz: Tz) -> Date {
+    pub(crate) fn date_in(self, tz: Tz) -> Date {
         Date(self.0.with_timezone(&tz).date_naive())
     }
 
@@ -105,6 +153,16 @@ impl Instant {
     /// Seconds since the Unix epoch.
     pub fn timestamp(self) -> i64 {
         self.0.timestamp()
+    }
+
+    /// Nanoseconds within the second (0 to 999,999,999).
+    pub fn subsec_nanos(self) -> u32 {
+        chrono::Timelike::nanosecond(&self.0)
+    }
+
+    /// The calendar date in UTC.
+    pub fn utc_date(self) -> Date {
+        Date(self.0.date_naive())
     }
 
     /// Format as RFC 3339 in UTC with a `Z`, seconds precision (the canonical output form).

@@ -16,7 +16,7 @@ fn sample() -> Case {
 }
 
 fn at() -> Instant {
-    Instant::parse("2026-03-16T15:00:00Z").unwrap()
+    "2026-03-16T15:00:00Z".parse::<Instant>().unwrap()
 }
 
 /// Evaluate a policy whose `segment` hook runs `expr`; return the error.
@@ -93,8 +93,8 @@ fn per_day_interest_counts_against_the_operation_limit() {
     // budget is a limit error, not a loop the sandbox cannot see.
     let mut case = sample();
     for d in &mut case.debts {
-        d.due_on = recobro::Date::parse("2025-01-01").unwrap();
-        d.issued_on = recobro::Date::parse("2024-12-01").unwrap();
+        d.due_on = "2025-01-01".parse::<recobro::Date>().unwrap();
+        d.issued_on = "2024-12-01".parse::<recobro::Date>().unwrap();
     }
     let p = PolicyBuilder::new(
         r#"fn charges(c) { [late_interest(c, c.oldest_overdue, #{ rate: 0.1, moment: "per_day" })] }"#,
@@ -118,19 +118,19 @@ fn per_day_interest_counts_against_the_operation_limit() {
 
 #[test]
 fn host_supplied_values_are_bounded_with_their_path() {
-    use recobro::money::plans::{Frequency, Proposal};
-    use recobro::money::rates::RateEntry;
+    use recobro::internals::plans::{Frequency, Proposal};
+    use recobro::money::RateEntry;
     let p = Policy::default_consumer().unwrap();
     let mut case = sample();
     for d in &mut case.debts {
-        d.due_on = recobro::Date::parse("2025-12-01").unwrap();
+        d.due_on = "2025-12-01".parse::<recobro::Date>().unwrap();
     }
     // A plan proposal past the supported range (built in Rust, not parsed).
     let far = Proposal {
         down_payment: "10".parse().unwrap(),
         installments: 6,
         frequency: Frequency::Weekly,
-        first_due_on: recobro::Date(chrono::NaiveDate::MAX),
+        first_due_on: recobro::internals::date(chrono::NaiveDate::MAX),
     };
     let e = p.check_plan(&case, at(), &far).unwrap_err();
     assert_eq!(
@@ -139,7 +139,7 @@ fn host_supplied_values_are_bounded_with_their_path() {
     );
     // A host's rate entry beyond any reference rate, or with an unknown confidence.
     let entry = |rate: &str, confidence: &str| RateEntry {
-        from: recobro::Date::parse("2026-01-01").unwrap(),
+        from: "2026-01-01".parse::<recobro::Date>().unwrap(),
         rate: rate.parse().unwrap(),
         source: String::new(),
         confidence: confidence.into(),
@@ -161,7 +161,7 @@ fn host_supplied_values_are_bounded_with_their_path() {
 
 #[test]
 fn weekly_plans_near_the_last_date_do_not_wrap() {
-    use recobro::money::plans::Frequency;
+    use recobro::money::Frequency;
     let last = chrono::NaiveDate::MAX;
     assert_eq!(Frequency::Weekly.checked_nth(last, 1), None);
     assert_eq!(Frequency::Biweekly.checked_nth(last, 1), None);

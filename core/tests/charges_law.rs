@@ -4,7 +4,7 @@
 //! them (the statute or rate behind each is cited).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use recobro::money::rates::RateEntry;
+use recobro::money::RateEntry;
 use recobro::{Case, Date, Instant, Policy, PolicyBuilder};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -15,7 +15,7 @@ fn d(s: &str) -> Decimal {
 }
 
 fn at(s: &str) -> Instant {
-    Instant::parse(s).unwrap()
+    s.parse::<Instant>().unwrap()
 }
 
 fn policy(src: &str) -> Policy {
@@ -211,7 +211,7 @@ fn peru_forbids_fees_whatever_they_are_called_and_capitalisation() {
             .rate_entries(
                 "pe_tasa_maxima",
                 vec![RateEntry {
-                    from: Date::parse("2020-01-01").unwrap(),
+                    from: "2020-01-01".parse::<Date>().unwrap(),
                     rate: d(pct),
                     source: "test".into(),
                     confidence: "to_verify".into(),
@@ -262,7 +262,7 @@ fn colombia_checks_every_interest_line_against_usury_as_an_effective_rate() {
         p.rate_entries(
             "co_usura",
             vec![RateEntry {
-                from: Date::parse("2026-01-01").unwrap(),
+                from: "2026-01-01".parse::<Date>().unwrap(),
                 rate: d("29.00"),
                 source: "test".into(),
                 confidence: "to_verify".into(),
@@ -272,7 +272,8 @@ fn colombia_checks_every_interest_line_against_usury_as_an_effective_rate() {
         .unwrap()
     };
     let factor = rust_decimal::prelude::MathematicalOps::powd(&d("1.29"), d("43") / d("365"));
-    let most = recobro::money::Rounding::HalfUp.round(d("1000000") * (factor - Decimal::ONE), 2);
+    let most =
+        recobro::internals::Rounding::HalfUp.round(d("1000000") * (factor - Decimal::ONE), 2);
     // A stated amount far above it is cut to it.
     let p = usura(PolicyBuilder::new(
         r#"fn charges(c) { [interest(c.oldest_overdue, 90000, "intereses")] }"#,
@@ -516,14 +517,14 @@ fn german_interest_counts_the_day_the_money_arrives() {
 
 #[test]
 fn the_simulator_books_each_charge_once_in_the_ledger() {
-    use recobro::simulate::{simulate_case, ResponseModel, Settings, Split};
+    use recobro::simulation::{simulate_case, ResponseModel, Settings, Split};
     let p = Policy::default_consumer().unwrap();
     let mut c = us(
         late_fee_terms(),
         json!({"debtor": {"id": "D", "kind": "consumer", "jurisdiction": "US-TX", "timezone": "America/Chicago",
             "consents": {"sms": {"allowed": true}, "email": {"allowed": true}, "call": {"allowed": true}}}}),
     );
-    c.debts[0].due_on = Date::parse("2026-02-20").unwrap();
+    c.debts[0].due_on = "2026-02-20".parse::<Date>().unwrap();
     let s = Settings {
         start: at("2026-03-01T15:00:00Z"),
         days: 90,
@@ -600,10 +601,10 @@ fn a_statutory_sum_is_charged_once_whatever_it_is_called() {
     let dec = p.evaluate(&de, at(AS_OF)).unwrap();
     assert_eq!(dec.charges.totals["EUR"], "40.00");
     let mut charged = de.clone();
-    charged.charges.push(recobro::model::AppliedCharge {
+    charged.charges.push(recobro::AppliedCharge {
         id: None,
         debt_id: "A".into(),
-        kind: recobro::decision::ChargeKind::Compensation,
+        kind: recobro::ChargeKind::Compensation,
         rule: "something_else".into(),
         amount: d("40"),
         at: at("2026-03-01T12:00:00Z"),

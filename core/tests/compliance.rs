@@ -1,13 +1,13 @@
 //! Compliance: the statutory cases named in the issue, stacking, house rules, DST.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use recobro::compliance::{check_contact, RuleSet};
-use recobro::model::Channel;
+use recobro::internals::compliance::{check_contact, RuleSet};
+use recobro::Channel;
 use recobro::{Case, Instant, PolicyBuilder};
 use serde_json::json;
 
 fn at(s: &str) -> Instant {
-    Instant::parse(s).unwrap()
+    s.parse::<Instant>().unwrap()
 }
 
 fn debtor_case(jurisdiction: &str, tz: &str, extra: serde_json::Value) -> Case {
@@ -198,10 +198,7 @@ fn colombia_saturday_afternoon_waits_for_monday_unless_it_is_a_holiday() {
     assert_eq!(c.next_allowed_at, None);
     // A host's extra closed day (a company closure) moves the answer again.
     let mut r = rules();
-    r.add_closures(
-        "CO",
-        [chrono::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()],
-    );
+    r.add_closures("CO", [recobro::Date::from_ymd(2026, 3, 16).unwrap()]);
     let c = check_contact(&r, &case, Channel::Call, at("2026-03-14T20:30:00Z"), None).unwrap();
     assert_eq!(c.next_allowed_at, Some(at("2026-03-17T12:00:00Z")));
 }

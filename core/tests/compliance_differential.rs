@@ -10,7 +10,7 @@
 
 use chrono::{NaiveDateTime, Timelike};
 use chrono_tz::Tz;
-use recobro::compliance::{local_instants, LocalInstants};
+use recobro::internals::compliance::{local_instants, LocalInstants};
 use recobro::Instant;
 use serde_json::Value;
 
@@ -85,8 +85,7 @@ fn transitions_agree_with_python_zoneinfo() {
             let at = t["at"].as_i64().unwrap();
             let off = |s: i64| {
                 use chrono::Offset;
-                Instant::from_timestamp(s)
-                    .0
+                recobro::internals::utc(Instant::from_timestamp(s))
                     .with_timezone(&tz)
                     .offset()
                     .fix()

@@ -13,11 +13,11 @@
 use chrono::{Datelike, Offset, Timelike};
 use chrono_tz::Tz;
 use proptest::prelude::*;
-use recobro::compliance::{
+use recobro::internals::compliance::{
     check_contact, next_open_all, Holidays, Meta, RuleSet, Weekly, WindowRule,
 };
-use recobro::decision::Confidence;
-use recobro::model::Channel;
+use recobro::Channel;
+use recobro::Confidence;
 use recobro::{Case, Instant};
 use std::sync::OnceLock;
 
@@ -34,8 +34,7 @@ fn tz(i: usize) -> Tz {
 }
 
 fn offset(tz: Tz, s: i64) -> i32 {
-    Instant::from_timestamp(s)
-        .0
+    recobro::internals::utc(Instant::from_timestamp(s))
         .with_timezone(&tz)
         .offset()
         .fix()
@@ -45,8 +44,14 @@ fn offset(tz: Tz, s: i64) -> i32 {
 /// (transition timestamp, offset before, offset after) in 2025-2027, found by an
 /// hourly scan and bisection (independent of the engine's search).
 fn transitions(tz: Tz) -> Vec<(i64, i32, i32)> {
-    let start = Instant::parse("2025-01-01T00:00:00Z").unwrap().timestamp();
-    let end = Instant::parse("2028-01-01T00:00:00Z").unwrap().timestamp();
+    let start = "2025-01-01T00:00:00Z"
+        .parse::<Instant>()
+        .unwrap()
+        .timestamp();
+    let end = "2028-01-01T00:00:00Z"
+        .parse::<Instant>()
+        .unwrap()
+        .timestamp();
     let mut out = Vec::new();
     let mut t = start;
     while t < end {
@@ -86,7 +91,7 @@ fn weekly(r: &Ranges) -> Weekly {
 
 /// The oracle: is instant `s` inside the ranges in `tz`?
 fn oracle(tz: Tz, r: &Ranges, s: i64) -> bool {
-    let l = Instant::from_timestamp(s).0.with_timezone(&tz);
+    let l = recobro::internals::utc(Instant::from_timestamp(s)).with_timezone(&tz);
     let wd = l.weekday().num_days_from_monday();
     let m = l.hour() * 60 + l.minute();
     r.iter().any(|&(d, a, b)| d == wd && m >= a && m < b)
@@ -105,7 +110,7 @@ fn brute(zones: &[Tz], r: &Ranges, t: i64, horizon: i64) -> Option<i64> {
 fn ranges(tz: Tz, tr: (i64, i32, i32), pre: bool, delta: i64, len: u32, mode: u8) -> Ranges {
     let (at, _, _) = tr;
     let anchor = if pre { at - 60 } else { at };
-    let l = Instant::from_timestamp(anchor).0.with_timezone(&tz);
+    let l = recobro::internals::utc(Instant::from_timestamp(anchor)).with_timezone(&tz);
     let minute = i64::from(l.hour() * 60 + l.minute()) + delta;
     let a = u32::try_from(minute.clamp(0, 1439)).unwrap();
     let b = (a + len).min(1440);
@@ -250,8 +255,14 @@ proptest! {
 /// the sweep really exercises the second pass of repeated readings and gap ends.
 #[test]
 fn sweep_every_2026_transition() {
-    let y2026 = Instant::parse("2026-01-01T00:00:00Z").unwrap().timestamp();
-    let y2027 = Instant::parse("2027-01-01T00:00:00Z").unwrap().timestamp();
+    let y2026 = "2026-01-01T00:00:00Z"
+        .parse::<Instant>()
+        .unwrap()
+        .timestamp();
+    let y2027 = "2027-01-01T00:00:00Z"
+        .parse::<Instant>()
+        .unwrap()
+        .timestamp();
     let (mut found, mut second_pass, mut at_transition) = (0, 0, 0);
     for zi in 0..ZONES.len() {
         let z = tz(zi);
@@ -292,9 +303,13 @@ fn sweep_every_2026_transition() {
 fn the_issue_example_through_check_contact() {
     // 01:30-01:45 every day, New York, 01:50 EDT on 1 November 2026.
     let r: Ranges = (0..7).map(|d| (d, 90, 105)).collect();
-    let t = Instant::parse("2026-11-01T01:50:00-04:00")
+    let t = "2026-11-01T01:50:00-04:00"
+        .parse::<Instant>()
         .unwrap()
         .timestamp();
-    let want = Instant::parse("2026-11-01T06:30:00Z").unwrap().timestamp();
+    let want = "2026-11-01T06:30:00Z"
+        .parse::<Instant>()
+        .unwrap()
+        .timestamp();
     assert_eq!(check_one(0, &r, t, true), Some(want));
 }

@@ -1,17 +1,17 @@
 //! Regression tests for issue #13 "Trust", compliance part: each fails without its fix.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use recobro::compliance::{
+use recobro::internals::compliance::{
     self, check_contact, CapRule, Holidays, Meta, Pack, Period, RuleSet, Scope, WindowRule,
 };
-use recobro::decision::Confidence;
-use recobro::model::Channel;
+use recobro::Channel;
+use recobro::Confidence;
 use recobro::{Case, Instant, Policy, PolicyBuilder};
 use serde_json::json;
 use std::sync::Arc;
 
 fn at(s: &str) -> Instant {
-    Instant::parse(s).unwrap()
+    s.parse::<Instant>().unwrap()
 }
 
 fn case(jurisdiction: &str, tz: &str, debtor: serde_json::Value, extra: serde_json::Value) -> Case {
@@ -302,7 +302,7 @@ fn holidays_true_without_a_calendar_closes_on_the_debtors_jurisdictions_holidays
     )
     .unwrap();
     // Friday 3 July 2026 is the observed Independence Day (4 July is a Saturday).
-    assert!(compliance::holidays::is_holiday("US", 2026, 7, 3));
+    assert!(compliance::is_holiday("US", 2026, 7, 3));
     let c = case("US-MA", "America/New_York", json!({}), json!({}));
     let r = p
         .check_contact(&c, Channel::Call, at("2026-07-03T15:00:00Z"), None)
@@ -450,7 +450,7 @@ fn checks_at_the_end_of_time_do_not_panic() {
     // 2199); a Rust host can still build such values directly, and the rules must not
     // panic on them.
     let far = |s: &str| {
-        Instant(
+        recobro::internals::instant(
             chrono::DateTime::parse_from_rfc3339(s)
                 .unwrap()
                 .with_timezone(&chrono::Utc),
@@ -463,11 +463,11 @@ fn checks_at_the_end_of_time_do_not_panic() {
     .unwrap_err();
     assert_eq!(refused.path(), Some("contacts[0].at"), "{refused}");
     let mut c = case("US-NY", "America/New_York", json!({}), json!({}));
-    c.contacts.push(recobro::model::Contact {
+    c.contacts.push(recobro::Contact {
         at: far("9999-12-30T15:00:00Z"),
         channel: Channel::Call,
-        direction: recobro::model::Direction::Outbound,
-        outcome: recobro::model::Outcome::Conversation,
+        direction: recobro::Direction::Outbound,
+        outcome: recobro::Outcome::Conversation,
         debt_ids: Vec::new(),
     });
     for when in [
@@ -483,15 +483,22 @@ fn checks_at_the_end_of_time_do_not_panic() {
 }
 
 /// A pack for `US` with one window rule, in force from / until the given dates.
-fn pack(id: &str, from: &str, to: Option<&str>, hours: recobro::compliance::Weekly) -> Pack {
-    Pack {
-        id: id.into(),
-        jurisdiction: "US".into(),
-        title: "test".into(),
-        effective_from: recobro::Date::parse(from).unwrap().0,
-        effective_to: to.map(|t| recobro::Date::parse(t).unwrap().0),
-        calendar: None,
-        rules: vec![Arc::new(WindowRule {
+fn pack(
+    id: &str,
+    from: &str,
+    to: Option<&str>,
+    hours: recobro::internals::compliance::Weekly,
+) -> Pack {
+    Pack::new(
+        id,
+        "US",
+        "test",
+        (
+            from.parse::<recobro::Date>().unwrap(),
+            to.map(|t| t.parse::<recobro::Date>().unwrap()),
+        ),
+        None,
+        vec![Arc::new(WindowRule {
             meta: Meta {
                 id: format!("{id}.window"),
                 citation: "x".into(),
@@ -501,11 +508,11 @@ fn pack(id: &str, from: &str, to: Option<&str>, hours: recobro::compliance::Week
             weekly: hours,
             holidays: Holidays::Open,
         })],
-    }
+    )
 }
 
-fn weekly(day: usize, from_h: u32, to_h: u32) -> recobro::compliance::Weekly {
-    let mut w = recobro::compliance::Weekly::default();
+fn weekly(day: usize, from_h: u32, to_h: u32) -> recobro::internals::compliance::Weekly {
+    let mut w = recobro::internals::compliance::Weekly::default();
     w.days[day].push((from_h * 3600, to_h * 3600));
     w
 }
@@ -515,8 +522,8 @@ fn a_pack_coming_into_force_during_the_search_applies_from_its_first_day() {
     // Monday 8 June 2026 in Chicago; the house allows calls Wednesdays 10:00-14:00; a
     // pack in force from Wednesday 10 June allows only 12:00-18:00.
     let mut rules = RuleSet::base();
-    rules.push_shared(pack("house", "2000-01-01", None, weekly(2, 10, 14)).rules[0].clone());
-    let later = recobro::compliance::Weekly::every_day(12 * 3600, 18 * 3600);
+    rules.push_shared(pack("house", "2000-01-01", None, weekly(2, 10, 14)).rules()[0].clone());
+    let later = recobro::internals::compliance::Weekly::every_day(12 * 3600, 18 * 3600);
     rules.add_pack(pack("new", "2026-06-10", None, later));
     let c = case("US-TX", "America/Chicago", json!({}), json!({}));
     let r = check_contact(&rules, &c, Channel::Call, at("2026-06-08T14:00:00Z"), None).unwrap();
@@ -530,12 +537,12 @@ fn a_pack_coming_into_force_during_the_search_applies_from_its_first_day() {
 #[test]
 fn a_pack_that_lapses_during_the_search_stops_blocking() {
     let mut rules = RuleSet::base();
-    rules.push_shared(pack("house", "2000-01-01", None, weekly(2, 10, 11)).rules[0].clone());
+    rules.push_shared(pack("house", "2000-01-01", None, weekly(2, 10, 11)).rules()[0].clone());
     rules.add_pack(pack(
         "old",
         "2000-01-01",
         Some("2026-06-10"),
-        recobro::compliance::Weekly::every_day(12 * 3600, 18 * 3600),
+        recobro::internals::compliance::Weekly::every_day(12 * 3600, 18 * 3600),
     ));
     let c = case("US-TX", "America/Chicago", json!({}), json!({}));
     let r = check_contact(&rules, &c, Channel::Call, at("2026-06-08T14:00:00Z"), None).unwrap();

@@ -69,7 +69,7 @@ fn run_hostile(f: &std::path::Path, at: Instant, good: &Policy) -> Result<(), St
 
 #[test]
 fn hostile_policies_fail_with_their_stated_codes_and_the_engine_stays_usable() {
-    let at = Instant::parse("2026-03-16T15:00:00Z").unwrap();
+    let at = "2026-03-16T15:00:00Z".parse::<Instant>().unwrap();
     let good = Policy::default_consumer().unwrap();
     let mut files: Vec<PathBuf> = std::fs::read_dir(data("hostile"))
         .unwrap()

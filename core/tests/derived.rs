@@ -86,7 +86,7 @@ fn hand_derived_expectations_hold() {
                 let mut b = PolicyBuilder::new(src);
                 if let Some(tables) = item.get("rate_entries").and_then(Value::as_object) {
                     for (table, entries) in tables {
-                        let entries: Vec<recobro::money::rates::RateEntry> =
+                        let entries: Vec<recobro::money::RateEntry> =
                             serde_json::from_value(entries.clone())
                                 .unwrap_or_else(|e| panic!("{name}: rate_entries: {e}"));
                         b = b.rate_entries(table, entries);
@@ -99,7 +99,7 @@ fn hand_derived_expectations_hold() {
         };
         let case =
             Case::from_value(item["case"].clone()).unwrap_or_else(|e| panic!("{name}: case: {e}"));
-        let at = Instant::parse(text(item, "as_of")).unwrap();
+        let at = (text(item, "as_of")).parse::<Instant>().unwrap();
         let decision: Value = match policy.evaluate(&case, at) {
             Ok(d) => serde_json::from_str(&d.to_json()).unwrap(),
             Err(e) => {

@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{Datelike, NaiveDate};
-use recobro::compliance::holidays::{is_holiday, CALENDARS};
+use recobro::internals::compliance::{is_holiday, CALENDARS};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,7 +93,7 @@ fn differences(calendar: &str) -> Vec<(NaiveDate, bool, bool, String)> {
         let lib = library.get(&day);
         if engine != lib.is_some() {
             let engine_names: Vec<&str> =
-                recobro::compliance::holidays::holidays(calendar, day.year())
+                recobro::internals::compliance::holidays(calendar, day.year())
                     .iter()
                     .filter(|h| h.month == day.month() && h.day == day.day())
                     .map(|h| h.name)

@@ -3,13 +3,13 @@
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use recobro::money::fees;
-use recobro::money::interest::{
+use recobro::internals::fees;
+use recobro::internals::interest::{
     accrue, Bucket, InterestSpec, Method, Moment, Movement, RateSource, Regime,
 };
-use recobro::money::plans::{schedule, Frequency, Remainder};
-use recobro::money::rates::{RateEntry, RateTables};
-use recobro::money::{DayCount, Rounding};
+use recobro::internals::plans::{schedule, Frequency, Remainder};
+use recobro::internals::rates::{RateEntry, RateTables};
+use recobro::internals::{DayCount, Rounding};
 use recobro::{Case, Instant, PolicyBuilder};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -124,7 +124,7 @@ fn host_can_add_a_new_half_year_without_a_release() {
     )
     .rate_entries(
         "es_demora_comercial",
-        vec![RateEntry { from: recobro::Date::parse("2026-07-01").unwrap(), rate: d("9.50"), source: "BOE (host)".into(), confidence: "confirmed".into() }],
+        vec![RateEntry { from: "2026-07-01".parse::<recobro::Date>().unwrap(), rate: d("9.50"), source: "BOE (host)".into(), confidence: "confirmed".into() }],
     )
     .build()
     .unwrap();
@@ -135,7 +135,7 @@ fn host_can_add_a_new_half_year_without_a_release() {
     }))
     .unwrap();
     let dcs = policy
-        .evaluate(&case, Instant::parse("2026-07-20T12:00:00Z").unwrap())
+        .evaluate(&case, "2026-07-20T12:00:00Z".parse::<Instant>().unwrap())
         .unwrap();
     let line = &dcs.charges.lines[0];
     // 10 days of June at 10.15% and 20 days of July at the host's 9.50%.
@@ -163,7 +163,7 @@ fn jurisdiction_limits_cut_charges_and_say_so() {
         }))
         .unwrap()
     };
-    let at = Instant::parse("2026-03-16T15:00:00Z").unwrap();
+    let at = "2026-03-16T15:00:00Z".parse::<Instant>().unwrap();
     let pe = policy
         .evaluate(&case("PE", "America/Lima", "PEN"), at)
         .unwrap();
@@ -176,11 +176,11 @@ fn jurisdiction_limits_cut_charges_and_say_so() {
     assert!(us.charges.lines[0].basis["capped"].contains("1692f(1)"));
     // Authorised by the debt's agreement (not by anything the policy says).
     let mut agreed = case("US-TX", "America/Chicago", "USD");
-    agreed.debts[0].agreement = Some(recobro::model::Agreement {
+    agreed.debts[0].agreement = Some(recobro::Agreement {
         interest: None,
-        fees: vec![recobro::model::AgreedFee {
+        fees: vec![recobro::AgreedFee {
             rule: "late_fee".into(),
-            kind: recobro::decision::ChargeKind::Fee,
+            kind: recobro::ChargeKind::Fee,
             amount: None,
             max: Some(d("25")),
             max_pct: None,
@@ -217,8 +217,8 @@ fn packs_compute_chile_brazil_and_colombia() {
     // from the 19.33% IBC test vector: 1.5 x 19.33 = 28.995 -> 29.00).
     .rate_entries(
         "co_usura",
-        vec![recobro::money::rates::RateEntry {
-            from: recobro::Date::parse("2026-01-01").unwrap(),
+        vec![recobro::money::RateEntry {
+            from: "2026-01-01".parse::<recobro::Date>().unwrap(),
             rate: d("29.00"),
             source: "test vector: 1.5 x IBC 19.33".into(),
             confidence: "to_verify".into(),
@@ -226,7 +226,7 @@ fn packs_compute_chile_brazil_and_colombia() {
     )
     .build()
     .unwrap();
-    let at = Instant::parse("2026-03-16T15:00:00Z").unwrap();
+    let at = "2026-03-16T15:00:00Z".parse::<Instant>().unwrap();
     let case = |j: &str, tz: &str, cur: &str, amount: &str| {
         Case::from_value(serde_json::json!({
             "id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": j, "timezone": tz},
@@ -297,11 +297,11 @@ proptest! {
         let mut split = RateTables::default();
         let rate = Decimal::new(rate_bp as i64, 2);
         split.upsert("x", vec![
-            RateEntry { from: recobro::Date(day("2020-01-01")), rate, source: "t".into(), confidence: "confirmed".into() },
-            RateEntry { from: recobro::Date(day("2025-01-01") + chrono::Duration::days(cut)), rate, source: "t".into(), confidence: "confirmed".into() },
+            RateEntry { from: recobro::internals::date(day("2020-01-01")), rate, source: "t".into(), confidence: "confirmed".into() },
+            RateEntry { from: recobro::internals::date(day("2025-01-01") + chrono::Duration::days(cut)), rate, source: "t".into(), confidence: "confirmed".into() },
         ]);
         let mut one = base.clone();
-        one.upsert("x", vec![RateEntry { from: recobro::Date(day("2020-01-01")), rate, source: "t".into(), confidence: "confirmed".into() }]);
+        one.upsert("x", vec![RateEntry { from: recobro::internals::date(day("2020-01-01")), rate, source: "t".into(), confidence: "confirmed".into() }]);
         let s = spec(RateSource::Table { table: "x".into(), margin: Decimal::ZERO, regime: Regime::SplitOnChange, half_yearly: false });
         let p = Decimal::new(p as i64, 2);
         let end = day("2025-01-01") + chrono::Duration::days(days);
@@ -339,7 +339,7 @@ proptest! {
                        "issued_on": "2026-01-01", "due_on": "2026-02-01",
                        "agreement": {"fees": [{"rule": "f", "max": "1000000"}]}}]
         })).unwrap();
-        let dcs = policy.evaluate(&case, Instant::parse("2026-03-16T15:00:00Z").unwrap()).unwrap();
+        let dcs = policy.evaluate(&case, "2026-03-16T15:00:00Z".parse::<Instant>().unwrap()).unwrap();
         prop_assert!(dcs.charges.lines[0].amount <= Decimal::new(cap as i64, 2));
         prop_assert_eq!(dcs.charges.lines[0].amount, Decimal::new(amount.min(cap) as i64, 2));
     }
@@ -360,7 +360,7 @@ fn statutory_fixed_sums() {
 
 #[test]
 fn offers_carry_exact_schedules_and_proposals_are_checked() {
-    use recobro::money::plans::Proposal;
+    use recobro::money::Proposal;
     let policy = recobro::Policy::default_consumer().unwrap();
     let case = Case::from_value(serde_json::json!({
         "id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "US-TX", "timezone": "America/Chicago"},
@@ -368,7 +368,7 @@ fn offers_carry_exact_schedules_and_proposals_are_checked() {
                    "issued_on": "2025-10-01", "due_on": "2025-12-01"}]
     }))
     .unwrap();
-    let at = Instant::parse("2026-03-16T15:00:00Z").unwrap();
+    let at = "2026-03-16T15:00:00Z".parse::<Instant>().unwrap();
     let dec = policy.evaluate(&case, at).unwrap();
     let plan = dec.offers.iter().find(|o| o.kind == "plan").unwrap();
     let s = plan.schedule.as_ref().unwrap();
@@ -386,7 +386,7 @@ fn offers_carry_exact_schedules_and_proposals_are_checked() {
         down_payment: d("150"),
         installments: 10,
         frequency: Frequency::Monthly,
-        first_due_on: recobro::Date::parse("2026-04-01").unwrap(),
+        first_due_on: "2026-04-01".parse::<recobro::Date>().unwrap(),
     };
     let c = policy.check_plan(&case, at, &ok).unwrap();
     assert!(c.accepted, "{:?}", c.broken);
@@ -395,7 +395,7 @@ fn offers_carry_exact_schedules_and_proposals_are_checked() {
         down_payment: d("20"),
         installments: 24,
         frequency: Frequency::Weekly,
-        first_due_on: recobro::Date::parse("2026-06-01").unwrap(),
+        first_due_on: "2026-06-01".parse::<recobro::Date>().unwrap(),
     };
     let c = policy.check_plan(&case, at, &bad).unwrap();
     assert!(!c.accepted);
@@ -417,7 +417,7 @@ fn offers_carry_exact_schedules_and_proposals_are_checked() {
 
 #[test]
 fn absurd_amounts_are_errors_not_panics() {
-    use recobro::money::plans::Proposal;
+    use recobro::money::Proposal;
     let policy = recobro::Policy::default_consumer().unwrap();
     let case = Case::from_value(serde_json::json!({
         "id": "C", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "US-TX", "timezone": "America/Chicago"},
@@ -427,12 +427,12 @@ fn absurd_amounts_are_errors_not_panics() {
     .unwrap();
     // Numbers in a JSON value keep their digits.
     assert_eq!(case.debts[0].outstanding, d("0.12"));
-    let at = Instant::parse("2026-03-16T15:00:00Z").unwrap();
+    let at = "2026-03-16T15:00:00Z".parse::<Instant>().unwrap();
     let huge = Proposal {
         down_payment: d("79228162514264337593543950335"),
         installments: 3,
         frequency: Frequency::Monthly,
-        first_due_on: recobro::Date::parse("2026-04-01").unwrap(),
+        first_due_on: "2026-04-01".parse::<recobro::Date>().unwrap(),
     };
     assert_eq!(
         policy.check_plan(&case, at, &huge).unwrap_err().path(),

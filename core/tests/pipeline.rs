@@ -4,7 +4,7 @@
 use recobro::{Case, ErrorCode, EvalOptions, Instant, Limits, Policy, PolicyBuilder};
 
 fn at() -> Instant {
-    Instant::parse("2026-03-16T15:00:00Z").unwrap()
+    "2026-03-16T15:00:00Z".parse::<Instant>().unwrap()
 }
 
 fn sample(name: &str) -> Case {
@@ -229,7 +229,7 @@ fn host_modules_and_embedded_modules_import() {
 fn malformed_input_errors_name_paths() {
     let p = Policy::default_consumer().unwrap();
     let mut c = sample("administrative");
-    c.contacts[0].at = Instant::parse("2026-03-20T00:00:00Z").unwrap();
+    c.contacts[0].at = "2026-03-20T00:00:00Z".parse::<Instant>().unwrap();
     let e = p.evaluate(&c, at()).unwrap_err();
     assert_eq!(
         (e.code, e.path()),
@@ -251,7 +251,7 @@ fn malformed_input_errors_name_paths() {
 #[test]
 fn batch_equals_sequential() {
     let p = Policy::default_consumer().unwrap();
-    let cases = recobro::generate::portfolio(300, 3, at(), Default::default());
+    let cases = recobro::simulation::portfolio(300, 3, at(), Default::default());
     let seq: Vec<String> = cases
         .iter()
         .map(|c| p.evaluate(c, at()).unwrap().to_json())
@@ -280,11 +280,11 @@ fn the_readme_policy_example_compiles_and_runs() {
     assert_eq!(p.info().name, "my-policy");
     // The first debt's agreement allows a late fee of 25.00.
     let mut case = sample("b2b_overdue");
-    case.debts[0].agreement = Some(recobro::model::Agreement {
+    case.debts[0].agreement = Some(recobro::Agreement {
         interest: None,
-        fees: vec![recobro::model::AgreedFee {
+        fees: vec![recobro::AgreedFee {
             rule: "late_fee".into(),
-            kind: recobro::decision::ChargeKind::Fee,
+            kind: recobro::ChargeKind::Fee,
             amount: Some("25.00".parse().unwrap()),
             max: None,
             max_pct: None,
@@ -302,13 +302,13 @@ fn the_readme_policy_example_compiles_and_runs() {
         Some("25.00")
     );
     // Booked in the ledger, it is not charged again.
-    case.charges.push(recobro::model::AppliedCharge {
+    case.charges.push(recobro::AppliedCharge {
         id: None,
         debt_id: case.debts[0].id.clone(),
-        kind: recobro::decision::ChargeKind::Fee,
+        kind: recobro::ChargeKind::Fee,
         rule: "late_fee".into(),
         amount: "25.00".parse().unwrap(),
-        at: recobro::Instant::parse("2026-03-10T12:00:00Z").unwrap(),
+        at: "2026-03-10T12:00:00Z".parse::<recobro::Instant>().unwrap(),
     });
     let d = p.evaluate(&case, at()).unwrap();
     assert!(d.charges.lines.is_empty(), "{:?}", d.charges);

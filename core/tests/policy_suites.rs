@@ -1,7 +1,7 @@
 //! Runs every policy test file under `rules/*/tests/` (the same files `recobro test` runs).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use recobro::testing::{self, Suite};
+use recobro::tooling::{self, Suite};
 use std::path::Path;
 
 fn suites() -> Vec<std::path::PathBuf> {
@@ -31,8 +31,8 @@ fn every_policy_suite_passes_and_covers_every_rule() {
     let mut total = 0;
     for f in files {
         let suite = Suite::from_json(&std::fs::read_to_string(&f).unwrap()).unwrap();
-        let policy = testing::suite_policy(&suite).unwrap();
-        let report = testing::run(&policy, &suite);
+        let policy = tooling::suite_policy(&suite).unwrap();
+        let report = tooling::run(&policy, &suite);
         for r in &report.results {
             assert!(
                 r.failures.is_empty(),
@@ -63,7 +63,7 @@ fn a_wrong_expectation_fails() {
          "expect": {"segment": "preventive", "action": null, "charges": {"COP": "1"}}}]}"#,
     )
     .unwrap();
-    let report = testing::run(&testing::suite_policy(&suite).unwrap(), &suite);
+    let report = tooling::run(&tooling::suite_policy(&suite).unwrap(), &suite);
     assert_eq!((report.passed(), report.failed()), (0, 1));
     let f = &report.results[0].failures;
     assert_eq!(f.len(), 3, "{f:?}");

@@ -2,13 +2,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
-use recobro::generate::{portfolio, Rng};
-use recobro::model::Flag;
+use recobro::simulation::{portfolio, Rng};
+use recobro::Flag;
 use recobro::{Case, Instant, Policy};
 use std::sync::OnceLock;
 
 fn at() -> Instant {
-    Instant::parse("2026-03-16T15:00:00Z").unwrap()
+    "2026-03-16T15:00:00Z".parse::<Instant>().unwrap()
 }
 
 fn policies() -> &'static [Policy; 2] {

@@ -2,13 +2,13 @@
 //! contact, every simulated contact lawful when replayed, identical arms identical.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use recobro::compliance::{check_contact, RuleSet};
-use recobro::simulate::{self, simulate_case, ResponseModel, Settings, Split};
+use recobro::internals::compliance::{check_contact, RuleSet};
+use recobro::simulation::{self, simulate_case, ResponseModel, Settings, Split};
 use recobro::{Instant, Policy};
 use rust_decimal::Decimal;
 
 fn start() -> Instant {
-    Instant::parse("2026-03-16T15:00:00Z").unwrap()
+    "2026-03-16T15:00:00Z".parse::<Instant>().unwrap()
 }
 
 fn settings(days: u32, split: Split) -> Settings {
@@ -22,7 +22,7 @@ fn settings(days: u32, split: Split) -> Settings {
 }
 
 fn portfolio(n: usize) -> Vec<recobro::Case> {
-    recobro::generate::portfolio(n, 5, start(), Default::default())
+    recobro::simulation::portfolio(n, 5, start(), Default::default())
 }
 
 fn run_on(threads: usize, policies: &[Policy], cases: &[recobro::Case], s: &Settings) -> String {
@@ -31,7 +31,7 @@ fn run_on(threads: usize, policies: &[Policy], cases: &[recobro::Case], s: &Sett
         .build()
         .unwrap();
     pool.install(|| {
-        serde_json::to_string(&simulate::simulate(policies, cases, s).unwrap()).unwrap()
+        serde_json::to_string(&simulation::simulate(policies, cases, s).unwrap()).unwrap()
     })
 }
 
@@ -60,7 +60,7 @@ fn money_is_conserved_per_case_and_in_total() {
     let policy = Policy::embedded("b2b/policy").unwrap();
     let mut cases = portfolio(120);
     for c in &mut cases {
-        c.debtor.kind = recobro::model::DebtorKind::Business;
+        c.debtor.kind = recobro::DebtorKind::Business;
     }
     let s = settings(90, Split::All);
     let mut charged = Decimal::ZERO;
@@ -75,7 +75,7 @@ fn money_is_conserved_per_case_and_in_total() {
         charged > Decimal::ZERO,
         "the B2B policy should book interest and compensation"
     );
-    let r = simulate::simulate(&[policy], &cases, &s).unwrap();
+    let r = simulation::simulate(&[policy], &cases, &s).unwrap();
     let k = &r.arms[0].kpis;
     assert_eq!(k.opening + k.charges - k.collected, k.closing);
     let last = r.arms[0].series.last().unwrap();
@@ -86,7 +86,7 @@ fn money_is_conserved_per_case_and_in_total() {
 fn a_policy_that_never_contacts_collects_only_self_cures() {
     let silent = Policy::from_source("fn segment(c) { \"administrative\" }").unwrap();
     let cases = portfolio(200);
-    let r = simulate::simulate(
+    let r = simulation::simulate(
         std::slice::from_ref(&silent),
         &cases,
         &settings(120, Split::All),
@@ -108,7 +108,7 @@ fn a_policy_that_never_contacts_collects_only_self_cures() {
     for m in s.response.segments.values_mut() {
         m.self_cure_daily_pct = Decimal::ZERO;
     }
-    let r = simulate::simulate(&[silent], &cases, &s).unwrap();
+    let r = simulation::simulate(&[silent], &cases, &s).unwrap();
     assert_eq!(r.arms[0].kpis.collected, Decimal::ZERO);
 }
 
@@ -151,13 +151,13 @@ fn every_simulated_contact_was_allowed_at_its_instant() {
 fn an_identical_challenger_shows_no_difference() {
     let a = Policy::default_consumer().unwrap();
     let b = Policy::default_consumer().unwrap();
-    let r = simulate::simulate(&[a, b], &portfolio(150), &settings(60, Split::All)).unwrap();
+    let r = simulation::simulate(&[a, b], &portfolio(150), &settings(60, Split::All)).unwrap();
     let diff = r.arms[1].vs_champion.clone().unwrap();
-    assert_eq!(diff, simulate::Kpis::default());
+    assert_eq!(diff, simulation::Kpis::default());
     assert_eq!(r.arms[0].series, r.arms[1].series);
     assert!(r.kpi_table().contains("vs champion"));
     assert!(r.series_csv().lines().count() == 1 + 2 * 60);
-    let svg = simulate::svg_collected(&r);
+    let svg = simulation::svg_collected(&r);
     assert!(svg.starts_with("<svg") && svg.matches("<polyline").count() == 2);
 }
 
@@ -170,11 +170,11 @@ fn champion_challenger_assignment_is_stable_and_follows_shares() {
     };
     let arms: Vec<usize> = cases
         .iter()
-        .map(|c| simulate::assign(&split, &c.id).unwrap())
+        .map(|c| simulation::assign(&split, &c.id).unwrap())
         .collect();
     let again: Vec<usize> = cases
         .iter()
-        .map(|c| simulate::assign(&split, &c.id).unwrap())
+        .map(|c| simulation::assign(&split, &c.id).unwrap())
         .collect();
     assert_eq!(arms, again);
     let challengers = arms.iter().filter(|a| **a == 1).count();
@@ -190,16 +190,16 @@ fn champion_challenger_assignment_is_stable_and_follows_shares() {
         arms,
         cases
             .iter()
-            .map(|c| simulate::assign(&other, &c.id).unwrap())
+            .map(|c| simulation::assign(&other, &c.id).unwrap())
             .collect::<Vec<_>>()
     );
     let policies = [
         Policy::default_consumer().unwrap(),
         Policy::default_consumer().unwrap(),
     ];
-    let r = simulate::simulate(&policies, &cases[..300], &settings(30, split)).unwrap();
+    let r = simulation::simulate(&policies, &cases[..300], &settings(30, split)).unwrap();
     assert_eq!(r.arms[0].kpis.cases + r.arms[1].kpis.cases, 300);
-    let bad = simulate::simulate(
+    let bad = simulation::simulate(
         &policies,
         &cases[..10],
         &settings(
@@ -237,7 +237,7 @@ fn common_random_numbers_a_challenger_changed_in_one_segment_leaves_the_rest_ide
     // met the changed segment): it never recovers money.
     s.response.tasks.insert(
         "promise_watch".into(),
-        simulate::TaskModel {
+        simulation::TaskModel {
             success_pct: Decimal::ZERO,
             recovered_pct: Decimal::ZERO,
             days_to_pay: 0,
@@ -257,7 +257,7 @@ fn common_random_numbers_a_challenger_changed_in_one_segment_leaves_the_rest_ide
         } else {
             touched += 1;
         }
-        let collected = |o: &simulate::CaseOutcome| {
+        let collected = |o: &simulation::CaseOutcome| {
             o.money
                 .iter()
                 .filter(|m| !m.1.is_zero())
@@ -303,7 +303,7 @@ fn a_challenger_changed_in_the_legal_stage_leaves_every_case_that_never_reaches_
     let champion = Policy::default_consumer().unwrap();
     let days = 60;
     let s = settings(days, Split::All);
-    let today = start().0.date_naive();
+    let today = recobro::internals::utc(start()).date_naive();
     let (mut outside, mut differ) = (0, 0);
     for c in &portfolio(300) {
         // Days past due only grow by one a day, so a case whose most overdue debt (with
@@ -312,7 +312,7 @@ fn a_challenger_changed_in_the_legal_stage_leaves_every_case_that_never_reaches_
         let max_dpd = c
             .debts
             .iter()
-            .map(|d| (today - d.due_on.0).num_days() + 1)
+            .map(|d| (today - recobro::internals::naive(d.due_on)).num_days() + 1)
             .max()
             .unwrap_or(0);
         let a = simulate_case(&champion, c, &s).unwrap();

@@ -3,14 +3,13 @@
 //! and the allowed range (never a panic, an overflow or an unbounded allocation).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use recobro::error::ErrorCode;
-use recobro::generate::{self, GenOptions};
-use recobro::simulate::{self, ResponseModel, Settings, SimulationRequest, Split};
+use recobro::simulation::{self, GenOptions, ResponseModel, Settings, SimulationRequest, Split};
+use recobro::ErrorCode;
 use recobro::{Instant, Policy};
 use rust_decimal::Decimal;
 
 fn start() -> Instant {
-    Instant::parse("2026-03-16T15:00:00Z").unwrap()
+    "2026-03-16T15:00:00Z".parse::<Instant>().unwrap()
 }
 
 /// The request error's path, checking the code and that the message gives the range.
@@ -36,7 +35,7 @@ fn request_generate_is_bounded() {
         "generate"
     );
     let ok = SimulationRequest::from_json(r#"{"generate": 100000}"#).unwrap();
-    assert_eq!(ok.generate, generate::MAX_CASES);
+    assert_eq!(ok.generate, simulation::MAX_CASES);
     // Given cases make `generate` irrelevant.
     assert!(SimulationRequest::from_json(r#"{"generate": 0, "cases": []}"#).is_ok());
     // A request built in code is checked when it runs.
@@ -61,12 +60,12 @@ fn request_days_are_bounded() {
 
 #[test]
 fn request_policies_are_bounded() {
-    let specs = vec!["{}"; simulate::MAX_POLICIES + 1].join(",");
+    let specs = vec!["{}"; simulation::MAX_POLICIES + 1].join(",");
     assert_eq!(
         request_error(&format!(r#"{{"policies": [{specs}]}}"#), "between 0 and 16"),
         "policies"
     );
-    let specs = vec!["{}"; simulate::MAX_POLICIES].join(",");
+    let specs = vec!["{}"; simulation::MAX_POLICIES].join(",");
     assert!(SimulationRequest::from_json(&format!(r#"{{"policies": [{specs}]}}"#)).is_ok());
 }
 
@@ -99,7 +98,7 @@ fn request_shares_and_experiment_are_bounded() {
         request_error(&format!(r#"{{{two}, "shares": [100]}}"#), "one per policy"),
         "split.shares"
     );
-    let long = "x".repeat(simulate::MAX_EXPERIMENT + 1);
+    let long = "x".repeat(simulation::MAX_EXPERIMENT + 1);
     assert_eq!(
         request_error(
             &format!(r#"{{{two}, "shares": [50, 50], "experiment": "{long}"}}"#),
@@ -229,7 +228,7 @@ fn response_model_numbers_are_bounded() {
         "response_model.segments.s.partial_share_pct"
     );
     // Too many entries in a map.
-    let many: serde_json::Map<String, serde_json::Value> = (0..=simulate::MAX_MODEL_ENTRIES)
+    let many: serde_json::Map<String, serde_json::Value> = (0..=simulation::MAX_MODEL_ENTRIES)
         .map(|i| (format!("X{i}"), serde_json::Value::from("1")))
         .collect();
     let json = format!(
@@ -257,9 +256,9 @@ fn settings() -> Settings {
 #[test]
 fn simulate_checks_its_settings_where_they_enter() {
     let p = Policy::default_consumer().unwrap();
-    let cases = generate::portfolio(3, 1, start(), GenOptions::default());
+    let cases = simulation::portfolio(3, 1, start(), GenOptions::default());
     let path = |policies: &[Policy], s: &Settings| {
-        let e = simulate::simulate(policies, &cases, s).unwrap_err();
+        let e = simulation::simulate(policies, &cases, s).unwrap_err();
         assert_eq!(e.code, ErrorCode::InputInvalid, "{e}");
         e.path().unwrap_or_default().to_string()
     };
@@ -268,7 +267,7 @@ fn simulate_checks_its_settings_where_they_enter() {
     assert_eq!(path(std::slice::from_ref(&p), &s), "days");
     s.days = 0;
     assert_eq!(path(std::slice::from_ref(&p), &s), "days");
-    let many = vec![p.clone(); simulate::MAX_POLICIES + 1];
+    let many = vec![p.clone(); simulation::MAX_POLICIES + 1];
     assert_eq!(path(&many, &settings()), "policies");
     let mut s = settings();
     s.split = Split::Assign {
@@ -286,7 +285,7 @@ fn simulate_checks_its_settings_where_they_enter() {
         "response.channels.sms.reach_pct"
     );
     // One case at a time is checked too.
-    let e = simulate::simulate_case(&p, &cases[0], &s).unwrap_err();
+    let e = simulation::simulate_case(&p, &cases[0], &s).unwrap_err();
     assert_eq!(e.path(), Some("response.channels.sms.reach_pct"));
     let mut s = settings();
     if let Some(m) = s.response.segments.get_mut("default") {
@@ -296,14 +295,14 @@ fn simulate_checks_its_settings_where_they_enter() {
         path(std::slice::from_ref(&p), &s),
         "response.segments.default.self_cure_daily_pct"
     );
-    assert!(simulate::simulate(&[p], &cases, &settings()).is_ok());
+    assert!(simulation::simulate(&[p], &cases, &settings()).is_ok());
 }
 
 #[test]
 fn generator_sizes_are_bounded() {
-    let e = generate::try_portfolio(0, 1, start(), GenOptions::default()).unwrap_err();
+    let e = simulation::try_portfolio(0, 1, start(), GenOptions::default()).unwrap_err();
     assert_eq!((e.code, e.path()), (ErrorCode::InputInvalid, Some("n")));
-    let e = generate::try_portfolio(generate::MAX_CASES + 1, 1, start(), GenOptions::default())
+    let e = simulation::try_portfolio(simulation::MAX_CASES + 1, 1, start(), GenOptions::default())
         .unwrap_err();
     assert_eq!(e.path(), Some("n"));
     assert!(e.message.contains("between 1 and 100000"), "{e}");
@@ -341,28 +340,28 @@ fn generator_sizes_are_bounded() {
             "between 0 and 1000",
         ),
     ] {
-        let e = generate::try_portfolio(1, 1, start(), opts).unwrap_err();
+        let e = simulation::try_portfolio(1, 1, start(), opts).unwrap_err();
         assert_eq!(e.path(), Some(field));
         assert!(e.message.contains(range), "{e}");
     }
-    let two = generate::try_portfolio(2, 1, start(), GenOptions::default()).unwrap();
+    let two = simulation::try_portfolio(2, 1, start(), GenOptions::default()).unwrap();
     assert_eq!(
         two,
-        generate::portfolio(2, 1, start(), GenOptions::default())
+        simulation::portfolio(2, 1, start(), GenOptions::default())
     );
     // The infallible generator clamps options that would overflow its arithmetic.
     let huge = GenOptions {
         debts: i64::MAX,
         contacts: i64::MAX,
     };
-    let one = generate::portfolio(1, 1, start(), huge);
-    assert!(one[0].debts.len() <= 2 * generate::MAX_DEBTS as usize);
-    assert!(one[0].contacts.len() <= 2 * generate::MAX_CONTACTS as usize);
+    let one = simulation::portfolio(1, 1, start(), huge);
+    assert!(one[0].debts.len() <= 2 * simulation::MAX_DEBTS as usize);
+    assert!(one[0].contacts.len() <= 2 * simulation::MAX_CONTACTS as usize);
 }
 
 #[test]
 fn request_policy_specs_are_bounded() {
-    let big = "x".repeat(simulate::MAX_POLICY_SOURCE + 1);
+    let big = "x".repeat(simulation::MAX_POLICY_SOURCE + 1);
     let e =
         SimulationRequest::from_json(&format!(r#"{{"policies": [{{}}, {{"source": "{big}"}}]}}"#))
             .unwrap_err();
@@ -373,7 +372,7 @@ fn request_policy_specs_are_bounded() {
     ))
     .unwrap_err();
     assert_eq!(e.path(), Some("policies[0].modules.m"), "{e}");
-    let modules: Vec<String> = (0..=simulate::MAX_POLICY_MAPS)
+    let modules: Vec<String> = (0..=simulation::MAX_POLICY_MAPS)
         .map(|i| format!(r#""m{i}": "1""#))
         .collect();
     let e = SimulationRequest::from_json(&format!(
@@ -383,7 +382,7 @@ fn request_policy_specs_are_bounded() {
     .unwrap_err();
     assert_eq!(e.path(), Some("policies[0].modules"), "{e}");
     assert!(e.message.contains("at most 64"), "{e}");
-    let days = vec![r#""2026-01-01""#; simulate::MAX_POLICY_LIST + 1].join(",");
+    let days = vec![r#""2026-01-01""#; simulation::MAX_POLICY_LIST + 1].join(",");
     let e = SimulationRequest::from_json(&format!(
         r#"{{"policies": [{{"closures": {{"CO": [{days}]}}}}]}}"#
     ))
@@ -391,7 +390,7 @@ fn request_policy_specs_are_bounded() {
     assert_eq!(e.path(), Some("policies[0].closures.CO"), "{e}");
     assert!(e.message.contains("at most 10000"), "{e}");
     let entries =
-        vec![r#"{"from": "2026-01-01", "rate": "1"}"#; simulate::MAX_POLICY_LIST + 1].join(",");
+        vec![r#"{"from": "2026-01-01", "rate": "1"}"#; simulation::MAX_POLICY_LIST + 1].join(",");
     let e = SimulationRequest::from_json(&format!(
         r#"{{"policies": [{{"rate_entries": {{"t": [{entries}]}}}}]}}"#
     ))

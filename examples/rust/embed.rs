@@ -7,7 +7,7 @@ use recobro::{Case, EvalOptions, Instant, Policy};
 fn main() -> Result<(), recobro::Error> {
     // Compile once (at start-up), share across threads: `Policy` is `Send + Sync`.
     let policy = Policy::default_consumer()?;
-    let as_of = Instant::parse("2026-03-16T15:00:00Z").map_err(recobro::Error::input_clock)?;
+    let as_of: Instant = "2026-03-16T15:00:00Z".parse()?;
 
     let case = Case::from_json(include_str!("../data/cases/administrative.json"))?;
     let decision = policy.evaluate_with(&case, as_of, EvalOptions { trace: true })?;

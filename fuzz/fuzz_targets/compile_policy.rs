@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };
     let limits = Limits { max_operations: 50_000, ..Limits::default() };
     if let Ok(p) = PolicyBuilder::new(src).limits(limits).build() {
-        if let (Ok(case), Ok(at)) = (Case::from_json(CASE), Instant::parse("2026-03-01T12:00:00Z")) {
+        if let (Ok(case), Ok(at)) = (Case::from_json(CASE), "2026-03-01T12:00:00Z".parse::<Instant>()) {
             let _ = p.evaluate(&case, at);
         }
     }

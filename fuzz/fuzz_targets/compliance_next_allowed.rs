@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let seed = u64::from_le_bytes([data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]]);
     let offset = i64::from(u32::from_le_bytes([data[8], data[9], data[10], data[11]]) % (30 * 86_400));
     let channel = Channel::ALL[(seed % 7) as usize];
-    let Ok(base) = Instant::parse("2026-03-16T15:00:00Z") else { return };
+    let Ok(base) = "2026-03-16T15:00:00Z".parse::<Instant>() else { return };
     let case = recobro::generate::portfolio(1, seed, base, Default::default()).remove(0);
     let at = Instant::from_timestamp(base.timestamp() + offset);
     let Ok(r) = check_contact(rules, &case, channel, at, None) else { return };

@@ -360,7 +360,7 @@ fuzz_target!(|data: &[u8]| {
         "2026-03-15T03:00:00Z",
         "2026-03-08T06:30:00Z",
     ] {
-        let Ok(at) = Instant::parse(at) else { continue };
+        let Ok(at) = at.parse::<Instant>() else { continue };
         for case in cases {
             typed(&p.evaluate(case, at), &src);
         }

@@ -3,29 +3,20 @@
 use recobro::{Case, Error};
 use std::path::{Path, PathBuf};
 
-/// Parse cases from text: a JSON array, one JSON object, or NDJSON.
-/// Each case parses on its own, so one bad case does not hide the others.
-pub fn parse_cases(text: &str) -> Vec<Result<Case, Error>> {
-    let t = text.trim();
-    if t.starts_with('[') {
-        let values: Result<Vec<serde_json::Value>, _> = serde_json::from_str(t);
-        return match values {
-            Ok(vs) => vs.into_iter().map(Case::from_value).collect(),
-            Err(e) => vec![Err(Error::new(
-                recobro::ErrorCode::InputJson,
-                format!("not a valid JSON array of cases: {e}"),
-            ))],
-        };
-    }
-    let lines: Vec<&str> = t.lines().filter(|l| !l.trim().is_empty()).collect();
-    let ndjson = lines.len() > 1
-        && lines
-            .iter()
-            .all(|l| l.trim_start().starts_with('{') && l.trim_end().ends_with('}'));
-    if ndjson {
-        lines.into_iter().map(Case::from_json).collect()
-    } else {
-        vec![Case::from_json(t)]
+/// Parse cases from text: a JSON array, one JSON object, or NDJSON, read by the host
+/// boundary (each case on its own, so one bad case does not hide the others). Text that
+/// is no batch at all is one error entry; errors name the file when there is one.
+pub fn parse_cases(text: &str, file: Option<&Path>) -> Vec<Result<Case, Error>> {
+    let named = |e: Error| match file {
+        Some(p) => {
+            let message = format!("{}: {}", p.display(), e.message);
+            e.with_message(message)
+        }
+        None => e,
+    };
+    match recobro::host::cases(text) {
+        Ok(rows) => rows.into_iter().map(|r| r.map_err(named)).collect(),
+        Err(e) => vec![Err(named(e))],
     }
 }
 

@@ -4,7 +4,7 @@ mod input;
 mod table;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use recobro::testing::{self, Suite};
+use recobro::tooling::{self, Suite};
 use recobro::{Case, Error, EvalOptions, Instant, Policy, PolicyBuilder};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -136,13 +136,14 @@ fn report(e: &Error, file: Option<&Path>) {
 }
 
 fn parse_as_of(s: &str) -> Result<Instant, ExitCode> {
-    Instant::parse(s).map_err(|m| fail(format!("--as-of: {m}")))
+    s.parse::<Instant>()
+        .map_err(|m| fail(format!("--as-of: {m}")))
 }
 
 fn build_policy(file: Option<&Path>, modules: &[String]) -> Result<Policy, ExitCode> {
     let source = match file {
         Some(f) => std::fs::read_to_string(f).map_err(|e| fail(format!("{}: {e}", f.display())))?,
-        None => recobro::policy::embedded(recobro::policy::DEFAULT_CONSUMER_POLICY)
+        None => tooling::embedded(tooling::DEFAULT_CONSUMER_POLICY)
             .unwrap_or_default()
             .to_string(),
     };
@@ -160,22 +161,9 @@ fn build_policy(file: Option<&Path>, modules: &[String]) -> Result<Policy, ExitC
     })
 }
 
-/// The text of a panic payload.
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
-}
-
 /// An engine fault as the engine's own error: code `internal`, never a backtrace.
 fn internal(payload: &(dyn std::any::Any + Send)) -> Error {
-    Error::new(
-        recobro::ErrorCode::Internal,
-        format!("internal error: {}", panic_text(payload)),
-    )
-    .with_help("this is a bug in recobro; please report it with the input that caused it")
+    recobro::host::panic_error(payload)
 }
 
 fn main() -> ExitCode {
@@ -214,16 +202,16 @@ fn run(cli: Cli) -> ExitCode {
         Command::Rules => rules(),
         Command::Simulate(args) => simulate(args),
         Command::Docs => {
-            print!("{}", recobro::reference::markdown());
+            print!("{}", tooling::policy_reference());
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { n, seed, as_of } => (|| {
             let as_of = parse_as_of(&as_of)?;
-            recobro::generate::check_count(n, "N").map_err(|e| {
+            recobro::simulation::check_count(n, "N").map_err(|e| {
                 report(&e, None);
                 ExitCode::from(2)
             })?;
-            let cases = recobro::generate::portfolio(n, seed, as_of, Default::default());
+            let cases = recobro::simulation::portfolio(n, seed, as_of, Default::default());
             let mut out = io::BufWriter::new(io::stdout().lock());
             for c in cases {
                 let line = serde_json::to_string(&c).map_err(fail)?;
@@ -247,60 +235,36 @@ fn eval(
     let as_of = parse_as_of(as_of)?;
     let policy = build_policy(policy.policy.as_deref(), &policy.modules)?;
     let cases: Vec<Result<Case, Error>> = if let Some(n) = generate {
-        recobro::generate::check_count(n, "--generate").map_err(|e| {
+        recobro::simulation::check_count(n, "--generate").map_err(|e| {
             report(&e, None);
             ExitCode::from(2)
         })?;
-        recobro::generate::portfolio(n, seed, as_of, Default::default())
+        recobro::simulation::portfolio(n, seed, as_of, Default::default())
             .into_iter()
             .map(Ok)
             .collect()
     } else if paths.is_empty() {
         let mut text = String::new();
         io::stdin().read_to_string(&mut text).map_err(fail)?;
-        input::parse_cases(&text)
+        input::parse_cases(&text, None)
     } else {
         let mut all = Vec::new();
         for p in input::expand(&paths).map_err(fail)? {
             let text =
                 std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-            all.extend(input::parse_cases(&text).into_iter().map(|r| {
-                r.map_err(|e| Error {
-                    message: format!("{}: {}", p.display(), e.message),
-                    ..e
-                })
-            }));
+            all.extend(input::parse_cases(&text, Some(&p)));
         }
         all
     };
-    let opts = EvalOptions { trace };
-    let mut results = Vec::with_capacity(cases.len());
-    let mut failed = 0usize;
-    for (i, c) in cases.iter().enumerate() {
-        // One case's fault fails that row only, as in every binding.
-        let r = c
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(|c| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    policy.evaluate_with(c, as_of, opts)
-                }))
-                .unwrap_or_else(|p| Err(internal(&*p)))
-            })
-            .map_err(|e| recobro::model::prefix_path(e, i));
-        if r.is_err() {
-            failed += 1;
-        }
-        results.push(r);
-    }
+    // The host boundary decides every row under its own panic guard and puts each
+    // error under the case's index, as in every binding.
+    let results = recobro::host::evaluate_rows(&policy, cases, as_of, EvalOptions { trace });
+    let failed = results.iter().filter(|r| r.is_err()).count();
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Ndjson => {
             for (i, r) in results.iter().enumerate() {
-                let line = match r {
-                    Ok(d) => d.to_json(),
-                    Err(e) => serde_json::json!({"index": i, "error": e}).to_string(),
-                };
+                let line = recobro::host::row_json(i, r);
                 writeln!(out, "{line}").map_err(fail)?;
             }
         }
@@ -326,11 +290,13 @@ fn contact(
     debt: Option<&str>,
     policy: Option<&Path>,
 ) -> Result<ExitCode, ExitCode> {
-    let at = Instant::parse(at).map_err(|m| fail(format!("--at: {m}")))?;
-    let ch = recobro::model::Channel::parse(channel).ok_or_else(|| {
+    let at = at
+        .parse::<Instant>()
+        .map_err(|m| fail(format!("--at: {m}")))?;
+    let ch = recobro::Channel::parse(channel).ok_or_else(|| {
         fail(format!(
             "--channel `{channel}`: expected one of {}",
-            recobro::model::Channel::names()
+            recobro::Channel::names()
         ))
     })?;
     let policy = build_policy(policy, &[])?;
@@ -394,8 +360,10 @@ struct SimArgs {
 }
 
 fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
-    use recobro::simulate::{self, ResponseModel, Settings, Split};
-    let start = Instant::parse(&a.start).map_err(|m| fail(format!("--start: {m}")))?;
+    use recobro::simulation::{self as simulate, ResponseModel, Settings, Split};
+    let start = (&a.start)
+        .parse::<Instant>()
+        .map_err(|m| fail(format!("--start: {m}")))?;
     let mut policies = vec![build_policy(a.policy.as_deref(), &[])?];
     for c in &a.challenger {
         policies.push(build_policy(Some(c), &[])?);
@@ -404,7 +372,7 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         (Some(p), _) => {
             let text =
                 std::fs::read_to_string(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-            let parsed: Result<Vec<Case>, Error> = input::parse_cases(&text).into_iter().collect();
+            let parsed: Result<Vec<Case>, Error> = input::parse_cases(&text, None).into_iter().collect();
             parsed.map_err(|e| {
                 report(&e, Some(p));
                 ExitCode::from(1)
@@ -412,11 +380,11 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         }
         (None, n) => {
             let n = n.unwrap_or(1000);
-            recobro::generate::check_count(n, "--generate").map_err(|e| {
+            recobro::simulation::check_count(n, "--generate").map_err(|e| {
                 report(&e, None);
                 ExitCode::from(2)
             })?;
-            recobro::generate::portfolio(n, a.seed, start, Default::default())
+            recobro::simulation::portfolio(n, a.seed, start, Default::default())
         }
     };
     let response = match &a.response_model {
@@ -498,8 +466,8 @@ fn rules() -> Result<ExitCode, ExitCode> {
             p.jurisdiction,
             p.id,
             p.title,
-            p.effective_from,
-            p.effective_to
+            p.effective_from(),
+            p.effective_to()
                 .map(|t| format!(" to {t}"))
                 .unwrap_or_default(),
             if observed.is_empty() {
@@ -508,14 +476,14 @@ fn rules() -> Result<ExitCode, ExitCode> {
                 format!(", holidays: {}", observed.join(", "))
             }
         );
-        for r in &p.rules {
-            let conf = serde_json::to_value(r.confidence()).unwrap_or_default();
+        for r in p.rule_info() {
+            let conf = serde_json::to_value(r.confidence).unwrap_or_default();
             println!(
                 "  {:<36} {:<10} {}{}",
-                r.id(),
+                r.id,
                 conf.as_str().unwrap_or(""),
-                r.citation(),
-                r.holidays()
+                r.citation,
+                r.closed_on_holidays
                     .map(|h| format!(" [closed on {h} holidays]"))
                     .unwrap_or_default()
             );
@@ -546,7 +514,7 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
                     p.info().version,
                     p.info().digest,
                     hooks.join(", "),
-                    testing::source_rules(p.source()).len()
+                    tooling::source_rules(p.source()).len()
                 );
             }
             Err(_) => bad += 1,
@@ -586,7 +554,7 @@ fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
         };
         let pol = match &explicit {
             Some(p) => p.clone(),
-            None => match testing::suite_policy(&suite) {
+            None => match tooling::suite_policy(&suite) {
                 Ok(p) => p,
                 Err(e) => {
                     report(&e, Some(f));
@@ -595,7 +563,7 @@ fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
                 }
             },
         };
-        let r = testing::run(&pol, &suite);
+        let r = tooling::run(&pol, &suite);
         println!("{} ({})", f.display(), pol.info().name);
         for t in &r.results {
             if t.failures.is_empty() {

@@ -38,7 +38,7 @@ fn eval_ndjson_matches_the_library() {
     )
     .unwrap();
     let want = policy
-        .evaluate(&case, recobro::Instant::parse(AS_OF).unwrap())
+        .evaluate(&case, AS_OF.parse::<recobro::Instant>().unwrap())
         .unwrap()
         .to_json();
     assert_eq!(out.trim_end(), want);

@@ -509,12 +509,12 @@ impl<'py> Builder<'py> {
                 }
             }
             Kind::Instant => {
-                if let Ok(t) = recobro::Instant::parse(s) {
+                if let Ok(t) = s.parse::<recobro::Instant>() {
                     return self.instant(&t.0);
                 }
             }
             Kind::Date => {
-                if let Ok(d) = recobro::Date::parse(s) {
+                if let Ok(d) = s.parse::<recobro::Date>() {
                     return self.date(d.0);
                 }
             }

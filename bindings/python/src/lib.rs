@@ -71,7 +71,7 @@ fn read_instant(obj: &Bound<'_, PyAny>, what: &str) -> Result<Instant, Error> {
             ),
         ));
     };
-    Instant::parse(&text).map_err(|m| Error::input(what, m))
+    (&text).parse::<Instant>().map_err(|m| Error::input(what, m))
 }
 
 fn to_json_value<T: serde::Serialize>(v: &T) -> Result<Value, Error> {

@@ -40,7 +40,7 @@ fn parse_instant(text: &str, what: &str) -> Result<Instant, recobro::Error> {
 }
 
 fn parse_date(text: &str, what: &str) -> Result<chrono::NaiveDate, recobro::Error> {
-    recobro::Date::parse(text)
+    text.parse::<recobro::Date>()
         .map(|d| d.0)
         .map_err(|m| recobro::Error::input(what, m))
 }

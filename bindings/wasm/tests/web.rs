@@ -13,7 +13,7 @@ const EXPECTED: &str =
     include_str!("../../../test-data/conformance/expected/sample_administrative.json");
 
 fn as_of() -> Instant {
-    Instant::parse("2026-03-16T15:00:00Z").unwrap()
+    "2026-03-16T15:00:00Z".parse::<Instant>().unwrap()
 }
 
 /// The sample case decided by `p` at `as_of()`.
@@ -42,7 +42,7 @@ fn time_zones_and_dst_work_without_the_host() {
         .check_contact(
             &case,
             ch,
-            Instant::parse("2026-03-17T13:00:00Z").unwrap(),
+            "2026-03-17T13:00:00Z".parse::<Instant>().unwrap(),
             None,
         )
         .unwrap();
@@ -51,7 +51,7 @@ fn time_zones_and_dst_work_without_the_host() {
         .check_contact(
             &case,
             ch,
-            Instant::parse("2026-03-17T08:00:00Z").unwrap(),
+            "2026-03-17T08:00:00Z".parse::<Instant>().unwrap(),
             None,
         )
         .unwrap();

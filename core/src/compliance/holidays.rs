@@ -85,15 +85,15 @@ pub fn is_holiday(calendar: &str, year: i32, month: u32, day: u32) -> bool {
 }
 
 /// Easter Sunday (Gregorian, anonymous computus) as (month, day).
-#[must_use]
-pub fn easter(year: i32) -> (u32, u32) {
+#[cfg(test)]
+fn easter(year: i32) -> (u32, u32) {
     let (_, month, day) = civil_from_days(easter_day(year));
     (month, day)
 }
 
 /// Day of the week of a valid Gregorian date: 0 = Monday .. 6 = Sunday.
-#[must_use]
-pub fn weekday(year: i32, month: u32, day: u32) -> u32 {
+#[cfg(test)]
+fn weekday(year: i32, month: u32, day: u32) -> u32 {
     weekday_of(ymd(year, month, day))
 }
 

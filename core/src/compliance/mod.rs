@@ -8,19 +8,18 @@
 //! restrictive wins: a candidate is allowed only if every applicable rule allows
 //! it, and `next_allowed_at` is the earliest instant at which all of them do.
 
-mod clock;
+pub(crate) mod clock;
 mod holds;
-pub mod holidays;
-mod packs;
-mod rules;
+pub(crate) mod holidays;
+pub(crate) mod packs;
+pub(crate) mod rules;
 
-pub use clock::{
-    local_instants, local_to_instant, next_open_all, LocalInstants, SearchEnd, Weekly,
-    MAX_GAP_MINUTES, MAX_ZONE_ROUNDS, SEARCH_DAYS,
-};
-pub use holds::{consent_rule, hold_rules};
-pub use packs::{parse_rules, standard_packs, Pack};
-pub use rules::*;
+pub use clock::{MAX_GAP_MINUTES, MAX_ZONE_ROUNDS, SEARCH_DAYS};
+pub(crate) use holds::{consent_rule, hold_rules};
+pub use holidays::CALENDARS;
+pub use packs::{parse_rules, standard_packs, Pack, RuleInfo};
+pub use rules::calendar_for;
+pub(crate) use rules::*;
 
 use crate::decision::{Action, Confidence, RuleOutcome, Verdict};
 use crate::error::{Error, Result};
@@ -245,11 +244,13 @@ impl RuleSet {
     }
 
     /// Add a house rule (applies to every debtor).
+    #[doc(hidden)]
     pub fn push(&mut self, rule: Box<dyn ContactRule>) {
         self.house.push(Arc::from(rule));
     }
 
     /// Add a shared house rule.
+    #[doc(hidden)]
     pub fn push_shared(&mut self, rule: Arc<dyn ContactRule>) {
         self.house.push(rule);
     }
@@ -277,7 +278,16 @@ impl RuleSet {
 
     /// Add closed days (regional holidays, company closures) to a calendar (`CO`, `US`,
     /// ...), or to every calendar with `*`.
-    pub fn add_closures(&mut self, calendar: &str, days: impl IntoIterator<Item = NaiveDate>) {
+    pub fn add_closures(&mut self, calendar: &str, days: impl IntoIterator<Item = crate::Date>) {
+        self.add_closure_days(calendar, days.into_iter().map(|d| d.0));
+    }
+
+    /// [`RuleSet::add_closures`] with the engine's own dates.
+    pub(crate) fn add_closure_days(
+        &mut self,
+        calendar: &str,
+        days: impl IntoIterator<Item = NaiveDate>,
+    ) {
         self.closures
             .entry(calendar.to_string())
             .or_default()
@@ -294,7 +304,7 @@ impl RuleSet {
     /// has not lapsed by `on`. A pack's rules check its effective dates at each instant
     /// they are asked about, so a pack that comes into force later in a search applies
     /// from its first day and one that lapses stops on its last.
-    pub fn applicable(&self, jurisdiction: &str, on: NaiveDate) -> Vec<&dyn ContactRule> {
+    pub(crate) fn applicable(&self, jurisdiction: &str, on: NaiveDate) -> Vec<&dyn ContactRule> {
         let mut out: Vec<&dyn ContactRule> = self.base.iter().map(|r| r.as_ref()).collect();
         for (p, rules) in self.packs.iter().zip(&self.pack_rules) {
             if p.covers(jurisdiction) && p.effective_to.is_none_or(|t| on < t) {
@@ -306,7 +316,7 @@ impl RuleSet {
     }
 
     /// The extra closed days.
-    pub fn closures(&self) -> &BTreeMap<String, BTreeSet<NaiveDate>> {
+    pub(crate) fn closures(&self) -> &BTreeMap<String, BTreeSet<NaiveDate>> {
         &self.closures
     }
 }

@@ -12,6 +12,20 @@ use chrono::NaiveDate;
 use rhai::{Dynamic, Map};
 use std::sync::{Arc, OnceLock};
 
+/// What a pack says about one of its rules (`recobro rules` lists these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RuleInfo {
+    /// The rule id, such as `us.regf.hours`.
+    pub id: String,
+    /// The legal source.
+    pub citation: String,
+    /// Whether the rule's reading of the law is confirmed or still to verify.
+    pub confidence: crate::Confidence,
+    /// The holiday calendar the rule closes on, if any.
+    pub closed_on_holidays: Option<String>,
+}
+
 /// A jurisdiction's rules, effective-dated.
 pub struct Pack {
     /// Pack id, for example `co.ley2300`.
@@ -21,13 +35,13 @@ pub struct Pack {
     /// Human title.
     pub title: String,
     /// First day in force (debtor's local date).
-    pub effective_from: NaiveDate,
+    pub(crate) effective_from: NaiveDate,
     /// First day no longer in force, if any.
-    pub effective_to: Option<NaiveDate>,
+    pub(crate) effective_to: Option<NaiveDate>,
     /// Holiday calendar.
     pub calendar: Option<String>,
     /// The rules.
-    pub rules: Vec<Arc<dyn ContactRule>>,
+    pub(crate) rules: Vec<Arc<dyn ContactRule>>,
 }
 
 impl std::fmt::Debug for Pack {
@@ -57,14 +71,64 @@ impl Pack {
                 && jurisdiction.as_bytes().get(2) == Some(&b'-'))
     }
 
-    /// Whether the pack is in force on local date `on`.
-    pub fn in_force(&self, on: NaiveDate) -> bool {
-        on >= self.effective_from && self.effective_to.is_none_or(|t| on < t)
+    /// A pack built in code (the project's tests build packs this way).
+    #[doc(hidden)]
+    pub fn new(
+        id: &str,
+        jurisdiction: &str,
+        title: &str,
+        effective: (crate::Date, Option<crate::Date>),
+        calendar: Option<String>,
+        rules: Vec<Arc<dyn ContactRule>>,
+    ) -> Pack {
+        Pack {
+            id: id.into(),
+            jurisdiction: jurisdiction.into(),
+            title: title.into(),
+            effective_from: effective.0 .0,
+            effective_to: effective.1.map(|d| d.0),
+            calendar,
+            rules,
+        }
     }
 
-    /// Whether the pack governs a debtor in `jurisdiction` on local date `on`.
-    pub fn applies(&self, jurisdiction: &str, on: NaiveDate) -> bool {
-        self.covers(jurisdiction) && self.in_force(on)
+    /// Each rule's id, citation, confidence and the holiday calendar it closes on.
+    pub fn rule_info(&self) -> Vec<RuleInfo> {
+        self.rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id().to_string(),
+                citation: r.citation().to_string(),
+                confidence: r.confidence(),
+                closed_on_holidays: r.holidays(),
+            })
+            .collect()
+    }
+
+    /// The pack's rules.
+    #[doc(hidden)]
+    pub fn rules(&self) -> &[Arc<dyn ContactRule>] {
+        &self.rules
+    }
+
+    /// First day in force (the debtor's local date).
+    pub fn effective_from(&self) -> crate::Date {
+        crate::Date(self.effective_from)
+    }
+
+    /// First day no longer in force, if any.
+    pub fn effective_to(&self) -> Option<crate::Date> {
+        self.effective_to.map(crate::Date)
+    }
+
+    /// The ids of the pack's rules, in order.
+    pub fn rule_ids(&self) -> Vec<&str> {
+        self.rules.iter().map(|r| r.id()).collect()
+    }
+
+    /// Whether the pack is in force on local date `on`.
+    pub fn in_force(&self, on: crate::Date) -> bool {
+        on.0 >= self.effective_from && self.effective_to.is_none_or(|t| on.0 < t)
     }
 
     /// The holiday calendars the pack's rules actually close on (a pack's `calendar`
@@ -543,8 +607,8 @@ mod tests {
             "pack()",
         )
         .unwrap();
-        assert!(p.in_force(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()));
-        assert!(!p.in_force(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()));
+        assert!(p.in_force(crate::Date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())));
+        assert!(!p.in_force(crate::Date(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap())));
         assert!(p.covers("US-MA") && p.covers("US") && !p.covers("USA") && !p.covers("MX"));
     }
 

@@ -6,14 +6,16 @@
 //! workspace enables `serde_json`'s `arbitrary_precision`, so the number's text,
 //! never an `f64`, reaches the parser). They are always written as strings.
 
-pub mod daycount;
-pub mod fees;
-pub mod interest;
-pub mod ledger;
-pub mod plans;
-pub mod rates;
+pub(crate) mod daycount;
+pub(crate) mod fees;
+pub(crate) mod interest;
+pub(crate) mod ledger;
+pub(crate) mod plans;
+pub(crate) mod rates;
 
-pub use daycount::DayCount;
+pub(crate) use daycount::DayCount;
+pub use plans::{Due, Frequency, PlanBounds, Proposal, Schedule};
+pub use rates::RateEntry;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, MapAccess, Visitor};

@@ -19,7 +19,7 @@ mod modules;
 mod money_api;
 mod options;
 
-pub use api::{ActionRef, ApiDoc, CaseRef, ChargeRef, DebtRef};
+pub use api::ApiDoc;
 pub use evaluate::EvalOptions;
 #[cfg(feature = "fault-injection")]
 pub use evaluate::FAULT_CASE_ID;
@@ -108,13 +108,11 @@ impl PolicyBuilder {
 
     /// Add closed days (regional holidays, company closures) to a holiday calendar
     /// (`CO`, `US`, ...) or to every calendar with `*`.
-    pub fn closures(
-        mut self,
-        calendar: &str,
-        days: impl IntoIterator<Item = chrono::NaiveDate>,
-    ) -> Self {
-        self.closures
-            .push((calendar.to_string(), days.into_iter().collect()));
+    pub fn closures(mut self, calendar: &str, days: impl IntoIterator<Item = crate::Date>) -> Self {
+        self.closures.push((
+            calendar.to_string(),
+            days.into_iter().map(|d| d.0).collect(),
+        ));
         self
     }
 
@@ -228,7 +226,7 @@ impl PolicyBuilder {
             None => RuleSet::standard()?,
         };
         for (cal, days) in self.closures {
-            rules.add_closures(&cal, days);
+            rules.add_closure_days(&cal, days);
         }
         if has_house_rules {
             let v = engine

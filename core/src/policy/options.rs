@@ -37,7 +37,7 @@ impl PolicyOptions {
             b = b.limits(l);
         }
         for (calendar, days) in self.closures {
-            b = b.closures(&calendar, days.into_iter().map(|d| d.0));
+            b = b.closures(&calendar, days);
         }
         for (table, entries) in self.rate_entries {
             b = b.rate_entries(&table, entries);

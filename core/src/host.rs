@@ -1,0 +1,335 @@
+//! The one host boundary: what every binding (C, Python, JavaScript/WASM, Kotlin and
+//! Swift through uniffi) and the `recobro` command line use to let values in and out.
+//!
+//! A host hands the engine text: a case, a batch of cases, a clock, a channel, a plan
+//! proposal, policy options or a simulation request, each as JSON text (or bytes). This
+//! module reads them with the engine's exact readers (amounts keep every digit, dates
+//! are checked against the supported range), names every problem by its input path,
+//! evaluates under a panic guard, and writes decisions as canonical JSON and failures as
+//! one error shape. A binding only maps its host's values and errors to its idiom.
+//!
+//! ## The contract every host is held to
+//!
+//! - **Argument names** in error paths are the ones in [`arg`]: `case`, `cases`,
+//!   `as_of`, `at`, `channel`, `proposal`, `options`, `request`, `seed`, `n`.
+//! - **One case** ([`case`]): a JSON object. Errors are relative to the case
+//!   (`debts[2].due_on`); an error about the whole text has the path `""`.
+//! - **A batch** ([`cases`]): a JSON array of case objects, one case object, or NDJSON
+//!   (one case per line). Each case is read on its own: a bad case is one error row
+//!   whose path starts with its index (`[3].debts[0].due_on`, put there by
+//!   [`evaluate_rows`]) and the others are still decided. Only text that is no batch
+//!   at all (a syntax error that breaks the array itself) fails the whole call, at
+//!   path `cases`.
+//! - **Decisions** are canonical JSON ([`crate::Decision::to_json`]): the same bytes
+//!   on every host.
+//! - **Errors** have one JSON shape ([`error_json`]): `{"code", "message", "path"?,
+//!   "line"?, "column"?, "module"?, "help"?}`; a batch row that failed is
+//!   `{"index": i, "error": {...}}` ([`row_json`]).
+//! - **No panic crosses the boundary** ([`guard`]): a fault in the engine becomes an
+//!   error with code `internal`, and in a batch it fails that row only.
+//!
+//! The cross-host corpus `test-data/conformance/errors.json` holds every host to the
+//! same codes, messages and locations.
+
+use crate::error::{Error, ErrorCode, Location, Result};
+use crate::model::{Case, Channel};
+use crate::policy::{EvalOptions, Policy, PolicyOptions};
+use crate::time::Instant;
+use crate::Decision;
+use serde_json::value::RawValue;
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The argument names that error paths use, the same on every host.
+pub mod arg {
+    /// One case.
+    pub const CASE: &str = "case";
+    /// A batch of cases.
+    pub const CASES: &str = "cases";
+    /// The evaluation clock.
+    pub const AS_OF: &str = "as_of";
+    /// The instant of a contact to check.
+    pub const AT: &str = "at";
+    /// A contact channel.
+    pub const CHANNEL: &str = "channel";
+    /// A debtor's plan proposal.
+    pub const PROPOSAL: &str = "proposal";
+    /// Policy options (modules, limits, closures, rate entries).
+    pub const OPTIONS: &str = "options";
+    /// A simulation request.
+    pub const REQUEST: &str = "request";
+    /// A generator seed.
+    pub const SEED: &str = "seed";
+    /// A number of cases to generate.
+    pub const N: &str = "n";
+}
+
+/// Text from bytes a host passed for argument `arg`: an `input.json` error there when
+/// the bytes are not UTF-8 (JSON text is UTF-8).
+pub fn text<'a>(bytes: &'a [u8], arg: &str) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorCode::InputJson,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+        .at_path(arg)
+    })
+}
+
+/// One case from JSON text, read exactly and validated. Errors are relative to the
+/// case (`debts[2].due_on`); an error about the whole text has the path `""`.
+pub fn case(json: &str) -> Result<Case> {
+    Case::from_json(json)
+}
+
+/// A batch of cases from JSON text: a JSON array of case objects, one case object, or
+/// NDJSON (one case per line, blank lines skipped). One entry per case, in order, each
+/// read on its own; a bad case's error is relative to the case ([`evaluate_rows`] puts
+/// it under the case's index). The call fails only when the text is no batch at all
+/// (code `input.json` or `input.invalid` at path `cases`).
+pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        // Split the array into its elements' text without reading them: each case is
+        // then read on its own, so one bad case is one error row.
+        let items: Vec<&RawValue> = serde_json::from_str(trimmed).map_err(|e| {
+            let code = if e.is_syntax() || e.is_eof() {
+                ErrorCode::InputJson
+            } else {
+                ErrorCode::InputInvalid
+            };
+            Error::new(
+                code,
+                format!(
+                    "not a JSON array of cases: {} (line {}, column {})",
+                    clean(&e.to_string()),
+                    e.line(),
+                    e.column()
+                ),
+            )
+            .at_path(arg::CASES)
+        })?;
+        return Ok(items
+            .into_iter()
+            .map(|raw| Case::from_json(raw.get()))
+            .collect());
+    }
+    if trimmed.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !trimmed.starts_with('{') {
+        return Err(Error::input(
+            arg::CASES,
+            "expected a JSON array of cases, one case object, or NDJSON (one case per line)",
+        ));
+    }
+    // One object (perhaps spread over many lines), else one case per line.
+    let mut stream = serde_json::Deserializer::from_str(trimmed).into_iter::<&RawValue>();
+    // INVARIANT: one entry per case, so a row's index is its case's position.
+    if let Some(Ok(first)) = stream.next() {
+        if stream.next().is_none() {
+            return Ok(vec![Case::from_json(first.get())]);
+        }
+    }
+    Ok(text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(Case::from_json)
+        .collect())
+}
+
+/// A batch of cases from JSON bytes (see [`cases`]).
+pub fn cases_from_slice(bytes: &[u8]) -> Result<Vec<Result<Case>>> {
+    cases(text(bytes, arg::CASES)?)
+}
+
+/// serde_json's " at line 1 column 23": the error says where already.
+fn clean(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// An error of the case at `index` of a batch: an input error's path is put under
+/// `[index]`; a policy or limit error (a line and column in the policy) is unchanged.
+pub fn indexed(e: Error, index: usize) -> Error {
+    crate::model::prefix_path(e, index)
+}
+
+/// An instant a host gave for argument `arg` (`as_of`, `at`): RFC 3339 with an offset,
+/// within the supported range.
+pub fn instant(text: &str, arg: &str) -> Result<Instant> {
+    Instant::parse_input(text, arg)
+}
+
+/// A channel name a host gave for argument `arg`.
+pub fn channel(text: &str, arg: &str) -> Result<Channel> {
+    Channel::parse_input(text, arg)
+}
+
+/// Any engine input (policy options, a plan proposal, a simulation request) from JSON
+/// text, exactly, with error paths under `arg` (`options.limits.max_operations`).
+pub fn read<T: serde::de::DeserializeOwned>(json: &str, arg: &str) -> Result<T> {
+    crate::model::parse_json(json).map_err(|e| e.under(arg))
+}
+
+/// Compile policy source with options given as JSON text (`None`, or blank text, for
+/// none): `modules` ({name: source}), `limits`, `closures` ({calendar: [dates]}),
+/// `rate_entries` ({table: [{from, rate, source, confidence}]}).
+pub fn policy(source: &str, options_json: Option<&str>) -> Result<Policy> {
+    guard(|| {
+        let options: PolicyOptions = match options_json {
+            Some(t) if !t.trim().is_empty() => read(t, arg::OPTIONS)?,
+            _ => PolicyOptions::default(),
+        };
+        options.build(source)
+    })
+}
+
+/// Decide one case given as JSON text at `as_of` (RFC 3339 text), under the panic
+/// guard: the canonical decision JSON.
+pub fn evaluate(policy: &Policy, case_json: &str, as_of: &str, trace: bool) -> Result<String> {
+    guard(|| {
+        let as_of = instant(as_of, arg::AS_OF)?;
+        let case = case(case_json)?;
+        Ok(policy
+            .evaluate_owned(case, as_of, EvalOptions { trace })?
+            .to_json())
+    })
+}
+
+/// Decide every case of a batch, each under its own panic guard (a fault fails its
+/// row only), in parallel where the platform allows. One result per entry, in order;
+/// every error (the entry's own reading error or the evaluation's) is put under the
+/// case's index ([`indexed`]).
+pub fn evaluate_rows(
+    policy: &Policy,
+    cases: Vec<Result<Case>>,
+    as_of: Instant,
+    opts: EvalOptions,
+) -> Vec<Result<Decision>> {
+    // INVARIANT: entries are not indexed yet; each is indexed exactly once, here.
+    let one = |(i, c): (usize, Result<Case>)| {
+        c.and_then(|c| guard(|| policy.evaluate_owned(c, as_of, opts)))
+            .map_err(|e| indexed(e, i))
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        cases.into_par_iter().enumerate().map(one).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        cases.into_iter().enumerate().map(one).collect()
+    }
+}
+
+/// Decide a batch given as JSON text (see [`cases`]) at `as_of`: a JSON array with one
+/// row per case, in order, each the canonical decision or `{"index": i, "error":
+/// {...}}`. Fails only when `as_of` is bad or the text is no batch at all.
+pub fn evaluate_batch(policy: &Policy, cases_json: &str, as_of: &str) -> Result<String> {
+    let as_of = instant(as_of, arg::AS_OF)?;
+    let items = guard(|| cases(cases_json))?;
+    let rows = evaluate_rows(policy, items, as_of, EvalOptions::default());
+    let mut out = String::from("[");
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&row_json(i, r));
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// One batch row as JSON: the canonical decision, or `{"index": i, "error": {...}}`.
+pub fn row_json(index: usize, row: &Result<Decision>) -> String {
+    match row {
+        Ok(d) => d.to_json(),
+        Err(e) => format!("{{\"index\":{index},\"error\":{}}}", error_json(e)),
+    }
+}
+
+/// An error's fields, flat, for a binding to map to its idiom (a C struct, a Python
+/// exception's attributes, a JavaScript error's properties, a uniffi record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorFields<'a> {
+    /// The stable code, such as `input.invalid`.
+    pub code: &'static str,
+    /// The plain-words message.
+    pub message: &'a str,
+    /// The input path (input errors), `""` for the whole input.
+    pub path: Option<&'a str>,
+    /// The 1-based policy line (policy errors).
+    pub line: Option<usize>,
+    /// The 1-based policy column (policy errors).
+    pub column: Option<usize>,
+    /// The policy module the position is in, when not the main policy.
+    pub module: Option<&'a str>,
+    /// How to fix it, when the engine can say.
+    pub help: Option<&'a str>,
+}
+
+/// The flat fields of an error (see [`ErrorFields`]); [`Error`]'s `Display` is the
+/// one-line rendering every host shows.
+pub fn fields(e: &Error) -> ErrorFields<'_> {
+    let (line, column, module) = match &e.location {
+        Some(Location::Policy {
+            module,
+            line,
+            column,
+        }) => (Some(*line), Some(*column), module.as_deref()),
+        _ => (None, None, None),
+    };
+    ErrorFields {
+        code: e.code.as_str(),
+        message: &e.message,
+        path: e.path(),
+        line,
+        column,
+        module,
+        help: e.help.as_deref(),
+    }
+}
+
+/// An error as JSON text, the one shape every host writes: `{"code", "message",
+/// "path"?, "line"?, "column"?, "module"?, "help"?}` (absent fields left out).
+pub fn error_json(e: &Error) -> String {
+    e.to_json().to_string()
+}
+
+/// The message of a caught panic's payload.
+fn panic_text(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// The `internal` error for a caught panic (a bug in the engine, never the input's
+/// fault). Hosts where a panic aborts (WASM) build the same error from the message.
+pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
+    internal_error(&panic_text(payload))
+}
+
+/// The `internal` error for an engine fault described by `what`.
+pub fn internal_error(what: &str) -> Error {
+    Error::new(
+        ErrorCode::Internal,
+        format!("the engine panicked: {what} (a bug, not the input's fault)"),
+    )
+    .with_help("please report it with the case and policy that caused it")
+}
+
+/// Run `f` so that no panic escapes: a panic becomes an `internal` error.
+pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(panic_error(payload.as_ref())),
+    }
+}
