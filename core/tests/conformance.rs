@@ -25,7 +25,7 @@ fn every_decision_matches_the_corpus_bytes() {
             .entry(pol.to_string())
             .or_insert_with(|| Policy::embedded(pol).unwrap());
         let case = Case::from_value(item["case"].clone()).unwrap();
-        let at = Instant::parse(item["as_of"].as_str().unwrap()).unwrap();
+        let at = item["as_of"].as_str().unwrap().parse::<Instant>().unwrap();
         let got = policy.evaluate(&case, at).unwrap().to_json();
         let path = root.join("expected").join(format!("{name}.json"));
         if bless {

@@ -116,7 +116,11 @@ fn malformed_inputs_fail_with_their_stated_codes_and_paths() {
     let corpus: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(data("malformed/cases.json")).unwrap())
             .unwrap();
-    let at = Instant::parse(corpus["as_of"].as_str().unwrap()).unwrap();
+    let at = corpus["as_of"]
+        .as_str()
+        .unwrap()
+        .parse::<Instant>()
+        .unwrap();
     let policy = Policy::default_consumer().unwrap();
     let cases = corpus["cases"].as_array().unwrap();
     assert!(

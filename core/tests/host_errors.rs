@@ -24,7 +24,10 @@ fn policy_of(item: &Value) -> Result<Policy, Error> {
 }
 
 fn text(item: &Value, key: &str) -> String {
-    item[key].as_str().unwrap_or_else(|| panic!("{key}")).to_string()
+    item[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key}"))
+        .to_string()
 }
 
 /// The error's flat JSON (`host::error_json`) as a map.
