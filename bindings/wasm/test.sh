@@ -2,9 +2,9 @@
 # Tests of the JavaScript/WASM binding. Installs what it needs (see setup.sh), then:
 # builds the npm package and a fault-injection test build, runs the core's
 # wasm-bindgen tests under wasm32 (in Node), type-checks the declarations and a
-# typed use of the API with tsc, runs the Node tests (API, errors, conformance
-# corpus, type drift, the injected fault), and the browser simulator's end-to-end
-# test in headless Chromium.
+# typed use of the API with tsc, runs the Node tests (API, errors, the conformance
+# corpus, the cross-host error corpus, type drift, the injected fault), and the
+# browser simulator's end-to-end test in headless Chromium.
 # Usage: bash bindings/wasm/test.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -28,7 +28,7 @@ step "tsc --noEmit: the declarations and a typed use of the API (strict)"
 step "the recobro CLI (the native side the Node tests compare with)"
 [ -x "$CARGO_TARGET_DIR/debug/recobro" ] || [ -x "$CARGO_TARGET_DIR/release/recobro" ] || cargo build -q --locked -p recobro-cli
 
-step "Node tests (node --test)"
+step "Node tests (node --test: every tests/*.test.mjs, errors.test.mjs among them)"
 (cd "$here" && node --test tests/)
 
 if [ -f "$root/examples/simulator/tests/e2e.test.mjs" ]; then

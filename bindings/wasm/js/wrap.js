@@ -5,19 +5,53 @@
 // resets the module (a fresh instance) and lets `Policy` objects recompile
 // themselves on their next call. Nothing is lost but the call that trapped.
 
-/** An engine error: `code`, `detail`, `line`, `column`, `path`, `module`, `help`. */
+/**
+ * An engine error. `message` is the engine's one-line rendering (`code: path:
+ * message`); the properties are the error's fields: `code`, `detail` (the plain
+ * message), `path`, `line`, `column`, `module`, `help` (`null` when absent).
+ * `toJSON()` is the one flat error shape, as in `evaluateMany`'s error rows and
+ * `diagnose`: `{code, message, path?, line?, column?, module?, help?}`.
+ */
 export class RecobroError extends Error {
   constructor(message, fields = {}, options) {
     super(message, options);
     this.name = 'RecobroError';
     this.code = fields.code ?? 'internal';
     this.detail = fields.detail ?? message;
+    this.path = fields.path ?? null;
     this.line = fields.line ?? null;
     this.column = fields.column ?? null;
-    this.path = fields.path ?? null;
     this.module = fields.module ?? null;
     this.help = fields.help ?? null;
   }
+
+  /** The flat error: `{code, message, path?, line?, column?, module?, help?}`. */
+  toJSON() {
+    const out = { code: this.code, message: this.detail };
+    for (const k of ['path', 'line', 'column', 'module', 'help']) {
+      if (this[k] !== null && this[k] !== undefined) out[k] = this[k];
+    }
+    return out;
+  }
+}
+
+/**
+ * The `internal` error of an engine fault, the same as the core's
+ * `recobro::host::internal_error` (a trap the panic hook did not record: the stack
+ * exhausted, memory ran out).
+ */
+function internalError(what, cause) {
+  const detail = `the engine panicked: ${what} (a bug, not the input's fault)`;
+  return new RecobroError(`internal: ${detail}`, {
+    code: 'internal',
+    detail,
+    help: 'please report it with the case and policy that caused it',
+  }, { cause });
+}
+
+/** A `RecobroError` from the flat error (`{code, message, ...}`) and its rendering. */
+function fromFlat(display, error, cause) {
+  return new RecobroError(display, { ...error, detail: error.message }, { cause });
 }
 
 const FROM = Symbol('recobro.Policy.from');
@@ -71,12 +105,12 @@ export function wrap(load) {
       return fn(glue);
     } catch (e) {
       if (isTrap(e)) {
+        // The panic hook recorded the core's `internal` error for the panic.
         const panic = globalThis.__recobroLastPanic;
         delete globalThis.__recobroLastPanic;
         glue.__wbg_reset_state();
         generation += 1;
-        const detail = panic ?? `the engine trapped: ${e.message} (a bug: please report it with the input)`;
-        throw new RecobroError(`internal: ${detail}`, { code: 'internal', detail }, { cause: e });
+        throw panic?.error ? fromFlat(panic.display, panic.error, e) : internalError(e.message, e);
       }
       if (e && e.name === 'RecobroError' && !(e instanceof RecobroError)) {
         throw new RecobroError(e.message, e);

@@ -1,69 +1,72 @@
-//! JavaScript values in: cases as objects or JSON text, instants as ISO strings or
-//! `Date`s, seeds as integers or `BigInt`s. Everything passes through JSON text, so
-//! the core's exact readers apply (amounts are decimal strings, never JS numbers).
+//! JavaScript values in and out. What JavaScript adds to the core's host boundary
+//! (`recobro::host`, which reads every input from JSON text): objects become JSON text
+//! through `JSON.stringify`, a `Date` becomes its ISO string, a seed may be a `BigInt`.
+//! Values go out through JSON text too (`JSON.parse`).
 
 use crate::errors::internal;
-use recobro::{Case, Error, Instant};
+use recobro::{host, Error, Instant};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// JSON text of a value: a string is taken as JSON text already; anything else is
-/// serialised with `JSON.stringify` (a `Date` becomes its ISO string).
-pub fn json_text(v: &JsValue, what: &str) -> Result<String, Error> {
+/// JSON text of a value given for argument `arg`: a string is taken as JSON text
+/// already; anything else is serialised with `JSON.stringify` (a `Date` becomes its ISO
+/// string).
+pub fn json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
     if v.is_undefined() || v.is_function() || v.is_symbol() {
-        return Err(Error::input(what, "expected an object or JSON text"));
+        return Err(Error::input(arg, "expected an object or JSON text"));
     }
     js_sys::JSON::stringify(v)
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| {
             Error::input(
-                what,
+                arg,
                 "cannot be written as JSON (a BigInt or a cycle?); pass JSON text",
             )
         })
 }
 
-/// A case from an object or JSON text (error paths relative to the case; a value
-/// that is no JSON at all is reported at `what`).
-pub fn case(v: &JsValue, what: &str) -> Result<Case, Error> {
-    Case::from_json(&json_text(v, what)?)
+/// JSON text of an optional value (`undefined` or `null`: none).
+pub fn opt_json_text(v: &JsValue, arg: &str) -> Result<Option<String>, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    json_text(v, arg).map(Some)
 }
 
-/// An instant from an ISO string (with an offset) or a `Date`.
-pub fn instant(v: &JsValue, what: &str) -> Result<Instant, Error> {
-    let text = if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+/// The RFC 3339 text of an instant given for argument `arg` as a string or a `Date`.
+pub fn instant_text(v: &JsValue, arg: &str) -> Result<String, Error> {
+    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
         if d.get_time().is_nan() {
-            return Err(Error::input(what, "an invalid Date"));
+            return Err(Error::input(arg, "an invalid Date"));
         }
-        String::from(d.to_iso_string())
-    } else if let Some(s) = v.as_string() {
-        s
-    } else {
-        return Err(Error::input(
-            what,
-            "expected an RFC 3339 string with an offset or a Date",
-        ));
-    };
-    Instant::parse_input(&text, what)
+        return Ok(String::from(d.to_iso_string()));
+    }
+    v.as_string()
+        .ok_or_else(|| Error::input(arg, "expected an RFC 3339 string with an offset or a Date"))
+}
+
+/// An instant given for argument `arg` as a string (with an offset) or a `Date`.
+pub fn instant(v: &JsValue, arg: &str) -> Result<Instant, Error> {
+    host::instant(&instant_text(v, arg)?, arg)
 }
 
 /// A non-negative integer from a number (exact below 2^53) or a `BigInt`.
-pub fn seed(v: &JsValue, what: &str) -> Result<u64, Error> {
+pub fn seed(v: &JsValue, arg: &str) -> Result<u64, Error> {
     if v.is_bigint() {
         let s = js_sys::BigInt::from(v.clone())
             .to_string(10)
             .map_err(|_| internal("BigInt to string"))?;
         return String::from(s)
             .parse::<u64>()
-            .map_err(|_| Error::input(what, "expected an integer from 0 to 2^64-1"));
+            .map_err(|_| Error::input(arg, "expected an integer from 0 to 2^64-1"));
     }
     match v.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
         _ => Err(Error::input(
-            what,
+            arg,
             "expected a non-negative whole number (a BigInt above 2^53)",
         )),
     }

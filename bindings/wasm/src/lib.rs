@@ -2,22 +2,25 @@
 //! with wasm-bindgen (`bindings/wasm/build.sh` makes the npm package `recobro` for
 //! Node, browsers and bundlers).
 //!
-//! A thin layer over the core: cases, requests and proposals come in as objects or
-//! JSON text and are read by the core's exact JSON readers (amounts are decimal
-//! strings, never JS numbers; instants are ISO strings with an offset or `Date`s);
-//! decisions and results go out as plain objects with the same fields and amounts
-//! as the canonical decision JSON. Errors are thrown as `Error`s named
-//! `RecobroError` with `code`, `line`, `column`, `path`, `module` and `help`.
+//! A thin layer over the core's host boundary (`recobro::host`): cases, batches,
+//! options, proposals and requests come in as objects or JSON text and are read by the
+//! host boundary's exact readers (amounts are decimal strings, never JS numbers;
+//! instants are ISO strings with an offset or `Date`s); decisions and results go out
+//! as plain objects with the same fields and amounts as the canonical decision JSON.
+//! Errors are thrown as `Error`s named `RecobroError` with the fields of
+//! `host::fields` (`code`, `detail`, `path`, `line`, `column`, `module`, `help`);
+//! error rows are the flat error JSON of `host::row_json`.
 //!
 //! A panic on wasm32 aborts (a trap, not an unwind): the panic hook records the
-//! message, and the package's JavaScript wrapper turns the trap into a
-//! `RecobroError` with code `internal` and resets the module, so the next call works.
+//! core's `internal` error for it, and the package's JavaScript wrapper turns the trap
+//! into that `RecobroError` and resets the module, so the next call works.
 
 mod convert;
 mod errors;
 
-use convert::{case, instant, json_text, parse, to_js};
-use errors::{error_info, to_js as js_error};
+use convert::{instant, instant_text, json_text, opt_json_text, parse, to_js};
+use recobro::host::{self, arg};
+use recobro::simulation::SimulationRequest;
 use recobro::{Error, EvalOptions};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -25,7 +28,7 @@ use wasm_bindgen::prelude::*;
 type JsResult<T> = Result<T, JsValue>;
 
 fn js<T>(r: Result<T, Error>) -> JsResult<T> {
-    r.map_err(js_error)
+    r.map_err(errors::to_js)
 }
 
 /// Installs the panic hook when the module starts.
@@ -34,12 +37,9 @@ pub fn start() {
     errors::install_panic_hook();
 }
 
-fn options(v: &JsValue) -> Result<recobro::policy::PolicyOptions, Error> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Default::default());
-    }
-    let text = json_text(v, "options")?;
-    recobro::model::parse_json(&text).map_err(|e| e.under("options"))
+/// Compile policy source with options as an object, JSON text, `undefined` or `null`.
+fn compile(source: &str, options: &JsValue) -> Result<recobro::Policy, Error> {
+    host::policy(source, opt_json_text(options, arg::OPTIONS)?.as_deref())
 }
 
 /// A compiled policy: compile once, evaluate many.
@@ -56,9 +56,7 @@ impl Policy {
     /// `rate_entries` ({table: [{from, rate, source, confidence}]}).
     #[wasm_bindgen(constructor)]
     pub fn new(source: &str, options: JsValue) -> JsResult<Policy> {
-        js(self::options(&options)
-            .and_then(|o| o.build(source))
-            .map(|inner| Policy { inner }))
+        js(compile(source, &options).map(|inner| Policy { inner }))
     }
 
     /// The embedded default consumer collections policy (`consumer/policy`).
@@ -113,51 +111,47 @@ impl Policy {
         js(self.decide(&case, &as_of, trace))
     }
 
-    /// Decide many cases: an array (of objects or JSON texts), or JSON text (an array
-    /// or NDJSON). One row per case, in order: `{decision}` or `{error}`, whose `path`
-    /// starts with the case's index. A bad `asOf` throws.
+    /// Decide many cases: an array (of objects or JSON texts), or JSON text (an array,
+    /// one object or NDJSON). One row per case, in order: `{decision}` or `{index,
+    /// error}` (the flat error, its `path` under the case's index). A bad `asOf`, or
+    /// text that is no batch at all, throws.
     #[wasm_bindgen(js_name = evaluateMany)]
     pub fn evaluate_many(&self, cases: JsValue, as_of: JsValue) -> JsResult<js_sys::Array> {
-        let as_of = js(instant(&as_of, "asOf"))?;
-        let items: Vec<Result<recobro::Case, Error>> = if let Some(text) = cases.as_string() {
-            match recobro::Case::many_from_json(&text) {
-                Ok(cs) => cs.into_iter().map(Ok).collect(),
-                Err(e) => return Err(js_error(e)),
-            }
-        } else if js_sys::Array::is_array(&cases) {
-            js_sys::Array::from(&cases)
-                .iter()
-                .enumerate()
-                .map(|(i, v)| case(&v, "").map_err(|e| recobro::model::prefix_path(e, i)))
-                .collect()
-        } else {
-            return Err(js_error(Error::input(
-                "cases",
-                "expected an array of cases or JSON text",
-            )));
-        };
-        let rows = js_sys::Array::new();
-        for (i, item) in items.into_iter().enumerate() {
-            let row = js_sys::Object::new();
-            let r = item.and_then(|c| {
-                self.inner
-                    .evaluate_owned(c, as_of, EvalOptions::default())
-                    .map_err(|e| {
-                        if e.path().is_some() {
-                            recobro::model::prefix_path(e, i)
-                        } else {
-                            e
-                        }
-                    })
-            });
-            let (key, value) = match r.and_then(|d| parse(&d.to_json())) {
-                Ok(v) => ("decision", v),
-                Err(e) => ("error", error_info(&e)),
+        js((|| {
+            let as_of = instant(&as_of, arg::AS_OF)?;
+            let items: Vec<Result<recobro::Case, Error>> = if let Some(text) = cases.as_string() {
+                host::cases(&text)?
+            } else if js_sys::Array::is_array(&cases) {
+                // Unindexed: `evaluate_rows` puts each error under its case's index.
+                js_sys::Array::from(&cases)
+                    .iter()
+                    .map(|v| json_text(&v, "").and_then(|t| host::case(&t)))
+                    .collect()
+            } else {
+                return Err(Error::input(
+                    arg::CASES,
+                    "expected an array of cases or JSON text",
+                ));
             };
-            let _ = js_sys::Reflect::set(&row, &JsValue::from_str(key), &value);
-            rows.push(&row);
-        }
-        Ok(rows)
+            let rows = js_sys::Array::new();
+            let decided = host::evaluate_rows(&self.inner, items, as_of, EvalOptions::default());
+            for (i, r) in decided.iter().enumerate() {
+                let row = match r {
+                    Ok(d) => {
+                        let row = js_sys::Object::new();
+                        let _ = js_sys::Reflect::set(
+                            &row,
+                            &JsValue::from_str("decision"),
+                            &parse(&d.to_json())?,
+                        );
+                        row.into()
+                    }
+                    Err(_) => parse(&host::row_json(i, r))?,
+                };
+                rows.push(&row);
+            }
+            Ok(rows)
+        })())
     }
 
     /// May this contact happen at `at`? Every rule with its citation and outcome, and
@@ -171,9 +165,9 @@ impl Policy {
         debt_id: Option<String>,
     ) -> JsResult<JsValue> {
         js((|| {
-            let c = self::case(&case, "case")?;
-            let ch = recobro::model::Channel::parse_input(channel, "channel")?;
-            let at = instant(&at, "at")?;
+            let c = host::case(&json_text(&case, arg::CASE)?)?;
+            let ch = host::channel(channel, arg::CHANNEL)?;
+            let at = instant(&at, arg::AT)?;
             to_js(&self.inner.check_contact(&c, ch, at, debt_id.as_deref())?)
         })())
     }
@@ -188,11 +182,10 @@ impl Policy {
         proposal: JsValue,
     ) -> JsResult<JsValue> {
         js((|| {
-            let c = self::case(&case, "case")?;
-            let as_of = instant(&as_of, "asOf")?;
-            let text = json_text(&proposal, "proposal")?;
-            let p: recobro::money::plans::Proposal =
-                recobro::model::parse_json(&text).map_err(|e| e.under("proposal"))?;
+            let c = host::case(&json_text(&case, arg::CASE)?)?;
+            let as_of = instant(&as_of, arg::AS_OF)?;
+            let p: recobro::money::Proposal =
+                host::read(&json_text(&proposal, arg::PROPOSAL)?, arg::PROPOSAL)?;
             to_js(&self.inner.check_plan(&c, as_of, &p)?)
         })())
     }
@@ -205,22 +198,22 @@ impl Policy {
         as_of: &JsValue,
         trace: Option<bool>,
     ) -> Result<String, Error> {
-        let as_of = instant(as_of, "asOf")?;
-        let c = self::case(case, "case")?;
-        let opts = EvalOptions {
-            trace: trace.unwrap_or(false),
-        };
-        Ok(self.inner.evaluate_owned(c, as_of, opts)?.to_json())
+        let as_of = instant_text(as_of, arg::AS_OF)?;
+        let case = json_text(case, arg::CASE)?;
+        host::evaluate(&self.inner, &case, &as_of, trace.unwrap_or(false))
     }
 }
 
 /// Compile policy source and return its problems (empty when it compiles): each
-/// `{code, detail, line, column, module, help}`. For editors; never throws.
+/// the flat error `{code, message, path?, line?, column?, module?, help?}`. For
+/// editors; never throws.
 #[wasm_bindgen]
 pub fn diagnose(source: &str, options: JsValue) -> js_sys::Array {
     let out = js_sys::Array::new();
-    if let Err(e) = self::options(&options).and_then(|o| o.build(source)) {
-        out.push(&error_info(&e));
+    if let Err(e) = compile(source, &options) {
+        out.push(
+            &parse(&host::error_json(&e)).unwrap_or_else(|_| JsValue::from_str(&e.to_string())),
+        );
     }
     out
 }
@@ -249,10 +242,14 @@ fn report_progress(done: usize, total: usize) {
 #[wasm_bindgen]
 pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsResult<JsValue> {
     js((|| {
-        let text = json_text(&request, "request")?;
-        let req = recobro::simulate::SimulationRequest::from_json(&text)?;
+        let text = json_text(&request, arg::REQUEST)?;
+        let req: SimulationRequest = host::read(&text, arg::REQUEST)?;
         PROGRESS.with(|p| *p.borrow_mut() = on_progress);
-        let r = req.run_with_progress(&report_progress);
+        // The request is checked (and its policies compiled) as it runs: its errors'
+        // paths are under `request` too.
+        let r = req
+            .run_with_progress(&report_progress)
+            .map_err(|e| e.under(arg::REQUEST));
         PROGRESS.with(|p| *p.borrow_mut() = None);
         to_js(&r?)
     })())
@@ -261,16 +258,17 @@ pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsRe
 /// The documented default response model of simulations (every assumption, as data).
 #[wasm_bindgen(js_name = defaultResponseModel)]
 pub fn default_response_model() -> JsResult<JsValue> {
-    js(to_js(&recobro::simulate::ResponseModel::default()))
+    js(to_js(&recobro::simulation::ResponseModel::default()))
 }
 
 /// A seeded synthetic portfolio of `n` cases as of `asOf` (case objects).
 #[wasm_bindgen(js_name = generatePortfolio)]
 pub fn generate_portfolio(n: u32, seed: JsValue, as_of: JsValue) -> JsResult<JsValue> {
     js((|| {
-        let seed = convert::seed(&seed, "seed")?;
-        let as_of = instant(&as_of, "asOf")?;
-        let cases = recobro::generate::try_portfolio(n as usize, seed, as_of, Default::default())?;
+        let seed = convert::seed(&seed, arg::SEED)?;
+        let as_of = instant(&as_of, arg::AS_OF)?;
+        let cases =
+            recobro::simulation::try_portfolio(n as usize, seed, as_of, Default::default())?;
         to_js(&cases)
     })())
 }
@@ -278,13 +276,13 @@ pub fn generate_portfolio(n: u32, seed: JsValue, as_of: JsValue) -> JsResult<JsV
 /// The source of an embedded policy or module (`consumer/policy`), or `undefined`.
 #[wasm_bindgen(js_name = embeddedSource)]
 pub fn embedded_source(path: &str) -> Option<String> {
-    recobro::policy::embedded(path).map(str::to_string)
+    recobro::tooling::embedded(path).map(str::to_string)
 }
 
 /// The paths of every embedded policy and module.
 #[wasm_bindgen(js_name = embeddedPaths)]
 pub fn embedded_paths() -> Vec<String> {
-    recobro::policy::embedded_paths()
+    recobro::tooling::embedded_paths()
         .map(|p| p.to_string())
         .collect()
 }
@@ -299,5 +297,5 @@ pub fn version() -> String {
 #[cfg(feature = "fault-injection")]
 #[wasm_bindgen(js_name = faultCaseId)]
 pub fn fault_case_id() -> String {
-    recobro::policy::FAULT_CASE_ID.to_string()
+    recobro::tooling::FAULT_CASE_ID.to_string()
 }

@@ -50,8 +50,8 @@ test('amounts come out as decimal strings and a Date is the same clock as its IS
   assert.deepEqual(d, p.evaluate(c, AS_OF));
   assert.equal(d.segment, 'administrative');
   for (const line of d.charges?.lines ?? []) assert.equal(typeof line.amount, 'string');
-  assert.throws(() => p.evaluate(c, new Date('nonsense')), (e) => e.code === 'input.invalid' && e.path === 'asOf');
-  assert.throws(() => p.evaluate(c, '2026-03-16T15:00:00'), (e) => e.code === 'input.invalid' && e.path === 'asOf');
+  assert.throws(() => p.evaluate(c, new Date('nonsense')), (e) => e.code === 'input.invalid' && e.path === 'as_of');
+  assert.throws(() => p.evaluate(c, '2026-03-16T15:00:00'), (e) => e.code === 'input.invalid' && e.path === 'as_of');
 });
 
 test('a JS number amount is refused with its path; the same digits as JSON text are exact', () => {
@@ -138,12 +138,23 @@ test('evaluateMany keeps order and puts each error under its index', () => {
   const rows = p.evaluateMany([sample('preventive'), bad, JSON.stringify(sample('legal'))], AS_OF);
   assert.equal(rows.length, 3);
   assert.equal(rows[0].decision.case_id, 'C-PRE');
+  assert.equal(rows[1].index, 1);
   assert.equal(rows[1].error.code, 'input.invalid');
   assert.equal(rows[1].error.path, '[1].debts[0].due_on');
+  // The one flat error shape (recobro::host::row_json): absent fields left out.
+  assert.deepEqual(Object.keys(rows[1].error).sort(), ['code', 'message', 'path']);
+  // A thrown error's toJSON() is the same shape, with the plain message.
+  try {
+    p.evaluate(bad, AS_OF);
+    assert.fail('a bad case throws');
+  } catch (e) {
+    assert.deepEqual(e.toJSON(), { ...rows[1].error, path: 'debts[0].due_on' });
+    assert.equal(e.message, `input.invalid: debts[0].due_on: ${e.detail}`);
+  }
   assert.equal(rows[2].decision.case_id, sample('legal').id);
   const ndjson = [sample('preventive'), sample('legal')].map((c) => JSON.stringify(c)).join('\n');
   assert.deepEqual(p.evaluateMany(ndjson, AS_OF).map((x) => x.decision.case_id), ['C-PRE', sample('legal').id]);
-  assert.throws(() => p.evaluateMany([], 'yesterday'), (e) => e.path === 'asOf');
+  assert.throws(() => p.evaluateMany([], 'yesterday'), (e) => e.path === 'as_of');
 });
 
 test('checkContact gives every rule with its citation and the next lawful instant', () => {
@@ -190,7 +201,7 @@ test('simulate matches the native CLI exactly and reports progress', () => {
   assert.deepEqual(got, native);
   assert.equal(got.arms.length, 2);
   assert.equal(got.arms[0].series.length, 30);
-  throwsRecobro(() => r.simulate({ days: 0 }), (e) => assert.equal(e.path, 'days'));
+  throwsRecobro(() => r.simulate({ days: 0 }), (e) => assert.equal(e.path, 'request.days'));
   throwsRecobro(() => r.simulate({ policies: [{ source: 'fn segment(c) {' }] }), (e) => {
     assert.equal(e.code, 'policy.syntax');
     assert.match(e.detail, /^policies\[0\]/);

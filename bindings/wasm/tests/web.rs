@@ -2,7 +2,12 @@
 //! wasm-bindgen-test-runner): time zones, exact money, compliance, the sandbox
 //! limits and the binding's conversions behave as they do natively.
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::{Case, EvalOptions, Instant, Policy};
 use wasm_bindgen::{JsCast, JsValue};
@@ -37,7 +42,7 @@ fn time_zones_and_dst_work_without_the_host() {
     // Chicago's DST starts 2026-03-08: 13:00Z is 08:00 local (CDT), inside the window.
     let p = Policy::default_consumer().unwrap();
     let case = Case::from_json(CASE).unwrap();
-    let ch = recobro::model::Channel::Call;
+    let ch = recobro::Channel::Call;
     let morning = p
         .check_contact(
             &case,
@@ -112,5 +117,5 @@ fn the_binding_reads_dates_and_refuses_bad_clocks() {
         .evaluate_json(case, JsValue::from_str("2026-03-16 15:00"), None)
         .unwrap_err();
     let path = js_sys::Reflect::get(&err, &JsValue::from_str("path")).unwrap();
-    assert_eq!(path.as_string().as_deref(), Some("asOf"));
+    assert_eq!(path.as_string().as_deref(), Some("as_of"));
 }

@@ -5,7 +5,9 @@ import type {
 } from './model';
 
 /** An engine error, thrown by every function: read `code`, then `line`/`column` (a
- * policy position) or `path` (an input path such as `debts[2].due_on`). */
+ * policy position) or `path` (an input path such as `debts[2].due_on`). `message`
+ * is the engine's one-line rendering (`code: path: message`); `detail` the plain
+ * message; absent fields are `null`. */
 export declare class RecobroError extends Error {
   readonly name: 'RecobroError';
   /** Stable code: `policy.syntax`, `policy.runtime`, `policy.contract`, `policy.module`,
@@ -23,13 +25,19 @@ export declare class RecobroError extends Error {
   readonly module: string | null;
   /** How to fix it, when the engine can say. */
   readonly help: string | null;
+  /** The one flat error shape (as in `evaluateMany`'s error rows): `{code, message,
+   * path?, line?, column?, module?, help?}` with the plain message. */
+  toJSON(): ErrorInfo;
 }
 
 /** A case as an object or as JSON text (amounts as decimal strings, never numbers). */
 export type CaseInput = Case | string;
 
-/** One row of `evaluateMany`: the decision, or the error of that case. */
-export type BatchRow = { decision: Decision; error?: undefined } | { decision?: undefined; error: ErrorInfo };
+/** One row of `evaluateMany`: the decision, or the error of the case at `index` (the
+ * flat error; an input error's `path` starts with `[index]`). */
+export type BatchRow =
+  | { decision: Decision; index?: undefined; error?: undefined }
+  | { decision?: undefined; index: number; error: ErrorInfo };
 
 /** A compiled policy: compile once, evaluate many. */
 export declare class Policy {
@@ -50,7 +58,9 @@ export declare class Policy {
   evaluate(c: CaseInput, asOf: Instant | Date, opts?: { trace?: boolean }): Decision;
   /** The canonical decision JSON text (the same bytes on every host). */
   evaluateJson(c: CaseInput, asOf: Instant | Date, opts?: { trace?: boolean }): string;
-  /** Decide many cases (an array, or JSON text: an array or NDJSON). One row per case. */
+  /** Decide many cases (an array, or JSON text: an array, one object or NDJSON). One
+   * row per case, in order; a bad case is an error row and the others are still
+   * decided. A bad `asOf`, or text that is no batch at all (path `cases`), throws. */
   evaluateMany(cases: CaseInput[] | string, asOf: Instant | Date): BatchRow[];
   /** May this contact happen at `at`? Every rule with its citation and outcome. */
   checkContact(c: CaseInput, channel: Channel, at: Instant | Date, opts?: { debtId?: string }): ContactCheck;

@@ -816,20 +816,23 @@ export interface SimulationResult {
 // ---------------------------------------------------------------------------
 // Errors
 
-/** An engine error as data (a row of `evaluateMany`, an entry of `diagnose`). */
+/** An engine error as data, the one flat error shape of every host (an error row of
+ * `evaluateMany`, an entry of `diagnose`, `RecobroError.toJSON()`); absent fields
+ * are left out. */
 export interface ErrorInfo {
   /** Stable code: `policy.syntax`, `input.invalid`, ... */
   code: ErrorCode;
-  /** The message without the code, path and position. */
-  detail: string;
+  /** The plain message, without the code, path and position. */
+  message: string;
+  /** Input path such as `debts[2].due_on` (`[3].debts[2].due_on` in a batch; `""`
+   * for the whole input). */
+  path?: string;
   /** 1-based line in the policy (or in `module`). */
-  line: number | null;
+  line?: number;
   /** 1-based column in the policy. */
-  column: number | null;
-  /** Input path such as `debts[2].due_on` (`[3].debts[2].due_on` in a batch). */
-  path: string | null;
+  column?: number;
   /** The imported module the position is in, when not the main policy. */
-  module: string | null;
+  module?: string;
   /** How to fix it, when the engine can say. */
-  help: string | null;
+  help?: string;
 }

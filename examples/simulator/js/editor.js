@@ -148,7 +148,7 @@ export class Editor {
       res = await call('diagnose', { source });
     } catch (e) {
       if (e.cancelled) return;
-      res = { problems: [{ code: e.code ?? 'internal', detail: e.detail ?? e.message, line: null, column: null }], info: null };
+      res = { problems: [{ code: e.code ?? 'internal', message: e.detail ?? e.message }], info: null };
     }
     if (seq !== this.seq) return; // a newer edit is being checked
     this.problems = res.problems;
@@ -167,7 +167,7 @@ export class Editor {
       ].filter(Boolean).join(', ');
       this.errorEl.replaceChildren(
         h('span', { class: 'err-where' }, where ? `${where}: ` : ''),
-        h('span', { class: 'err-msg' }, p.detail ?? p.message ?? p.code),
+        h('span', { class: 'err-msg' }, p.message ?? p.code),
         h('span', { class: 'err-code' }, p.code ? ` (${p.code})` : ''),
         ...(p.help ? [h('span', { class: 'err-help' }, ` — ${p.help}`)] : []),
       );
