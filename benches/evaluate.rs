@@ -83,7 +83,7 @@ fn evaluate(c: &mut Criterion) {
     g.bench_function("part_derive_facts", |b| {
         b.iter(|| {
             for case in &cases {
-                black_box(recobro::facts::Facts::derive(black_box(case), at));
+                black_box(recobro::internals::Facts::derive(black_box(case), at));
             }
         })
     });
@@ -93,7 +93,7 @@ fn evaluate(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("startup");
-    let src = recobro::policy::embedded("consumer/policy").unwrap_or_default();
+    let src = recobro::tooling::embedded("consumer/policy").unwrap_or_default();
     g.bench_function("engine_and_compile_consumer", |b| {
         b.iter(|| black_box(Policy::from_source(black_box(src)).ok()))
     });
@@ -114,15 +114,15 @@ fn evaluate(c: &mut Criterion) {
 }
 
 fn compliance(c: &mut Criterion) {
-    use recobro::compliance::{check_contact, RuleSet};
-    use recobro::model::Channel;
+    use recobro::internals::compliance::{check_contact, RuleSet};
+    use recobro::Channel;
     let rules = RuleSet::standard().expect("standard rules");
     // Up to 50 contacts per case.
-    let opts = recobro::generate::GenOptions {
+    let opts = recobro::simulation::GenOptions {
         contacts: 25,
         ..Default::default()
     };
-    let mut cases: Vec<recobro::Case> = recobro::generate::portfolio(400, 11, as_of(), opts)
+    let mut cases: Vec<recobro::Case> = recobro::simulation::portfolio(400, 11, as_of(), opts)
         .into_iter()
         .filter(|c| c.contacts.len() >= 40)
         .collect();
@@ -195,8 +195,8 @@ fn charges(c: &mut Criterion) {
     let mut g = c.benchmark_group("money");
     // The native money functions alone: five accruals with payments across 1 July.
     {
-        use recobro::money::interest::*;
-        let tables = recobro::money::rates::RateTables::standard().expect("tables");
+        use recobro::internals::interest::*;
+        let tables = recobro::internals::rates::RateTables::standard().expect("tables");
         let spec = InterestSpec {
             rate: RateSource::Table {
                 table: "ecb_mro".into(),
@@ -204,14 +204,14 @@ fn charges(c: &mut Criterion) {
                 regime: Regime::SplitOnChange,
                 half_yearly: true,
             },
-            day_count: recobro::money::DayCount::Act365F,
+            day_count: recobro::internals::DayCount::Act365F,
             method: Method::Simple,
-            rounding: recobro::money::Rounding::HalfUp,
+            rounding: recobro::internals::Rounding::HalfUp,
             moment: Moment::AtEnd,
             dp: 2,
             order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
         };
-        let day = |s: &str| s.parse::<recobro::Date>().map(|d| d.0).unwrap_or_default();
+        let day = |s: &str| s.parse::<recobro::Date>().map(recobro::internals::naive).unwrap_or_default();
         let pays = [Movement {
             on: day("2025-06-20"),
             amount: rust_decimal::Decimal::new(70000, 2),

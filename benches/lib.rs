@@ -1,8 +1,8 @@
 //! Shared helpers for the benchmarks: the generated portfolio and a hand-written
 //! Rust version of the default consumer policy, the native baseline.
 
-use recobro::facts::{Facts, PromiseStatus};
-use recobro::model::Case;
+use recobro::internals::{Facts, PromiseStatus};
+use recobro::Case;
 use recobro::Instant;
 
 /// The clock every benchmark uses.
@@ -16,7 +16,7 @@ fn unreachable_clock() -> Instant {
 
 /// 10,000 generated cases, about 5 debts and 20 contacts each.
 pub fn portfolio(n: usize) -> Vec<Case> {
-    recobro::generate::portfolio(n, 42, as_of(), Default::default())
+    recobro::simulation::portfolio(n, 42, as_of(), Default::default())
 }
 
 /// The native baseline's answer: (segment, first candidate's template or kind).
@@ -62,7 +62,7 @@ pub fn native_decide(case: &Case, as_of: Instant) -> NativeDecision {
     let risk = risk_band(case);
     let action = if f.total_outstanding <= rust_decimal::Decimal::ZERO {
         "-"
-    } else if f.has_flag(recobro::model::Flag::Dispute) {
+    } else if f.has_flag(recobro::Flag::Dispute) {
         "dispute_review"
     } else if latest == Some(PromiseStatus::Pending) || f.plan_status == "active" {
         "-"
@@ -98,7 +98,7 @@ pub fn native_decide(case: &Case, as_of: Instant) -> NativeDecision {
             } else {
                 "-"
             }
-        } else if f.contacts_within(2, Some(recobro::model::Channel::Call), None) == 0 {
+        } else if f.contacts_within(2, Some(recobro::Channel::Call), None) == 0 {
             "collection_call"
         } else if recent == 0 {
             "overdue_reminder"

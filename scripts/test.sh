@@ -19,6 +19,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test (core, CLI, doc tests; the CLI with the test-only fault switch)"
 cargo test --locked -p recobro -p recobro-cli --features recobro-cli/fault-injection
 
+echo "== core without default features (the configuration the WASM build ships)"
+cargo test --locked -p recobro --no-default-features
+
+echo "== API docs build without warnings (broken links, missing docs)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p recobro
+
 echo "== the Rust embedding example runs"
 cargo run --locked -q -p recobro --example embed > /dev/null
 

@@ -101,6 +101,11 @@ pub mod tooling {
     };
 }
 
+/// The README's Rust blocks, run as doc tests so the recipe cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 // ---- Not part of the API. ----------------------------------------------------------
 
 /// Engine internals for the project's own integration tests, fuzz targets and

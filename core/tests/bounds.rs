@@ -1,6 +1,11 @@
 //! Every value a policy or a host controls is bounded where it enters: a typed error
 //! that says where, never a panic, never a silent wrap or clamp.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::{Case, Instant, Limits, Policy, PolicyBuilder};
 

@@ -2,7 +2,12 @@
 //!
 //! Each test states the guarantee it enforces; the figures are worked by hand beside
 //! them (the statute or rate behind each is cited).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::money::RateEntry;
 use recobro::{Case, Date, Instant, Policy, PolicyBuilder};

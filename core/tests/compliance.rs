@@ -1,5 +1,10 @@
 //! Compliance: the statutory cases named in the issue, stacking, house rules, DST.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::internals::compliance::{check_contact, RuleSet};
 use recobro::Channel;

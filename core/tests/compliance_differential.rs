@@ -6,7 +6,12 @@
 //! zoneinfo gives. The engine must agree: one instant for an ordinary reading, both
 //! (earlier, later) for a reading repeated by a fall-back, and for a reading inside a
 //! spring-forward gap the transition instant (the engine's documented convention).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use chrono::{NaiveDateTime, Timelike};
 use chrono_tz::Tz;

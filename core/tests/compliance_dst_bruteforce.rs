@@ -8,7 +8,12 @@
 //! whether it is allowed. When it finds an instant, the engine must return exactly
 //! that instant (existence is asserted, not only "if Some then ..."); when it finds
 //! none within its horizon, the engine must not return one inside the horizon.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use chrono::{Datelike, Offset, Timelike};
 use chrono_tz::Tz;

@@ -1,5 +1,10 @@
 //! Compliance properties over generated cases, across time zones and DST changes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use chrono::{Datelike, Timelike};
 use proptest::prelude::*;

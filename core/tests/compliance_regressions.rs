@@ -1,5 +1,10 @@
 //! Regression tests for issue #13 "Trust", compliance part: each fails without its fix.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::internals::compliance::{
     self, check_contact, CapRule, Holidays, Meta, Pack, Period, RuleSet, Scope, WindowRule,

@@ -1,7 +1,12 @@
 //! The shared corpora under `test-data/`: hostile policies and malformed inputs. Each
 //! must end with a typed error whose code (and input path) the corpus states, and the
 //! engine must stay usable afterwards.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::{Case, Instant, Policy, PolicyBuilder};
 use std::path::PathBuf;

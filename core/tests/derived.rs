@@ -9,7 +9,12 @@
 //! engine agrees with the derivation. Items with an embedded policy are also in the
 //! conformance corpus under the same name; the blessed `expected/NAME.json` must hold
 //! the same values, so every host that runs the corpus is held to them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::{Case, Instant, Policy, PolicyBuilder};
 use serde_json::Value;

@@ -6,7 +6,12 @@
 //! nor the network. Every day on which the engine and the library disagree must be
 //! listed in `KNOWN_DIFFERENCES.json` with a reason, and every listed difference must
 //! still occur: a new disagreement and a stale entry both fail.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use chrono::{Datelike, NaiveDate};
 use recobro::internals::compliance::{is_holiday, CALENDARS};

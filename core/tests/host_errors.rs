@@ -3,6 +3,13 @@
 //! the message and help are the regression net (`RECOBRO_BLESS=1` fills them in).
 //! Every binding runs the same file and must fail with the same fields.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
 use recobro::host;
 use recobro::{Error, Policy};
 use serde_json::{json, Map, Value};

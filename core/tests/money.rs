@@ -1,5 +1,10 @@
 //! Money: the figures named in the issue, rate tables, regimes, and properties.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use chrono::NaiveDate;
 use proptest::prelude::*;

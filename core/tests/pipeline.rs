@@ -1,5 +1,10 @@
 //! The pipeline end to end: decisions, errors with locations, limits, modules.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::{Case, ErrorCode, EvalOptions, Instant, Limits, Policy, PolicyBuilder};
 

@@ -1,5 +1,10 @@
 //! Runs every policy test file under `rules/*/tests/` (the same files `recobro test` runs).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::tooling::{self, Suite};
 use std::path::Path;

@@ -1,5 +1,10 @@
 //! Property tests: determinism, order independence, holds never get contact actions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use proptest::prelude::*;
 use recobro::simulation::{portfolio, Rng};

@@ -1,6 +1,11 @@
 //! Simulation: determinism across thread counts, conservation, self-cure only without
 //! contact, every simulated contact lawful when replayed, identical arms identical.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::internals::compliance::{check_contact, RuleSet};
 use recobro::simulation::{self, simulate_case, ResponseModel, Settings, Split};

@@ -1,7 +1,12 @@
 //! Every size and number a host passes into a simulation or the generator has a
 //! documented bound, and a value outside it is an `input.invalid` error naming its path
 //! and the allowed range (never a panic, an overflow or an unbounded allocation).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use recobro::simulation::{self, GenOptions, ResponseModel, Settings, SimulationRequest, Split};
 use recobro::ErrorCode;

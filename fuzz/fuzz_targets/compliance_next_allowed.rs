@@ -2,8 +2,8 @@
 //! itself allowed, and no minute between the checked instant and it is (first 6 hours).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use recobro::compliance::{check_contact, RuleSet};
-use recobro::model::Channel;
+use recobro::internals::compliance::{check_contact, RuleSet};
+use recobro::Channel;
 use recobro::Instant;
 use std::sync::OnceLock;
 
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let offset = i64::from(u32::from_le_bytes([data[8], data[9], data[10], data[11]]) % (30 * 86_400));
     let channel = Channel::ALL[(seed % 7) as usize];
     let Ok(base) = "2026-03-16T15:00:00Z".parse::<Instant>() else { return };
-    let case = recobro::generate::portfolio(1, seed, base, Default::default()).remove(0);
+    let case = recobro::simulation::portfolio(1, seed, base, Default::default()).remove(0);
     let at = Instant::from_timestamp(base.timestamp() + offset);
     let Ok(r) = check_contact(rules, &case, channel, at, None) else { return };
     if let Some(next) = r.next_allowed_at {

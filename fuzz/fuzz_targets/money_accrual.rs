@@ -2,9 +2,9 @@
 //! rounding at the end, accrue() equals round(principal x rate x days / 365).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use recobro::money::interest::{accrue, Bucket, InterestSpec, Method, Moment, RateSource};
-use recobro::money::rates::RateTables;
-use recobro::money::{DayCount, Rounding};
+use recobro::internals::interest::{accrue, Bucket, InterestSpec, Method, Moment, RateSource};
+use recobro::internals::rates::RateTables;
+use recobro::internals::{DayCount, Rounding};
 use rust_decimal::Decimal;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,10 @@
 //! The `recobro` binary end to end.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it did not expect"
+)]
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -100,7 +100,10 @@ pub struct Schedule {
 /// at an annual plan rate (French amortisation when positive), each rounded half-up to
 /// `dp` places, the remainder placed by `remainder` so that the installments sum to the
 /// total exactly.
-#[allow(clippy::too_many_arguments)] // each argument is a term of the plan; a struct would only rename them
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is a term of the plan; a struct would only rename them"
+)]
 pub fn schedule(
     balance: Decimal,
     down_payment: Decimal,

@@ -623,7 +623,7 @@ pub const FAULT_CASE_ID: &str = "__recobro_fault__";
 /// Test-only: a build with the `fault-injection` feature panics on the case whose id
 /// is [`FAULT_CASE_ID`], so the bindings' tests can prove a panic never crosses them.
 #[cfg(feature = "fault-injection")]
-#[allow(clippy::panic)]
+#[expect(clippy::panic, reason = "the test switch's whole purpose is a panic")]
 fn inject_fault(case: &Case) {
     if case.id == FAULT_CASE_ID {
         panic!("injected fault (the fault-injection test switch)");
