@@ -4,8 +4,6 @@
 #![cfg(target_arch = "wasm32")]
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 
