@@ -178,7 +178,7 @@ pub fn read<T: serde::de::DeserializeOwned>(json: &str, arg: &str) -> Result<T> 
 }
 
 /// Compile policy source with options given as JSON text (`None`, or blank text, for
-/// none): `modules` ({name: source}), `limits`, `closures` ({calendar: [dates]}),
+/// none): `modules` ({name: source}), `limits`, `closures` ({calendar: \[dates\]}),
 /// `rate_entries` ({table: [{from, rate, source, confidence}]}).
 pub fn policy(source: &str, options_json: Option<&str>) -> Result<Policy> {
     guard(|| {

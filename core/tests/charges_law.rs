@@ -4,8 +4,6 @@
 //! them (the statute or rate behind each is cited).
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

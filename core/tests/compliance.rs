@@ -1,8 +1,6 @@
 //! Compliance: the statutory cases named in the issue, stacking, house rules, DST.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

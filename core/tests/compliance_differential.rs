@@ -8,8 +8,6 @@
 //! spring-forward gap the transition instant (the engine's documented convention).
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

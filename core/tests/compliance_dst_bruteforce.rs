@@ -10,8 +10,6 @@
 //! none within its horizon, the engine must not return one inside the horizon.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

@@ -1,7 +1,6 @@
 //! Regression tests for issue #13 "Trust", compliance part: each fails without its fix.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]

@@ -2,13 +2,6 @@
 //! `test-data/conformance/cases.json` the decision must equal, byte for byte, the
 //! line in `test-data/conformance/expected/NAME.json`. Every binding runs the same
 //! files. `RECOBRO_BLESS=1` rewrites the expected files (review the diff).
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "a test fails loudly on what it did not expect"
-)]
-
 use recobro::{Case, Instant, Policy};
 use std::collections::HashMap;
 use std::path::PathBuf;

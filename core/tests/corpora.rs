@@ -3,8 +3,6 @@
 //! engine must stay usable afterwards.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

@@ -11,8 +11,6 @@
 //! the same values, so every host that runs the corpus is held to them.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

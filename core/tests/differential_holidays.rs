@@ -8,7 +8,6 @@
 //! still occur: a new disagreement and a stale entry both fail.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]

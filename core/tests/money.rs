@@ -1,8 +1,6 @@
 //! Money: the figures named in the issue, rate tables, regimes, and properties.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

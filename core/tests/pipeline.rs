@@ -1,8 +1,6 @@
 //! The pipeline end to end: decisions, errors with locations, limits, modules.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

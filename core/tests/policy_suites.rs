@@ -1,8 +1,6 @@
 //! Runs every policy test file under `rules/*/tests/` (the same files `recobro test` runs).
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

@@ -1,8 +1,6 @@
 //! Property tests: determinism, order independence, holds never get contact actions.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

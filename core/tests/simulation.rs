@@ -2,8 +2,6 @@
 //! contact, every simulated contact lawful when replayed, identical arms identical.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 

@@ -3,8 +3,6 @@
 //! and the allowed range (never a panic, an overflow or an unbounded allocation).
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     reason = "a test fails loudly on what it did not expect"
 )]
 
@@ -40,7 +38,7 @@ fn request_generate_is_bounded() {
         "generate"
     );
     let ok = SimulationRequest::from_json(r#"{"generate": 100000}"#).unwrap();
-    assert_eq!(ok.generate, simulation::MAX_CASES);
+    assert_eq!(ok.generate, simulation::MAX_GENERATED);
     // Given cases make `generate` irrelevant.
     assert!(SimulationRequest::from_json(r#"{"generate": 0, "cases": []}"#).is_ok());
     // A request built in code is checked when it runs.
@@ -307,8 +305,13 @@ fn simulate_checks_its_settings_where_they_enter() {
 fn generator_sizes_are_bounded() {
     let e = simulation::try_portfolio(0, 1, start(), GenOptions::default()).unwrap_err();
     assert_eq!((e.code, e.path()), (ErrorCode::InputInvalid, Some("n")));
-    let e = simulation::try_portfolio(simulation::MAX_CASES + 1, 1, start(), GenOptions::default())
-        .unwrap_err();
+    let e = simulation::try_portfolio(
+        simulation::MAX_GENERATED + 1,
+        1,
+        start(),
+        GenOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.path(), Some("n"));
     assert!(e.message.contains("between 1 and 100000"), "{e}");
     for (opts, field, range) in [

@@ -137,7 +137,7 @@ fn report(e: &Error, file: Option<&Path>) {
 
 fn parse_as_of(s: &str) -> Result<Instant, ExitCode> {
     s.parse::<Instant>()
-        .map_err(|m| fail(format!("--as-of: {m}")))
+        .map_err(|e| fail(format!("--as-of: {}", e.message)))
 }
 
 fn build_policy(file: Option<&Path>, modules: &[String]) -> Result<Policy, ExitCode> {
@@ -292,7 +292,7 @@ fn contact(
 ) -> Result<ExitCode, ExitCode> {
     let at = at
         .parse::<Instant>()
-        .map_err(|m| fail(format!("--at: {m}")))?;
+        .map_err(|e| fail(format!("--at: {}", e.message)))?;
     let ch = recobro::Channel::parse(channel).ok_or_else(|| {
         fail(format!(
             "--channel `{channel}`: expected one of {}",
@@ -361,9 +361,10 @@ struct SimArgs {
 
 fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
     use recobro::simulation::{self as simulate, ResponseModel, Settings, Split};
-    let start = (&a.start)
+    let start = a
+        .start
         .parse::<Instant>()
-        .map_err(|m| fail(format!("--start: {m}")))?;
+        .map_err(|e| fail(format!("--start: {}", e.message)))?;
     let mut policies = vec![build_policy(a.policy.as_deref(), &[])?];
     for c in &a.challenger {
         policies.push(build_policy(Some(c), &[])?);
@@ -372,7 +373,8 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         (Some(p), _) => {
             let text =
                 std::fs::read_to_string(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-            let parsed: Result<Vec<Case>, Error> = input::parse_cases(&text, None).into_iter().collect();
+            let parsed: Result<Vec<Case>, Error> =
+                input::parse_cases(&text, None).into_iter().collect();
             parsed.map_err(|e| {
                 report(&e, Some(p));
                 ExitCode::from(1)

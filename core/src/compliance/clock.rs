@@ -176,7 +176,7 @@ fn local_naive(tz: Tz, t: Instant) -> NaiveDateTime {
         .unwrap_or(u)
 }
 
-/// The local date and second-of-day of an instant (see [`local_naive`] at the ends
+/// The local date and second-of-day of an instant (see `local_naive` at the ends
 /// of the representable range).
 pub fn local(tz: Tz, t: Instant) -> (NaiveDate, u32) {
     let l = local_naive(tz, t);

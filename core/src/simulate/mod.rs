@@ -38,7 +38,7 @@
 //! within `0..=100` adding up to 100; the response model's numbers as documented on
 //! [`ResponseModel::validate`]; a request's policy specs as on
 //! [`PolicySpec::validate`]; a generated portfolio of at most
-//! [`crate::generate::MAX_CASES`] cases.
+//! [`crate::simulation::MAX_GENERATED`] cases.
 
 mod chart;
 mod model;
