@@ -9,23 +9,22 @@
 //! Top-level code may only import modules and define constants: it runs before
 //! every hook call, so anything heavier belongs in a function.
 
-mod api;
 mod engine;
 mod errors;
 mod evaluate;
 mod law;
 mod limits;
 mod modules;
-mod money_api;
 mod options;
+mod script;
 
-pub use api::{ActionRef, ApiDoc, CaseRef, ChargeRef, DebtRef};
 pub use evaluate::EvalOptions;
 #[cfg(feature = "fault-injection")]
 pub use evaluate::FAULT_CASE_ID;
 pub use limits::Limits;
 pub use modules::{embedded, embedded_paths};
 pub use options::PolicyOptions;
+pub use script::{ActionRef, ApiDoc, CaseRef, ChargeRef, DebtRef};
 
 use crate::compliance::RuleSet;
 use crate::decision::PolicyInfo;
