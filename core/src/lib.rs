@@ -26,6 +26,7 @@
 
 pub mod compliance;
 pub mod decision;
+mod embedded;
 pub mod error;
 pub mod facts;
 pub mod generate;

@@ -54,7 +54,7 @@ impl DebtRef {
         &self.ctx.case.debts[self.index]
     }
 
-    pub(crate) fn book(&self) -> &crate::money::ledger::DebtBook {
+    pub(crate) fn book(&self) -> &crate::model::ledger::DebtBook {
         // INVARIANT: `books` is derived from the same case, aligned with `case.debts`.
         &self.ctx.facts.books(&self.ctx.case)[self.index]
     }
