@@ -61,7 +61,7 @@ fn bare(limits: &Limits) -> Engine {
 
 pub(crate) fn docs() -> Vec<script::ApiDoc> {
     let mut e = bare(&Limits::default());
-    script::register(&mut e)
+    script::documented(&mut e)
 }
 
 pub(crate) fn signatures() -> Vec<String> {

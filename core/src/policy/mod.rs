@@ -25,6 +25,9 @@ pub use evaluate::FAULT_CASE_ID;
 pub use limits::Limits;
 pub use options::PolicyOptions;
 pub use script::{ActionRef, ApiDoc, CaseRef, ChargeRef, DebtRef};
+pub(crate) use script::{
+    GROUP_ACTIONS, GROUP_CASE, GROUP_CHARGES, GROUP_CONTACT, GROUP_MONEY, GROUP_OFFERS,
+};
 
 use crate::compliance::RuleSet;
 use crate::decision::PolicyInfo;

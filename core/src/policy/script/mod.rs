@@ -29,7 +29,7 @@ use crate::money::{minor_units, Rounding};
 use crate::time::Instant;
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, RhaiNativeFunc, INT};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Documentation of one registered function.
 #[derive(Debug, Clone)]
@@ -40,7 +40,23 @@ pub struct ApiDoc {
     pub group: &'static str,
     /// What it does.
     pub doc: &'static str,
+    /// Its Rhai signatures (every overload), as the engine's metadata prints them,
+    /// such as `get$id(_: &mut Case) -> string`. Filled in only by [`documented`].
+    pub signatures: Vec<String>,
 }
+
+/// Group: what the case says (identity, balances, debts, attributes).
+pub(crate) const GROUP_CASE: &str = "Reading the case";
+/// Group: contacts made, promises and plans, holds and consent.
+pub(crate) const GROUP_CONTACT: &str = "Contact history, promises, holds and consent";
+/// Group: building the candidate actions.
+pub(crate) const GROUP_ACTIONS: &str = "Segments and actions";
+/// Group: charge lines, interest and fees.
+pub(crate) const GROUP_CHARGES: &str = "Charges: fees and interest";
+/// Group: rounding and percentages.
+pub(crate) const GROUP_MONEY: &str = "Money arithmetic";
+/// Group: settlement and payment-plan offers.
+pub(crate) const GROUP_OFFERS: &str = "Offers: settlements and plans";
 
 /// Registers functions and records their docs.
 pub struct Registrar<'a> {
@@ -48,14 +64,19 @@ pub struct Registrar<'a> {
     /// Docs gathered so far.
     pub docs: Vec<ApiDoc>,
     group: &'static str,
+    /// Signatures already seen, when collecting them (docs only: it costs a scan of
+    /// the engine's functions per registration).
+    seen: Option<BTreeSet<String>>,
 }
 
 impl<'a> Registrar<'a> {
-    fn new(engine: &'a mut Engine) -> Self {
+    fn new(engine: &'a mut Engine, signatures: bool) -> Self {
+        let seen = signatures.then(|| engine.gen_fn_signatures(false).into_iter().collect());
         Registrar {
             engine,
             docs: Vec::new(),
             group: "",
+            seen,
         }
     }
 
@@ -71,16 +92,24 @@ impl<'a> Registrar<'a> {
         f: impl RhaiNativeFunc<A, N, X, R, F> + Send + Sync + 'static,
     ) -> &mut Self {
         self.engine.register_fn(name, f);
-        if !self
-            .docs
-            .iter()
-            .any(|d| d.name == name && d.group == self.group)
-        {
-            self.docs.push(ApiDoc {
+        let new: Vec<String> = match self.seen.as_mut() {
+            Some(seen) => self
+                .engine
+                .gen_fn_signatures(false)
+                .into_iter()
+                .filter(|s| seen.insert(s.clone()))
+                .collect(),
+            None => Vec::new(),
+        };
+        // An overload registered with no doc of its own joins the entry before it.
+        match self.docs.last_mut() {
+            Some(d) if doc.is_empty() && d.name == name => d.signatures.extend(new),
+            _ => self.docs.push(ApiDoc {
                 name: name.to_string(),
                 group: self.group,
                 doc,
-            });
+                signatures: new,
+            }),
         }
         self
     }
@@ -188,16 +217,26 @@ fn action_of(kind: &str) -> Rr<Action> {
     })
 }
 
-/// Register the whole policy API on an engine; returns the docs.
-pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
+/// Register the whole policy API on an engine.
+pub fn register(engine: &mut Engine) {
+    register_api(engine, false);
+}
+
+/// Register the whole policy API on an engine; returns the docs with each entry's
+/// signatures.
+pub fn documented(engine: &mut Engine) -> Vec<ApiDoc> {
+    register_api(engine, true)
+}
+
+fn register_api(engine: &mut Engine, signatures: bool) -> Vec<ApiDoc> {
     engine.register_type_with_name::<CaseRef>("Case");
     engine.register_type_with_name::<DebtRef>("Debt");
     engine.register_type_with_name::<ActionRef>("Action");
     engine.register_type_with_name::<ChargeRef>("Charge");
     engine.register_type_with_name::<OfferRef>("Offer");
-    let mut r = Registrar::new(engine);
+    let mut r = Registrar::new(engine, signatures);
 
-    r.group("Case: identity")
+    r.group(GROUP_CASE)
         .get("id", "The case id.", |c: &mut CaseRef| -> ImmutableString {
             c.0.case.id.as_str().into()
         })
@@ -249,7 +288,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             |c: &mut CaseRef| -> ImmutableString { c.0.facts.as_of.to_string().into() },
         );
 
-    r.group("Case: balances and age")
+    r.group(GROUP_CASE)
         .get("days_past_due", "Days past due of the oldest overdue debt with something outstanding (0 if none is overdue).", |c: &mut CaseRef| -> INT { c.0.facts.days_past_due })
         .get("days_until_due", "Days until the nearest due date of an unpaid debt not yet due, or -1 if there is none.", |c: &mut CaseRef| -> INT { c.0.facts.days_until_due })
         .get("total_outstanding", "Sum of `outstanding` over all debts (all currencies added: use `outstanding_in` for mixed-currency cases).", |c: &mut CaseRef| -> Decimal { c.0.facts.total_outstanding })
@@ -277,7 +316,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             c.0.case.debts.iter().filter(|d| d.currency == cur).map(|d| d.outstanding).sum()
         });
 
-    r.group("Case: contacts")
+    r.group(GROUP_CONTACT)
         .func(
             "contacts",
             "Outbound contacts in the last `days` days (rolling, ending at `as_of`).",
@@ -339,7 +378,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             },
         );
 
-    r.group("Case: promises and plans")
+    r.group(GROUP_CONTACT)
         .get("promise_status", "Status of the most recent promise: `none`, `pending`, `kept` or `broken` (derived from payments).", |c: &mut CaseRef| -> ImmutableString {
             let f = &c.0.facts;
             f.latest_promise.map_or("none", |i| f.promise_statuses[i].as_str()).into()
@@ -350,7 +389,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         .get("plan_status", "Status of the most recent payment plan: `none`, `active`, `behind` or `completed`.", |c: &mut CaseRef| -> ImmutableString { c.0.facts.plan_status.into() })
         .get("plan_missed_installments", "Installments of the most recent plan that are past due and not covered by payments.", |c: &mut CaseRef| -> INT { c.0.facts.plan_missed });
 
-    r.group("Case: flags, consent, attributes")
+    r.group(GROUP_CONTACT)
         .func("has_flag", "Whether the debtor carries a flag: `dispute`, `bankruptcy`, `deceased`, `cease_communication`, `legal_hold`.", |c: &mut CaseRef, flag: &str| -> Rr<bool> {
             Ok(c.0.facts.has_flag(parse_flag(flag)?))
         })
@@ -362,6 +401,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
                 Some(k) => k.allowed && k.opted_out_at.is_none_or(|t| t > c.0.facts.as_of),
             })
         })
+        .group(GROUP_CASE)
         .func("attr", "A free attribute from the case's `attributes`, or `()` when absent. Numbers come as integers or exact decimals.", |c: &mut CaseRef, name: &str| -> Dynamic {
             c.0.case.attributes.get(name).map_or(Dynamic::UNIT, |v| json_to_dynamic(v, 0))
         })
@@ -375,7 +415,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             c.0.case.attributes.get(name).is_some_and(|v| !v.is_null())
         });
 
-    r.group("Debt")
+    r.group(GROUP_CASE)
         .get("id", "Debt id.", |d: &mut DebtRef| -> ImmutableString {
             d.debt().id.as_str().into()
         })
@@ -394,6 +434,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             "Amount originally owed.",
             |d: &mut DebtRef| -> Decimal { d.debt().original_amount },
         )
+        .group(GROUP_CHARGES)
         .get(
             "charges_applied",
             "Interest, fees and compensation already charged (the case's `charges` ledger) and not yet paid: payments settle charges before principal. 0 if none.",
@@ -446,6 +487,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
                 d.debt().agreement.as_ref().is_some_and(|a| a.interest.is_some())
             },
         )
+        .group(GROUP_CASE)
         .get(
             "days_past_due",
             "Days past due (0 when not overdue).",
@@ -474,7 +516,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             },
         );
 
-    r.group("Actions")
+    r.group(GROUP_ACTIONS)
         .func("contact", "A contact candidate on a channel (`call`, `sms`, `email`, `whatsapp`, `letter`, `visit`, `push`) with a template.", |channel: &str, template: &str| -> Rr<ActionRef> {
             let mut a = action_of("contact")?;
             a.channel = Some(parse_channel(channel)?);
@@ -514,7 +556,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
         .get("template", "Template, or \"\".", |a: &mut ActionRef| -> ImmutableString { a.0.template.as_deref().unwrap_or("").into() })
         .get("priority", "Priority.", |a: &mut ActionRef| -> INT { a.0.priority });
 
-    r.group("Charges")
+    r.group(GROUP_CHARGES)
         .func(
             "fee",
             "A fee line on a debt: `fee(debt, amount, rule)`.",
@@ -561,7 +603,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             },
         );
 
-    r.group("Money")
+    r.group(GROUP_MONEY)
         .func("round_half_up", "Round half away from zero to `dp` places (the usual rule for money). Integers are accepted.", |x: Dynamic, dp: INT| -> Rr<Decimal> {
             Ok(Rounding::HalfUp.round(to_amount(&x, "the value")?, places(dp)?))
         })
@@ -579,7 +621,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
                 .ok_or_else(|| rt_err("decimal overflow in `percent`".into()))
         });
 
-    r.group("Money: interest and statutory sums")
+    r.group(GROUP_CHARGES)
         .func("late_interest", "Late interest on a debt as a `Charge`: `late_interest(c, debt, #{ rate: 0.12 })` or `#{ table: \"boe_base\", margin: 0.08, regime: \"fixed_at_start\" }`. Keys: `rate` | `table`, `margin`, `regime` (`split`, `fixed_at_start`), `half_yearly`; `day_count` (`act/365f`, `act/360`, `30/360`, `act/act`); `method` (`simple`, `compound`); `rounding` (`half_up`, `half_even`); `moment` (`at_end`, `per_line`, `per_day`); `order` (default `[\"fees\", \"interest\", \"principal\"]`); `grace_days` (0 to 3650); `payment_day` (`excluded`: the day a payment arrives no longer accrues on the paid part, the default; `included`: it still does, as German practice counts it under BGB §§ 187, 188); `due_roll` (`none`, the default, or `following`: a due date on a Saturday, Sunday or public holiday of the debtor's jurisdiction moves to the next business day, BGB § 193); `rule`; `citation`. Accrues from the day after the due date (plus grace) through today, on the balance as it was each day (payments, including those that name no debt as the ledger allocates them, and fees from the `charges` ledger on their dates). The line is the interest accrued less what the ledger already charged under the same rule (or, if more, what payments already paid). Whether it is authorised, and how much is lawful, the engine decides (see Charges and the law).", |c: &mut CaseRef, d: DebtRef, spec: Map| -> Rr<ChargeRef> {
             money::late_interest(&c.0, &d, &spec).map_err(to_rhai)
         })
@@ -633,7 +675,7 @@ pub fn register(engine: &mut Engine) -> Vec<ApiDoc> {
             .into()
         });
 
-    r.group("Offers")
+    r.group(GROUP_OFFERS)
         .func("settlement", "A settlement offer: pay the balance in the case's main currency less `discount_pct` percent within `days` days: `settlement(c, 20, 15)`.", |c: &mut CaseRef, discount_pct: Dynamic, days: INT| -> Rr<OfferRef> {
             money::settlement(&c.0, to_amount(&discount_pct, "the discount")?, days).map(OfferRef).map_err(|e| rt_err(e.message))
         })
