@@ -5,6 +5,7 @@
 
 use crate::model::Channel;
 use crate::money::amount;
+pub use crate::money::ChargeKind;
 use crate::time::Instant;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -137,18 +138,6 @@ pub struct RuleOutcome {
     pub outcome: Verdict,
     /// Plain-words detail.
     pub detail: String,
-}
-
-/// Kind of a charge line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChargeKind {
-    /// Late interest.
-    Interest,
-    /// A fee.
-    Fee,
-    /// Fixed compensation (EU EUR 40, UK GBP 40/70/100).
-    Compensation,
 }
 
 /// One charge on one debt.

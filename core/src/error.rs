@@ -270,6 +270,45 @@ impl Error {
     }
 }
 
+/// Strip serde_json's " at line L column C" suffix: the path says where.
+pub(crate) fn clean_serde_message(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Turn a serde path-to-error failure into an engine error.
+pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = err.path().to_string();
+    // Segments serde cannot name (inside an unfinished value) print as `?`: drop them.
+    let path = path
+        .split('.')
+        .filter(|s| *s != "?" && !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(".");
+    let inner = err.into_inner();
+    // Too-deep nesting: name where the nesting starts, not every level of it.
+    let path = match path.find("[0][0]") {
+        Some(i) if inner.to_string().contains("recursion limit") => path[..i].to_string(),
+        _ => path,
+    };
+    let code = if inner.is_syntax() || inner.is_eof() {
+        ErrorCode::InputJson
+    } else {
+        ErrorCode::InputInvalid
+    };
+    let mut msg = clean_serde_message(&inner.to_string());
+    if code == ErrorCode::InputJson {
+        msg = format!(
+            "not valid JSON: {msg} (line {}, column {})",
+            inner.line(),
+            inner.column()
+        );
+    }
+    Error::new(code, msg).at_path(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,7 +103,7 @@ pub struct Facts {
     pub flags: Vec<Flag>,
     /// The charge ledger and payments replayed per debt, aligned with `case.debts`;
     /// computed on first use (most decisions never ask).
-    books: std::sync::OnceLock<Vec<crate::money::ledger::DebtBook>>,
+    books: std::sync::OnceLock<Vec<crate::model::ledger::DebtBook>>,
 }
 
 impl Facts {
@@ -299,8 +299,8 @@ impl Facts {
 
     /// The charge ledger and payments replayed per debt, aligned with `case.debts`.
     /// `case` must be the case these facts were derived from.
-    pub fn books(&self, case: &Case) -> &[crate::money::ledger::DebtBook] {
-        self.books.get_or_init(|| crate::money::ledger::books(case))
+    pub fn books(&self, case: &Case) -> &[crate::model::ledger::DebtBook] {
+        self.books.get_or_init(|| crate::model::ledger::books(case))
     }
 
     /// Whole days since the last outbound contact, or -1 when there is none.

@@ -25,10 +25,12 @@
 //! and `as_of` give the same decision bytes on every host.
 
 // The crate root is the map. Modules are private; what a host uses is re-exported
-// below, grouped by what it does. Layers, lowest first: error, time -> model, money
-// -> facts, compliance -> decision, policy -> simulate, generate -> host, testing,
-// reference.
+// below, grouped by what it does. Layers, lowest first (a module uses only lower
+// ones; `core/tests/layering.rs` enforces it): error, embedded -> time -> money ->
+// model -> decision -> facts -> compliance -> generate -> policy -> simulate,
+// testing, reference -> host.
 mod decision;
+mod embedded;
 mod error;
 mod facts;
 mod generate;

@@ -138,7 +138,7 @@ impl Suite {
     /// Parse a suite from JSON.
     pub fn from_json(text: &str) -> Result<Suite> {
         let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(crate::model::json_error)
+        serde_path_to_error::deserialize(&mut de).map_err(crate::error::json_error)
     }
 }
 

@@ -10,7 +10,6 @@
 //! Python values, with amounts as `Decimal`, instants as aware UTC `datetime` and dates
 //! as `date`, chosen by field name (the decision's schema).
 
-use chrono::{Datelike, Timelike};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -74,16 +73,16 @@ impl InputError {
         out
     }
 
-    /// As the core's `input.invalid` error, under an optional leading path (`as_of`, `limits`).
+    /// As the core's `input.invalid` error, under an optional argument name (`as_of`,
+    /// `options.limits`, `proposal.down_payment`; `""` for a case, whose paths are
+    /// relative to it), joined as the core joins paths (`Error::under`).
     pub(crate) fn into_error(self, root: &str) -> recobro::Error {
-        let inner = self.path();
-        let path = match (root.is_empty(), inner.is_empty()) {
-            (true, _) => inner,
-            (false, true) => root.to_string(),
-            (false, false) if inner.starts_with('[') => format!("{root}{inner}"),
-            (false, false) => format!("{root}.{inner}"),
-        };
-        recobro::Error::input(path, self.message)
+        let e = recobro::Error::input(self.path(), self.message);
+        if root.is_empty() {
+            e
+        } else {
+            e.under(root)
+        }
     }
 }
 
@@ -401,28 +400,35 @@ pub(crate) fn py_decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py
     decimal_type(py)?.call1((text,))
 }
 
-/// An instant as an aware `datetime` in UTC.
-pub(crate) fn py_instant<'py>(
-    py: Python<'py>,
-    t: &chrono::DateTime<chrono::Utc>,
-) -> PyResult<Bound<'py, PyAny>> {
+/// An instant as an aware `datetime` in UTC (microseconds: Python's resolution).
+pub(crate) fn py_instant<'py>(py: Python<'py>, t: recobro::Instant) -> PyResult<Bound<'py, PyAny>> {
     let utc = PyTzInfo::utc(py)?;
+    let day = t.utc_date();
+    let secs = t.timestamp().rem_euclid(86_400);
+    // In range by construction: hours < 24, minutes and seconds < 60.
+    let (hour, minute, second) = (secs / 3_600, secs % 3_600 / 60, secs % 60);
     PyDateTime::new(
         py,
-        t.year(),
-        t.month() as u8,
-        t.day() as u8,
-        t.hour() as u8,
-        t.minute() as u8,
-        t.second().min(59) as u8,
-        t.nanosecond().min(999_999_999) / 1_000,
+        day.year(),
+        u8::try_from(day.month()).unwrap_or(1),
+        u8::try_from(day.day()).unwrap_or(1),
+        u8::try_from(hour).unwrap_or(0),
+        u8::try_from(minute).unwrap_or(0),
+        u8::try_from(second).unwrap_or(0),
+        t.subsec_nanos().min(999_999_999) / 1_000,
         Some(&utc.to_owned()),
     )
     .map(Bound::into_any)
 }
 
-fn py_date<'py>(py: Python<'py>, d: chrono::NaiveDate) -> PyResult<Bound<'py, PyAny>> {
-    PyDate::new(py, d.year(), d.month() as u8, d.day() as u8).map(Bound::into_any)
+fn py_date<'py>(py: Python<'py>, d: recobro::Date) -> PyResult<Bound<'py, PyAny>> {
+    PyDate::new(
+        py,
+        d.year(),
+        u8::try_from(d.month()).unwrap_or(1),
+        u8::try_from(d.day()).unwrap_or(1),
+    )
+    .map(Bound::into_any)
 }
 
 /// Builds Python values from the core's JSON. Keys, amounts, instants and dates repeat
@@ -433,7 +439,7 @@ pub(crate) struct Builder<'py> {
     keys: HashMap<String, Bound<'py, PyString>>,
     amounts: HashMap<String, Bound<'py, PyAny>>,
     instants: HashMap<(i64, u32), Bound<'py, PyAny>>,
-    dates: HashMap<chrono::NaiveDate, Bound<'py, PyAny>>,
+    dates: HashMap<recobro::Date, Bound<'py, PyAny>>,
 }
 
 /// Above this many entries a cache is not grown further (a batch of distinct amounts
@@ -475,11 +481,8 @@ impl<'py> Builder<'py> {
     }
 
     /// An instant as an aware `datetime` in UTC.
-    pub(crate) fn instant(
-        &mut self,
-        t: &chrono::DateTime<chrono::Utc>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let k = (t.timestamp(), t.timestamp_subsec_nanos());
+    pub(crate) fn instant(&mut self, t: recobro::Instant) -> PyResult<Bound<'py, PyAny>> {
+        let k = (t.timestamp(), t.subsec_nanos());
         if let Some(d) = self.instants.get(&k) {
             return Ok(d.clone());
         }
@@ -490,7 +493,7 @@ impl<'py> Builder<'py> {
         Ok(d)
     }
 
-    fn date(&mut self, day: chrono::NaiveDate) -> PyResult<Bound<'py, PyAny>> {
+    fn date(&mut self, day: recobro::Date) -> PyResult<Bound<'py, PyAny>> {
         if let Some(d) = self.dates.get(&day) {
             return Ok(d.clone());
         }
@@ -510,12 +513,12 @@ impl<'py> Builder<'py> {
             }
             Kind::Instant => {
                 if let Ok(t) = s.parse::<recobro::Instant>() {
-                    return self.instant(&t.0);
+                    return self.instant(t);
                 }
             }
             Kind::Date => {
                 if let Ok(d) = s.parse::<recobro::Date>() {
-                    return self.date(d.0);
+                    return self.date(d);
                 }
             }
             _ => {}

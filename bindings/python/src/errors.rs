@@ -1,14 +1,15 @@
 //! `recobro::Error` as Python exceptions, and panics as `RecobroError("internal")`.
 //!
-//! The exception classes are defined in Python (`recobro/__init__.py`) so that they
-//! pickle and carry typed attributes; they are looked up once and cached.
+//! The fields come from `recobro::host::fields` and `str(exception)` is the core's
+//! `Display` rendering, so an error reads the same on every host. The exception classes
+//! are defined in Python (`recobro/__init__.py`) so that they pickle and carry typed
+//! attributes; they are looked up once and cached.
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
-use recobro::{Error, ErrorCode, Location};
-use std::any::Any;
+use recobro::{host, Error};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 static BASE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -34,33 +35,26 @@ fn class_for<'py>(py: Python<'py>, code: &str) -> PyResult<&'py Bound<'py, PyTyp
     cell.import(py, "recobro", name)
 }
 
-/// The error's fields as a dict: `code`, `message`, `line`, `column`, `path`, `module`,
-/// `help` (None where absent). The same keys as the exception's attributes.
+/// The error's fields (`recobro::host::fields`) as a dict: `code`, `message`, `line`,
+/// `column`, `path`, `module`, `help` (None where absent). The same keys as the
+/// exception's attributes.
 pub(crate) fn error_dict<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, PyDict>> {
+    let f = host::fields(e);
     let d = PyDict::new(py);
-    d.set_item("code", e.code.as_str())?;
-    d.set_item("message", &e.message)?;
-    let (line, column, module, path) = match &e.location {
-        Some(Location::Policy {
-            module,
-            line,
-            column,
-        }) => (Some(*line), Some(*column), module.clone(), None),
-        Some(Location::Input { path }) => (None, None, None, Some(path.clone())),
-        None => (None, None, None, None),
-    };
-    d.set_item("line", line)?;
-    d.set_item("column", column)?;
-    d.set_item("path", path)?;
-    d.set_item("module", module)?;
-    d.set_item("help", e.help.as_deref())?;
+    d.set_item("code", f.code)?;
+    d.set_item("message", f.message)?;
+    d.set_item("line", f.line)?;
+    d.set_item("column", f.column)?;
+    d.set_item("path", f.path)?;
+    d.set_item("module", f.module)?;
+    d.set_item("help", f.help)?;
     Ok(d)
 }
 
-/// The Python exception for an engine error.
+/// The Python exception for an engine error: `str()` is the core's `Display`.
 pub(crate) fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let cls = class_for(py, e.code.as_str())?;
+        let cls = class_for(py, host::fields(e).code)?;
         let kwargs = error_dict(py, e)?;
         let exc = cls.call((e.to_string(),), Some(&kwargs))?;
         Ok(PyErr::from_value(exc))
@@ -69,39 +63,19 @@ pub(crate) fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
     build().unwrap_or_else(|err| PyRuntimeError::new_err(format!("{e} (and: {err})")))
 }
 
-/// An `internal` error for a caught panic.
-pub(crate) fn panic_error(payload: &(dyn Any + Send)) -> Error {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string());
-    Error::new(
-        ErrorCode::Internal,
-        format!("internal error in the engine (a bug, not your input's fault): {what}"),
-    )
-    .with_help("please report it with the case and policy that caused it")
-}
-
-/// Run `f`, turning a panic into an `internal` engine error.
-pub(crate) fn no_panic<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r,
-        Err(payload) => Err(panic_error(payload.as_ref())),
-    }
-}
-
-/// Run a Python entry point, turning a panic into `RecobroError` with code `internal`:
-/// no panic crosses into Python.
+/// Run a Python entry point, turning a panic in its Python-side code (the engine's
+/// own calls run under `recobro::host::guard`) into `RecobroError` with code
+/// `internal`, built by `recobro::host::panic_error`: no panic crosses into Python.
 pub(crate) fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) => Err(to_pyerr(py, &panic_error(payload.as_ref()))),
+        Err(payload) => Err(to_pyerr(py, &host::panic_error(payload.as_ref()))),
     }
 }
 
 /// Engine results as Python results.
 pub(crate) trait IntoPy<T> {
+    /// The engine error as its Python exception.
     fn py_err(self, py: Python<'_>) -> PyResult<T>;
 }
 

@@ -1,10 +1,18 @@
 //! `recobro._native`: the Python binding of the Recobro engine (pyo3).
 //!
-//! A thin layer: Python values become the core's types (through exact JSON text and
-//! `recobro::Case::from_json`), decisions come back as plain Python values, and
-//! `recobro::Error` becomes the exceptions defined in `recobro/__init__.py`. Every
-//! entry point releases the GIL while the engine works and catches panics, which
-//! surface as `RecobroError` with code `internal`.
+//! A thin layer over `recobro::host`, the boundary every host uses: Python values
+//! become JSON text (`convert.rs`, exact), which the host boundary reads with the
+//! engine's readers (`host::case`, `host::cases`, `host::read`, `host::instant`,
+//! `host::channel`); decisions come back as plain Python values, and `recobro::Error`
+//! becomes the exceptions defined in `recobro/__init__.py` (`errors.rs`, through
+//! `host::fields`). Every entry point releases the GIL while the engine works; the
+//! engine runs under `host::guard` and the Python-side code under `errors::guard`, so a
+//! panic surfaces as `RecobroError` with code `internal`.
+//!
+//! Error paths name the arguments as every host does (`recobro::host::arg`): `as_of`,
+//! `at`, `channel`, `cases`, `options.limits.max_operations`, `proposal.down_payment`;
+//! errors inside a case are relative to the case (`debts[0].due_on`) and in a batch
+//! under its index (`[3].debts[0].due_on`).
 //!
 //! The public Python API is the pure-Python wrapper in `python/recobro/__init__.py`.
 
@@ -12,12 +20,13 @@ mod convert;
 mod errors;
 
 use convert::{from_value, instant_text, to_json_text, Builder, Kind, ReadOptions};
-use errors::{error_dict, guard, no_panic, to_pyerr, IntoPy};
+use errors::{error_dict, guard, to_pyerr, IntoPy};
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PyString, PyTuple, PyType};
 use rayon::prelude::*;
-use recobro::model::{prefix_path, Channel};
-use recobro::{Case, Decision, Error, ErrorCode, EvalOptions, Instant, Limits, PolicyBuilder};
+use recobro::host::{self, arg};
+use recobro::money::Proposal;
+use recobro::{Case, Channel, Decision, Error, ErrorCode, EvalOptions, Instant};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -25,39 +34,21 @@ fn internal(message: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::Internal, message.to_string())
 }
 
-/// Read a Python value as JSON text; errors are `input.invalid` under `root`.
-fn read(obj: &Bound<'_, PyAny>, root: &str, opts: ReadOptions) -> Result<String, Error> {
+/// A Python value as exact JSON text for argument `root` (`""` for a case, whose
+/// paths are relative to it); a value that cannot be JSON is `input.invalid` there.
+fn json_arg(obj: &Bound<'_, PyAny>, root: &str, opts: ReadOptions) -> Result<String, Error> {
     to_json_text(obj, opts).map_err(|e| e.into_error(root))
 }
 
-/// Deserialize JSON text the way the core reads files (numbers exact), with paths.
-fn parse_json<T: serde::de::DeserializeOwned>(text: &str, root: &str) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let p = e.path().to_string();
-        let path = match (root.is_empty(), p == ".") {
-            (_, true) => root.to_string(),
-            (true, false) => p,
-            (false, false) => format!("{root}.{p}"),
-        };
-        let message = e.into_inner().to_string();
-        // The path says where; serde_json's " at line 1 column 23" would only confuse.
-        let message = match message.rfind(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
-        };
-        Error::input(path, message)
-    })
-}
-
-/// An instant from an aware `datetime` or an RFC 3339 string; `what` names it in errors.
-fn read_instant(obj: &Bound<'_, PyAny>, what: &str) -> Result<Instant, Error> {
+/// The text of an instant argument (`as_of`, `at`): an aware `datetime` (as RFC 3339
+/// in UTC) or an RFC 3339 string, checked by `host::instant`. The text and the instant.
+fn instant_arg(obj: &Bound<'_, PyAny>, arg: &str) -> Result<(String, Instant), Error> {
     let text = if let Ok(s) = obj.cast::<PyString>() {
         s.to_cow()
             .map(|c| c.into_owned())
-            .map_err(|e| Error::input(what, e.to_string()))?
+            .map_err(|e| Error::input(arg, e.to_string()))?
     } else if obj.is_instance_of::<PyDateTime>() {
-        instant_text(obj).map_err(|e| e.into_error(what))?
+        instant_text(obj).map_err(|e| e.into_error(arg))?
     } else {
         let ty = obj
             .get_type()
@@ -65,45 +56,36 @@ fn read_instant(obj: &Bound<'_, PyAny>, what: &str) -> Result<Instant, Error> {
             .map(|n| n.to_string())
             .unwrap_or_default();
         return Err(Error::input(
-            what,
+            arg,
             format!(
                 "expected an aware datetime or an RFC 3339 string like `2026-03-16T15:00:00Z`, got `{ty}`"
             ),
         ));
     };
-    (&text).parse::<Instant>().map_err(|m| Error::input(what, m))
+    let at = host::instant(&text, arg)?;
+    Ok((text, at))
+}
+
+/// An instant argument (see [`instant_arg`]).
+fn read_instant(obj: &Bound<'_, PyAny>, arg: &str) -> Result<Instant, Error> {
+    instant_arg(obj, arg).map(|(_, t)| t)
 }
 
 fn to_json_value<T: serde::Serialize>(v: &T) -> Result<Value, Error> {
     serde_json::to_value(v).map_err(internal)
 }
 
-/// An error of the `i`-th case of a batch: its input path gets the index, as the core
-/// does in `evaluate_batch_owned` (errors without a path stay as they are).
-fn index_error(e: Error, i: usize) -> Error {
-    if e.path().is_some() {
-        prefix_path(e, i)
-    } else {
-        e
-    }
+/// Canonical JSON from the engine as a value (numbers stay exact).
+fn json_value(text: &str) -> Result<Value, Error> {
+    serde_json::from_str(text).map_err(internal)
 }
 
-/// `[k]...` paths from a batch of the cases that parsed, renumbered to the caller's index.
-fn reindex(e: Error, k: usize, i: usize) -> Error {
-    if k == i {
-        return e;
-    }
-    let prefix = format!("[{k}]");
-    match e.path() {
-        Some(p) if p.starts_with(&prefix) => {
-            let rest = p[prefix.len()..].to_string();
-            e.at_path(format!("[{i}]{rest}"))
-        }
-        _ => e,
-    }
+/// A case (a dict) as the JSON text `host::case` reads; errors relative to the case.
+fn read_case(case: &Bound<'_, PyAny>) -> Result<String, Error> {
+    json_arg(case, "", ReadOptions::default())
 }
 
-/// The case's `id`, when the input has a string one (for rows whose evaluation failed).
+/// The case's `id`, when the input has a string one (for rows whose reading failed).
 fn case_id_of(obj: &Bound<'_, PyAny>) -> Option<String> {
     let d = obj.cast::<PyDict>().ok()?;
     let id = d.get_item("id").ok()??;
@@ -118,6 +100,13 @@ fn items_of<'py>(cases: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> 
         return Ok(t.iter().collect());
     }
     cases.try_iter()?.collect()
+}
+
+/// A batch's rows: each case's id (when it was read) and its decision or error, the
+/// error under the case's index (`host::evaluate_rows`).
+struct Rows {
+    ids: Vec<Option<String>>,
+    rows: Vec<Result<Decision, Error>>,
 }
 
 /// How decisions are rendered in the `decision` column.
@@ -141,78 +130,60 @@ struct NativePolicy {
 }
 
 impl NativePolicy {
-    /// Evaluate a batch: read with the GIL, parse and evaluate without it, in parallel.
-    fn run_batch<'py>(
+    /// Decide a batch of cases read from Python values: written as JSON with the GIL,
+    /// read (`host::case`) and decided (`host::evaluate_rows`) without it, in parallel.
+    /// A value that cannot be JSON is its row's error, like a case that does not read.
+    fn rows_of_values(
         &self,
-        py: Python<'py>,
-        items: &[Bound<'py, PyAny>],
+        py: Python<'_>,
+        items: &[Bound<'_, PyAny>],
         as_of: Instant,
         opts: ReadOptions,
-    ) -> Vec<Result<Decision, Error>> {
-        let values: Vec<Result<String, Error>> = items
-            .iter()
-            .enumerate()
-            .map(|(i, obj)| read(obj, "", opts).map_err(|e| prefix_path(e, i)))
-            .collect();
-        let policy = &self.inner;
-        let n = values.len();
-        let batch = py.detach(move || {
-            no_panic(|| {
-                let parsed: Vec<Result<Case, Error>> = values
-                    .into_par_iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        v.and_then(|v| Case::from_json(&v).map_err(|e| prefix_path(e, i)))
-                    })
-                    .collect();
-                let mut slots: Vec<Option<Result<Decision, Error>>> = Vec::with_capacity(n);
-                let mut ok_cases = Vec::with_capacity(n);
-                let mut ok_index = Vec::with_capacity(n);
-                for (i, r) in parsed.into_iter().enumerate() {
-                    match r {
-                        Ok(c) => {
-                            ok_index.push(i);
-                            ok_cases.push(c);
-                            slots.push(None);
-                        }
-                        Err(e) => slots.push(Some(Err(e))),
-                    }
-                }
-                let results = policy.evaluate_batch_owned(ok_cases, as_of);
-                for (k, (i, r)) in ok_index.into_iter().zip(results).enumerate() {
-                    if let Some(slot) = slots.get_mut(i) {
-                        *slot = Some(r.map_err(|e| reindex(e, k, i)));
-                    }
-                }
-                Ok(slots
-                    .into_iter()
-                    .map(|s| s.unwrap_or_else(|| Err(internal("no result for this case"))))
-                    .collect::<Vec<_>>())
-            })
-        });
-        match batch {
-            Ok(rows) => rows,
-            // A panic in the batch: evaluate one case at a time so that only the case
-            // that panics is lost.
-            Err(_) => items
-                .iter()
-                .enumerate()
-                .map(|(i, obj)| {
-                    let v = read(obj, "", opts).map_err(|e| prefix_path(e, i));
-                    py.detach(move || {
-                        no_panic(|| {
-                            let case = Case::from_json(&v?)?;
-                            policy.evaluate_owned(case, as_of, EvalOptions::default())
-                        })
-                        .map_err(|e| index_error(e, i))
-                    })
-                })
-                .collect(),
-        }
+    ) -> Rows {
+        let texts: Vec<Result<String, Error>> =
+            items.iter().map(|obj| json_arg(obj, "", opts)).collect();
+        py.detach(move || {
+            let cases = texts
+                .into_par_iter()
+                .map(|t| t.and_then(|t| host::guard(|| host::case(&t))))
+                .collect();
+            self.decide(cases, as_of)
+        })
     }
 
-    fn case_value(case: &Bound<'_, PyAny>) -> Result<String, Error> {
-        read(case, "", ReadOptions::default())
+    /// Decide cases read (or not) by the host boundary: one row per entry, in order.
+    fn decide(&self, cases: Vec<Result<Case, Error>>, as_of: Instant) -> Rows {
+        let ids = cases
+            .iter()
+            .map(|c| c.as_ref().ok().map(|c| c.id.clone()))
+            .collect();
+        let rows = host::evaluate_rows(&self.inner, cases, as_of, EvalOptions::default());
+        Rows { ids, rows }
+    }
+
+    /// Decide a batch given as JSON text (`str` or UTF-8 `bytes`): a JSON array of
+    /// cases, one case object or NDJSON (`host::cases`). Fails only when the text is no
+    /// batch at all (at `cases`).
+    fn rows_of_text(
+        &self,
+        py: Python<'_>,
+        cases: &Bound<'_, PyAny>,
+        as_of: Instant,
+    ) -> Result<Rows, Error> {
+        let text: String = if let Ok(b) = cases.cast::<PyBytes>() {
+            host::text(b.as_bytes(), arg::CASES)?.to_string()
+        } else {
+            let s = cases
+                .cast::<PyString>()
+                .map_err(|e| Error::input(arg::CASES, e.to_string()))?;
+            s.to_cow()
+                .map(|c| c.into_owned())
+                .map_err(|e| Error::input(arg::CASES, e.to_string()))?
+        };
+        py.detach(move || {
+            let cases = host::guard(|| host::cases(&text))?;
+            Ok(self.decide(cases, as_of))
+        })
     }
 }
 
@@ -250,33 +221,32 @@ fn error_entry<'py>(
 
 #[pymethods]
 impl NativePolicy {
+    /// Compile `source` with host `modules` and sandbox `limits`: the policy options
+    /// (`host::policy`), so their errors are at `options.modules...`/`options.limits...`.
     #[new]
     #[pyo3(signature = (source, modules=None, limits=None))]
     fn new(
         py: Python<'_>,
         source: String,
-        modules: Option<BTreeMap<String, String>>,
+        modules: Option<&Bound<'_, PyAny>>,
         limits: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
-            let limits = match limits {
-                None => Limits::default(),
-                Some(obj) if obj.is_none() => Limits::default(),
-                Some(obj) => {
-                    let text = read(obj, "limits", ReadOptions::default()).py_err(py)?;
-                    parse_json::<Limits>(&text, "limits").py_err(py)?
+            let mut options = String::from("{");
+            for (name, obj) in [("modules", modules), ("limits", limits)] {
+                let Some(obj) = obj.filter(|o| !o.is_none()) else {
+                    continue;
+                };
+                let root = format!("{}.{name}", arg::OPTIONS);
+                let text = json_arg(obj, &root, ReadOptions::default()).py_err(py)?;
+                if options.len() > 1 {
+                    options.push(',');
                 }
-            };
+                options.push_str(&format!("\"{name}\":{text}"));
+            }
+            options.push('}');
             let inner = py
-                .detach(move || {
-                    no_panic(|| {
-                        let mut b = PolicyBuilder::new(source).limits(limits);
-                        for (name, src) in modules.unwrap_or_default() {
-                            b = b.module(name, src);
-                        }
-                        b.build()
-                    })
-                })
+                .detach(move || host::policy(&source, Some(&options)))
                 .py_err(py)?;
             Ok(NativePolicy { inner })
         })
@@ -287,7 +257,7 @@ impl NativePolicy {
     fn default_consumer(py: Python<'_>) -> PyResult<Self> {
         guard(py, || {
             let inner = py
-                .detach(|| no_panic(recobro::Policy::default_consumer))
+                .detach(|| host::guard(recobro::Policy::default_consumer))
                 .py_err(py)?;
             Ok(NativePolicy { inner })
         })
@@ -298,7 +268,7 @@ impl NativePolicy {
     fn embedded(py: Python<'_>, path: String) -> PyResult<Self> {
         guard(py, || {
             let inner = py
-                .detach(move || no_panic(|| recobro::Policy::embedded(&path)))
+                .detach(move || host::guard(|| recobro::Policy::embedded(&path)))
                 .py_err(py)?;
             Ok(NativePolicy { inner })
         })
@@ -346,16 +316,14 @@ impl NativePolicy {
         trace: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let as_of = read_instant(as_of, "as_of").py_err(py)?;
-            let value = Self::case_value(case).py_err(py)?;
+            // The clock first, then the case: the order `host::evaluate` checks them in.
+            let (as_of, _) = instant_arg(as_of, arg::AS_OF).py_err(py)?;
+            let case = read_case(case).py_err(py)?;
             let policy = &self.inner;
             let out = py
                 .detach(move || {
-                    no_panic(|| {
-                        let case = Case::from_json(&value)?;
-                        let d = policy.evaluate_owned(case, as_of, EvalOptions { trace })?;
-                        to_json_value(&d)
-                    })
+                    let json = host::evaluate(policy, &case, &as_of, trace)?;
+                    json_value(&json)
                 })
                 .py_err(py)?;
             from_value(py, &out, Kind::Plain)
@@ -371,19 +339,16 @@ impl NativePolicy {
         trace: bool,
     ) -> PyResult<String> {
         guard(py, || {
-            let as_of = read_instant(as_of, "as_of").py_err(py)?;
+            let (as_of, _) = instant_arg(as_of, arg::AS_OF).py_err(py)?;
             let policy = &self.inner;
-            py.detach(move || {
-                no_panic(|| {
-                    let case = Case::from_json(case_json)?;
-                    let d = policy.evaluate_owned(case, as_of, EvalOptions { trace })?;
-                    Ok(d.to_json())
-                })
-            })
-            .py_err(py)
+            py.detach(move || host::evaluate(policy, case_json, &as_of, trace))
+                .py_err(py)
         })
     }
 
+    /// A batch: a list (or iterable) of case dicts, or JSON text (`str` or `bytes`: an
+    /// array of cases, one case object or NDJSON). One entry per case: the decision, or
+    /// `{"index", "case_id", "error"}`.
     #[pyo3(signature = (cases, as_of, drop_nulls=false))]
     fn evaluate_many<'py>(
         &self,
@@ -393,17 +358,26 @@ impl NativePolicy {
         drop_nulls: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         guard(py, || {
-            let as_of = read_instant(as_of, "as_of").py_err(py)?;
-            let items = items_of(cases)?;
-            let rows = self.run_batch(py, &items, as_of, ReadOptions { drop_nulls });
+            let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
+            let (items, Rows { ids, rows }) =
+                if cases.is_instance_of::<PyString>() || cases.is_instance_of::<PyBytes>() {
+                    (Vec::new(), self.rows_of_text(py, cases, as_of).py_err(py)?)
+                } else {
+                    let items = items_of(cases)?;
+                    let rows = self.rows_of_values(py, &items, as_of, ReadOptions { drop_nulls });
+                    (items, rows)
+                };
             let rendered = render_all(py, rows, Render::Dict);
             let mut build = Builder::new(py);
             let out = PyList::empty(py);
-            for (i, (r, obj)) in rendered.into_iter().zip(&items).enumerate() {
+            for (i, (r, id)) in rendered.into_iter().zip(ids).enumerate() {
                 let item = match r {
                     Ok((_, Rendered::Dict(v))) => build.value(&v, Kind::Plain)?,
                     Ok((_, Rendered::Json(s))) => PyString::new(py, &s).into_any(),
-                    Err(e) => error_entry(py, i, case_id_of(obj), &e)?,
+                    Err(e) => {
+                        let id = id.or_else(|| items.get(i).and_then(case_id_of));
+                        error_entry(py, i, id, &e)?
+                    }
                 };
                 out.append(item)?;
             }
@@ -432,9 +406,10 @@ impl NativePolicy {
                     )))
                 }
             };
-            let as_of = read_instant(as_of, "as_of").py_err(py)?;
+            let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
             let items = items_of(cases)?;
-            let rows = self.run_batch(py, &items, as_of, ReadOptions { drop_nulls });
+            let Rows { ids, rows } =
+                self.rows_of_values(py, &items, as_of, ReadOptions { drop_nulls });
             let rendered = render_all(py, rows, how);
 
             let names = [
@@ -454,7 +429,7 @@ impl NativePolicy {
             let cols: Vec<Bound<'py, PyList>> = names.iter().map(|_| PyList::empty(py)).collect();
             let mut build = Builder::new(py);
             let none = || py.None().into_bound(py);
-            for (r, obj) in rendered.into_iter().zip(&items) {
+            for ((r, id), obj) in rendered.into_iter().zip(ids).zip(&items) {
                 let row: [Bound<'py, PyAny>; 12] = match r {
                     Ok((d, out)) => {
                         let action = d.action.as_ref().map(|a| &a.action);
@@ -496,7 +471,7 @@ impl NativePolicy {
                                 .into_any(),
                             action.map(|a| a.priority).into_pyobject(py)?.into_any(),
                             match d.next_allowed_at {
-                                Some(t) => build.instant(&t.0)?,
+                                Some(t) => build.instant(t)?,
                                 None => none(),
                             },
                             totals,
@@ -506,20 +481,23 @@ impl NativePolicy {
                             whole,
                         ]
                     }
-                    Err(e) => [
-                        case_id_of(obj).into_pyobject(py)?.into_any(),
-                        none(),
-                        none(),
-                        none(),
-                        none(),
-                        none(),
-                        none(),
-                        none(),
-                        e.code.as_str().into_pyobject(py)?.into_any(),
-                        e.message.as_str().into_pyobject(py)?.into_any(),
-                        e.path().into_pyobject(py)?.into_any(),
-                        none(),
-                    ],
+                    Err(e) => {
+                        let f = host::fields(&e);
+                        [
+                            id.or_else(|| case_id_of(obj)).into_pyobject(py)?.into_any(),
+                            none(),
+                            none(),
+                            none(),
+                            none(),
+                            none(),
+                            none(),
+                            none(),
+                            f.code.into_pyobject(py)?.into_any(),
+                            f.message.into_pyobject(py)?.into_any(),
+                            f.path.into_pyobject(py)?.into_any(),
+                            none(),
+                        ]
+                    }
                 };
                 for (col, v) in cols.iter().zip(row) {
                     col.append(v)?;
@@ -543,14 +521,14 @@ impl NativePolicy {
         debt_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let ch = Channel::parse_input(channel, "channel").py_err(py)?;
-            let at = read_instant(at, "at").py_err(py)?;
-            let value = Self::case_value(case).py_err(py)?;
+            let ch = host::channel(channel, arg::CHANNEL).py_err(py)?;
+            let at = read_instant(at, arg::AT).py_err(py)?;
+            let case = read_case(case).py_err(py)?;
             let policy = &self.inner;
             let out = py
                 .detach(move || {
-                    no_panic(|| {
-                        let case = Case::from_json(&value)?;
+                    host::guard(|| {
+                        let case = host::case(&case)?;
                         let check = policy.check_contact(&case, ch, at, debt_id.as_deref())?;
                         to_json_value(&check)
                     })
@@ -560,7 +538,12 @@ impl NativePolicy {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // the terms of the proposal, as the Python API names them
+    /// A plan proposal, given as its terms: read as the `proposal` argument
+    /// (`host::read`), so errors are at `proposal.down_payment` and so on.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the terms of the proposal, as the Python API names them"
+    )]
     fn check_plan<'py>(
         &self,
         py: Python<'py>,
@@ -572,8 +555,8 @@ impl NativePolicy {
         first_due_on: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let as_of = read_instant(as_of, "as_of").py_err(py)?;
-            let value = Self::case_value(case).py_err(py)?;
+            let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
+            let case = read_case(case).py_err(py)?;
             let mut terms = String::from("{");
             for (k, (name, obj)) in [
                 ("down_payment", down_payment),
@@ -587,16 +570,17 @@ impl NativePolicy {
                 if k > 0 {
                     terms.push(',');
                 }
-                terms.push_str(&format!("\"{name}\":"));
-                terms.push_str(&read(obj, name, ReadOptions::default()).py_err(py)?);
+                let root = format!("{}.{name}", arg::PROPOSAL);
+                let text = json_arg(obj, &root, ReadOptions::default()).py_err(py)?;
+                terms.push_str(&format!("\"{name}\":{text}"));
             }
             terms.push('}');
-            let proposal: recobro::money::plans::Proposal = parse_json(&terms, "").py_err(py)?;
+            let proposal: Proposal = host::read(&terms, arg::PROPOSAL).py_err(py)?;
             let policy = &self.inner;
             let out = py
                 .detach(move || {
-                    no_panic(|| {
-                        let case = Case::from_json(&value)?;
+                    host::guard(|| {
+                        let case = host::case(&case)?;
                         let check = policy.check_plan(&case, as_of, &proposal)?;
                         to_json_value(&check)
                     })
@@ -628,13 +612,12 @@ impl NativePolicy {
 }
 
 /// A decision's canonical JSON (from the CLI, `evaluate_json` or an Arrow `decision`
-/// column) as the same dict `Policy.evaluate` returns.
+/// column) as the same dict `Policy.evaluate` returns; malformed text is `input.json`
+/// at `text` (the argument's name).
 #[pyfunction]
 fn decision_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| Error::new(ErrorCode::InputJson, format!("not valid JSON: {e}")))
-            .py_err(py)?;
+        let v: Value = host::read(text, "text").py_err(py)?;
         from_value(py, &v, Kind::Plain)
     })
 }
@@ -643,12 +626,17 @@ fn decision_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, P
 /// without the GIL (`where="detached"`), to prove that no panic crosses into Python.
 #[pyfunction]
 #[pyo3(signature = (message, r#where="call"))]
-#[allow(clippy::panic)] // the point of this hook: a panic that the guards must catch
+#[expect(
+    clippy::panic,
+    reason = "the point of this hook: a panic that the guards must catch"
+)]
 fn _test_panic(py: Python<'_>, message: String, r#where: &str) -> PyResult<()> {
     guard(py, || {
         if r#where == "detached" {
-            py.detach(move || no_panic(|| -> Result<(), Error> { std::panic::panic_any(message) }))
-                .map_err(|e| to_pyerr(py, &e))
+            py.detach(move || {
+                host::guard(|| -> Result<(), Error> { std::panic::panic_any(message) })
+            })
+            .map_err(|e| to_pyerr(py, &e))
         } else {
             std::panic::panic_any(message)
         }

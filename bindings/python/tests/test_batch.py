@@ -93,6 +93,24 @@ def test_wrong_kind_of_input(policy: recobro.Policy) -> None:
         policy.evaluate_many(42, AS_OF)
 
 
+def test_json_text_batch_matches_list(policy: recobro.Policy, sample_cases: list[dict[str, Any]]) -> None:
+    cases = with_bad_row(sample_cases)
+    want = policy.evaluate_many(cases, AS_OF)
+    as_array = json.dumps(cases)
+    as_ndjson = "\n".join(json.dumps(c) for c in cases) + "\n"
+    # a case that did not read has no id from JSON text (the dict's id in list mode)
+    want[2]["case_id"] = None
+    for text in (as_array, as_array.encode(), as_ndjson):
+        assert policy.evaluate_many(text, AS_OF) == want
+    assert policy.evaluate_many("", AS_OF) == []
+    with pytest.raises(recobro.InvalidInputError) as info:
+        policy.evaluate_many("[{", AS_OF)
+    assert (info.value.code, info.value.path) == ("input.json", "cases")
+    with pytest.raises(recobro.InvalidInputError) as info:
+        policy.evaluate_many(b"[\xff]", AS_OF)
+    assert (info.value.code, info.value.path) == ("input.json", "cases")
+
+
 def test_dataframe_matches_list(policy: recobro.Policy, sample_cases: list[dict[str, Any]]) -> None:
     cases = with_bad_row(sample_cases)
     frame = pd.DataFrame(cases, index=[f"row{i}" for i in range(len(cases))])

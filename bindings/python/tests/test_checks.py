@@ -88,16 +88,16 @@ def test_check_plan_bad_input(policy: recobro.Policy) -> None:
     case = load_case("extrajudicial")
     with pytest.raises(recobro.InvalidInputError) as info:
         policy.check_plan(case, AS_OF, 100.5, 3, "monthly", date(2026, 4, 1))  # type: ignore[arg-type]
-    assert info.value.path == "down_payment"
+    assert info.value.path == "proposal.down_payment"
     with pytest.raises(recobro.InvalidInputError) as info:
         policy.check_plan(case, AS_OF, 100, 3, "daily", date(2026, 4, 1))
-    assert info.value.path == "frequency"
+    assert info.value.path == "proposal.frequency"
     with pytest.raises(recobro.InvalidInputError) as info:
         policy.check_plan(case, AS_OF, 100, -1, "monthly", date(2026, 4, 1))
-    assert info.value.path == "installments"
+    assert info.value.path == "proposal.installments"
     with pytest.raises(recobro.InvalidInputError) as info:
         policy.check_plan(case, AS_OF, 100, 3, "monthly", "April 1st")
-    assert info.value.path == "first_due_on"
+    assert info.value.path == "proposal.first_due_on"
 
 
 def test_check_plan_without_offer(policy: recobro.Policy) -> None:

@@ -1,11 +1,15 @@
-"""Every error kind, with its code and location; no panic crosses into Python."""
+"""Every error kind, with its code and location; no panic crosses into Python; the
+cross-host error corpus, field for field."""
 
 from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,11 +126,18 @@ def test_bad_limits() -> None:
     with pytest.raises(recobro.InvalidInputError) as info:
         recobro.Policy("fn segment(c) { 1 }", limits={"max_operationz": 1})
     assert info.value.code == "input.invalid"
-    assert info.value.path is not None and info.value.path.startswith("limits")
+    assert info.value.path is not None and info.value.path.startswith("options.limits")
     assert "max_operationz" in info.value.message
     with pytest.raises(recobro.InvalidInputError) as info:
         recobro.Policy("fn segment(c) { 1 }", limits={"max_operations": "many"})  # type: ignore[dict-item]
-    assert info.value.path == "limits.max_operations"
+    assert info.value.path == "options.limits.max_operations"
+    with pytest.raises(recobro.InvalidInputError) as info:
+        recobro.Policy("fn segment(c) { 1 }", limits={"max_operations": 1.5})  # type: ignore[dict-item]
+    assert info.value.path == "options.limits.max_operations"
+    assert "floating-point" in info.value.message
+    with pytest.raises(recobro.InvalidInputError) as info:
+        recobro.Policy("fn segment(c) { 1 }", modules={"house": 5})  # type: ignore[dict-item]
+    assert info.value.path == "options.modules.house"
 
 
 def test_bad_date_names_the_path(policy: recobro.Policy) -> None:
@@ -162,6 +173,10 @@ def test_invalid_json(policy: recobro.Policy) -> None:
     with pytest.raises(recobro.InvalidInputError) as info:
         policy.evaluate_json('{"id": ', AS_OF_TEXT)
     assert info.value.code == "input.json"
+    with pytest.raises(recobro.InvalidInputError) as info:
+        recobro.decision_from_json('{"case_id": ')
+    assert info.value.code == "input.json"
+    assert info.value.path is not None and info.value.path.startswith("text")
 
 
 def test_float_amount_rejected_with_path(policy: recobro.Policy) -> None:
@@ -294,3 +309,131 @@ def test_panic_in_a_batch_loses_only_its_case() -> None:
     assert "error" not in out[0] and "error" not in out[2]
     assert out[1]["index"] == 1
     assert out[1]["error"]["code"] in {"internal", "policy.contract", "policy.runtime"}
+
+
+# ---- The cross-host error corpus (test-data/conformance/errors.json) -----------------
+#
+# Every host fails each call with exactly the error the corpus gives: the code and the
+# location were written by hand; `message`, `help` (and `column`) are filled in when the
+# corpus is blessed. Until an item is blessed (no `message` in its `expect`), those are
+# not checked; after, an absent `help` or `column` means none.
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPUS = json.loads((ROOT / "test-data" / "conformance" / "errors.json").read_text(encoding="utf-8"))
+CORPUS_ITEMS = CORPUS["items"]
+
+
+def core_display(fields: Mapping[str, Any]) -> str:
+    """The core's `Display` of an error, from its flat fields."""
+    code, message = fields["code"], fields["message"]
+    if fields.get("line") is not None:
+        where = f"line {fields['line']}, column {fields['column']}"
+        if fields.get("module") is not None:
+            where = f"module `{fields['module']}`, {where}"
+        return f"{code}: {message} ({where})"
+    if fields.get("path"):
+        return f"{code}: {fields['path']}: {message}"
+    return f"{code}: {message}"
+
+
+def check_fields(name: str, want: Mapping[str, Any], got: Mapping[str, Any]) -> None:
+    """The error's fields (a `RecobroError.to_dict()` or a batch row's `error`) against
+    the corpus's `expect`."""
+    assert set(got) == set(ERROR_ATTRS), f"{name}: {got}"
+    for k, v in want.items():
+        if k in ("index", "decided"):
+            continue
+        assert got[k] == v, f"{name}: `{k}` is {got[k]!r}, the corpus says {v!r} ({got})"
+    absent = ["path", "line", "module"]
+    if "message" in want:  # blessed: what it leaves out is none
+        absent += ["help", "column"]
+    for k in absent:
+        if k not in want:
+            assert got[k] is None, f"{name}: unexpected `{k}` {got[k]!r}"
+
+
+def check_error(name: str, want: Mapping[str, Any], e: recobro.RecobroError) -> None:
+    check_fields(name, want, e.to_dict())
+    assert str(e) == core_display(e.to_dict()), f"{name}: str() is the core's Display"
+    family = {
+        "policy.syntax": recobro.PolicySyntaxError,
+        "policy.": recobro.PolicyRuntimeError,
+        "limit.": recobro.LimitExceededError,
+        "input.": recobro.InvalidInputError,
+    }
+    cls = next((c for p, c in family.items() if e.code.startswith(p)), recobro.RecobroError)
+    assert isinstance(e, cls), f"{name}: {type(e).__name__} for {e.code}"
+
+
+def corpus_policy(item: Mapping[str, Any]) -> recobro.Policy:
+    if "policy" in item:
+        return recobro.Policy.embedded(item["policy"])
+    options = item.get("options", {})
+    unsupported = set(options) - {"modules", "limits"}
+    assert not unsupported, f"{item['name']}: the Python Policy takes no {sorted(unsupported)}"
+    return recobro.Policy(item["policy_source"], options.get("modules"), options.get("limits"))
+
+
+def python_value(text: str) -> tuple[bool, Any]:
+    """The JSON text as Python values (exact decimals), if it is JSON at all."""
+    try:
+        return True, json.loads(text, parse_float=Decimal)
+    except ValueError:
+        return False, None
+
+
+def test_corpus_is_there() -> None:
+    assert len(CORPUS_ITEMS) >= 10
+    assert {i["call"] for i in CORPUS_ITEMS} == {"compile", "evaluate", "evaluate_batch"}
+
+
+@pytest.mark.parametrize("item", CORPUS_ITEMS, ids=[i["name"] for i in CORPUS_ITEMS])
+def test_corpus_error(item: dict[str, Any]) -> None:
+    name, call = item["name"], item["call"]
+    if call == "compile":
+        with pytest.raises(recobro.RecobroError) as info:
+            corpus_policy(item)
+        check_error(name, item["expect"], info.value)
+    elif call == "evaluate":
+        policy = corpus_policy(item)
+        with pytest.raises(recobro.RecobroError) as info:
+            policy.evaluate_json(item["case_text"], item["as_of"])
+        check_error(name, item["expect"], info.value)
+        # the same case as Python values fails the same way
+        ok, case = python_value(item["case_text"])
+        if ok:
+            with pytest.raises(recobro.RecobroError) as again:
+                policy.evaluate(case, item["as_of"])
+            check_error(f"{name} (Python values)", item["expect"], again.value)
+            assert again.value.to_dict() == info.value.to_dict()
+    elif call == "evaluate_batch":
+        policy = corpus_policy(item)
+        text = item["cases_text"]
+        if "expect" in item:
+            for given in (text, text.encode()):
+                with pytest.raises(recobro.RecobroError) as info:
+                    policy.evaluate_many(given, item["as_of"])
+                check_error(name, item["expect"], info.value)
+            return
+        rows = policy.evaluate_many(text, item["as_of"])
+        assert policy.evaluate_many(text.encode(), item["as_of"]) == rows
+        check_rows(name, item["expect_rows"], rows)
+        # the same batch as Python values gives the same rows
+        ok, cases = python_value(text)
+        if ok and isinstance(cases, list):
+            again = policy.evaluate_many(cases, item["as_of"])
+            check_rows(f"{name} (Python values)", item["expect_rows"], again)
+            assert [r.get("error") for r in again] == [r.get("error") for r in rows]
+    else:
+        pytest.fail(f"{name}: unknown call {call}")
+
+
+def check_rows(name: str, want: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+    assert len(rows) == len(want), f"{name}: rows"
+    for i, (row, w) in enumerate(zip(rows, want)):
+        if w.get("decided"):
+            assert "segment" in row and "error" not in row, f"{name}[{i}]: {row}"
+            continue
+        assert row["index"] == i == w["index"], f"{name}[{i}]"
+        assert set(row) == {"index", "case_id", "error"}, f"{name}[{i}]: {row}"
+        check_fields(f"{name}[{i}]", w, row["error"])

@@ -556,15 +556,50 @@ pub fn parse_pack(v: Dynamic, path: &str) -> Result<Pack> {
     })
 }
 
+/// Compile a declaration module (a compliance pack) and call its no-argument function.
+///
+/// A pack is data (maps, arrays, strings and `let`s): it runs in a plain sandboxed
+/// engine (standard library only, no `eval`, no imports, the default policy limits),
+/// not in a policy's engine, so compliance does not depend on policies.
+fn run_declaration(source: &str, name: &str, function: &str) -> Result<Dynamic> {
+    let mut engine = rhai::Engine::new_raw();
+    engine.set_max_strings_interned(0);
+    engine.register_global_module(rhai::packages::Package::as_shared_module(
+        &rhai::packages::StandardPackage::new(),
+    ));
+    engine.disable_symbol("eval");
+    engine.set_fail_on_invalid_map_property(true);
+    engine.set_max_operations(1_000_000);
+    engine.set_max_call_levels(32);
+    engine.set_max_expr_depths(64, 32);
+    engine.set_max_string_size(64 * 1024);
+    engine.set_max_array_size(10_000);
+    engine.set_max_map_size(10_000);
+    engine.set_max_variables(1_000);
+    let mut ast = engine
+        .compile_into_self_contained(&rhai::Scope::new(), source)
+        .map_err(|e| Error::new(ErrorCode::PolicySyntax, format!("{name}: {e}")))?;
+    ast.set_source(name);
+    engine
+        .call_fn_with_options::<Dynamic>(
+            rhai::CallFnOptions::new(),
+            &mut rhai::Scope::new(),
+            &ast,
+            function,
+            (),
+        )
+        .map_err(|e| Error::new(ErrorCode::PolicyRuntime, format!("{name}: {e}")))
+}
+
 /// Every embedded pack under `rules/compliance/`, compiled once per process.
 pub fn standard_packs() -> Result<&'static [Arc<Pack>]> {
     static PACKS: OnceLock<std::result::Result<Vec<Arc<Pack>>, Error>> = OnceLock::new();
     PACKS
         .get_or_init(|| {
             let mut out = Vec::new();
-            for path in crate::policy::embedded_paths().filter(|p| p.starts_with("compliance/")) {
-                let src = crate::policy::embedded(path).unwrap_or_default();
-                let v = crate::policy::run_declaration(src, path, "pack")?;
+            for path in crate::embedded::paths().filter(|p| p.starts_with("compliance/")) {
+                let src = crate::embedded::source(path).unwrap_or_default();
+                let v = run_declaration(src, path, "pack")?;
                 out.push(Arc::new(parse_pack(v, &format!("{path}: pack()"))?));
             }
             Ok(out)

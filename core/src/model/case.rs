@@ -1,4 +1,4 @@
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{clean_serde_message, json_error, Error, ErrorCode, Result};
 use crate::money::{amount, amount_opt};
 use crate::time::{Date, Instant};
 use rust_decimal::Decimal;
@@ -362,7 +362,7 @@ pub struct AgreedFee {
     pub rule: String,
     /// `fee` or `compensation`.
     #[serde(default = "fee_kind")]
-    pub kind: crate::decision::ChargeKind,
+    pub kind: crate::money::ChargeKind,
     /// A fixed amount, in the debt's currency.
     #[serde(default, with = "amount_opt")]
     pub amount: Option<Decimal>,
@@ -377,8 +377,8 @@ pub struct AgreedFee {
     pub repeat_days: Option<i64>,
 }
 
-fn fee_kind() -> crate::decision::ChargeKind {
-    crate::decision::ChargeKind::Fee
+fn fee_kind() -> crate::money::ChargeKind {
+    crate::money::ChargeKind::Fee
 }
 
 /// The terms of the agreement that created a debt: what authorises interest and fees
@@ -412,7 +412,7 @@ pub struct AppliedCharge {
     /// The debt it was applied to.
     pub debt_id: String,
     /// `fee`, `interest` or `compensation`.
-    pub kind: crate::decision::ChargeKind,
+    pub kind: crate::money::ChargeKind,
     /// The rule that produced it (the decision line's `rule`).
     pub rule: String,
     /// How much, in the debt's currency.
@@ -564,45 +564,6 @@ pub struct Contact {
     /// The debts discussed (all when empty).
     #[serde(default)]
     pub debt_ids: Vec<String>,
-}
-
-/// Strip serde_json's " at line L column C" suffix: the path says where.
-fn clean_serde_message(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
-
-/// Turn a serde path-to-error failure into an engine error.
-pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let path = err.path().to_string();
-    // Segments serde cannot name (inside an unfinished value) print as `?`: drop them.
-    let path = path
-        .split('.')
-        .filter(|s| *s != "?" && !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(".");
-    let inner = err.into_inner();
-    // Too-deep nesting: name where the nesting starts, not every level of it.
-    let path = match path.find("[0][0]") {
-        Some(i) if inner.to_string().contains("recursion limit") => path[..i].to_string(),
-        _ => path,
-    };
-    let code = if inner.is_syntax() || inner.is_eof() {
-        ErrorCode::InputJson
-    } else {
-        ErrorCode::InputInvalid
-    };
-    let mut msg = clean_serde_message(&inner.to_string());
-    if code == ErrorCode::InputJson {
-        msg = format!(
-            "not valid JSON: {msg} (line {}, column {})",
-            inner.line(),
-            inner.column()
-        );
-    }
-    Error::new(code, msg).at_path(path)
 }
 
 /// Parse any engine input type from JSON text, exactly (numbers keep every digit),

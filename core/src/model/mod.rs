@@ -5,6 +5,7 @@
 //! with its input path, for example `debts[2].due_on`.
 
 mod case;
+pub(crate) mod ledger;
 mod validate;
 
 pub use case::*;

@@ -214,7 +214,7 @@ impl Case {
                             format!("the agreement lists fee `{}` twice", f.rule),
                         ));
                     }
-                    if f.kind == crate::decision::ChargeKind::Interest {
+                    if f.kind == crate::money::ChargeKind::Interest {
                         return Err(Error::input(
                             fp("kind"),
                             "an agreed fee is `fee` or `compensation`; contractual interest goes in `agreement.interest`",

@@ -9,7 +9,6 @@
 pub(crate) mod daycount;
 pub(crate) mod fees;
 pub(crate) mod interest;
-pub(crate) mod ledger;
 pub(crate) mod plans;
 pub(crate) mod rates;
 
@@ -22,6 +21,20 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serializer};
 use std::fmt;
 use std::str::FromStr;
+
+/// Kind of a charge line.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeKind {
+    /// Late interest.
+    Interest,
+    /// A fee.
+    Fee,
+    /// Fixed compensation (EU EUR 40, UK GBP 40/70/100).
+    Compensation,
+}
 
 /// How to round a money amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

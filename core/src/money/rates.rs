@@ -110,7 +110,7 @@ impl RateTables {
             for (name, json) in EMBEDDED_RATES {
                 let mut de = serde_json::Deserializer::from_str(json);
                 let table: RateTable = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                    let e = crate::model::json_error(e);
+                    let e = crate::error::json_error(e);
                     Error::new(
                         ErrorCode::Internal,
                         format!("embedded rate table `{name}`: {e}"),

@@ -1,8 +1,8 @@
 //! The sandboxed Rhai engine.
 
-use super::api;
 use super::limits::Limits;
 use super::modules::Resolver;
+use super::script;
 use crate::decision::TraceEntry;
 use rhai::packages::{Package, StandardPackage};
 use rhai::{Engine, OptimizationLevel};
@@ -34,7 +34,7 @@ fn capture(step: &str, detail: String) {
 pub(crate) fn build(limits: &Limits, host_modules: BTreeMap<String, String>) -> Engine {
     let mut e = bare(limits);
     e.set_module_resolver(Resolver { host: host_modules });
-    api::register(&mut e);
+    script::register(&mut e);
     e
 }
 
@@ -59,13 +59,13 @@ fn bare(limits: &Limits) -> Engine {
     e
 }
 
-pub(crate) fn docs() -> Vec<api::ApiDoc> {
+pub(crate) fn docs() -> Vec<script::ApiDoc> {
     let mut e = bare(&Limits::default());
-    api::register(&mut e)
+    script::documented(&mut e)
 }
 
 pub(crate) fn signatures() -> Vec<String> {
     let mut e = bare(&Limits::default());
-    api::register(&mut e);
+    script::register(&mut e);
     e.gen_fn_signatures(false)
 }

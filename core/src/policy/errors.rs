@@ -134,7 +134,7 @@ pub(crate) fn from_eval(err: &EvalAltResult) -> Error {
             format!("module `{path}` not found"),
             Some(format!(
                 "embedded modules: {}; hosts can add their own",
-                super::modules::embedded_paths().collect::<Vec<_>>().join(", ")
+                crate::embedded::paths().collect::<Vec<_>>().join(", ")
             )),
         ),
         E::ErrorRuntime(v, _) if v.to_string().starts_with("import cycle") => {

@@ -1,8 +1,8 @@
 //! The pipeline for one case: facts, `segment`, `actions`, compliance on every
 //! candidate, the first allowed candidate, `charges`.
 
-use super::api::{ActionRef, CaseRef, ChargeRef, Ctx};
 use super::engine::OUTPUT;
+use super::script::{ActionRef, CaseRef, ChargeRef, Ctx};
 use super::{errors, Policy};
 use crate::compliance::{self, CheckContext, RuleVerdict};
 use crate::decision::*;
@@ -607,7 +607,7 @@ fn to_offers(v: Dynamic) -> Result<Vec<Offer>> {
         .enumerate()
         .map(|(i, item)| {
             let type_name = item.type_name();
-            item.try_cast::<super::api::OfferRef>().map(|o| o.0).ok_or_else(|| {
+            item.try_cast::<super::script::OfferRef>().map(|o| o.0).ok_or_else(|| {
                 contract(format!(
                     "`offers` returned `{type_name}` at position {i}; expected an offer from `settlement(...)` or `payment_plan(...)`"
                 ))

@@ -14,7 +14,7 @@
 //!      collection fee.
 //!
 //!    The engine writes `authorised_by`; a policy cannot (see
-//!    [`super::api::ENGINE_BASIS_KEYS`]).
+//!    [`super::script::ENGINE_BASIS_KEYS`]).
 //! 2. **The most the authority allows, computed by the engine at the authority's own
 //!    terms**, never at the terms the policy chose: the agreement's amount or cap; the
 //!    agreement's rate, day count and method; the statute's margin, simple interest,
@@ -36,10 +36,8 @@
 //!
 //! Every cut is recorded in `basis.capped` with its reason and citation.
 
-use super::api::{debt_ref, ChargeRef, Ctx, Origin};
-use super::money_api::{
-    accrual_inputs_from, agreed_limit, roll_to_business_day, Accrued, PaymentDay,
-};
+use super::script::{accrual_inputs_from, agreed_limit, roll_to_business_day, Accrued, PaymentDay};
+use super::script::{debt_ref, ChargeRef, Ctx, Origin};
 use crate::decision::ChargeKind;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::DebtorKind;

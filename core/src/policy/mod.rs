@@ -9,23 +9,25 @@
 //! Top-level code may only import modules and define constants: it runs before
 //! every hook call, so anything heavier belongs in a function.
 
-mod api;
 mod engine;
 mod errors;
 mod evaluate;
 mod law;
 mod limits;
 mod modules;
-mod money_api;
 mod options;
+mod script;
 
-pub use api::ApiDoc;
+pub use crate::embedded::{paths as embedded_paths, source as embedded};
 pub use evaluate::EvalOptions;
 #[cfg(feature = "fault-injection")]
 pub use evaluate::FAULT_CASE_ID;
 pub use limits::Limits;
-pub use modules::{embedded, embedded_paths};
 pub use options::PolicyOptions;
+pub use script::ApiDoc;
+pub(crate) use script::{
+    GROUP_ACTIONS, GROUP_CASE, GROUP_CHARGES, GROUP_CONTACT, GROUP_MONEY, GROUP_OFFERS,
+};
 
 use crate::compliance::RuleSet;
 use crate::decision::PolicyInfo;
@@ -383,7 +385,7 @@ impl Policy {
 
     /// Compile an embedded policy from `rules/` by module path, such as `consumer/policy`.
     pub fn embedded(path: &str) -> Result<Policy> {
-        let src = modules::embedded(path).ok_or_else(|| {
+        let src = crate::embedded::source(path).ok_or_else(|| {
             Error::new(
                 ErrorCode::PolicyModule,
                 format!("no embedded policy `{path}`"),
@@ -516,32 +518,6 @@ impl Policy {
         v.dedup();
         v
     }
-}
-
-/// Compile a declaration module (a compliance pack) and call its no-argument function.
-pub(crate) fn run_declaration(source: &str, name: &str, function: &str) -> Result<rhai::Dynamic> {
-    let engine = engine::build(&Limits::default(), BTreeMap::new());
-    let mut ast = engine
-        .compile_into_self_contained(&Scope::new(), source)
-        .map_err(|e| errors::from_eval(&e))
-        .map_err(|e| Error {
-            message: format!("{name}: {}", e.message),
-            ..e
-        })?;
-    ast.set_source(name);
-    engine
-        .call_fn_with_options::<rhai::Dynamic>(
-            rhai::CallFnOptions::new(),
-            &mut Scope::new(),
-            &ast,
-            function,
-            (),
-        )
-        .map_err(|e| errors::from_eval(&e))
-        .map_err(|e| Error {
-            message: format!("{name}: {}", e.message),
-            ..e
-        })
 }
 
 /// Documentation of every function the policy API registers, in registration order.

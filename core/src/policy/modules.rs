@@ -6,20 +6,7 @@ use rhai::{Engine, EvalAltResult, Module, Position, Scope, Shared};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
-
-/// The source of an embedded rule file, by module path (`consumer/policy`).
-pub fn embedded(path: &str) -> Option<&'static str> {
-    EMBEDDED_RULES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, s)| *s)
-}
-
-/// Every embedded module path.
-pub fn embedded_paths() -> impl Iterator<Item = &'static str> {
-    EMBEDDED_RULES.iter().map(|(p, _)| *p)
-}
+use crate::embedded::source as embedded;
 
 thread_local! {
     static RESOLVING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };

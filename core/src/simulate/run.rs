@@ -112,7 +112,7 @@ fn pct_hit(rng: &mut Rng, pct: Decimal) -> bool {
 }
 
 fn balance(case: &Case) -> Decimal {
-    let books = crate::money::ledger::books(case);
+    let books = crate::model::ledger::books(case);
     case.debts
         .iter()
         .zip(&books)
@@ -128,7 +128,7 @@ fn pay(case: &mut Case, amount: Decimal, at: Instant) -> Decimal {
         (case.debts[a].due_on, &case.debts[a].id).cmp(&(case.debts[b].due_on, &case.debts[b].id))
     });
     let mut paid_total = Decimal::ZERO;
-    let books = crate::money::ledger::books(case);
+    let books = crate::model::ledger::books(case);
     for i in order {
         if left <= Decimal::ZERO {
             break;

@@ -27,12 +27,14 @@ API
     (host modules win over the embedded ones under ``rules/``); ``limits`` is a dict of
     sandbox limits (``max_operations``, ``max_call_depth``, ``max_expression_depth``,
     ``max_function_expression_depth``, ``max_string_size``, ``max_array_size``,
-    ``max_map_size``, ``max_modules``, ``max_variables``). ``Policy.from_file(path,
-    modules=None, limits=None)`` reads the source from a file; ``Policy.default()`` is
-    the embedded default consumer policy and ``Policy.embedded("b2b/policy")`` any
-    embedded one. Properties: ``name``, ``version``, ``digest``, ``source``,
-    ``modules``, ``limits``. A ``Policy`` is immutable, thread-safe and picklable (it is
-    rebuilt from source, modules and limits), so it travels to Dask and Spark workers.
+    ``max_map_size``, ``max_modules``, ``max_variables``). Both are the policy options
+    of every host: a bad one is an ``InvalidInputError`` at its path under ``options``
+    (``options.limits.max_operations``). ``Policy.from_file(path, modules=None,
+    limits=None)`` reads the source from a file; ``Policy.default()`` is the embedded
+    default consumer policy and ``Policy.embedded("b2b/policy")`` any embedded one.
+    Properties: ``name``, ``version``, ``digest``, ``source``, ``modules``,
+    ``limits``. A ``Policy`` is immutable, thread-safe and picklable (it is rebuilt
+    from source, modules and limits), so it travels to Dask and Spark workers.
 
 ``policy.evaluate(case, as_of, trace=False) -> dict``
     The decision as a plain dict (the keys of the JSON decision): amounts are
@@ -49,7 +51,11 @@ API
     * a list (or other iterable) of case dicts -> a list with one dict per case: the
       decision, or for a case that failed ``{"index": i, "case_id": id or None,
       "error": {"code", "message", "line", "column", "path", "module", "help"}}``.
-      A bad case never loses the others; nothing is raised for it.
+      A bad case never loses the others; nothing is raised for it. Input paths carry
+      the case's index: ``[3].debts[0].due_on``.
+    * JSON text (``str`` or UTF-8 ``bytes``): a JSON array of cases, one case object,
+      or NDJSON (one case per line) -> the same list. Only text that is no batch at all
+      raises (``InvalidInputError`` at path ``cases``).
     * a ``pandas.DataFrame`` with one row per case and the case's top-level keys as
       columns (``id``, ``debtor``, ``debts``, ...; missing values are left out) ->
       a DataFrame with the same index and the columns ``case_id``, ``segment``,
@@ -71,7 +77,8 @@ API
 ``policy.check_plan(case, as_of, down_payment, installments, frequency, first_due_on) -> dict``
     A payment plan the debtor proposes, checked against the first plan the policy
     offers for the case: ``accepted``, ``broken`` (each broken bound in words), the
-    exact ``schedule`` and the ``bounds``.
+    exact ``schedule`` and the ``bounds``. The terms are read as one proposal: an
+    error names ``proposal.down_payment``, ``proposal.frequency`` and so on.
 
 Values
 ------
@@ -89,7 +96,10 @@ Python) and its subclasses ``PolicySyntaxError`` (``policy.syntax``),
 ``LimitExceededError`` (``limit.*``) and ``InvalidInputError`` (``input.json``,
 ``input.invalid``). Each has ``code``, ``message``, ``line``, ``column``, ``module``
 (the imported module the position is in), ``path`` (the input path) and ``help``,
-``None`` where absent.
+``None`` where absent. ``str(error)`` is the engine's one-line form, the same on every
+host. Paths name the argument (``as_of``, ``at``, ``channel``, ``cases``,
+``options...``, ``proposal...``); inside a case they are relative to it
+(``debts[0].due_on``, ``""`` for the whole case).
 """
 
 from __future__ import annotations
@@ -323,8 +333,9 @@ class Policy:
         return self._inner.evaluate_json(case_json, as_of, trace)
 
     def evaluate_many(self, cases: Any, as_of: Any) -> Any:
-        """Decide many cases in parallel: a list of dicts, a pandas DataFrame or a
-        pyarrow Table in, the same kind out (see the module documentation)."""
+        """Decide many cases in parallel: a list of dicts (or JSON text: an array of
+        cases, one case object or NDJSON) -> a list; a pandas DataFrame or a pyarrow
+        Table -> the same kind (see the module documentation)."""
         pd = sys.modules.get("pandas")
         if pd is not None and isinstance(cases, pd.DataFrame):
             with _gc_paused():
@@ -333,10 +344,13 @@ class Policy:
         if pa is not None and isinstance(cases, (pa.Table, pa.RecordBatch)):
             with _gc_paused():
                 return self._evaluate_arrow(pa, cases, as_of)
-        if isinstance(cases, (str, bytes, Mapping)) or not isinstance(cases, Iterable):
+        if isinstance(cases, (str, bytes)):
+            with _gc_paused():
+                return self._inner.evaluate_many(cases, as_of)
+        if isinstance(cases, Mapping) or not isinstance(cases, Iterable):
             raise TypeError(
-                "evaluate_many takes a list of case dicts, a pandas DataFrame or a pyarrow "
-                f"Table, not {type(cases).__name__}; for one case use evaluate()"
+                "evaluate_many takes a list of case dicts, JSON text (str or bytes), a pandas "
+                f"DataFrame or a pyarrow Table, not {type(cases).__name__}; for one case use evaluate()"
             )
         with _gc_paused():
             return self._inner.evaluate_many(cases if isinstance(cases, (list, tuple)) else list(cases), as_of)

@@ -1,14 +1,10 @@
 //! The native side of `late_interest(c, debt, spec)`.
 
-use super::api::{ChargeRef, Ctx, DebtRef, Origin};
+use super::types::{Accrued, ChargeRef, Ctx, DebtRef, Origin};
 use crate::decision::ChargeKind;
 use crate::error::{Error, ErrorCode, Result};
-use crate::money::interest::{
-    self, Bucket, InterestSpec, Method, Moment, Movement, RateSource, Regime,
-};
-use crate::money::rates::RateTables;
+use crate::money::interest::{Bucket, InterestSpec, Method, Moment, Movement, RateSource, Regime};
 use crate::money::{minor_units, DayCount, Rounding};
-use chrono::NaiveDate;
 use rhai::Map;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -31,7 +27,7 @@ fn text(spec: &Map, key: &str) -> Result<Option<String>> {
 fn number(spec: &Map, key: &str) -> Result<Option<Decimal>> {
     spec.get(key)
         .map(|v| {
-            super::api::to_amount(v, &format!("`late_interest` spec `{key}`"))
+            super::types::to_amount(v, &format!("`late_interest` spec `{key}`"))
                 .map_err(|e| bad(e.to_string()))
         })
         .transpose()
@@ -276,51 +272,6 @@ fn parse_spec(spec: &Map, dp: u32) -> Result<Parsed> {
         payment_day,
         roll,
     })
-}
-
-/// Everything an accrued interest line was computed from, so the law can recompute it
-/// at a lawful rate or method.
-#[derive(Debug, Clone)]
-pub(crate) struct Accrued {
-    /// The spec the policy asked for.
-    pub spec: InterestSpec,
-    /// Principal before any payment (the original amount).
-    pub principal: Decimal,
-    /// Fees and compensation from the ledger, on their days.
-    pub fees: Vec<Movement>,
-    /// Payments to the debt on the day they reduce the balance.
-    pub payments: Vec<Movement>,
-    /// First day that accrues.
-    pub start: NaiveDate,
-    /// Day after the last day that accrues.
-    pub end: NaiveDate,
-    /// Interest the ledger already charged under this rule on this debt.
-    pub booked: Decimal,
-}
-
-impl Accrued {
-    /// The accrual under `spec`.
-    pub fn run(&self, rates: &RateTables, spec: &InterestSpec) -> Result<interest::Accrual> {
-        interest::accrue_with_fees(
-            spec,
-            rates,
-            self.principal,
-            &self.fees,
-            self.start,
-            self.end,
-            &self.payments,
-        )
-    }
-
-    /// What a line is owed under `spec`: the accrued interest less what was already
-    /// charged (or, if more, paid), never negative.
-    pub fn line(&self, a: &interest::Accrual) -> Decimal {
-        let known = self.booked.max(a.paid_interest);
-        Rounding::HalfUp
-            .round(a.interest, self.spec.dp)
-            .saturating_sub(known)
-            .max(Decimal::ZERO)
-    }
 }
 
 fn method_name(m: Method) -> &'static str {

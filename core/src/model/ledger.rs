@@ -11,8 +11,8 @@
 //! - Within a debt, a payment settles fees and compensation first, then interest, then
 //!   principal (the usual order; interest accrual can state another order).
 
-use crate::decision::ChargeKind;
-use crate::model::Case;
+use super::Case;
+use crate::money::ChargeKind;
 use crate::time::Instant;
 use rust_decimal::Decimal;
 

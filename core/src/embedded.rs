@@ -1,0 +1,40 @@
+//! The rule files under `rules/`, embedded at build time (see `build.rs`), so
+//! policies can `import` the standard rule packs and the engine can load the
+//! compliance packs without a file system (WASM, phones).
+//!
+//! A leaf: it uses no other module of the crate. Both `policy` (module resolution,
+//! [`crate::Policy::embedded`]) and `compliance` (the standard packs) read it.
+//!
+//! # Layering
+//!
+//! The crate's top-level modules form layers, lowest first; a module uses only
+//! modules in lower layers (enforced by `core/tests/layering.rs`):
+//!
+//! 1. `error`, `embedded`: leaves;
+//! 2. `time`: instants, dates, time zones;
+//! 3. `money`: amounts and their JSON form, rounding, day counts, interest, rates,
+//!    fees, plans, charge kinds (arithmetic with no notion of a case);
+//! 4. `model`: the case as the host sends it, its validation, and the charge
+//!    ledger replayed over it;
+//! 5. `decision`: what the engine answers;
+//! 6. `facts`: what is derived from a case at `as_of`;
+//! 7. `compliance`: contact rules, holds, calendars, the standard packs;
+//! 8. `generate`: synthetic cases;
+//! 9. `policy`: Rhai policies, the script-facing API (`policy::script`), the law on
+//!    charges, evaluation;
+//! 10. `simulate`, `testing`, `reference`: tools built on policies.
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// The source of an embedded rule file, by module path (`consumer/policy`).
+pub fn source(path: &str) -> Option<&'static str> {
+    EMBEDDED_RULES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, s)| *s)
+}
+
+/// Every embedded module path, in path order.
+pub fn paths() -> impl Iterator<Item = &'static str> {
+    EMBEDDED_RULES.iter().map(|(p, _)| *p)
+}
