@@ -264,9 +264,10 @@ impl Error {
         }
     }
 
-    /// The error as a JSON value (code, message, location, help), the form every binding shares.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({"code": "internal"}))
+    /// The error as JSON text, the one flat shape every host writes: `{"code",
+    /// "message", "path"?, "line"?, "column"?, "module"?, "help"?}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("{\"code\":\"internal\"}"))
     }
 }
 
@@ -339,6 +340,6 @@ mod tests {
         assert!(ErrorCode::LimitOperations.is_limit());
         assert!(!ErrorCode::InputInvalid.is_limit());
         let json = Error::new(ErrorCode::PolicyRuntime, "boom").to_json();
-        assert_eq!(json["code"], "policy.runtime");
+        assert_eq!(json, r#"{"code":"policy.runtime","message":"boom"}"#);
     }
 }

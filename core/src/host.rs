@@ -299,7 +299,7 @@ pub fn fields(e: &Error) -> ErrorFields<'_> {
 /// An error as JSON text, the one shape every host writes: `{"code", "message",
 /// "path"?, "line"?, "column"?, "module"?, "help"?}` (absent fields left out).
 pub fn error_json(e: &Error) -> String {
-    e.to_json().to_string()
+    e.to_json()
 }
 
 /// The message of a caught panic's payload.

@@ -55,6 +55,9 @@ pub use model::{
 pub use policy::{EvalOptions, Hooks, Limits, PlanCheck, Policy, PolicyBuilder, PolicyOptions};
 /// Exact decimal numbers: every amount, rate and share the engine reads or writes.
 pub use rust_decimal::Decimal;
+/// Free-form JSON: a case's `attributes` (segmentation inputs the policy reads),
+/// re-exported so a host names them without depending on `serde_json` itself.
+pub use serde_json::{Map as JsonMap, Value as JsonValue};
 pub use time::{Date, Instant};
 
 // ---- The host boundary every binding and the CLI use. -------------------------------

@@ -41,7 +41,7 @@ impl Frequency {
     /// The k-th due date (k = 0 is `first`), or `None` past the last date chrono
     /// represents (inputs are bounded to 1900..2199 and plans to 600 installments, so
     /// an engine input never gets there).
-    pub fn checked_nth(self, first: NaiveDate, k: u32) -> Option<NaiveDate> {
+    pub(crate) fn checked_nth(self, first: NaiveDate, k: u32) -> Option<NaiveDate> {
         match self {
             Frequency::Weekly => {
                 Duration::try_days(7 * i64::from(k)).and_then(|d| first.checked_add_signed(d))
@@ -55,7 +55,7 @@ impl Frequency {
 
     /// The k-th due date (k = 0 is `first`), held at the last representable date
     /// rather than wrapping (see [`Frequency::checked_nth`]).
-    pub fn nth(self, first: NaiveDate, k: u32) -> NaiveDate {
+    pub(crate) fn nth(self, first: NaiveDate, k: u32) -> NaiveDate {
         self.checked_nth(first, k).unwrap_or(NaiveDate::MAX)
     }
 }
