@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Identity of the policy that decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyInfo {
     /// Name from the policy's `metadata()` hook.
     pub name: String,
@@ -22,7 +22,7 @@ pub struct PolicyInfo {
 }
 
 /// An action as the policy proposed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Action {
     /// What to do: `contact` for an outreach on a channel, or a task such as
     /// `legal_review`, `agency_referral`, `settlement_offer`, `escalate`.
@@ -54,7 +54,7 @@ impl Action {
 }
 
 /// The action the engine chose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChosenAction {
     /// The action.
     #[serde(flatten)]
@@ -64,7 +64,7 @@ pub struct ChosenAction {
 }
 
 /// Allowed or blocked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Every applicable rule allows it.
@@ -74,7 +74,7 @@ pub enum Verdict {
 }
 
 /// A candidate with its verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Candidate {
     /// The proposed action.
     #[serde(flatten)]
@@ -96,7 +96,7 @@ pub struct Candidate {
 }
 
 /// How sure the project is of a rule's legal reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// Checked against a primary source.
@@ -123,7 +123,7 @@ impl Confidence {
 }
 
 /// One rule's outcome on one candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleOutcome {
     /// Rule id, for example `hold.dispute`.
     pub rule: String,
@@ -140,7 +140,9 @@ pub struct RuleOutcome {
 }
 
 /// Kind of a charge line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ChargeKind {
     /// Late interest.
@@ -152,7 +154,7 @@ pub enum ChargeKind {
 }
 
 /// One charge on one debt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChargeLine {
     /// The debt.
     pub debt_id: String,
@@ -160,6 +162,7 @@ pub struct ChargeLine {
     pub kind: ChargeKind,
     /// The amount, in the debt's currency.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::schema::Amount")]
     pub amount: Decimal,
     /// The debt's currency.
     pub currency: String,
@@ -174,7 +177,7 @@ pub struct ChargeLine {
 }
 
 /// All charges, with totals per currency.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Charges {
     /// The lines, in debt order.
     pub lines: Vec<ChargeLine>,
@@ -183,7 +186,7 @@ pub struct Charges {
 }
 
 /// A settlement or payment plan the policy allows this debtor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Offer {
     /// `settlement` or `plan`.
     pub kind: String,
@@ -193,6 +196,7 @@ pub struct Offer {
     pub currency: String,
     /// The balance the offer is on.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::schema::Amount")]
     pub balance: Decimal,
     /// Settlement: the discount, percent.
     #[serde(
@@ -200,6 +204,7 @@ pub struct Offer {
         skip_serializing_if = "Option::is_none",
         with = "crate::money::amount_opt"
     )]
+    #[schemars(with = "Option<crate::schema::Amount>")]
     pub discount_pct: Option<Decimal>,
     /// Settlement: the amount that settles the balance.
     #[serde(
@@ -207,6 +212,7 @@ pub struct Offer {
         skip_serializing_if = "Option::is_none",
         with = "crate::money::amount_opt"
     )]
+    #[schemars(with = "Option<crate::schema::Amount>")]
     pub amount: Option<Decimal>,
     /// Settlement: pay by this date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +226,7 @@ pub struct Offer {
 }
 
 /// One step of the trace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TraceEntry {
     /// Stage: `facts`, `segment`, `actions`, `compliance`, `choose`, `charges`, `print`, `debug`.
     pub step: String,
@@ -229,7 +235,7 @@ pub struct TraceEntry {
 }
 
 /// The engine's answer for one case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
     /// The case id.
     pub case_id: String,

@@ -33,6 +33,7 @@ pub mod model;
 pub mod money;
 pub mod policy;
 pub mod reference;
+pub mod schema;
 pub mod simulate;
 pub mod testing;
 pub mod time;

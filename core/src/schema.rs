@@ -1,0 +1,231 @@
+//! JSON Schemas (draft 2020-12) of the engine's contract, generated from the Rust
+//! types: the case a host sends, the decision the engine answers, and the simulation
+//! request and result.
+//!
+//! The schemas describe the JSON as it really is: amounts are decimal strings (input
+//! also takes exact JSON numbers), dates are `YYYY-MM-DD`, instants RFC 3339 with an
+//! offset, objects that refuse unknown keys say `"additionalProperties": false`.
+//! Input schemas (case, simulation request) describe what the engine reads; output
+//! schemas (decision, simulation result) describe what it writes.
+//!
+//! The repository commits them under `schemas/`; a test keeps the files equal to what
+//! these functions generate. Checks a schema cannot express (an outstanding amount
+//! above the original, an unknown time zone, a date outside a plan) are still the
+//! engine's: a file that validates can still be refused, with a message naming the path.
+
+use crate::model::{Channel, Consent};
+use crate::time::{Date, Instant};
+use schemars::generate::{Contract, SchemaSettings};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use std::borrow::Cow;
+
+/// Where the schemas are published: their `$id` is this base and the file name.
+pub const BASE_ID: &str = "https://example.invalid/recobro/schemas/";
+
+/// A decimal string as the engine writes it: optional minus, digits, optional fraction.
+pub const AMOUNT_PATTERN: &str = "^-?[0-9]+(\\.[0-9]+)?$";
+
+/// A calendar date within the supported range (years 1900 to 2199).
+pub const DATE_PATTERN: &str =
+    "^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/// An RFC 3339 instant with an offset, as the engine reads it (`T`, `t` or a space
+/// between date and time; `Z`, `z` or `±hh:mm`). The year may be 1899 or 2200 when the
+/// offset brings the UTC date into the supported range.
+pub const INSTANT_PATTERN: &str = "^(1899|19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
+
+/// An instant as the engine writes it: UTC, whole seconds, `Z`.
+pub const INSTANT_OUT_PATTERN: &str = "^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$";
+
+/// The case schema: the JSON a host sends for one debtor.
+pub fn case() -> String {
+    generate::<crate::model::Case>(
+        "case.schema.json",
+        "Recobro case",
+        "One debtor's case as the engine reads it (Case::from_json, `recobro evaluate`, every binding).",
+        Contract::Deserialize,
+    )
+}
+
+/// The decision schema: the JSON the engine answers for one case.
+pub fn decision() -> String {
+    generate::<crate::decision::Decision>(
+        "decision.schema.json",
+        "Recobro decision",
+        "The engine's answer for one case, as it writes it (Decision::to_json, every binding).",
+        Contract::Serialize,
+    )
+}
+
+/// The simulation request schema: the JSON the C ABI, the WASM binding and the
+/// browser simulator send.
+pub fn simulation_request() -> String {
+    generate::<crate::simulate::SimulationRequest>(
+        "simulation-request.schema.json",
+        "Recobro simulation request",
+        "A whole simulation as one JSON request, as the engine reads it (SimulationRequest::from_json).",
+        Contract::Deserialize,
+    )
+}
+
+/// The simulation result schema: what a simulation run writes.
+pub fn simulation_result() -> String {
+    generate::<crate::simulate::SimulationResult>(
+        "simulation-result.schema.json",
+        "Recobro simulation result",
+        "A simulation's results, as the engine writes them.",
+        Contract::Serialize,
+    )
+}
+
+/// Every schema with its file name under `schemas/`: case, decision, simulation
+/// request, simulation result.
+pub fn all() -> [(&'static str, String); 4] {
+    [
+        ("case.schema.json", case()),
+        ("decision.schema.json", decision()),
+        ("simulation-request.schema.json", simulation_request()),
+        ("simulation-result.schema.json", simulation_result()),
+    ]
+}
+
+/// The root schema of `T` as pretty JSON with a final newline, its `$schema`, `$id`,
+/// `title` and `description` first.
+fn generate<T: JsonSchema>(
+    file: &str,
+    title: &str,
+    description: &str,
+    contract: Contract,
+) -> String {
+    let generator = SchemaSettings::draft2020_12()
+        .with(|s| s.contract = contract)
+        .into_generator();
+    let schema = generator.into_root_schema_for::<T>();
+    let mut out = serde_json::Map::new();
+    let mut rest = schema.to_value();
+    if let Some(map) = rest.as_object_mut() {
+        if let Some(v) = map.remove("$schema") {
+            out.insert("$schema".into(), v);
+        }
+        out.insert("$id".into(), format!("{BASE_ID}{file}").into());
+        out.insert("title".into(), title.into());
+        map.remove("title");
+        let type_doc = map.remove("description");
+        let description = match type_doc.as_ref().and_then(|d| d.as_str()) {
+            Some(doc) => format!("{description}\n\n{doc}"),
+            None => description.to_string(),
+        };
+        out.insert("description".into(), description.into());
+        out.append(map);
+    }
+    let mut text =
+        serde_json::to_string_pretty(&serde_json::Value::Object(out)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The schema of a money amount (`#[schemars(with = "crate::schema::Amount")]`).
+/// Read: a decimal string or an exact JSON number; written: always a decimal string.
+pub(crate) struct Amount;
+
+impl JsonSchema for Amount {
+    fn schema_name() -> Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        if generator.contract().is_serialize() {
+            json_schema!({
+                "description": "An exact decimal amount, written as a string (`\"1234.50\"`).",
+                "type": "string",
+                "pattern": AMOUNT_PATTERN,
+            })
+        } else {
+            json_schema!({
+                "description": "An exact decimal amount: a decimal string (`\"1234.50\"`, preferred) or a JSON number, read exactly (never through floating point).",
+                "oneOf": [
+                    {"type": "string", "pattern": AMOUNT_PATTERN},
+                    {"type": "number"},
+                ],
+            })
+        }
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A calendar date, `YYYY-MM-DD`, from 1900-01-01 to 2199-12-31.",
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+        })
+    }
+}
+
+impl JsonSchema for Instant {
+    fn schema_name() -> Cow<'static, str> {
+        "Instant".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        if generator.contract().is_serialize() {
+            json_schema!({
+                "description": "An instant in UTC, RFC 3339 with whole seconds and `Z` (`2026-03-31T19:05:00Z`).",
+                "type": "string",
+                "format": "date-time",
+                "pattern": INSTANT_OUT_PATTERN,
+            })
+        } else {
+            json_schema!({
+                "description": "An instant, RFC 3339 with an offset (`2026-03-31T14:05:00-05:00` or `...Z`); an instant without an offset is refused. Its UTC date must be within 1900-01-01 to 2199-12-31.",
+                "type": "string",
+                "format": "date-time",
+                "pattern": INSTANT_PATTERN,
+            })
+        }
+    }
+}
+
+impl JsonSchema for crate::model::Moved {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Moved".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "null", "deprecated": true})
+    }
+}
+
+impl JsonSchema for crate::model::SchemaKey {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "SchemaKey".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string"})
+    }
+}
+
+/// The debtor's consents: an object keyed by channel name.
+pub(crate) fn consents(generator: &mut SchemaGenerator) -> Schema {
+    let consent = generator.subschema_for::<Consent>();
+    let names: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+    json_schema!({
+        "type": "object",
+        "propertyNames": {"enum": names},
+        "additionalProperties": consent,
+    })
+}
