@@ -17,6 +17,7 @@ use crate::model::{Channel, Consent};
 use crate::time::{Date, Instant};
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// Where the schemas are published: their `$id` is this base and the file name.
@@ -97,12 +98,16 @@ fn generate<T: JsonSchema>(
     description: &str,
     contract: Contract,
 ) -> String {
+    let output = contract.is_serialize();
     let generator = SchemaSettings::draft2020_12()
         .with(|s| s.contract = contract)
         .into_generator();
     let schema = generator.into_root_schema_for::<T>();
     let mut out = serde_json::Map::new();
     let mut rest = schema.to_value();
+    if output {
+        never_null_when_optional(&mut rest);
+    }
     if let Some(map) = rest.as_object_mut() {
         if let Some(v) = map.remove("$schema") {
             out.insert("$schema".into(), v);
@@ -122,6 +127,64 @@ fn generate<T: JsonSchema>(
         serde_json::to_string_pretty(&serde_json::Value::Object(out)).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// In an output schema, a property that may be left out is one the engine skips when
+/// it has no value (`skip_serializing_if = "Option::is_none"`): it is never `null`,
+/// so `null` is taken out of its type (`"type": ["string", "null"]` becomes
+/// `"type": "string"`, `"anyOf": [X, {"type": "null"}]` becomes `X`).
+fn never_null_when_optional(v: &mut Value) {
+    if let Value::Object(map) = v {
+        let required: Vec<String> = map
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(Value::Object(props)) = map.get_mut("properties") {
+            for (name, prop) in props.iter_mut() {
+                if !required.contains(name) {
+                    strip_null(prop);
+                }
+            }
+        }
+        for child in map.values_mut() {
+            never_null_when_optional(child);
+        }
+    } else if let Value::Array(items) = v {
+        for child in items {
+            never_null_when_optional(child);
+        }
+    }
+}
+
+fn strip_null(prop: &mut Value) {
+    let Value::Object(map) = prop else { return };
+    if let Some(Value::Array(types)) = map.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types.remove(0);
+            map.insert("type".into(), only);
+        }
+    }
+    let is_null = |s: &Value| {
+        s.get("type").is_some_and(|t| t == "null") && s.as_object().is_some_and(|o| o.len() == 1)
+    };
+    let other = match map.get("anyOf") {
+        Some(Value::Array(alts)) if alts.len() == 2 && alts.iter().any(is_null) => {
+            alts.iter().find(|s| !is_null(s)).cloned()
+        }
+        _ => None,
+    };
+    if let Some(Value::Object(other)) = other {
+        map.remove("anyOf");
+        for (k, val) in other {
+            map.entry(k).or_insert(val);
+        }
+    }
 }
 
 /// The schema of a money amount (`#[schemars(with = "crate::schema::Amount")]`).
