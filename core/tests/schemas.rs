@@ -8,8 +8,8 @@
 //! - semantic checks a schema cannot express are the engine's alone: outstanding at
 //!   most the original amount, amounts not negative (the amount type also carries
 //!   signed rates) and at most 10^15 and within a currency's minor
-//!   units, known ISO 4217 currencies, IANA time zones, jurisdictions, unique ids,
-//!   `HH:MM` windows and weekday names, plan bounds, impossible calendar dates
+//!   units, known ISO 4217 currencies, IANA time zones, unique and non-blank ids,
+//!   known debt ids, `HH:MM` windows and weekday names, agreement terms, plan bounds, impossible calendar dates
 //!   (`2026-02-30`, refused by the schema only where `format` is asserted), instants
 //!   whose UTC date leaves 1900..2199 by their offset;
 //! - the engine reads a few lenient spellings the schema does not advertise: amount
@@ -175,9 +175,18 @@ fn simulation_requests_and_results_validate() {
         assert_valid(&result_schema, &result, "its result");
     }
     // The request refuses what the engine refuses.
-    let bad = json!({"generate": 4, "dayz": 15});
-    assert!(SimulationRequest::from_json(&bad.to_string()).is_err());
-    assert!(!request_schema.is_valid(&bad));
+    for bad in [
+        json!({"generate": 4, "dayz": 15}),
+        json!({"generate": 4, "days": 0}),
+        json!({"generate": 4, "days": 3651}),
+        json!({"start": "2026-03-16T15:00:00"}),
+    ] {
+        assert!(
+            SimulationRequest::from_json(&bad.to_string()).is_err(),
+            "engine accepts {bad}"
+        );
+        assert!(!request_schema.is_valid(&bad), "schema accepts {bad}");
+    }
 }
 
 /// A valid case to break one field at a time.

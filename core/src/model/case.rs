@@ -357,6 +357,7 @@ pub struct Debtor {
     /// Consumer or business.
     pub kind: DebtorKind,
     /// ISO 3166-1 alpha-2 (`CO`) or ISO 3166-2 (`US-MA`) code.
+    #[schemars(regex(pattern = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"))]
     pub jurisdiction: String,
     /// IANA time zone of the debtor's location.
     pub timezone: String,
@@ -488,6 +489,7 @@ pub struct Debt {
     /// Debt identifier, unique within the case.
     pub id: String,
     /// ISO 4217 currency code.
+    #[schemars(regex(pattern = r"^[A-Z]{3}$"))]
     pub currency: String,
     /// Amount originally owed.
     #[serde(with = "amount")]

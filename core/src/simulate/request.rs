@@ -177,6 +177,7 @@ pub struct SimulationRequest {
     pub start: Instant,
     /// Horizon in days: `1..=MAX_DAYS` (3,650).
     #[serde(default = "default_days")]
+    #[schemars(range(min = 1, max = MAX_DAYS))]
     pub days: u32,
     /// Seed of the response model and of the generated portfolio.
     #[serde(default = "default_seed")]
