@@ -13,7 +13,8 @@
 //!   (`2026-02-30`, refused by the schema only where `format` is asserted), instants
 //!   whose UTC date leaves 1900..2199 by their offset;
 //! - the engine reads a few lenient spellings the schema does not advertise: amount
-//!   strings with surrounding spaces, a leading `+` or an exponent (`"1e3"`);
+//!   strings with surrounding spaces, a leading `+` or an exponent (`"1e3"`); dates
+//!   with an unpadded month or day (`2026-3-1`), a `+` year or leading spaces;
 //! - output schemas describe what the engine writes (amounts as strings, instants in
 //!   UTC with `Z`), input schemas what it reads (amounts also as JSON numbers, any
 //!   offset).
@@ -337,6 +338,13 @@ fn amount_and_date_spellings_agree_except_the_documented_lenient_ones() {
     // Lenient spellings the engine reads but the schema does not advertise.
     for lenient in [json!(" 12.5 "), json!("+12.5"), json!("1e3")] {
         let case = with_amount(lenient.clone());
+        Case::from_value(case.clone()).unwrap_or_else(|e| panic!("engine refuses {lenient}: {e}"));
+        assert!(!v.is_valid(&case), "schema accepts {lenient}");
+    }
+    // Dates: the schema advertises only the zero-padded form; the engine (chrono's
+    // `%Y-%m-%d`) also reads unpadded months and days, a `+` year and leading spaces.
+    for lenient in ["2026-3-01", "2026-03-1", "+2026-03-01", " 2026-03-01"] {
+        let case = set(good_case(), "/debts/0/due_on", Some(json!(lenient)));
         Case::from_value(case.clone()).unwrap_or_else(|e| panic!("engine refuses {lenient}: {e}"));
         assert!(!v.is_valid(&case), "schema accepts {lenient}");
     }
