@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Identity of the policy that decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyInfo {
     /// Name from the policy's `metadata()` hook.
     pub name: String,
@@ -23,7 +23,7 @@ pub struct PolicyInfo {
 }
 
 /// An action as the policy proposed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Action {
     /// What to do: `contact` for an outreach on a channel, or a task such as
     /// `legal_review`, `agency_referral`, `settlement_offer`, `escalate`.
@@ -55,7 +55,7 @@ impl Action {
 }
 
 /// The action the engine chose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChosenAction {
     /// The action.
     #[serde(flatten)]
@@ -65,7 +65,7 @@ pub struct ChosenAction {
 }
 
 /// Allowed or blocked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Every applicable rule allows it.
@@ -75,7 +75,7 @@ pub enum Verdict {
 }
 
 /// A candidate with its verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Candidate {
     /// The proposed action.
     #[serde(flatten)]
@@ -97,7 +97,7 @@ pub struct Candidate {
 }
 
 /// How sure the project is of a rule's legal reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// Checked against a primary source.
@@ -124,7 +124,7 @@ impl Confidence {
 }
 
 /// One rule's outcome on one candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleOutcome {
     /// Rule id, for example `hold.dispute`.
     pub rule: String,
@@ -141,7 +141,7 @@ pub struct RuleOutcome {
 }
 
 /// One charge on one debt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChargeLine {
     /// The debt.
     pub debt_id: String,
@@ -149,6 +149,7 @@ pub struct ChargeLine {
     pub kind: ChargeKind,
     /// The amount, in the debt's currency.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub amount: Decimal,
     /// The debt's currency.
     pub currency: String,
@@ -163,7 +164,7 @@ pub struct ChargeLine {
 }
 
 /// All charges, with totals per currency.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Charges {
     /// The lines, in debt order.
     pub lines: Vec<ChargeLine>,
@@ -172,7 +173,7 @@ pub struct Charges {
 }
 
 /// A settlement or payment plan the policy allows this debtor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Offer {
     /// `settlement` or `plan`.
     pub kind: String,
@@ -182,6 +183,7 @@ pub struct Offer {
     pub currency: String,
     /// The balance the offer is on.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub balance: Decimal,
     /// Settlement: the discount, percent.
     #[serde(
@@ -189,6 +191,7 @@ pub struct Offer {
         skip_serializing_if = "Option::is_none",
         with = "crate::money::amount_opt"
     )]
+    #[schemars(with = "Option<crate::money::Amount>")]
     pub discount_pct: Option<Decimal>,
     /// Settlement: the amount that settles the balance.
     #[serde(
@@ -196,6 +199,7 @@ pub struct Offer {
         skip_serializing_if = "Option::is_none",
         with = "crate::money::amount_opt"
     )]
+    #[schemars(with = "Option<crate::money::Amount>")]
     pub amount: Option<Decimal>,
     /// Settlement: pay by this date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,7 +213,7 @@ pub struct Offer {
 }
 
 /// One step of the trace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TraceEntry {
     /// Stage: `facts`, `segment`, `actions`, `compliance`, `choose`, `charges`, `print`, `debug`.
     pub step: String,
@@ -218,7 +222,7 @@ pub struct TraceEntry {
 }
 
 /// The engine's answer for one case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
     /// The case id.
     pub case_id: String,

@@ -380,6 +380,7 @@ fn one(rng: &mut Rng, i: usize, as_of: Instant, opts: GenOptions) -> Case {
     let _ = tz.from_utc_datetime(&as_of.0.naive_utc());
 
     Case {
+        schema_key: Default::default(),
         id: format!("C-{i:06}"),
         debtor: Debtor {
             id: format!("D-{i:06}"),

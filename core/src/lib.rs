@@ -28,7 +28,7 @@
 // below, grouped by what it does. Layers, lowest first (a module uses only lower
 // ones; `core/tests/layering.rs` enforces it): error, embedded -> time -> money ->
 // model -> decision -> facts -> compliance -> generate -> policy -> simulate,
-// testing, reference -> host.
+// testing, reference -> host, schema.
 mod decision;
 mod embedded;
 mod error;
@@ -63,6 +63,10 @@ pub use time::{Date, Instant};
 // ---- The host boundary every binding and the CLI use. -------------------------------
 
 pub mod host;
+
+// ---- The contract: JSON Schemas of what goes in and comes out. ---------------------
+
+pub mod schema;
 
 // ---- Compliance: may this contact happen, and when next. ----------------------------
 

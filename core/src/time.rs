@@ -12,8 +12,10 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The first date the engine accepts in any input: 1900-01-01.
@@ -232,6 +234,57 @@ impl<'de> Deserialize<'de> for Instant {
 impl Serialize for Instant {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+/// A calendar date within the supported range (years 1900 to 2199).
+pub const DATE_PATTERN: &str =
+    "^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/// An RFC 3339 instant with an offset, as the engine reads it (`T`, `t` or a space
+/// between date and time; `Z`, `z` or `±hh:mm`). The year may be 1899 or 2200 when the
+/// offset brings the UTC date into the supported range.
+pub const INSTANT_PATTERN: &str = "^(1899|19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
+
+/// An instant as the engine writes it: UTC, whole seconds, `Z`.
+pub const INSTANT_OUT_PATTERN: &str = "^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$";
+
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A calendar date, `YYYY-MM-DD`, from 1900-01-01 to 2199-12-31.",
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+        })
+    }
+}
+
+impl JsonSchema for Instant {
+    fn schema_name() -> Cow<'static, str> {
+        "Instant".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        if generator.contract().is_serialize() {
+            json_schema!({
+                "description": "An instant in UTC, RFC 3339 with whole seconds and `Z` (`2026-03-31T19:05:00Z`).",
+                "type": "string",
+                "format": "date-time",
+                "pattern": INSTANT_OUT_PATTERN,
+            })
+        } else {
+            json_schema!({
+                "description": "An instant, RFC 3339 with an offset (`2026-03-31T14:05:00-05:00` or `...Z`); an instant without an offset is refused. Its UTC date must be within 1900-01-01 to 2199-12-31.",
+                "type": "string",
+                "format": "date-time",
+                "pattern": INSTANT_PATTERN,
+            })
+        }
     }
 }
 

@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["generate"],
     &["policy"],
     &["simulate", "testing", "reference"],
-    &["host"],
+    &["host", "schema"],
 ];
 
 fn src() -> PathBuf {

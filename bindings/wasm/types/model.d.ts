@@ -101,6 +101,9 @@ export type ErrorCode =
 
 /** One debtor's case. */
 export interface Case {
+  /** The URI of a JSON Schema for editors (`"../schemas/case.schema.json"`): accepted
+   * and ignored by the engine, never written back. */
+  $schema?: string;
   /** The case identifier, echoed in the decision. */
   id: string;
   /** Who owes. */

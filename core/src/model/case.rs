@@ -2,13 +2,19 @@ use crate::error::{clean_serde_message, json_error, Error, ErrorCode, Result};
 use crate::money::{amount, amount_opt};
 use crate::time::{Date, Instant};
 use rust_decimal::Decimal;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One debtor's case.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    /// The URI of a JSON Schema for editors (`"../schemas/case.schema.json"`):
+    /// accepted as a string and ignored.
+    #[serde(default, rename = "$schema", skip_serializing)]
+    pub(crate) schema_key: SchemaKey,
     /// The case identifier, echoed in the decision.
     pub id: String,
     /// Who owes.
@@ -38,8 +44,21 @@ pub struct Case {
     pub attributes: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A case file's top-level `$schema` key: any string, ignored (not kept, not written).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SchemaKey;
+
+impl<'de> Deserialize<'de> for SchemaKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SchemaKey, D::Error> {
+        let _uri: String = Deserialize::deserialize(d)?;
+        Ok(SchemaKey)
+    }
+}
+
 /// Consumer or business debtor.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DebtorKind {
     /// A natural person.
@@ -60,7 +79,19 @@ impl DebtorKind {
 }
 
 /// Flags that put treatment on hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Flag {
     /// The debtor disputes the debt.
@@ -103,7 +134,19 @@ impl Flag {
 }
 
 /// Contact channels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Telephone call.
@@ -177,7 +220,7 @@ impl Channel {
 }
 
 /// Direction of a contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Initiated by the collector.
@@ -187,7 +230,19 @@ pub enum Direction {
 }
 
 /// Outcome of a contact attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The call did not connect to the dialled number (busy, not in service).
@@ -263,7 +318,7 @@ impl Outcome {
 }
 
 /// Per-channel consent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// Whether the debtor allowed (authorised) this channel.
@@ -283,7 +338,7 @@ fn yes() -> bool {
 }
 
 /// A weekly contact window the debtor asked for, in their local time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferredWindow {
     /// Weekdays (`mon` .. `sun`); empty means every day.
@@ -296,7 +351,7 @@ pub struct PreferredWindow {
 }
 
 /// The debtor.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Debtor {
     /// Debtor identifier.
@@ -304,6 +359,7 @@ pub struct Debtor {
     /// Consumer or business.
     pub kind: DebtorKind,
     /// ISO 3166-1 alpha-2 (`CO`) or ISO 3166-2 (`US-MA`) code.
+    #[schemars(regex(pattern = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"))]
     pub jurisdiction: String,
     /// IANA time zone of the debtor's location.
     pub timezone: String,
@@ -315,6 +371,7 @@ pub struct Debtor {
     pub flags: Vec<Flag>,
     /// Consent per channel.
     #[serde(default, deserialize_with = "consents_by_channel")]
+    #[schemars(schema_with = "crate::model::consents")]
     pub consents: BTreeMap<Channel, Consent>,
     /// The debtor's own requested contact windows.
     #[serde(default)]
@@ -340,11 +397,12 @@ fn consents_by_channel<'de, D: serde::Deserializer<'de>>(
 }
 
 /// Contractual interest terms of a debt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterestTerms {
     /// Annual rate as a fraction (`0.12` for 12%).
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub annual_rate: Decimal,
     /// Day count convention name (`act/365f`, `act/360`, `30/360`, `act/act`).
     #[serde(default)]
@@ -355,7 +413,7 @@ pub struct InterestTerms {
 }
 
 /// A fee or compensation the agreement creating the debt allows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgreedFee {
     /// The rule name a charge line uses for it (`late_fee`).
@@ -365,12 +423,15 @@ pub struct AgreedFee {
     pub kind: crate::money::ChargeKind,
     /// A fixed amount, in the debt's currency.
     #[serde(default, with = "amount_opt")]
+    #[schemars(with = "Option<crate::money::Amount>")]
     pub amount: Option<Decimal>,
     /// Or the most that may be charged, in the debt's currency.
     #[serde(default, with = "amount_opt")]
+    #[schemars(with = "Option<crate::money::Amount>")]
     pub max: Option<Decimal>,
     /// Or the most that may be charged, in percent of the debt's outstanding principal.
     #[serde(default, with = "amount_opt")]
+    #[schemars(with = "Option<crate::money::Amount>")]
     pub max_pct: Option<Decimal>,
     /// Days after which it may be charged again; absent: once per debt.
     #[serde(default)]
@@ -384,7 +445,7 @@ fn fee_kind() -> crate::money::ChargeKind {
 /// The terms of the agreement that created a debt: what authorises interest and fees
 /// (15 U.S.C. 1692f(1): only amounts "expressly authorized by the agreement creating
 /// the debt or permitted by law").
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
     /// Contractual (default) interest.
@@ -403,7 +464,7 @@ impl Agreement {
 }
 
 /// One line of the charge ledger: a charge already applied to a debt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppliedCharge {
     /// The host's id for the line, if it has one.
@@ -417,24 +478,28 @@ pub struct AppliedCharge {
     pub rule: String,
     /// How much, in the debt's currency.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub amount: Decimal,
     /// When it was applied.
     pub at: Instant,
 }
 
 /// One debt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Debt {
     /// Debt identifier, unique within the case.
     pub id: String,
     /// ISO 4217 currency code.
+    #[schemars(regex(pattern = r"^[A-Z]{3}$"))]
     pub currency: String,
     /// Amount originally owed.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub original_amount: Decimal,
     /// Amount still owed (principal), as of the host's books.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub outstanding: Decimal,
     /// When the debt was issued.
     pub issued_on: Date,
@@ -492,13 +557,14 @@ fn moved_to_ledger<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Moved, D::E
 }
 
 /// A payment received.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Payment {
     /// When it was received.
     pub at: Instant,
     /// How much.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub amount: Decimal,
     /// The debt it was for, if known.
     #[serde(default)]
@@ -506,7 +572,7 @@ pub struct Payment {
 }
 
 /// A promise to pay.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Promise {
     /// Promise identifier.
@@ -517,6 +583,7 @@ pub struct Promise {
     pub due_on: Date,
     /// How much was promised.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub amount: Decimal,
     /// The debt it is for, if one.
     #[serde(default)]
@@ -524,18 +591,19 @@ pub struct Promise {
 }
 
 /// One installment of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Installment {
     /// Due date.
     pub due_on: Date,
     /// Amount due.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub amount: Decimal,
 }
 
 /// A payment plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Plan identifier.
@@ -550,7 +618,7 @@ pub struct Plan {
 }
 
 /// One entry of the contact ledger.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// When it happened.
@@ -653,4 +721,43 @@ pub fn prefix_path(e: Error, index: usize) -> Error {
         return e.at_path(format!("[{index}]"));
     }
     e.under(&format!("[{index}]"))
+}
+
+impl JsonSchema for Moved {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Moved".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "null", "deprecated": true})
+    }
+}
+
+impl JsonSchema for SchemaKey {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "SchemaKey".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string"})
+    }
+}
+
+/// The debtor's consents: an object keyed by channel name.
+pub(crate) fn consents(generator: &mut SchemaGenerator) -> Schema {
+    let consent = generator.subschema_for::<Consent>();
+    let names: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+    json_schema!({
+        "type": "object",
+        "propertyNames": {"enum": names},
+        "additionalProperties": consent,
+    })
 }

@@ -17,14 +17,25 @@ pub use plans::{Due, Frequency, PlanBounds, Proposal, Schedule};
 pub use rates::RateEntry;
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
 /// Kind of a charge line.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ChargeKind {
@@ -345,6 +356,37 @@ pub mod amount_opt {
         match v {
             Some(d) => s.collect_str(d),
             None => s.serialize_none(),
+        }
+    }
+}
+
+/// A decimal string as the engine writes it: optional minus, digits, optional fraction.
+pub const AMOUNT_PATTERN: &str = "^-?[0-9]+(\\.[0-9]+)?$";
+
+/// The schema of a money amount (`#[schemars(with = "crate::money::Amount")]`).
+/// Read: a decimal string or an exact JSON number; written: always a decimal string.
+pub(crate) struct Amount;
+
+impl JsonSchema for Amount {
+    fn schema_name() -> Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        if generator.contract().is_serialize() {
+            json_schema!({
+                "description": "An exact decimal amount, written as a string (`\"1234.50\"`).",
+                "type": "string",
+                "pattern": AMOUNT_PATTERN,
+            })
+        } else {
+            json_schema!({
+                "description": "An exact decimal amount: a decimal string (`\"1234.50\"`, preferred) or a JSON number, read exactly (never through floating point).",
+                "oneOf": [
+                    {"type": "string", "pattern": AMOUNT_PATTERN},
+                    {"type": "number"},
+                ],
+            })
         }
     }
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// How often installments fall due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     /// Every 7 days.
@@ -71,28 +71,32 @@ pub enum Remainder {
 }
 
 /// One installment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Due {
     /// Due date.
     pub due_on: Date,
     /// Amount.
     #[serde(with = "super::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub amount: Decimal,
 }
 
 /// An exact schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Schedule {
     /// Down payment, due on the start date.
     #[serde(with = "super::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub down_payment: Decimal,
     /// Installments.
     pub installments: Vec<Due>,
     /// Plan interest included.
     #[serde(with = "super::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub interest: Decimal,
     /// Down payment plus installments.
     #[serde(with = "super::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub total: Decimal,
 }
 
@@ -166,10 +170,11 @@ pub fn schedule(
 }
 
 /// The bounds a policy sets on payment plans.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanBounds {
     /// Smallest down payment as a percentage of the balance.
     #[serde(with = "super::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub min_down_payment_pct: Decimal,
     /// Most installments.
     pub max_installments: u32,
@@ -177,11 +182,13 @@ pub struct PlanBounds {
     pub frequencies: Vec<Frequency>,
     /// Smallest installment.
     #[serde(with = "super::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub min_installment: Decimal,
     /// Latest first due date, in days from the offer.
     pub max_days_to_first: i64,
     /// Annual plan interest rate (fraction).
     #[serde(with = "super::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub annual_rate: Decimal,
 }
 

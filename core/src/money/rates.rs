@@ -11,13 +11,14 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// One entry: the rate (percent a year) from a date until the next entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RateEntry {
     /// First day the rate applies.
     pub from: Date,
     /// Percent per year, as a decimal string.
     #[serde(with = "super::amount_signed")]
+    #[schemars(with = "crate::money::Amount")]
     pub rate: Decimal,
     /// Where the figure comes from.
     #[serde(default)]

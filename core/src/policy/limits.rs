@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 /// | `max_map_size` | 10,000 | `limit.map_size` |
 /// | `max_modules` | 32 | `limit.modules` |
 /// | `max_variables` | 1,000 | `limit.variables` |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Operations per hook call (each statement, expression and function call counts).

@@ -63,7 +63,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// How cases are assigned to policies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Split {
     /// Every case runs through every policy (a what-if).
@@ -140,7 +140,7 @@ pub(crate) fn check_split(shares: &[u32], experiment: &str, policies: usize) -> 
 }
 
 /// A simulation's settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settings {
     /// When the simulation starts.
     pub start: Instant,
@@ -183,21 +183,25 @@ impl Settings {
 }
 
 /// One day of one arm (money in the report currency).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Day {
     /// Day index from 0.
     pub day: u32,
     /// Collected that day.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub collected: Decimal,
     /// Collected up to and including that day.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub collected_cumulative: Decimal,
     /// Outstanding at the end of the day (principal plus booked charges).
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub outstanding: Decimal,
     /// Charges booked that day.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub charges: Decimal,
     /// Contacts made, per channel (`call`, `sms`, `email`, `whatsapp`, `letter`, `visit`, `push`).
     pub contacts: [u32; 7],
@@ -209,11 +213,12 @@ pub struct Day {
     pub promises_kept: u32,
     /// Cost of actions.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub cost: Decimal,
 }
 
 /// Key figures of one arm.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Kpis {
     /// Cases in the arm.
     pub cases: i64,
@@ -221,33 +226,43 @@ pub struct Kpis {
     pub decisions: i64,
     /// Opening balance.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub opening: Decimal,
     /// Collected.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub collected: Decimal,
     /// Charges booked.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub charges: Decimal,
     /// Closing balance.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub closing: Decimal,
     /// Collected / opening, percent (4 decimals).
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub recovery_rate_pct: Decimal,
     /// Cost of actions.
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub cost: Decimal,
     /// Collected per unit of cost (0 when nothing was spent).
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub collected_per_cost: Decimal,
     /// Contacts per case (4 decimals).
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub contacts_per_case: Decimal,
     /// Share of cases cured (closing balance zero), percent (4 decimals).
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub cured_pct: Decimal,
     /// Average days to the first payment, over cases that paid (2 decimals).
     #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub avg_days_to_payment: Decimal,
     /// Candidates blocked by compliance.
     pub compliance_blocks: i64,
@@ -260,7 +275,7 @@ pub struct Kpis {
 }
 
 /// One policy's results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ArmResult {
     /// Policy name and version.
     pub policy: String,
@@ -275,7 +290,7 @@ pub struct ArmResult {
 }
 
 /// A simulation's results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SimulationResult {
     /// The settings it ran with.
     pub settings: Settings,

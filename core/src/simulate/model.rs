@@ -10,54 +10,64 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Response to a contact on one channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelModel {
     /// Probability (percent) that the contact reaches the debtor.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub reach_pct: Decimal,
     /// Cost of one attempt, in the report currency.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub cost: Decimal,
 }
 
 /// How a reached debtor in a segment responds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentModel {
     /// Percent of reached debtors who pay in full at once.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub pay_full_pct: Decimal,
     /// Percent who pay part at once.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub pay_partial_pct: Decimal,
     /// Share of the balance a partial payment covers: uniform between these percents.
     pub partial_share_pct: [u32; 2],
     /// Percent who promise to pay (in 3 to 10 days).
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub promise_pct: Decimal,
     /// Percent of promises kept.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub promise_kept_pct: Decimal,
     /// Percent chance per day of paying in full with no contact at all (self-cure).
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub self_cure_daily_pct: Decimal,
 }
 
 /// Response to a non-contact task.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskModel {
     /// Percent chance the task recovers money.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub success_pct: Decimal,
     /// Percent of the balance recovered when it does.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub recovered_pct: Decimal,
     /// Days until the money arrives.
     pub days_to_pay: u32,
     /// Cost of the task.
     #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
     pub cost: Decimal,
     /// Whether the case leaves the strategy (agency, legal) after the task.
     pub closes_case: bool,
@@ -66,7 +76,7 @@ pub struct TaskModel {
 /// The whole response model. Missing top-level fields keep their documented defaults
 /// (so `{"report_currency": "EUR"}` is a whole model); a given map replaces the default
 /// map whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ResponseModel {
     /// Per channel (`call`, `sms`, ...).

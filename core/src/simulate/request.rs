@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One policy of a simulation request: a source or an embedded path, and its options.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicySpec {
     /// Policy source; with neither `source` nor `embedded`, the default consumer policy.
@@ -157,7 +157,7 @@ fn default_generate() -> usize {
 }
 
 /// A simulation request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationRequest {
     /// Champion first; empty: the default consumer policy alone. At most `MAX_POLICIES`
@@ -177,6 +177,7 @@ pub struct SimulationRequest {
     pub start: Instant,
     /// Horizon in days: `1..=MAX_DAYS` (3,650).
     #[serde(default = "default_days")]
+    #[schemars(range(min = 1, max = MAX_DAYS))]
     pub days: u32,
     /// Seed of the response model and of the generated portfolio.
     #[serde(default = "default_seed")]
