@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Python binding into /work/main/.venv-python (the repository's .venv-python)
+# Builds the Python binding into .venv-python at the root of the repository
 # and runs its checks: the type stubs against the built module (mypy stubtest), then
 # the tests (pytest). The extension is built with the test-only `fault-injection`
 # feature (tests/test_fault.py injects a panic in the engine); a wheel built for
