@@ -2,15 +2,10 @@
 # Tests of the JavaScript/WASM binding. Installs what it needs (see setup.sh), then:
 # builds the npm package and a fault-injection test build, runs the core's
 # wasm-bindgen tests under wasm32 (in Node), type-checks the declarations and a
-<<<<<<< HEAD
 # typed use of the API with tsc, runs the Node tests (API, errors, the conformance
-# corpus, the cross-host error corpus, type drift, the injected fault), and the
-# browser simulator's end-to-end test in headless Chromium.
-=======
-# typed use of the API with tsc, runs the Node tests (API, errors, conformance
-# corpus, type drift against the engine and against schemas/, the injected
-# fault), and the browser simulator's end-to-end test in headless Chromium.
->>>>>>> h-schema
+# corpus, the cross-host error corpus, type drift against the engine and against
+# schemas/, the injected fault), and the browser simulator's end-to-end test in
+# headless Chromium.
 # Usage: bash bindings/wasm/test.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -69,8 +69,10 @@ async function tour(): Promise<void> {
   for (const row of rows) {
     if (row.error) {
       const e: ErrorInfo = row.error;
-      const where: string | null = e.path;
-      void where;
+      const at: number = row.index;
+      const where: string | undefined = e.path;
+      const message: string = e.message;
+      void at, where, message;
     } else {
       const ok: Decision = row.decision;
       void ok;
@@ -110,7 +112,8 @@ async function tour(): Promise<void> {
     if (e instanceof RecobroError) {
       const code: string = e.code;
       const line: number | null = e.line;
-      void code, line;
+      const flat: ErrorInfo = e.toJSON();
+      void code, line, flat;
     }
   }
   policy.free();
