@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the C ABI: builds the library, checks the header declares exactly what the
 # library exports, compiles tests/test.c with the system cc, runs it (its decisions
-# are compared byte for byte with `recobro eval`), runs it again under valgrind for
+# are compared byte for byte with `recobro eval`), runs the conformance corpus and the
+# cross-host error corpus through it, runs the tests again under valgrind for
 # leaks, runs the crate's Rust unit tests, builds the C example against the static
 # library, and prints the per-call timing of native Rust and of the C call.
 #
@@ -97,11 +98,72 @@ grep -q "^corpus: $n_corpus items, [0-9]* policies, 0 mismatches$" "$OUT/corpus.
     exit 1
 }
 
+step "the cross-host error corpus (test-data/conformance/errors.json: code, message, path, line, column, module, help)"
+n_errors=$(python3 - "$OUT/errors" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+corpus = json.load(open("test-data/conformance/errors.json", encoding="utf-8"))
+FIELDS = ["code", "message", "path", "line", "column", "module", "help"]
+
+def put(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+def want(d, expect):
+    # A field in `expect` must be equal; path, line and module absent from it must be
+    # absent. Message, help and column are filled in when the corpus is blessed: until
+    # `expect` has a message they are not checked, after that an absent one must be.
+    blessed = "message" in expect
+    for k in FIELDS + (["index"] if "index" in expect else []):
+        if k in expect:
+            put(f"{d}/{k}", str(expect[k]))
+        elif k in ("path", "line", "module") or blessed:
+            put(f"{d}/{k}.none", "")
+
+names = []
+for n, item in enumerate(corpus["items"]):
+    name = f"{n:02d}_{item['name']}"
+    d = f"{out}/{name}"
+    names.append(name)
+    put(f"{d}/call", item["call"])
+    if "policy" in item:
+        put(f"{d}/policy", item["policy"])
+    else:
+        put(f"{d}/source", item["policy_source"])
+        if "options" in item:
+            put(f"{d}/options", json.dumps(item["options"], ensure_ascii=False))
+    for key, file in (("case_text", "case"), ("cases_text", "cases"), ("as_of", "as_of")):
+        if key in item:
+            put(f"{d}/{file}", item[key])
+    if "expect" in item:
+        want(f"{d}/want", item["expect"])
+    else:
+        put(f"{d}/rows/count", str(len(item["expect_rows"])))
+        for i, row in enumerate(item["expect_rows"]):
+            if row.get("decided"):
+                put(f"{d}/rows/{i}/decided", "")
+            else:
+                want(f"{d}/rows/{i}", row)
+put(f"{out}/manifest", "".join(n + "\n" for n in names))
+print(len(names))
+PY
+)
+echo "  $n_errors error corpus items"
+LD_LIBRARY_PATH="$TESTLIB" "$OUT/test" --errors "$OUT/errors" | tee "$OUT/errors.log" | grep -v '^  ok' || true
+grep -q "^errors: $n_errors items, 0 mismatches$" "$OUT/errors.log" || {
+    echo "  the C binding did not fail every error corpus item exactly as the corpus says"
+    exit 1
+}
+
 if [ "${RECOBRO_SKIP_VALGRIND:-0}" != 1 ]; then
     step "run under valgrind (leaks are errors)"
     LD_LIBRARY_PATH="$TESTLIB" valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
         --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
-        "$OUT/test" examples/data/cases "$OUT/expected" 0 >"$OUT/valgrind.log" 2>&1 || {
+        "$OUT/test" examples/data/cases "$OUT/expected" 0 >"$OUT/valgrind.log" 2>&1 &&
+    LD_LIBRARY_PATH="$TESTLIB" valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
+        "$OUT/test" --errors "$OUT/errors" >>"$OUT/valgrind.log" 2>&1 || {
         cat "$OUT/valgrind.log"
         echo "  valgrind found errors"
         exit 1

@@ -4,7 +4,7 @@
 //!
 //! `cargo run -p recobro-c --example native_timing -- [case.json] [iterations]`
 
-use recobro::{Case, EvalOptions, Instant, Policy};
+use recobro::{Case, EvalOptions, Policy};
 use std::time::Instant as Clock;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: u32 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5000);
     let json = std::fs::read_to_string(&path)?;
     let policy = Policy::default_consumer()?;
-    let as_of = Instant::parse("2026-03-16T15:00:00Z").map_err(recobro::Error::input_clock)?;
+    let as_of = recobro::host::instant("2026-03-16T15:00:00Z", recobro::host::arg::AS_OF)?;
     let case = Case::from_json(&json)?;
 
     let time = |label: &str, f: &dyn Fn() -> usize| {

@@ -6,9 +6,20 @@
  * exactly the functions the library exports.
  *
  * Strings
- *   Every `const char*` argument is NUL-terminated UTF-8. Text that is not UTF-8 is
- *   an `input.invalid` error whose `path` names the argument; so is a NULL where a
- *   string is required. The library keeps no pointer to an argument after a call.
+ *   Every `const char*` argument is NUL-terminated UTF-8. A NULL where a string is
+ *   required is an `input.invalid` error whose `path` names the argument; text that
+ *   is not UTF-8 is an `input.json` error at the argument. The library keeps no
+ *   pointer to an argument after a call.
+ *
+ * Argument names in error paths (the same on every Recobro host, snake_case)
+ *   case, cases, as_of, at, channel, proposal, options, request (recobro::host::arg)
+ *   and, for the arguments only C has, source, path, policy, debt_id. The C parameter
+ *   `case_json` is reported as `case`, `cases_json` as `cases`, `options_json` as
+ *   `options`, `proposal_json` as `proposal`, `request_json` as `request`. Errors
+ *   inside an argument are under its name (`options.limits.max_operations`,
+ *   `proposal.first_due_on`, `request.days`), except inside a case: a case's paths
+ *   are relative to the case (`debts[2].due_on`), and an error about the case text as
+ *   a whole (JSON that does not parse, not an object) has the path "" (empty).
  *
  * Ownership
  *   Every `char*` the library returns is yours: free it with recobro_string_free().
@@ -20,9 +31,13 @@
  *   Each call that can fail takes a `recobro_error* err` (may be NULL if you only
  *   look at the return value). On success the call sets err->ok = 1 and every field
  *   to NULL/0; on failure it returns NULL and sets err->ok = 0, `code` and `message`,
- *   plus `path` (input errors), `line`/`column` (1-based, policy errors), `module`
+ *   plus `path` (input errors; "" for a whole case), `line`/`column` (1-based, policy
+ *   errors), `module`
  *   (policy errors inside an imported module) and `help` when the engine can say how
- *   to fix it. The library only writes the struct, never reads it: call
+ *   to fix it. These are the fields of the flat error JSON every Recobro host writes
+ *   (recobro::host::error_json), and the one-line rendering hosts print is
+ *   "code: path: message" or "code: message (module `m`, line l, column c)".
+ *   The library only writes the struct, never reads it: call
  *   recobro_error_free() after a failure before passing the struct to another call,
  *   or its strings leak. recobro_error_free() on a success struct does nothing.
  *
@@ -59,7 +74,7 @@ typedef struct recobro_error {
     int32_t ok;       /* 1 on success, 0 on failure */
     char *code;       /* stable code such as "policy.syntax"; NULL on success */
     char *message;    /* plain-words description; NULL on success */
-    char *path;       /* input path such as "debts[2].due_on", or NULL */
+    char *path;       /* input path such as "debts[2].due_on" ("": the whole case), or NULL */
     int32_t line;     /* 1-based policy line, or 0 */
     int32_t column;   /* 1-based policy column, or 0 */
     char *module;     /* imported module the line/column are in, or NULL (main policy) */
@@ -80,7 +95,8 @@ const char *recobro_version(void);
  *                                  "source": "...", "confidence": "confirmed"}]}}
  * Limit fields: max_operations, max_call_depth, max_expression_depth,
  * max_function_expression_depth, max_string_size, max_array_size, max_map_size,
- * max_modules, max_variables. Returns NULL on failure.
+ * max_modules, max_variables. Errors in the options are at paths under "options"
+ * ("options.limits.max_operations"). Returns NULL on failure.
  */
 recobro_policy *recobro_policy_new(const char *source, const char *options_json,
                                    recobro_error *err);
@@ -110,11 +126,14 @@ char *recobro_evaluate_traced(const recobro_policy *policy, const char *case_jso
                               const char *as_of, recobro_error *err);
 
 /*
- * Decide many cases (`cases_json`: a JSON array of case objects), in parallel.
- * Returns a JSON array, one element per case in order: the decision, or
- * {"index": i, "error": {"code", "message", "location", "help"}} with input paths
- * prefixed by "[i]". Fails as a whole (NULL) only when `cases_json` is not a JSON
- * array or `as_of` is bad.
+ * Decide many cases in parallel. `cases_json`: a JSON array of case objects, one
+ * case object, or NDJSON (one case per line). Returns a JSON array, one element per
+ * case in order: the decision (canonical JSON), or {"index": i, "error": {"code",
+ * "message", "path"?, "line"?, "column"?, "module"?, "help"?}} with input paths under
+ * the case's index ("[3].debts[0].due_on"; "[3]" for the whole case). Each case is
+ * read on its own: a bad case (even one that is not JSON) is one error row. Fails as
+ * a whole (NULL) only when `as_of` is bad or the text is no batch at all (path
+ * "cases").
  */
 char *recobro_evaluate_many(const recobro_policy *policy, const char *cases_json,
                             const char *as_of, recobro_error *err);
@@ -133,7 +152,8 @@ char *recobro_check_contact(const recobro_policy *policy, const char *case_json,
  * Check a debtor's plan proposal against the first plan the policy offers:
  * `proposal_json` = {"down_payment": "100.00", "installments": 6,
  * "frequency": "monthly", "first_due_on": "2026-04-01"}.
- * Returns {"accepted", "broken", "schedule", "bounds"}.
+ * Returns {"accepted", "broken", "schedule", "bounds"}. Errors in the proposal are at
+ * paths under "proposal" ("proposal.first_due_on").
  */
 char *recobro_check_plan(const recobro_policy *policy, const char *case_json,
                          const char *as_of, const char *proposal_json, recobro_error *err);
@@ -148,7 +168,8 @@ char *recobro_check_plan(const recobro_policy *policy, const char *case_json,
  *    "shares": [50, 50], "experiment": "exp-1",      shares absent: every case, every policy
  *    "response_model": {...}}                        absent: the documented defaults
  * Returns the result JSON ("settings", "arms": [{"policy", "role", "kpis",
- * "vs_champion", "series"}]), as `recobro simulate --json` prints it.
+ * "vs_champion", "series"}]), as `recobro simulate --json` prints it. Errors in the
+ * request are at paths under "request" ("request.days", "request.split.shares").
  */
 char *recobro_simulate(const char *request_json, recobro_error *err);
 

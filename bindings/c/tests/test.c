@@ -11,6 +11,17 @@
  *   policy an embedded path such as consumer/policy); <dir>/cases/<name>.json is the
  *   case and <dir>/expected/<name>.json the decision bytes. Every item is decided
  *   with its own embedded policy and clock and must equal its bytes.
+ *
+ *        test --errors <dir>
+ *   Runs the cross-host error corpus (test-data/conformance/errors.json), laid out by
+ *   test.sh as one directory per item, listed in <dir>/manifest: the call
+ *   (`compile`, `evaluate`, `evaluate_batch`), the policy (`policy`, an embedded
+ *   path, or `source` plus `options`), the input (`case` or `cases`) and `as_of`, one
+ *   file each. The expected error is want/<field> (the field must equal the file's
+ *   text) or want/<field>.none (the field must be absent), for code, message, path,
+ *   line, column, module and help; a field with neither is not checked (not blessed
+ *   yet). A batch that decides has rows/count and rows/<i>/ (`decided`, or `index`
+ *   and the fields as above), checked against the rows of recobro_evaluate_many.
  *   The library must be built with the test-only `fault-injection` feature (test.sh
  *   does): the fault checks evaluate a case with the id FAULT_CASE_ID.
  */
@@ -237,7 +248,280 @@ static int run_corpus(const char *dir) {
     return mismatches == 0 && items > 0 ? 0 : 1;
 }
 
+/* ---- The cross-host error corpus ------------------------------------------------ */
+
+/* <dir>/<name> as a malloc'd string, or NULL when there is no such file. */
+static char *read_in(const char *dir, const char *name) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return read_file(path);
+}
+
+static int exists_in(const char *dir, const char *name) {
+    char *t = read_in(dir, name);
+    free(t);
+    return t != NULL;
+}
+
+/* Check one field against <want>/<field> (equal) or <want>/<field>.none (absent);
+ * neither file: not checked. `got` is NULL when the field is absent. */
+static int field_ok(const char *item, const char *want, const char *field, const char *got) {
+    char name[512];
+    snprintf(name, sizeof name, "%s/%s", want, field);
+    char *expected = read_in(item, name);
+    int ok = 1;
+    if (expected) {
+        ok = got != NULL && strcmp(got, expected) == 0;
+    } else {
+        snprintf(name, sizeof name, "%s/%s.none", want, field);
+        ok = !exists_in(item, name) || got == NULL;
+    }
+    if (!ok)
+        printf("  FAIL %s: `%s` is %s%s%s, the corpus says %s%s%s\n", item, field, got ? "`" : "",
+               got ? got : "absent", got ? "`" : "", expected ? "`" : "", expected ? expected : "absent",
+               expected ? "`" : "");
+    free(expected);
+    return ok;
+}
+
+/* The fields of a recobro_error against <want>/. */
+static int error_ok(const char *item, const char *want, const recobro_error *err) {
+    char line[32], column[32];
+    snprintf(line, sizeof line, "%d", err->line);
+    snprintf(column, sizeof column, "%d", err->column);
+    int ok = field_ok(item, want, "code", err->code);
+    ok &= field_ok(item, want, "message", err->message);
+    ok &= field_ok(item, want, "path", err->path);
+    ok &= field_ok(item, want, "line", err->line ? line : NULL);
+    ok &= field_ok(item, want, "column", err->column ? column : NULL);
+    ok &= field_ok(item, want, "module", err->module);
+    ok &= field_ok(item, want, "help", err->help);
+    return ok;
+}
+
+/* A tiny reader of the JSON the library writes, enough to take a batch apart. */
+static const char *ws(const char *p) {
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') p++;
+    return p;
+}
+
+/* The end of the JSON value at `p` (strings, nesting), or NULL. */
+static const char *skip_value(const char *p) {
+    int depth = 0;
+    p = ws(p);
+    do {
+        if (*p == '\0') return NULL;
+        if (*p == '"') {
+            for (p++; *p != '"'; p++) {
+                if (*p == '\0') return NULL;
+                if (*p == '\\' && *++p == '\0') return NULL;
+            }
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            depth--;
+        } else if (depth == 0) {
+            while (*p && !strchr(",]} \n\r\t", *p)) p++;
+            return p;
+        }
+        p++;
+    } while (depth > 0);
+    return p;
+}
+
+/* The JSON string at `p` decoded (escapes as serde_json writes them; \u for ASCII
+ * control characters only), malloc'd; NULL if `p` is no string. */
+static char *decode_string(const char *p) {
+    if (*p != '"') return NULL;
+    const char *end = skip_value(p);
+    if (!end) return NULL;
+    char *out = malloc((size_t)(end - p) + 1), *w = out;
+    for (p++; p < end - 1; p++) {
+        if (*p != '\\') {
+            *w++ = *p;
+            continue;
+        }
+        switch (*++p) {
+        case 'n': *w++ = '\n'; break;
+        case 't': *w++ = '\t'; break;
+        case 'r': *w++ = '\r'; break;
+        case 'b': *w++ = '\b'; break;
+        case 'f': *w++ = '\f'; break;
+        case 'u': {
+            unsigned v = 0;
+            sscanf(p + 1, "%4x", &v);
+            *w++ = (char)v;
+            p += 4;
+            break;
+        }
+        default: *w++ = *p; break;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+/* The value of `key` in the JSON object at `obj` (a pointer into the text), or NULL. */
+static const char *member(const char *obj, const char *key) {
+    const char *p = ws(obj);
+    if (*p != '{') return NULL;
+    p = ws(p + 1);
+    while (*p == '"') {
+        char *k = decode_string(p);
+        const char *colon = skip_value(p);
+        if (!k || !colon || *(colon = ws(colon)) != ':') {
+            free(k);
+            return NULL;
+        }
+        const char *v = ws(colon + 1);
+        int found = strcmp(k, key) == 0;
+        free(k);
+        if (found) return v;
+        p = skip_value(v);
+        if (!p) return NULL;
+        p = ws(p);
+        if (*p != ',') return NULL;
+        p = ws(p + 1);
+    }
+    return NULL;
+}
+
+/* A member as text (a string decoded, a number as written), malloc'd; NULL if absent. */
+static char *member_text(const char *obj, const char *key) {
+    const char *v = member(obj, key);
+    if (!v) return NULL;
+    if (*v == '"') return decode_string(v);
+    const char *end = skip_value(v);
+    return end ? strndup(v, (size_t)(end - v)) : NULL;
+}
+
+/* The rows of a batch against rows/<i>/. */
+static int rows_ok(const char *item, const char *out) {
+    char *count_text = read_in(item, "rows/count");
+    int want_rows = count_text ? atoi(count_text) : -1, ok = 1, i = 0;
+    free(count_text);
+    const char *p = ws(out);
+    if (*p != '[') {
+        printf("  FAIL %s: the batch is not a JSON array\n", item);
+        return 0;
+    }
+    p = ws(p + 1);
+    for (; *p && *p != ']'; i++) {
+        const char *end = skip_value(p);
+        if (!end) {
+            printf("  FAIL %s: row %d does not end\n", item, i);
+            return 0;
+        }
+        char want[64], name[96];
+        snprintf(want, sizeof want, "rows/%d", i);
+        snprintf(name, sizeof name, "%s/decided", want);
+        if (exists_in(item, name)) {
+            if (!member(p, "segment")) {
+                printf("  FAIL %s: row %d should be a decision: %.200s\n", item, i, p);
+                ok = 0;
+            }
+        } else {
+            const char *error = member(p, "error");
+            char *index = member_text(p, "index");
+            ok &= field_ok(item, want, "index", index);
+            free(index);
+            if (!error) {
+                printf("  FAIL %s: row %d should be an error: %.200s\n", item, i, p);
+                ok = 0;
+            } else {
+                const char *fields[] = {"code", "message", "path", "line", "column", "module", "help"};
+                for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+                    char *got = member_text(error, fields[f]);
+                    ok &= field_ok(item, want, fields[f], got);
+                    free(got);
+                }
+            }
+        }
+        p = ws(end);
+        if (*p == ',') p = ws(p + 1);
+    }
+    if (i != want_rows) {
+        printf("  FAIL %s: %d rows, the corpus says %d\n", item, i, want_rows);
+        ok = 0;
+    }
+    return ok;
+}
+
+static void trim_newline(char *s) {
+    if (s) chomp(s);
+}
+
+/* One item of the error corpus; 1 when the library fails it exactly as the corpus says. */
+static int error_item(const char *item) {
+    char *call = read_in(item, "call"), *embedded = read_in(item, "policy"), *source = read_in(item, "source");
+    char *options = read_in(item, "options"), *as_of = read_in(item, "as_of");
+    char *case_text = read_in(item, "case"), *cases_text = read_in(item, "cases");
+    trim_newline(call);
+    trim_newline(embedded);
+    trim_newline(as_of);
+    recobro_error err = RECOBRO_ERROR_INIT;
+    recobro_policy *policy = embedded ? recobro_policy_embedded(embedded, &err)
+                                      : recobro_policy_new(source, options, &err);
+    int ok = 0;
+    if (streq(call, "compile")) {
+        ok = policy == NULL && err.ok == 0 && error_ok(item, "want", &err);
+        if (policy) printf("  FAIL %s: the policy compiled\n", item);
+    } else if (!policy) {
+        printf("  FAIL %s: the policy does not compile: %s\n", item, err.message ? err.message : "?");
+    } else if (streq(call, "evaluate")) {
+        char *out = recobro_evaluate(policy, case_text, as_of, &err);
+        ok = out == NULL && err.ok == 0 && error_ok(item, "want", &err);
+        if (out) printf("  FAIL %s: the case was decided\n", item);
+        recobro_string_free(out);
+    } else if (streq(call, "evaluate_batch")) {
+        char *out = recobro_evaluate_many(policy, cases_text, as_of, &err);
+        if (exists_in(item, "rows/count")) {
+            ok = out != NULL && err.ok == 1 && rows_ok(item, out);
+            if (!out) printf("  FAIL %s: the batch failed: %s\n", item, err.message ? err.message : "?");
+        } else {
+            ok = out == NULL && err.ok == 0 && error_ok(item, "want", &err);
+            if (out) printf("  FAIL %s: the batch did not fail\n", item);
+        }
+        recobro_string_free(out);
+    } else {
+        printf("  FAIL %s: unknown call `%s`\n", item, call ? call : "?");
+    }
+    recobro_error_free(&err);
+    recobro_policy_free(policy);
+    free(call);
+    free(embedded);
+    free(source);
+    free(options);
+    free(as_of);
+    free(case_text);
+    free(cases_text);
+    return ok;
+}
+
+static int run_errors(const char *dir) {
+    char *manifest = read_in(dir, "manifest");
+    if (!manifest) {
+        printf("  FAIL no manifest in %s\n", dir);
+        return 1;
+    }
+    int items = 0, mismatches = 0;
+    char *save = NULL, item[4096];
+    for (char *name = strtok_r(manifest, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
+        snprintf(item, sizeof item, "%s/%s", dir, name);
+        items++;
+        if (error_item(item)) {
+            printf("  ok   %s\n", name);
+        } else {
+            mismatches++;
+        }
+    }
+    free(manifest);
+    printf("errors: %d items, %d mismatches\n", items, mismatches);
+    return mismatches == 0 && items > 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "--errors") == 0) return run_errors(argv[2]);
     if (argc > 2 && strcmp(argv[1], "--corpus") == 0) return run_corpus(argv[2]);
     const char *cases_dir = argc > 1 ? argv[1] : "examples/data/cases";
     const char *expected_dir = argc > 2 ? argv[2] : "target/c-test/expected";
@@ -301,8 +585,15 @@ int main(int argc, char **argv) {
         recobro_string_free(out);
         free(array);
         free(want);
-        out = recobro_evaluate_many(policy, "{\"not\": \"an array\"}", AS_OF, &err);
-        expect_error("evaluate_many needs an array", out, &err, "input.invalid", "cases_json");
+        out = recobro_evaluate_many(policy, "5", AS_OF, &err);
+        expect_error("evaluate_many: no batch at all fails at cases", out, &err, "input.invalid", "cases");
+        recobro_error_free(&err);
+        out = recobro_evaluate_many(policy, "{\"id\": \"X\"}", AS_OF, &err);
+        check("evaluate_many: one case object is a batch of one",
+              out && err.ok == 1 && has(out, "[{\"index\":0,\"error\":{\"code\":\"input.invalid\"") &&
+                  has(out, "\"path\":\"[0]\"}}]"),
+              out);
+        recobro_string_free(out);
         recobro_error_free(&err);
     }
 
@@ -376,18 +667,18 @@ int main(int argc, char **argv) {
 
     const char invalid_utf8[] = {'{', '"', 'i', 'd', '"', ':', ' ', '"', (char)0xC3, (char)0x28, '"', '}', 0};
     out = recobro_evaluate(policy, invalid_utf8, AS_OF, &err);
-    expect_error("invalid UTF-8 in case_json", out, &err, "input.invalid", "case_json");
-    check("invalid UTF-8: the message says so", has(err.message, "not valid UTF-8"), err.message);
+    expect_error("invalid UTF-8 in case_json: input.json at case", out, &err, "input.json", "case");
+    check("invalid UTF-8: the message says so", has(err.message, "not UTF-8"), err.message);
     recobro_error_free(&err);
     p = recobro_policy_new(invalid_utf8, NULL, &err);
-    expect_policy_error("invalid UTF-8 in source", p, &err, "input.invalid", "source");
+    expect_policy_error("invalid UTF-8 in source", p, &err, "input.json", "source");
     recobro_error_free(&err);
 
     out = recobro_evaluate(NULL, case_named("preventive"), AS_OF, &err);
     expect_error("NULL policy", out, &err, "input.invalid", "policy");
     recobro_error_free(&err);
     out = recobro_evaluate(policy, NULL, AS_OF, &err);
-    expect_error("NULL case_json", out, &err, "input.invalid", "case_json");
+    expect_error("NULL case_json names case", out, &err, "input.invalid", "case");
     recobro_error_free(&err);
     out = recobro_evaluate(policy, case_named("preventive"), NULL, &err);
     expect_error("NULL as_of", out, &err, "input.invalid", "as_of");
@@ -396,7 +687,7 @@ int main(int argc, char **argv) {
     expect_policy_error("NULL source", p, &err, "input.invalid", "source");
     recobro_error_free(&err);
     out = recobro_simulate(NULL, &err);
-    expect_error("NULL request", out, &err, "input.invalid", "request_json");
+    expect_error("NULL request_json names request", out, &err, "input.invalid", "request");
     recobro_error_free(&err);
     out = recobro_evaluate(policy, NULL, AS_OF, NULL);
     check("NULL err is allowed", out == NULL, NULL);
@@ -440,10 +731,10 @@ int main(int argc, char **argv) {
     out = recobro_simulate("{\"policies\": [{}, {\"embedded\": \"consumer/policy\"}], \"generate\": 10, "
                            "\"days\": 5, \"shares\": [60, 30]}",
                            &err);
-    expect_error("shares must add up to 100", out, &err, "input.invalid", "split.shares");
+    expect_error("shares must add up to 100", out, &err, "input.invalid", "request.split.shares");
     recobro_error_free(&err);
     out = recobro_simulate("{\"days\": \"many\"}", &err);
-    expect_error("bad request field names its path", out, &err, "input.invalid", "days");
+    expect_error("bad request field names its path under request", out, &err, "input.invalid", "request.days");
     recobro_error_free(&err);
 
     /* 7. No panic crosses the boundary: the engine panics on the case id FAULT_CASE_ID
