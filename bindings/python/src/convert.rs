@@ -1,10 +1,10 @@
-//! Conversions between Python values and the JSON values the core reads and writes.
-//!
-//! In: a case (dict) becomes JSON text that `recobro::Case::from_json` reads, exactly
-//! as it reads a file (see `write_json` for why not a `serde_json::Value`). `decimal.Decimal` and `int` become exact JSON numbers (never an `f64`),
-//! `float` is refused, aware `datetime` becomes RFC 3339 in UTC, `date` becomes
-//! `YYYY-MM-DD`; a naive `datetime` is refused. Errors name the input path
-//! (`debts[0].outstanding`).
+//! In: a value (a case dict, policy options, a proposal's terms) becomes JSON text that
+//! the host boundary reads (`recobro::host::case`, `host::read`), exactly as it reads a
+//! file (see `write_json` for why not a `serde_json::Value`), so the Python path fails
+//! with the same codes and paths as JSON text. `decimal.Decimal` and `int` become exact
+//! JSON numbers (never an `f64`), `float` is refused, aware `datetime` becomes RFC 3339
+//! in UTC, `date` becomes `YYYY-MM-DD`; a naive `datetime` is refused. Errors name the
+//! input path (`debts[0].outstanding`) under the argument (`options.limits`).
 //!
 //! Out: the core's JSON (a decision, a contact check, a plan check) becomes plain
 //! Python values, with amounts as `Decimal`, instants as aware UTC `datetime` and dates
