@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the uniffi binding: builds the library, generates Kotlin, Swift and Python
-# from it, runs the Kotlin test on the JVM, the Python test with pytest, and checks
+# from it, runs the Kotlin test on the JVM (the sample cases, the conformance corpus and
+# the cross-host error corpus), the Python test with pytest, and checks
 # what can be checked of the Swift without a Swift compiler. Idempotent: installs only
 # what is missing (kotlinc from the npm package `kotlin-compiler`, Debian's libjna-java,
 # a venv with pytest).
@@ -108,7 +109,8 @@ for s in $syms; do
 done
 for api in 'func evaluate(' 'func evaluateMany(' 'func evaluateJson(' 'func checkContact(' 'func checkPlan(' \
            'func simulate(' 'func generatePortfolio(' 'func engineVersion(' 'static func `default`(' \
-           'static func embedded(' 'enum RecobroError' 'struct Decision' 'enum DecisionOrError'; do
+           'static func embedded(' 'static func withOptionsJson(' 'func evaluateBatchJson(' \
+           'enum RecobroError' 'struct Decision' 'enum DecisionOrError'; do
     grep -qF "$api" "$GEN/swift/Recobro.swift" || { echo "  Swift API lacks: $api"; swift_fail=1; }
 done
 if [ "$swift_fail" -ne 0 ]; then
@@ -127,7 +129,8 @@ mkdir -p "$KOUT"
 [ -f "$KOUT/test.jar" ] || { echo "  kotlinc produced no jar"; exit 1; }
 # The fault checks print the default panic message (on stderr); no backtraces.
 RUST_BACKTRACE=0 java -Djna.library.path="$(dirname "$LIB")" -cp "$KOUT/test.jar:$JNA:$KSTDLIB" MainKt \
-    examples/data/cases "$GEN/expected" "$GEN/conformance.tsv" test-data/conformance/expected |
+    examples/data/cases "$GEN/expected" "$GEN/conformance.tsv" test-data/conformance/expected \
+    test-data/conformance/errors.json |
     tee "$GEN/kotlin-test.log"
 
 step "Python: pytest on the generated module"

@@ -1,11 +1,14 @@
 // Kotlin test of the uniffi binding: compiled with the generated `recobro` package
 // against JNA and run on the JVM by bindings/uniffi/test.sh.
 //
-// Usage: MainKt <cases dir> <expected dir> <conformance items> <conformance expected dir>
+// Usage: MainKt <cases dir> <expected dir> <conformance items> <conformance expected dir> [<error corpus>]
 //   <expected dir>/<name>.ndjson holds the line `recobro eval <name>.json --as-of ...` printed.
 //   <conformance items> has one line per item of test-data/conformance/cases.json:
 //   name, policy, as_of and the case JSON, separated by tabs (test.sh writes it);
 //   <conformance expected dir>/<name>.json holds the item's decision bytes.
+//   <error corpus> is test-data/conformance/errors.json, read here with a small JSON
+//   reader (the test runs on the Kotlin standard library and JNA alone): every call must
+//   fail with the corpus's code, message, path, line, column, module and help.
 // The library must be built with the test-only `fault-injection` feature (test.sh does):
 // the fault checks evaluate a case with the id FAULT_CASE_ID.
 
@@ -102,6 +105,10 @@ fun main(args: Array<String>) {
     expectFailure("syntax error") { Policy("fn segment(c) {\n    let x = ;\n}\n") }?.let { e ->
         check("policy.syntax with line and column", e.code == "policy.syntax" && e.line == 2u && e.column != null && e.column!! > 0u) { "$e code=${e.code} line=${e.line} column=${e.column}" }
         check("exception message names the code", e.message?.contains("policy.syntax") == true && e.reason.isNotEmpty()) { e.message ?: "" }
+        check(
+            "the exception prints as the core renders it",
+            e.toString() == e.display && e.display == "policy.syntax: ${e.reason} (line ${e.line}, column ${e.column})",
+        ) { e.toString() }
     }
     val broken = Policy("fn segment(c) {\n    no_such_function(c)\n}\n")
     expectFailure("runtime error") { broken.evaluate(cases.getValue("preventive"), AS_OF) }?.let { e ->
@@ -130,6 +137,20 @@ fun main(args: Array<String>) {
         modules = mapOf("house/bands" to "fn band(c) { if c.days_past_due > 30 { \"late\" } else { \"early\" } }"),
     )
     check("host modules", withModule.evaluate(cases.getValue("legal"), AS_OF).segment == "late")
+    val failingModule = Policy(
+        "import \"house/bands\" as b;\nfn segment(c) { b::band(c) }",
+        modules = mapOf("house/bands" to "fn band(c) {\n  let n = 0;\n  10 / n\n}"),
+    )
+    expectFailure("error inside a module") { failingModule.evaluate(cases.getValue("legal"), AS_OF) }?.let { e ->
+        check(
+            "an error inside a module prints the module's name, as every host does",
+            e.module == "house/bands" && e.toString() == e.display &&
+                e.display.endsWith("(module `house/bands`, line ${e.line}, column ${e.column})"),
+        ) { "module=${e.module} ${e}" }
+    }
+    expectFailure("bad closure date") { Policy("fn segment(c) { \"x\" }", closures = mapOf("CO" to listOf("2026-13-01"))) }?.let { e ->
+        check("options records read at their path under options", e.code == "input.invalid" && e.path == "options.closures.CO[0]") { "code=${e.code} path=${e.path}" }
+    }
 
     // 3. evaluateMany: one row per case, errors indexed.
     println("evaluateMany")
@@ -140,6 +161,16 @@ fun main(args: Array<String>) {
     check("one row per case", rows.size == batch.size)
     val failedRow = rows[1]
     check("bad case row carries the indexed path", failedRow is DecisionOrError.Failed && failedRow.error.path == "[1].debts[0].due_on") { failedRow.toString() }
+    check(
+        "a row's error prints as the core renders it",
+        failedRow is DecisionOrError.Failed && failedRow.error.display == "input.invalid: [1].debts[0].due_on: ${failedRow.error.message}",
+    ) { failedRow.toString() }
+    val batchJson = policy.evaluateBatchJson("[" + batch.joinToString(",") + "]", AS_OF)
+    check(
+        "evaluateBatchJson: the same decisions as JSON rows, the bad case an indexed error row",
+        batchJson.startsWith("[" + reference.getValue(names[0]) + ",{\"index\":1,\"error\":{\"code\":\"input.invalid\"") &&
+            batchJson.endsWith(reference.getValue(names.last()) + "]"),
+    ) { batchJson.take(300) }
     val decidedJson = rows.filterIsInstance<DecisionOrError.Decided>().map { it.decision.json }
     check("batch decisions equal single ones", decidedJson == names.map { reference.getValue(it) })
 
@@ -250,7 +281,11 @@ fun main(args: Array<String>) {
     }
     embedded.values.forEach { it.close() }
 
-    // 10. Per-call time (one evaluation of the same case), for the overhead report.
+    // 10. The cross-host error corpus: the errors every host must give, field for field.
+    println("error corpus")
+    runErrorCorpus(File(args.getOrElse(4) { "test-data/conformance/errors.json" }))
+
+    // 11. Per-call time (one evaluation of the same case), for the overhead report.
     println("timing")
     val caseJson = cases.getValue("administrative")
     fun timeIt(label: String, n: Int, body: () -> Unit): Double {
@@ -272,4 +307,182 @@ fun main(args: Array<String>) {
     policy.close()
     println("$passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
+}
+
+// ---- The cross-host error corpus ---------------------------------------------------
+
+/** A JSON object as read: its members, and its text (to hand back to the engine). */
+class JsonObject(val members: Map<String, Any?>, val text: String) {
+    operator fun get(key: String): Any? = members[key]
+    fun string(key: String): String? = members[key] as String?
+}
+
+/**
+ * A small JSON reader: objects become [JsonObject], arrays lists, strings strings,
+ * numbers their text, `true`/`false` booleans, `null` null. Enough for the corpus and
+ * the rows of a batch.
+ */
+class JsonReader(private val s: String) {
+    private var i = 0
+
+    fun read(): Any? {
+        val v = value()
+        ws()
+        require(i == s.length) { "trailing text at $i" }
+        return v
+    }
+
+    private fun ws() {
+        while (i < s.length && s[i].isWhitespace()) i++
+    }
+
+    private fun value(): Any? {
+        ws()
+        val start = i
+        return when (s[i]) {
+            '{' -> {
+                i++
+                val members = LinkedHashMap<String, Any?>()
+                ws()
+                if (s[i] == '}') i++ else while (true) {
+                    ws()
+                    val key = string()
+                    ws()
+                    require(s[i++] == ':') { "expected : at ${i - 1}" }
+                    members[key] = value()
+                    ws()
+                    val c = s[i++]
+                    if (c == '}') break
+                    require(c == ',') { "expected , at ${i - 1}" }
+                }
+                JsonObject(members, s.substring(start, i))
+            }
+            '[' -> {
+                i++
+                val items = ArrayList<Any?>()
+                ws()
+                if (s[i] == ']') i++ else while (true) {
+                    items.add(value())
+                    ws()
+                    val c = s[i++]
+                    if (c == ']') break
+                    require(c == ',') { "expected , at ${i - 1}" }
+                }
+                items
+            }
+            '"' -> string()
+            else -> {
+                while (i < s.length && s[i] !in ",]} \n\r\t") i++
+                when (val word = s.substring(start, i)) {
+                    "true" -> true
+                    "false" -> false
+                    "null" -> null
+                    else -> word
+                }
+            }
+        }
+    }
+
+    private fun string(): String {
+        require(s[i++] == '"') { "expected a string at ${i - 1}" }
+        val out = StringBuilder()
+        while (s[i] != '"') {
+            val c = s[i++]
+            if (c != '\\') {
+                out.append(c)
+                continue
+            }
+            when (val e = s[i++]) {
+                'n' -> out.append('\n')
+                't' -> out.append('\t')
+                'r' -> out.append('\r')
+                'b' -> out.append('\b')
+                'f' -> out.append('\u000C')
+                'u' -> {
+                    out.append(s.substring(i, i + 4).toInt(16).toChar())
+                    i += 4
+                }
+                else -> out.append(e)
+            }
+        }
+        i++
+        return out.toString()
+    }
+}
+
+/** The error fields a host shows, as text (numbers as their digits); null when absent. */
+fun fieldsOf(code: String, message: String, path: String?, line: UInt?, column: UInt?, module: String?, help: String?) =
+    mapOf(
+        "code" to code, "message" to message, "path" to path, "line" to line?.toString(),
+        "column" to column?.toString(), "module" to module, "help" to help,
+    )
+
+/**
+ * Check [got] against an `expect` of the corpus: a field there must be equal; `path`,
+ * `line` and `module` absent there must be absent; `message`, `help` and `column` are
+ * filled in when the corpus is blessed, so until `expect` has a message they are not
+ * checked, and after that an absent one must be absent.
+ */
+fun expectFields(name: String, want: JsonObject, got: Map<String, String?>) {
+    val blessed = want["message"] != null
+    val problems = ArrayList<String>()
+    for ((k, v) in got) {
+        val expected = want[k]
+        when {
+            expected != null && expected.toString() != v -> problems.add("$k is ${v ?: "absent"}, the corpus says $expected")
+            expected == null && (k in listOf("path", "line", "module") || blessed) && v != null -> problems.add("$k is $v, the corpus has none")
+        }
+    }
+    check("error corpus: $name", problems.isEmpty()) { problems.joinToString("; ") }
+}
+
+fun runErrorCorpus(file: File) {
+    val corpus = JsonReader(file.readText()).read() as JsonObject
+    @Suppress("UNCHECKED_CAST")
+    val items = corpus["items"] as List<JsonObject>
+    check("the error corpus is there", items.size >= 10) { "${items.size} items in $file" }
+    for (item in items) {
+        val name = item.string("name")!!
+        val policy: () -> Policy = {
+            item.string("policy")?.let { Policy.embedded(it) }
+                ?: Policy.withOptionsJson(item.string("policy_source")!!, (item["options"] as JsonObject?)?.text)
+        }
+        fun failure(body: () -> Unit) = expectFailure("error corpus: $name fails") { body() }
+        fun expect(e: RecobroException.Failure) {
+            expectFields(name, item["expect"] as JsonObject, fieldsOf(e.code, e.reason, e.path, e.line, e.column, e.module, e.help))
+            check("error corpus: $name prints as the core renders it", e.toString() == e.display && e.display.startsWith(e.code + ": ")) { e.toString() }
+        }
+        when (item.string("call")) {
+            "compile" -> failure { policy() }?.let(::expect)
+            "evaluate" -> failure { policy().evaluateJson(item.string("case_text")!!, item.string("as_of")!!) }?.let(::expect)
+            "evaluate_batch" -> {
+                val p = policy()
+                if (item["expect"] != null) {
+                    failure { p.evaluateBatchJson(item.string("cases_text")!!, item.string("as_of")!!) }?.let(::expect)
+                    continue
+                }
+                val out = p.evaluateBatchJson(item.string("cases_text")!!, item.string("as_of")!!)
+                @Suppress("UNCHECKED_CAST")
+                val rows = JsonReader(out).read() as List<JsonObject>
+                @Suppress("UNCHECKED_CAST")
+                val want = item["expect_rows"] as List<JsonObject>
+                check("error corpus: $name has one row per case", rows.size == want.size) { "${rows.size} rows, the corpus says ${want.size}" }
+                for ((i, pair) in rows.zip(want).withIndex()) {
+                    val (row, w) = pair
+                    if (w["decided"] == true) {
+                        check("error corpus: $name[$i] is decided", row["segment"] != null || row.members.containsKey("segment")) { row.text.take(200) }
+                        continue
+                    }
+                    val e = row["error"] as JsonObject?
+                    check("error corpus: $name[$i] is an error row at its index", e != null && row["index"] == w["index"]) { row.text.take(200) }
+                    if (e == null) continue
+                    expectFields(
+                        "$name[$i]", w,
+                        listOf("code", "message", "path", "line", "column", "module", "help").associateWith { e[it]?.toString() },
+                    )
+                }
+            }
+            else -> check("error corpus: $name has a known call", false) { item.string("call") ?: "" }
+        }
+    }
 }

@@ -60,6 +60,10 @@ def test_syntax_error_has_line_and_column():
     assert e.value.line == 2
     assert e.value.column and e.value.column > 0
     assert e.value.message
+    # `display` is the core's one-line rendering, the same on every host (uniffi's
+    # Python errors print their fields, `display` among them).
+    assert e.value.display in str(e.value)
+    assert e.value.display == f"policy.syntax: {e.value.message} (line 2, column {e.value.column})"
 
 
 def test_runtime_error(policy):

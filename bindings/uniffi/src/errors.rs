@@ -1,20 +1,27 @@
-//! `recobro::Error` as the host's exception, and panics caught at every entry.
+//! `recobro::Error` as the host's exception, filled from [`recobro::host::fields`], and
+//! the panic guard ([`recobro::host::guard`]) every entry point runs under.
 
-use std::any::Any;
+use recobro::host;
 use std::fmt;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The engine's error, thrown as an exception in Kotlin (`RecobroException.Failure`),
 /// Swift (`RecobroError.failure`) and Python (`RecobroError.Failure`).
 ///
-/// One variant with every field, so a host reads `code`, `message`, `line`, `column`
-/// and `path` without matching on kinds. In Kotlin the `message` field is called
-/// `reason` (Kotlin's `Throwable.message` is taken; see `uniffi.toml`).
+/// One variant with every field of the flat error shape every host shares
+/// (`recobro::host::error_json`), so a host reads `code`, `message`, `path`, `line`,
+/// `column`, `module` and `help` without matching on kinds, plus `display`, the
+/// one-line rendering every host prints (the core's `Display` of the error, module
+/// name included). The exception's string form is that rendering where uniffi uses an
+/// exported `Display` (Kotlin `toString()`, Swift `description`); uniffi's Python
+/// errors print their fields instead, `display` among them. In Kotlin the `message`
+/// field is called `reason` (Kotlin's `Throwable.message` is taken; see `uniffi.toml`),
+/// and Kotlin's `Throwable.message` is uniffi's list of the fields.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum RecobroError {
     /// An engine error: a policy that does not compile or fails, a sandbox limit, bad
     /// input, or an internal fault (`internal`, a bug; panics become this).
-    #[error("{}", render(code, message, line, column, path))]
+    #[error("{display}")]
     Failure {
         /// Stable code: `policy.syntax`, `policy.runtime`, `policy.contract`,
         /// `policy.module`, `limit.*`, `input.json`, `input.invalid`, `internal`.
@@ -25,33 +32,17 @@ pub enum RecobroError {
         line: Option<u32>,
         /// 1-based column in the policy, when the error is in a policy.
         column: Option<u32>,
-        /// Input path such as `debts[2].due_on` (`[3].debts[2].due_on` in a batch).
+        /// Input path such as `debts[2].due_on` (`[3].debts[2].due_on` in a batch;
+        /// `""` for the case text as a whole).
         path: Option<String>,
         /// The imported module the policy position is in, when not the main policy.
         module: Option<String>,
         /// How to fix it, when the engine can say.
         help: Option<String>,
+        /// The one-line rendering: `code: path: message`, or `code: message (module
+        /// `m`, line l, column c)`, exactly as every other host prints it.
+        display: String,
     },
-}
-
-fn render(
-    code: &str,
-    message: &str,
-    line: &Option<u32>,
-    column: &Option<u32>,
-    path: &Option<String>,
-) -> String {
-    let mut s = String::from(code);
-    s.push_str(": ");
-    if let Some(p) = path.as_deref().filter(|p| !p.is_empty()) {
-        s.push_str(p);
-        s.push_str(": ");
-    }
-    s.push_str(message);
-    if let (Some(l), Some(c)) = (line, column) {
-        s.push_str(&format!(" (line {l}, column {c})"));
-    }
-    s
 }
 
 /// The same fields as a record, for batch rows (`DecisionOrError.Failed`).
@@ -71,6 +62,8 @@ pub struct ErrorInfo {
     pub module: Option<String>,
     /// Help text.
     pub help: Option<String>,
+    /// The one-line rendering every host prints.
+    pub display: String,
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -79,18 +72,16 @@ fn to_u32(n: usize) -> u32 {
 
 impl From<&recobro::Error> for ErrorInfo {
     fn from(e: &recobro::Error) -> Self {
-        let module = match &e.location {
-            Some(recobro::Location::Policy { module, .. }) => module.clone(),
-            _ => None,
-        };
+        let f = host::fields(e);
         ErrorInfo {
-            code: e.code.as_str().to_string(),
-            message: e.message.clone(),
-            line: e.line().map(to_u32),
-            column: e.column().map(to_u32),
-            path: e.path().map(str::to_string),
-            module,
-            help: e.help.clone(),
+            code: f.code.to_string(),
+            message: f.message.to_string(),
+            line: f.line.map(to_u32),
+            column: f.column.map(to_u32),
+            path: f.path.map(str::to_string),
+            module: f.module.map(str::to_string),
+            help: f.help.map(str::to_string),
+            display: e.to_string(),
         }
     }
 }
@@ -105,6 +96,7 @@ impl From<ErrorInfo> for RecobroError {
             path: i.path,
             module: i.module,
             help: i.help,
+            display: i.display,
         }
     }
 }
@@ -126,48 +118,14 @@ impl RecobroError {
 
 impl fmt::Display for ErrorInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&render(
-            &self.code,
-            &self.message,
-            &self.line,
-            &self.column,
-            &self.path,
-        ))
+        f.write_str(&self.display)
     }
 }
 
-/// An `internal` error (a bug in the engine or the binding, never the caller's fault).
-pub(crate) fn internal(message: impl Into<String>) -> recobro::Error {
-    recobro::Error::new(recobro::ErrorCode::Internal, message)
-}
-
-/// The text of a panic payload.
-pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}
-
-/// Run `f`, turning a panic into an `internal` error: no panic crosses the binding.
-pub(crate) fn no_panic<T>(
-    f: impl FnOnce() -> Result<T, recobro::Error>,
-) -> Result<T, recobro::Error> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r,
-        Err(p) => Err(internal(format!(
-            "the engine panicked: {} (a bug: please report it with the input)",
-            panic_text(p.as_ref())
-        ))),
-    }
-}
-
-/// [`no_panic`] for an exported entry point: the error becomes the host's exception.
+/// [`host::guard`] for an exported entry point: no panic crosses the binding (it is an
+/// `internal` error), and the error becomes the host's exception.
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, recobro::Error>) -> Result<T, RecobroError> {
-    no_panic(f).map_err(RecobroError::from)
+    host::guard(f).map_err(RecobroError::from)
 }
 
 #[cfg(test)]
@@ -175,7 +133,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[allow(clippy::panic)] // the point of the test
     fn panics_become_internal_errors() {
         let r: Result<(), RecobroError> = guard(|| panic!("boom"));
         let Err(RecobroError::Failure { code, message, .. }) = r else {
@@ -186,7 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn fields_survive() {
+    fn fields_survive_and_the_rendering_is_the_core_s() {
         let e = recobro::Error::new(recobro::ErrorCode::PolicySyntax, "expecting `)`")
             .at_policy(Some("house/bands".into()), 3, 14)
             .with_help("close it");
@@ -204,12 +161,13 @@ mod tests {
         assert_eq!(module.as_deref(), Some("house/bands"));
         assert_eq!(help.as_deref(), Some("close it"));
         assert_eq!(path, None);
-        let shown = RecobroError::from(e).to_string();
-        assert_eq!(shown, "policy.syntax: expecting `)` (line 3, column 14)");
-        let input = RecobroError::from(recobro::Error::input("debts[2].due_on", "bad date"));
+        let shown = RecobroError::from(e.clone()).to_string();
+        assert_eq!(shown, e.to_string());
+        assert!(shown.contains("module `house/bands`"), "{shown}");
+        let input = recobro::Error::input("debts[2].due_on", "bad date");
         assert_eq!(
-            input.to_string(),
-            "input.invalid: debts[2].due_on: bad date"
+            RecobroError::from(input.clone()).to_string(),
+            input.to_string()
         );
     }
 }

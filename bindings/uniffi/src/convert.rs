@@ -1,15 +1,23 @@
-//! The records and enums hosts see, converted from the core's types.
+//! Host values and engine values: the records and enums hosts see.
 //!
-//! Amounts stay decimal strings (exactly as in the decision JSON), instants are RFC 3339
-//! strings in UTC, dates `YYYY-MM-DD`. Every decision also carries `json`, the
-//! canonical decision bytes, identical to what `recobro eval` prints.
+//! The core's plain enums (`Channel`, `Verdict`, `Confidence`, `ChargeKind`,
+//! `Frequency`) cross the boundary as themselves, declared to uniffi as remote types
+//! (no mirror, no conversion). The records are mirrors, because the core's structs
+//! hold what uniffi cannot carry: `usize` counts, exact `Decimal` amounts, `Instant`s
+//! and `Date`s (kept as strings here, exactly as in the decision JSON: amounts decimal
+//! strings, instants RFC 3339 in UTC, dates `YYYY-MM-DD`), flattened actions and
+//! `BTreeMap`s. A record a host passes in (limits, rate entries, a plan proposal) is
+//! written as JSON and read by the host boundary ([`recobro::host::read`]), so its
+//! errors name the same paths as on every other host. Every decision also carries
+//! `json`, the canonical decision bytes, identical to what `recobro eval` prints.
 
-use recobro::decision as core;
-use recobro::money::plans;
+use recobro::money::{self, Frequency};
+use recobro::{Channel, ChargeKind, Confidence, PolicyInfo, Verdict};
+use serde::Serialize;
 use std::collections::HashMap;
 
-/// Contact channels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+/// Contact channels (`recobro::Channel`).
+#[uniffi::remote(Enum)]
 pub enum Channel {
     /// Telephone call.
     Call,
@@ -27,38 +35,8 @@ pub enum Channel {
     Push,
 }
 
-impl From<recobro::model::Channel> for Channel {
-    fn from(c: recobro::model::Channel) -> Self {
-        use recobro::model::Channel as C;
-        match c {
-            C::Call => Channel::Call,
-            C::Sms => Channel::Sms,
-            C::Email => Channel::Email,
-            C::Whatsapp => Channel::Whatsapp,
-            C::Letter => Channel::Letter,
-            C::Visit => Channel::Visit,
-            C::Push => Channel::Push,
-        }
-    }
-}
-
-impl From<Channel> for recobro::model::Channel {
-    fn from(c: Channel) -> Self {
-        use recobro::model::Channel as C;
-        match c {
-            Channel::Call => C::Call,
-            Channel::Sms => C::Sms,
-            Channel::Email => C::Email,
-            Channel::Whatsapp => C::Whatsapp,
-            Channel::Letter => C::Letter,
-            Channel::Visit => C::Visit,
-            Channel::Push => C::Push,
-        }
-    }
-}
-
-/// Allowed or blocked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// Allowed or blocked (`recobro::Verdict`).
+#[uniffi::remote(Enum)]
 pub enum Verdict {
     /// Every applicable rule allows it.
     Allowed,
@@ -66,17 +44,8 @@ pub enum Verdict {
     Blocked,
 }
 
-impl From<core::Verdict> for Verdict {
-    fn from(v: core::Verdict) -> Self {
-        match v {
-            core::Verdict::Allowed => Verdict::Allowed,
-            core::Verdict::Blocked => Verdict::Blocked,
-        }
-    }
-}
-
-/// How sure the project is of a rule's legal reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// How sure the project is of a rule's legal reading (`recobro::Confidence`).
+#[uniffi::remote(Enum)]
 pub enum Confidence {
     /// Checked against a primary source.
     Confirmed,
@@ -88,19 +57,8 @@ pub enum Confidence {
     Reference,
 }
 
-impl From<core::Confidence> for Confidence {
-    fn from(c: core::Confidence) -> Self {
-        match c {
-            core::Confidence::Confirmed => Confidence::Confirmed,
-            core::Confidence::ToVerify => Confidence::ToVerify,
-            core::Confidence::House => Confidence::House,
-            core::Confidence::Reference => Confidence::Reference,
-        }
-    }
-}
-
-/// Kind of a charge line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// Kind of a charge line (`recobro::ChargeKind`).
+#[uniffi::remote(Enum)]
 pub enum ChargeKind {
     /// Late interest.
     Interest,
@@ -110,18 +68,8 @@ pub enum ChargeKind {
     Compensation,
 }
 
-impl From<core::ChargeKind> for ChargeKind {
-    fn from(k: core::ChargeKind) -> Self {
-        match k {
-            core::ChargeKind::Interest => ChargeKind::Interest,
-            core::ChargeKind::Fee => ChargeKind::Fee,
-            core::ChargeKind::Compensation => ChargeKind::Compensation,
-        }
-    }
-}
-
-/// How often plan installments fall due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// How often plan installments fall due (`recobro::money::Frequency`).
+#[uniffi::remote(Enum)]
 pub enum Frequency {
     /// Every 7 days.
     Weekly,
@@ -131,28 +79,22 @@ pub enum Frequency {
     Monthly,
 }
 
-impl From<plans::Frequency> for Frequency {
-    fn from(f: plans::Frequency) -> Self {
-        match f {
-            plans::Frequency::Weekly => Frequency::Weekly,
-            plans::Frequency::Biweekly => Frequency::Biweekly,
-            plans::Frequency::Monthly => Frequency::Monthly,
-        }
-    }
-}
-
-impl From<Frequency> for plans::Frequency {
-    fn from(f: Frequency) -> Self {
-        match f {
-            Frequency::Weekly => plans::Frequency::Weekly,
-            Frequency::Biweekly => plans::Frequency::Biweekly,
-            Frequency::Monthly => plans::Frequency::Monthly,
-        }
-    }
+/// Name, version and digest of a policy (`recobro::PolicyInfo`).
+#[uniffi::remote(Record)]
+pub struct PolicyInfo {
+    /// From the policy's `metadata()` hook.
+    pub name: String,
+    /// From the policy's `metadata()` hook.
+    pub version: String,
+    /// `sha256:` digest of the source and its host modules.
+    pub digest: String,
 }
 
 /// Sandbox limits (every one on; a zero is raised to one). Defaults as in the core.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+///
+/// A mirror of `recobro::Limits`, whose counts are `usize` (not a uniffi type). Passed
+/// in, it is read as the `limits` of the policy options (`options.limits.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct Limits {
     /// Operations per hook call.
     #[uniffi(default = 1000000)]
@@ -183,23 +125,6 @@ pub struct Limits {
     pub max_variables: u32,
 }
 
-impl From<Limits> for recobro::Limits {
-    fn from(l: Limits) -> Self {
-        let u = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
-        recobro::Limits {
-            max_operations: l.max_operations,
-            max_call_depth: u(l.max_call_depth),
-            max_expression_depth: u(l.max_expression_depth),
-            max_function_expression_depth: u(l.max_function_expression_depth),
-            max_string_size: u(l.max_string_size),
-            max_array_size: u(l.max_array_size),
-            max_map_size: u(l.max_map_size),
-            max_modules: u(l.max_modules),
-            max_variables: u(l.max_variables),
-        }
-    }
-}
-
 impl From<recobro::Limits> for Limits {
     fn from(l: recobro::Limits) -> Self {
         let u = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -218,7 +143,12 @@ impl From<recobro::Limits> for Limits {
 }
 
 /// One entry of a reference-rate table (a new half-year without a release).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+///
+/// A mirror of `recobro::money::RateEntry` with the date and the rate as strings (its
+/// `Date` and `Decimal` are no uniffi types): read by the host boundary as an entry of
+/// the policy options' `rate_entries`, so a bad date or rate names its path
+/// (`options.rate_entries.ecb_mro[0].rate`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct RateEntry {
     /// First day the rate applies, `YYYY-MM-DD`.
     pub from: String,
@@ -230,27 +160,6 @@ pub struct RateEntry {
     /// `confirmed` or `to_verify`.
     #[uniffi(default = "confirmed")]
     pub confidence: String,
-}
-
-/// Name, version and digest of a policy.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PolicyInfo {
-    /// From the policy's `metadata()` hook.
-    pub name: String,
-    /// From the policy's `metadata()` hook.
-    pub version: String,
-    /// `sha256:` digest of the source and its host modules.
-    pub digest: String,
-}
-
-impl From<&core::PolicyInfo> for PolicyInfo {
-    fn from(p: &core::PolicyInfo) -> Self {
-        PolicyInfo {
-            name: p.name.clone(),
-            version: p.version.clone(),
-            digest: p.digest.clone(),
-        }
-    }
 }
 
 /// The chosen action.
@@ -320,14 +229,14 @@ pub struct RuleOutcome {
     pub detail: String,
 }
 
-impl From<&core::RuleOutcome> for RuleOutcome {
-    fn from(r: &core::RuleOutcome) -> Self {
+impl From<&recobro::RuleOutcome> for RuleOutcome {
+    fn from(r: &recobro::RuleOutcome) -> Self {
         RuleOutcome {
             rule: r.rule.clone(),
             citation: r.citation.clone(),
-            confidence: r.confidence.into(),
+            confidence: r.confidence,
             candidate: u32::try_from(r.candidate).unwrap_or(u32::MAX),
-            outcome: r.outcome.into(),
+            outcome: r.outcome,
             detail: r.detail.clone(),
         }
     }
@@ -383,8 +292,8 @@ pub struct Schedule {
     pub total: String,
 }
 
-impl From<&plans::Schedule> for Schedule {
-    fn from(s: &plans::Schedule) -> Self {
+impl From<&money::Schedule> for Schedule {
+    fn from(s: &money::Schedule) -> Self {
         Schedule {
             down_payment: s.down_payment.to_string(),
             installments: s
@@ -418,12 +327,12 @@ pub struct PlanBounds {
     pub annual_rate: String,
 }
 
-impl From<&plans::PlanBounds> for PlanBounds {
-    fn from(b: &plans::PlanBounds) -> Self {
+impl From<&money::PlanBounds> for PlanBounds {
+    fn from(b: &money::PlanBounds) -> Self {
         PlanBounds {
             min_down_payment_pct: b.min_down_payment_pct.to_string(),
             max_installments: b.max_installments,
-            frequencies: b.frequencies.iter().map(|f| (*f).into()).collect(),
+            frequencies: b.frequencies.clone(),
             min_installment: b.min_installment.to_string(),
             max_days_to_first: b.max_days_to_first,
             annual_rate: b.annual_rate.to_string(),
@@ -498,16 +407,16 @@ fn instant(i: &recobro::Instant) -> String {
     i.to_string()
 }
 
-impl From<&core::Decision> for Decision {
-    fn from(d: &core::Decision) -> Self {
+impl From<&recobro::Decision> for Decision {
+    fn from(d: &recobro::Decision) -> Self {
         Decision {
             case_id: d.case_id.clone(),
             as_of: instant(&d.as_of),
-            policy: (&d.policy).into(),
+            policy: d.policy.clone(),
             segment: d.segment.clone(),
             action: d.action.as_ref().map(|c| Action {
                 kind: c.action.kind.clone(),
-                channel: c.action.channel.map(Into::into),
+                channel: c.action.channel,
                 template: c.action.template.clone(),
                 debt_id: c.action.debt_id.clone(),
                 priority: c.action.priority,
@@ -522,13 +431,13 @@ impl From<&core::Decision> for Decision {
                 .iter()
                 .map(|c| Candidate {
                     kind: c.action.kind.clone(),
-                    channel: c.action.channel.map(Into::into),
+                    channel: c.action.channel,
                     template: c.action.template.clone(),
                     debt_id: c.action.debt_id.clone(),
                     priority: c.action.priority,
                     reason: c.action.reason.clone(),
                     not_before: c.action.not_before.as_ref().map(instant),
-                    verdict: c.verdict.into(),
+                    verdict: c.verdict,
                     blocked_by: c.blocked_by.clone(),
                     next_allowed_at: c.next_allowed_at.as_ref().map(instant),
                     next_allowed_search: c.next_allowed_search.clone(),
@@ -541,7 +450,7 @@ impl From<&core::Decision> for Decision {
                     .iter()
                     .map(|l| ChargeLine {
                         debt_id: l.debt_id.clone(),
-                        kind: l.kind.into(),
+                        kind: l.kind,
                         amount: l.amount.to_string(),
                         currency: l.currency.clone(),
                         rule: l.rule.clone(),
@@ -591,7 +500,10 @@ impl From<&core::Decision> for Decision {
 
 /// One row of `evaluateMany`: a decision, or the error for that case.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-#[allow(clippy::large_enum_variant)] // uniffi lowers by value; a Box is not a uniffi type
+#[expect(
+    clippy::large_enum_variant,
+    reason = "uniffi lowers by value; a Box is not a uniffi type"
+)]
 pub enum DecisionOrError {
     /// The case was decided.
     Decided {
@@ -601,7 +513,7 @@ pub enum DecisionOrError {
     /// The case failed; error paths start with the case's index (`[3].debts[0].due_on`).
     Failed {
         /// The error.
-        error: crate::error::ErrorInfo,
+        error: crate::errors::ErrorInfo,
     },
 }
 
@@ -633,7 +545,7 @@ impl From<&recobro::compliance::ContactCheck> for ContactCheck {
     fn from(c: &recobro::compliance::ContactCheck) -> Self {
         ContactCheck {
             case_id: c.case_id.clone(),
-            channel: c.channel.into(),
+            channel: c.channel,
             at: instant(&c.at),
             allowed: c.allowed,
             blocked_by: c.blocked_by.clone(),
@@ -646,7 +558,10 @@ impl From<&recobro::compliance::ContactCheck> for ContactCheck {
 }
 
 /// A payment plan the debtor proposes.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+///
+/// A mirror of `recobro::money::Proposal` with the amount and the date as strings: read
+/// by the host boundary under `proposal` (`proposal.first_due_on`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct PlanProposal {
     /// Down payment, decimal string.
     pub down_payment: String,
@@ -673,8 +588,8 @@ pub struct PlanCheck {
     pub json: String,
 }
 
-impl From<&recobro::policy::PlanCheck> for PlanCheck {
-    fn from(p: &recobro::policy::PlanCheck) -> Self {
+impl From<&recobro::PlanCheck> for PlanCheck {
+    fn from(p: &recobro::PlanCheck) -> Self {
         PlanCheck {
             accepted: p.accepted,
             broken: p.broken.clone(),
@@ -746,8 +661,8 @@ pub struct Kpis {
     pub contacts: HashMap<String, i64>,
 }
 
-impl From<&recobro::simulate::Kpis> for Kpis {
-    fn from(k: &recobro::simulate::Kpis) -> Self {
+impl From<&recobro::simulation::Kpis> for Kpis {
+    fn from(k: &recobro::simulation::Kpis) -> Self {
         Kpis {
             cases: k.cases,
             decisions: k.decisions,
@@ -764,7 +679,7 @@ impl From<&recobro::simulate::Kpis> for Kpis {
             compliance_blocks: k.compliance_blocks,
             promises_made: k.promises_made,
             promises_kept: k.promises_kept,
-            contacts: recobro::simulate::CHANNELS
+            contacts: recobro::simulation::CHANNELS
                 .iter()
                 .zip(k.contacts)
                 .map(|(c, n)| ((*c).to_string(), n))
@@ -826,8 +741,8 @@ pub struct SimulationSummary {
     pub json: String,
 }
 
-impl From<&recobro::simulate::SimulationResult> for SimulationSummary {
-    fn from(r: &recobro::simulate::SimulationResult) -> Self {
+impl From<&recobro::simulation::SimulationResult> for SimulationSummary {
+    fn from(r: &recobro::simulation::SimulationResult) -> Self {
         SimulationSummary {
             arms: r
                 .arms
@@ -846,7 +761,7 @@ impl From<&recobro::simulate::SimulationResult> for SimulationSummary {
                             collected_cumulative: d.collected_cumulative.to_string(),
                             outstanding: d.outstanding.to_string(),
                             charges: d.charges.to_string(),
-                            contacts: recobro::simulate::CHANNELS
+                            contacts: recobro::simulation::CHANNELS
                                 .iter()
                                 .zip(d.contacts)
                                 .map(|(c, n)| ((*c).to_string(), n))
