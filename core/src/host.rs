@@ -177,6 +177,12 @@ pub fn read<T: serde::de::DeserializeOwned>(json: &str, arg: &str) -> Result<T> 
     crate::model::parse_json(json).map_err(|e| e.under(arg))
 }
 
+/// A simulation request from JSON text, read exactly and checked against every
+/// documented bound, with error paths under `request` (`request.days`).
+pub fn simulation_request(json: &str) -> Result<crate::simulation::SimulationRequest> {
+    crate::simulation::SimulationRequest::from_json(json).map_err(|e| e.under(arg::REQUEST))
+}
+
 /// Compile policy source with options given as JSON text (`None`, or blank text, for
 /// none): `modules` ({name: source}), `limits`, `closures` ({calendar: \[dates\]}),
 /// `rate_entries` ({table: [{from, rate, source, confidence}]}).
@@ -315,6 +321,17 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
 /// fault). Hosts where a panic aborts (WASM) build the same error from the message.
 pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
     internal_error(&panic_text(payload))
+}
+
+/// The `internal` error for a fault in a binding's own plumbing that is not a panic
+/// (a host value that cannot be converted back, a serialiser that failed): a bug on
+/// our side, never the input's fault.
+pub fn internal_fault(what: &str) -> Error {
+    Error::new(
+        ErrorCode::Internal,
+        format!("internal error: {what} (a bug, not the input's fault)"),
+    )
+    .with_help("please report it with the case and policy that caused it")
 }
 
 /// The `internal` error for an engine fault described by `what`.

@@ -164,16 +164,6 @@ fn host_supplied_values_are_bounded_with_their_path() {
 }
 
 #[test]
-fn weekly_plans_near_the_last_date_do_not_wrap() {
-    use recobro::money::Frequency;
-    let last = chrono::NaiveDate::MAX;
-    assert_eq!(Frequency::Weekly.checked_nth(last, 1), None);
-    assert_eq!(Frequency::Biweekly.checked_nth(last, 1), None);
-    assert_eq!(Frequency::Monthly.checked_nth(last, 1), None);
-    assert_eq!(Frequency::Weekly.nth(last, 600), last);
-}
-
-#[test]
 fn a_zero_limit_is_raised_to_one_never_read_as_unlimited() {
     // Rhai reads a zero limit as "no limit": the engine raises every zero to one, so
     // a host that zeroes its limits gets the strictest sandbox, not none.

@@ -169,3 +169,13 @@ fn one_object_spread_over_lines_is_one_case() {
         "a number is no batch"
     );
 }
+
+#[test]
+fn a_simulation_request_is_read_with_paths_under_request() {
+    let e = host::simulation_request(r#"{"days": 0}"#).unwrap_err();
+    assert_eq!(e.code, recobro::ErrorCode::InputInvalid);
+    assert_eq!(e.path(), Some("request.days"), "{e}");
+    let e = host::simulation_request(r#"{"days": "x"}"#).unwrap_err();
+    assert_eq!(e.path(), Some("request.days"), "{e}");
+    assert!(host::simulation_request(r#"{"generate": 10, "days": 5}"#).is_ok());
+}

@@ -3,7 +3,7 @@
 //! capture.
 
 use js_sys::Reflect;
-use recobro::{host, Error, ErrorCode};
+use recobro::{host, Error};
 use wasm_bindgen::JsValue;
 
 fn set(target: &JsValue, key: &str, value: JsValue) {
@@ -40,7 +40,7 @@ pub fn to_js(e: Error) -> JsValue {
 /// An `internal` error that is no panic: the engine wrote something JavaScript cannot
 /// take (a bug on our side, never the input's fault).
 pub fn internal(message: impl Into<String>) -> Error {
-    Error::new(ErrorCode::Internal, message)
+    recobro::host::internal_fault(&message.into())
 }
 
 /// Record every panic where the JavaScript wrapper can read it: on wasm32 a panic

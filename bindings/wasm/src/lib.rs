@@ -243,10 +243,10 @@ fn report_progress(done: usize, total: usize) {
 pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsResult<JsValue> {
     js((|| {
         let text = json_text(&request, arg::REQUEST)?;
-        let req: SimulationRequest = host::read(&text, arg::REQUEST)?;
+        let req: SimulationRequest = host::simulation_request(&text)?;
         PROGRESS.with(|p| *p.borrow_mut() = on_progress);
-        // The request is checked (and its policies compiled) as it runs: its errors'
-        // paths are under `request` too.
+        // The request's policies compile as it runs: their input errors' paths are
+        // under `request` too.
         let r = req
             .run_with_progress(&report_progress)
             .map_err(|e| e.under(arg::REQUEST));

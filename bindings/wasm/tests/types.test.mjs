@@ -497,6 +497,7 @@ test('diagnose and thrown errors carry `ErrorInfo`s', () => {
 // the engine refuses unknown fields, so a declared field it does not know fails.
 const consent = { allowed: true, opted_out_at: null, consented_at: '2026-01-01T00:00:00-05:00' };
 const fullCase = {
+  $schema: '../schemas/case.schema.json',
   id: 'C-FULL',
   debtor: {
     id: 'D-FULL',

@@ -273,6 +273,15 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weekly_plans_near_the_last_date_do_not_wrap() {
+        let last = NaiveDate::MAX;
+        assert_eq!(Frequency::Weekly.checked_nth(last, 1), None);
+        assert_eq!(Frequency::Biweekly.checked_nth(last, 1), None);
+        assert_eq!(Frequency::Monthly.checked_nth(last, 1), None);
+        assert_eq!(Frequency::Weekly.nth(last, 600), last);
+    }
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
