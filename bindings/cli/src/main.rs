@@ -1,7 +1,10 @@
 //! `recobro`: evaluate cases, check and test policies, from the command line.
 
-mod input;
-mod table;
+mod convert;
+mod errors;
+
+use convert::table;
+use errors::{fail, internal, report};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use recobro::tooling::{self, Suite};
@@ -118,23 +121,6 @@ enum Command {
     },
 }
 
-fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {msg}");
-    ExitCode::from(2)
-}
-
-fn report(e: &Error, file: Option<&Path>) {
-    let at = match (file, e.line(), e.column()) {
-        (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", f.display()),
-        (Some(f), _, _) => format!("{}: ", f.display()),
-        _ => String::new(),
-    };
-    eprintln!("{at}{e}");
-    if let Some(h) = &e.help {
-        eprintln!("  help: {h}");
-    }
-}
-
 fn parse_as_of(s: &str) -> Result<Instant, ExitCode> {
     s.parse::<Instant>()
         .map_err(|e| fail(format!("--as-of: {}", e.message)))
@@ -159,11 +145,6 @@ fn build_policy(file: Option<&Path>, modules: &[String]) -> Result<Policy, ExitC
         report(&e, file);
         ExitCode::from(1)
     })
-}
-
-/// An engine fault as the engine's own error: code `internal`, never a backtrace.
-fn internal(payload: &(dyn std::any::Any + Send)) -> Error {
-    recobro::host::panic_error(payload)
 }
 
 fn main() -> ExitCode {
@@ -246,13 +227,13 @@ fn eval(
     } else if paths.is_empty() {
         let mut text = String::new();
         io::stdin().read_to_string(&mut text).map_err(fail)?;
-        input::parse_cases(&text, None)
+        convert::parse_cases(&text, None)
     } else {
         let mut all = Vec::new();
-        for p in input::expand(&paths).map_err(fail)? {
+        for p in convert::expand(&paths).map_err(fail)? {
             let text =
                 std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-            all.extend(input::parse_cases(&text, Some(&p)));
+            all.extend(convert::parse_cases(&text, Some(&p)));
         }
         all
     };
@@ -374,7 +355,7 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
             let text =
                 std::fs::read_to_string(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
             let parsed: Result<Vec<Case>, Error> =
-                input::parse_cases(&text, None).into_iter().collect();
+                convert::parse_cases(&text, None).into_iter().collect();
             parsed.map_err(|e| {
                 report(&e, Some(p));
                 ExitCode::from(1)
@@ -535,7 +516,7 @@ fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
     } else {
         paths
     };
-    let files = input::expand_tests(&paths).map_err(fail)?;
+    let files = convert::expand_tests(&paths).map_err(fail)?;
     if files.is_empty() {
         return Err(fail("no test files found"));
     }

@@ -16,7 +16,7 @@ import pytest
 import recobro
 from conftest import AS_OF, load_case
 
-# recobro::policy::FAULT_CASE_ID
+# recobro::tooling::FAULT_CASE_ID
 FAULT_CASE_ID = "__recobro_fault__"
 
 
