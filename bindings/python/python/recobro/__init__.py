@@ -110,10 +110,18 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Union
+
+from .types import Case, Decision
+
+#: What ``Policy.evaluate`` and the checks accept as a case: a ``Case`` (typed) or any
+#: mapping of the same shape (a dict from ``json.load``).
+_CaseLike = Union[Case, Mapping[str, Any]]
 
 __all__ = [
     "Policy",
+    "Case",
+    "Decision",
     "RecobroError",
     "PolicySyntaxError",
     "PolicyRuntimeError",
@@ -228,10 +236,10 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def decision_from_json(text: str) -> dict[str, Any]:
+def decision_from_json(text: str) -> Decision:
     """A decision's canonical JSON (from ``recobro eval``, ``Policy.evaluate_json`` or
     an Arrow ``decision`` column) as the dict ``Policy.evaluate`` returns."""
-    result: dict[str, Any] = _native.decision_from_json(text)
+    result: Decision = _native.decision_from_json(text)  # type: ignore[assignment]
     return result
 
 
@@ -323,9 +331,10 @@ class Policy:
         """The sandbox limits the policy runs under."""
         return self._inner.limits
 
-    def evaluate(self, case: Mapping[str, Any], as_of: Any, trace: bool = False) -> dict[str, Any]:
+    def evaluate(self, case: _CaseLike, as_of: Any, trace: bool = False) -> Decision:
         """Decide one case at ``as_of`` (an aware datetime or RFC 3339 string)."""
-        return self._inner.evaluate(case, as_of, trace)
+        decision: Decision = self._inner.evaluate(case, as_of, trace)  # type: ignore[assignment]
+        return decision
 
     def evaluate_json(self, case_json: str, as_of: Any, trace: bool = False) -> str:
         """Decide one case given as JSON; the canonical decision JSON, byte for byte
@@ -378,14 +387,14 @@ class Policy:
         return pa.Table.from_arrays(arrays, schema=schema)
 
     def check_contact(
-        self, case: Mapping[str, Any], channel: str, at: Any, debt_id: str | None = None
+        self, case: _CaseLike, channel: str, at: Any, debt_id: str | None = None
     ) -> dict[str, Any]:
         """Check one proposed contact against this policy's compliance rules."""
         return self._inner.check_contact(case, channel, at, debt_id)
 
     def check_plan(
         self,
-        case: Mapping[str, Any],
+        case: _CaseLike,
         as_of: Any,
         down_payment: Any,
         installments: int,

@@ -10,9 +10,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any, overload
 
 from . import _native as _native
+from .types import Case as Case, Decision as Decision
 
 __all__ = [
     "Policy",
+    "Case",
+    "Decision",
     "RecobroError",
     "PolicySyntaxError",
     "PolicyRuntimeError",
@@ -32,7 +35,7 @@ DECISION_COLUMNS: tuple[str, ...]
 _Instant = datetime.datetime | str
 _Amount = decimal.Decimal | int | str
 _Day = datetime.date | str
-_Case = Mapping[str, Any]
+_Case = Case | Mapping[str, Any]
 
 class RecobroError(Exception):
     code: str
@@ -61,7 +64,7 @@ class PolicyRuntimeError(RecobroError): ...
 class LimitExceededError(RecobroError): ...
 class InvalidInputError(RecobroError): ...
 
-def decision_from_json(text: str) -> dict[str, Any]: ...
+def decision_from_json(text: str) -> Decision: ...
 def arrow_schema(pa: Any = None) -> Any: ...
 
 class Policy:
@@ -95,7 +98,7 @@ class Policy:
     def modules(self) -> dict[str, str]: ...
     @property
     def limits(self) -> dict[str, int]: ...
-    def evaluate(self, case: _Case, as_of: _Instant, trace: bool = False) -> dict[str, Any]: ...
+    def evaluate(self, case: _Case, as_of: _Instant, trace: bool = False) -> Decision: ...
     def evaluate_json(self, case_json: str, as_of: _Instant, trace: bool = False) -> str: ...
     @overload
     def evaluate_many(self, cases: str | bytes, as_of: _Instant) -> list[dict[str, Any]]: ...
