@@ -279,3 +279,33 @@ def test_typed_use_under_mypy(tmp_path: Path) -> None:
     want = {i + 1 for i, line in enumerate(lines) if "# BAD" in line}
     got = {int(line.split(":")[1]) for line in out.splitlines() if line.startswith(str(tmp_path / "bad.py")) or line.startswith("bad.py")}
     assert got == want, out
+
+
+def test_the_generator_refuses_a_conversion_table_that_disagrees_with_the_schema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_types", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    real = gen.field_kinds
+
+    def without_pay_by(path: Path) -> Dict[str, str]:
+        table: Dict[str, str] = real(path)
+        del table["pay_by"]  # a date the binding would leave a string
+        return table
+
+    monkeypatch.setattr(gen, "field_kinds", without_pay_by)
+    with pytest.raises(gen.SchemaError, match="Offer.pay_by"):
+        gen.generate()
+
+    def template_as_amount(path: Path) -> Dict[str, str]:
+        table: Dict[str, str] = real(path)
+        table["template"] = "Amount"  # free text the binding would turn into a Decimal
+        return table
+
+    monkeypatch.setattr(gen, "field_kinds", template_as_amount)
+    with pytest.raises(gen.SchemaError, match="template"):
+        gen.generate()

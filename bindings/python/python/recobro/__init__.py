@@ -36,10 +36,12 @@ API
     ``limits``. A ``Policy`` is immutable, thread-safe and picklable (it is rebuilt
     from source, modules and limits), so it travels to Dask and Spark workers.
 
-``policy.evaluate(case, as_of, trace=False) -> dict``
+``policy.evaluate(case, as_of, trace=False) -> Decision``
     The decision as a plain dict (the keys of the JSON decision): amounts are
     ``decimal.Decimal``, instants timezone-aware ``datetime`` in UTC, dates
-    ``datetime.date``. Raises a ``RecobroError`` subclass on failure.
+    ``datetime.date``. Raises a ``RecobroError`` subclass on failure. ``case`` is a
+    dict; ``recobro.Case`` and ``recobro.Decision`` (``recobro.types``, generated from
+    the JSON Schemas) are their ``TypedDict``s for type checkers.
 
 ``policy.evaluate_json(case_json, as_of, trace=False) -> str``
     The core's canonical decision JSON for a case given as JSON: the same bytes as
