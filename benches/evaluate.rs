@@ -135,14 +135,18 @@ fn compliance(c: &mut Criterion) {
     let n = case.contacts.len();
     let mut g = c.benchmark_group("compliance");
     // Allowed: Monday 11:00 in New York.
-    let allowed_at = "2026-03-16T15:00:00Z".parse::<recobro::Instant>().unwrap_or_else(|_| as_of());
+    let allowed_at = "2026-03-16T15:00:00Z"
+        .parse::<recobro::Instant>()
+        .unwrap_or_else(|_| as_of());
     g.bench_function(format!("check_call_allowed_{n}_contacts"), |b| {
         b.iter(|| {
             black_box(check_contact(&rules, black_box(&case), Channel::Call, allowed_at, None).ok())
         })
     });
     // Blocked at 23:00 local: computes next_allowed_at.
-    let blocked_at = "2026-03-17T03:00:00Z".parse::<recobro::Instant>().unwrap_or_else(|_| as_of());
+    let blocked_at = "2026-03-17T03:00:00Z"
+        .parse::<recobro::Instant>()
+        .unwrap_or_else(|_| as_of());
     g.bench_function(
         format!("check_call_blocked_next_allowed_{n}_contacts"),
         |b| {
@@ -191,7 +195,9 @@ fn charges(c: &mut Criterion) {
         ]
     }))
     .expect("bench case");
-    let at = "2025-10-01T12:00:00Z".parse::<recobro::Instant>().unwrap_or_else(|_| as_of());
+    let at = "2025-10-01T12:00:00Z"
+        .parse::<recobro::Instant>()
+        .unwrap_or_else(|_| as_of());
     let mut g = c.benchmark_group("money");
     // The native money functions alone: five accruals with payments across 1 July.
     {
@@ -211,7 +217,11 @@ fn charges(c: &mut Criterion) {
             dp: 2,
             order: vec![Bucket::Fees, Bucket::Interest, Bucket::Principal],
         };
-        let day = |s: &str| s.parse::<recobro::Date>().map(recobro::internals::naive).unwrap_or_default();
+        let day = |s: &str| {
+            s.parse::<recobro::Date>()
+                .map(recobro::internals::naive)
+                .unwrap_or_default()
+        };
         let pays = [Movement {
             on: day("2025-06-20"),
             amount: rust_decimal::Decimal::new(70000, 2),

@@ -7,7 +7,9 @@ use recobro::Instant;
 
 /// The clock every benchmark uses.
 pub fn as_of() -> Instant {
-    "2026-03-16T15:00:00Z".parse::<Instant>().unwrap_or_else(|_| unreachable_clock())
+    "2026-03-16T15:00:00Z"
+        .parse::<Instant>()
+        .unwrap_or_else(|_| unreachable_clock())
 }
 
 fn unreachable_clock() -> Instant {

@@ -79,6 +79,21 @@ pub fn text<'a>(bytes: &'a [u8], arg: &str) -> Result<&'a str> {
     })
 }
 
+/// Text from bytes a host passed for an argument that is not JSON (policy source, a
+/// module path, a channel name): an `input.invalid` error at `arg` when the bytes are
+/// not UTF-8.
+pub fn utf8<'a>(bytes: &'a [u8], arg: &str) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            arg,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
 /// One case from JSON text, read exactly and validated. Errors are relative to the
 /// case (`debts[2].due_on`); an error about the whole text has the path `""`.
 pub fn case(json: &str) -> Result<Case> {
@@ -139,6 +154,23 @@ pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
         .filter(|l| !l.trim().is_empty())
         .map(Case::from_json)
         .collect())
+}
+
+/// A batch given as one JSON text per case (a host's list of case texts): each read
+/// on its own under the panic guard, in parallel where the platform allows. One entry
+/// per text, unindexed, as [`cases`] gives them (a host that converts its own values to
+/// text passes that conversion's error through `Err`).
+pub fn cases_from_texts<S: AsRef<str> + Sync + Send>(texts: Vec<Result<S>>) -> Vec<Result<Case>> {
+    let one = |t: Result<S>| t.and_then(|t| guard(|| case(t.as_ref())));
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        texts.into_par_iter().map(one).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        texts.into_iter().map(one).collect()
+    }
 }
 
 /// A batch of cases from JSON bytes (see [`cases`]).

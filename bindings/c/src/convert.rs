@@ -1,7 +1,8 @@
 //! C values in and out: NUL-terminated strings to `&str` (through the host boundary's
 //! UTF-8 check), results to C strings the caller owns, and the policy handle.
 
-use recobro::{host, Error, ErrorCode, Policy};
+use recobro::host::{self, arg};
+use recobro::{Error, Policy};
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
@@ -48,7 +49,8 @@ pub(crate) unsafe fn policy_ref<'a>(p: *const RecobroPolicy) -> Result<&'a Polic
 }
 
 /// A required string argument: NULL is an `input.invalid` error at `arg`; bytes that
-/// are not UTF-8 are refused by [`host::text`] at `arg`.
+/// are not UTF-8 are refused at `arg`, as `input.json` for a JSON argument
+/// ([`host::text`]) and `input.invalid` for any other ([`host::utf8`]).
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that outlives `'a`.
@@ -58,7 +60,19 @@ pub(crate) unsafe fn read_str<'a>(p: *const c_char, arg: &str) -> Result<&'a str
     }
     // SAFETY: non-NULL and NUL-terminated per the contract in the header.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    host::text(bytes, arg)
+    if [
+        arg::CASE,
+        arg::CASES,
+        arg::OPTIONS,
+        arg::PROPOSAL,
+        arg::REQUEST,
+    ]
+    .contains(&arg)
+    {
+        host::text(bytes, arg)
+    } else {
+        host::utf8(bytes, arg)
+    }
 }
 
 /// An optional string argument: NULL is `None`.
@@ -93,12 +107,7 @@ pub(crate) fn opt_c_string(s: Option<&str>) -> *mut c_char {
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<*mut c_char, Error> {
     serde_json::to_string(value)
         .map(|s| c_string(&s))
-        .map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("could not write the result as JSON: {e}"),
-            )
-        })
+        .map_err(|e| host::internal_fault(&format!("could not write the result as JSON: {e}")))
 }
 
 /// Free a string made by [`c_string`] and set the pointer to NULL.

@@ -286,9 +286,9 @@ pub unsafe extern "C" fn recobro_simulate(
     unsafe {
         entry(err, ptr::null_mut(), || {
             let text = read_str(request_json, arg::REQUEST)?;
-            let request: SimulationRequest = host::read(text, arg::REQUEST)?;
-            // `run` checks the request's sizes and numbers: its paths too are under
-            // `request`, like the reader's.
+            let request: SimulationRequest = host::simulation_request(text)?;
+            // The request's policies compile as it runs: their input errors' paths are
+            // under `request` too.
             json(&request.run().map_err(|e| e.under(arg::REQUEST))?)
         })
     }

@@ -142,13 +142,7 @@ impl NativePolicy {
     ) -> Rows {
         let texts: Vec<Result<String, Error>> =
             items.iter().map(|obj| json_arg(obj, "", opts)).collect();
-        py.detach(move || {
-            let cases = texts
-                .into_par_iter()
-                .map(|t| t.and_then(|t| host::guard(|| host::case(&t))))
-                .collect();
-            self.decide(cases, as_of)
-        })
+        py.detach(move || self.decide(host::cases_from_texts(texts), as_of))
     }
 
     /// Decide cases read (or not) by the host boundary: one row per entry, in order.

@@ -34,7 +34,6 @@ pub use convert::*;
 pub use errors::{ErrorInfo, RecobroError};
 
 use errors::guard;
-use rayon::prelude::*;
 use recobro::host::{self, arg};
 use recobro::simulation::{ResponseModel, Settings, Split};
 use recobro::{Case, Channel, EvalOptions, Instant, PolicyInfo};
@@ -46,21 +45,14 @@ uniffi::setup_scaffolding!();
 /// A value a host passed as a record, written as JSON for the host boundary's reader
 /// (a record of strings and numbers always serialises).
 fn json_of<T: serde::Serialize>(value: &T) -> Result<String, recobro::Error> {
-    serde_json::to_string(value).map_err(|e| {
-        recobro::Error::new(
-            recobro::ErrorCode::Internal,
-            format!("could not write a host value as JSON: {e}"),
-        )
-    })
+    serde_json::to_string(value)
+        .map_err(|e| host::internal_fault(&format!("could not write a host value as JSON: {e}")))
 }
 
 /// Cases given one JSON text each, read in parallel, each under its own guard: one
 /// entry per text, unindexed (as [`host::cases`] gives them).
 fn read_cases(cases: &[String]) -> Vec<Result<recobro::Case, recobro::Error>> {
-    cases
-        .par_iter()
-        .map(|t| host::guard(|| host::case(t)))
-        .collect()
+    host::cases_from_texts(cases.iter().map(Ok).collect())
 }
 
 /// A compiled policy. Immutable and thread-safe: one `Policy` may be used from any
