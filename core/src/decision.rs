@@ -56,6 +56,7 @@ impl Action {
 
 /// The action the engine chose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct ChosenAction {
     /// The action.
     #[serde(flatten)]
@@ -76,6 +77,7 @@ pub enum Verdict {
 
 /// A candidate with its verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Candidate {
     /// The proposed action.
     #[serde(flatten)]
@@ -125,6 +127,7 @@ impl Confidence {
 
 /// One rule's outcome on one candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct RuleOutcome {
     /// Rule id, for example `hold.dispute`.
     pub rule: String,
@@ -142,6 +145,7 @@ pub struct RuleOutcome {
 
 /// One charge on one debt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct ChargeLine {
     /// The debt.
     pub debt_id: String,
@@ -165,6 +169,7 @@ pub struct ChargeLine {
 
 /// All charges, with totals per currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Charges {
     /// The lines, in debt order.
     pub lines: Vec<ChargeLine>,
@@ -174,6 +179,7 @@ pub struct Charges {
 
 /// A settlement or payment plan the policy allows this debtor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Offer {
     /// `settlement` or `plan`.
     pub kind: String,
@@ -214,6 +220,7 @@ pub struct Offer {
 
 /// One step of the trace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct TraceEntry {
     /// Stage: `facts`, `segment`, `actions`, `compliance`, `choose`, `charges`, `print`, `debug`.
     pub step: String,
@@ -223,6 +230,7 @@ pub struct TraceEntry {
 
 /// The engine's answer for one case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Decision {
     /// The case id.
     pub case_id: String,

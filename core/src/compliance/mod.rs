@@ -436,6 +436,7 @@ fn next_allowed(
 
 /// The answer to "may we contact this debtor on this channel at this instant?".
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct ContactCheck {
     /// The case.
     pub case_id: String,

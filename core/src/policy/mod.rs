@@ -49,6 +49,7 @@ pub const DEFAULT_B2B_POLICY: &str = "b2b/policy";
 
 /// The answer to a debtor's plan proposal.
 #[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
 pub struct PlanCheck {
     /// Whether every bound holds.
     pub accepted: bool,
