@@ -8,7 +8,9 @@
  * Strings
  *   Every `const char*` argument is NUL-terminated UTF-8. A NULL where a string is
  *   required is an `input.invalid` error whose `path` names the argument; text that
- *   is not UTF-8 is an `input.json` error at the argument. The library keeps no
+ *   is not UTF-8 is an error at the argument: `input.json` for a JSON argument
+ *   (case, cases, options, proposal, request), `input.invalid` for any other
+ *   (source, path, as_of, channel, ...). The library keeps no
  *   pointer to an argument after a call.
  *
  * Argument names in error paths (the same on every Recobro host, snake_case)

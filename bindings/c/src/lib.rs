@@ -394,7 +394,8 @@ mod tests {
         // SAFETY: a NUL-terminated byte string.
         let pol = unsafe { recobro_policy_new(bad.as_ptr().cast(), ptr::null(), &mut err) };
         assert!(pol.is_null());
-        assert_eq!(text(err.code), "input.json");
+        // Policy source is no JSON: `input.invalid` (a JSON argument would be `input.json`).
+        assert_eq!(text(err.code), "input.invalid");
         assert_eq!(text(err.path), "source");
         assert!(text(err.message).contains("UTF-8"));
         // SAFETY: as above.

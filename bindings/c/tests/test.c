@@ -670,8 +670,9 @@ int main(int argc, char **argv) {
     expect_error("invalid UTF-8 in case_json: input.json at case", out, &err, "input.json", "case");
     check("invalid UTF-8: the message says so", has(err.message, "not UTF-8"), err.message);
     recobro_error_free(&err);
+    /* Policy source is no JSON: its bytes that are not UTF-8 are input.invalid. */
     p = recobro_policy_new(invalid_utf8, NULL, &err);
-    expect_policy_error("invalid UTF-8 in source", p, &err, "input.json", "source");
+    expect_policy_error("invalid UTF-8 in source", p, &err, "input.invalid", "source");
     recobro_error_free(&err);
 
     out = recobro_evaluate(NULL, case_named("preventive"), AS_OF, &err);
