@@ -310,6 +310,51 @@ pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> 
     Error::new(code, msg).at_path(path)
 }
 
+// ---- Faults: what a panic or a bug of ours becomes (re-exported by `host`). --------
+
+/// The message of a caught panic's payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// The `internal` error for a caught panic (a bug in the engine, never the input's
+/// fault). Hosts where a panic aborts (WASM) build the same error from the message.
+pub fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
+    internal_error(&panic_text(payload))
+}
+
+/// The `internal` error for a fault in a binding's own plumbing that is not a panic
+/// (a host value that cannot be converted back, a serialiser that failed): a bug on
+/// our side, never the input's fault.
+pub fn internal_fault(what: &str) -> Error {
+    Error::new(
+        ErrorCode::Internal,
+        format!("internal error: {what} (a bug, not the input's fault)"),
+    )
+    .with_help("please report it with the case and policy that caused it")
+}
+
+/// The `internal` error for an engine fault described by `what`.
+pub fn internal_error(what: &str) -> Error {
+    Error::new(
+        ErrorCode::Internal,
+        format!("the engine panicked: {what} (a bug, not the input's fault)"),
+    )
+    .with_help("please report it with the case and policy that caused it")
+}
+
+/// Run `f` so that no panic escapes: a panic becomes an `internal` error.
+pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(panic_error(payload.as_ref())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,14 +31,12 @@
 //! The cross-host corpus `test-data/conformance/errors.json` holds every host to the
 //! same codes, messages and locations.
 
-use crate::error::{Error, ErrorCode, Location, Result};
+use crate::error::{clean_serde_message, Error, ErrorCode, Location, Result};
 use crate::model::{Case, Channel};
-use crate::policy::{EvalOptions, Policy, PolicyOptions};
+use crate::policy::{par_map, EvalOptions, Policy, PolicyOptions};
 use crate::time::Instant;
 use crate::Decision;
 use serde_json::value::RawValue;
-use std::any::Any;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The argument names that error paths use, the same on every host.
 pub mod arg {
@@ -67,30 +65,27 @@ pub mod arg {
 /// Text from bytes a host passed for argument `arg`: an `input.json` error there when
 /// the bytes are not UTF-8 (JSON text is UTF-8).
 pub fn text<'a>(bytes: &'a [u8], arg: &str) -> Result<&'a str> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            ErrorCode::InputJson,
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-        .at_path(arg)
-    })
+    utf8_as(bytes, arg, ErrorCode::InputJson)
 }
 
 /// Text from bytes a host passed for an argument that is not JSON (policy source, a
 /// module path, a channel name): an `input.invalid` error at `arg` when the bytes are
 /// not UTF-8.
 pub fn utf8<'a>(bytes: &'a [u8], arg: &str) -> Result<&'a str> {
+    utf8_as(bytes, arg, ErrorCode::InputInvalid)
+}
+
+/// UTF-8 text from bytes, or an error with `code` at `arg` naming the first bad byte.
+fn utf8_as<'a>(bytes: &'a [u8], arg: &str, code: ErrorCode) -> Result<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
-        Error::input(
-            arg,
+        Error::new(
+            code,
             format!(
                 "not UTF-8 text (invalid byte at offset {})",
                 e.valid_up_to()
             ),
         )
+        .at_path(arg)
     })
 }
 
@@ -120,7 +115,7 @@ pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
                 code,
                 format!(
                     "not a JSON array of cases: {} (line {}, column {})",
-                    clean(&e.to_string()),
+                    clean_serde_message(&e.to_string()),
                     e.line(),
                     e.column()
                 ),
@@ -161,29 +156,7 @@ pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
 /// per text, unindexed, as [`cases`] gives them (a host that converts its own values to
 /// text passes that conversion's error through `Err`).
 pub fn cases_from_texts<S: AsRef<str> + Sync + Send>(texts: Vec<Result<S>>) -> Vec<Result<Case>> {
-    let one = |t: Result<S>| t.and_then(|t| guard(|| case(t.as_ref())));
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        texts.into_par_iter().map(one).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        texts.into_iter().map(one).collect()
-    }
-}
-
-/// A batch of cases from JSON bytes (see [`cases`]).
-pub fn cases_from_slice(bytes: &[u8]) -> Result<Vec<Result<Case>>> {
-    cases(text(bytes, arg::CASES)?)
-}
-
-/// serde_json's " at line 1 column 23": the error says where already.
-fn clean(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
+    par_map(texts, |t| t.and_then(|t| guard(|| case(t.as_ref()))))
 }
 
 /// An error of the case at `index` of a batch: an input error's path is put under
@@ -250,20 +223,7 @@ pub fn evaluate_rows(
     as_of: Instant,
     opts: EvalOptions,
 ) -> Vec<Result<Decision>> {
-    // INVARIANT: entries are not indexed yet; each is indexed exactly once, here.
-    let one = |(i, c): (usize, Result<Case>)| {
-        c.and_then(|c| guard(|| policy.evaluate_owned(c, as_of, opts)))
-            .map_err(|e| indexed(e, i))
-    };
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        cases.into_par_iter().enumerate().map(one).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        cases.into_iter().enumerate().map(one).collect()
-    }
+    policy.evaluate_rows(cases, as_of, opts)
 }
 
 /// Decide a batch given as JSON text (see [`cases`]) at `as_of`: a JSON array with one
@@ -340,45 +300,4 @@ pub fn error_json(e: &Error) -> String {
     e.to_json()
 }
 
-/// The message of a caught panic's payload.
-fn panic_text(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
-}
-
-/// The `internal` error for a caught panic (a bug in the engine, never the input's
-/// fault). Hosts where a panic aborts (WASM) build the same error from the message.
-pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
-    internal_error(&panic_text(payload))
-}
-
-/// The `internal` error for a fault in a binding's own plumbing that is not a panic
-/// (a host value that cannot be converted back, a serialiser that failed): a bug on
-/// our side, never the input's fault.
-pub fn internal_fault(what: &str) -> Error {
-    Error::new(
-        ErrorCode::Internal,
-        format!("internal error: {what} (a bug, not the input's fault)"),
-    )
-    .with_help("please report it with the case and policy that caused it")
-}
-
-/// The `internal` error for an engine fault described by `what`.
-pub fn internal_error(what: &str) -> Error {
-    Error::new(
-        ErrorCode::Internal,
-        format!("the engine panicked: {what} (a bug, not the input's fault)"),
-    )
-    .with_help("please report it with the case and policy that caused it")
-}
-
-/// Run `f` so that no panic escapes: a panic becomes an `internal` error.
-pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r,
-        Err(payload) => Err(panic_error(payload.as_ref())),
-    }
-}
+pub use crate::error::{guard, internal_error, internal_fault, panic_error};

@@ -36,7 +36,7 @@ pub struct RecobroError {
 
 impl RecobroError {
     /// The success value: `ok` 1, NULLs and zeros.
-    const SUCCESS: RecobroError = RecobroError {
+    pub(crate) const SUCCESS: RecobroError = RecobroError {
         ok: 1,
         code: ptr::null_mut(),
         message: ptr::null_mut(),

@@ -341,13 +341,7 @@ mod tests {
     fn zeroed() -> RecobroError {
         RecobroError {
             ok: 7,
-            code: ptr::null_mut(),
-            message: ptr::null_mut(),
-            path: ptr::null_mut(),
-            line: 0,
-            column: 0,
-            module: ptr::null_mut(),
-            help: ptr::null_mut(),
+            ..RecobroError::SUCCESS
         }
     }
 

@@ -688,27 +688,6 @@ impl Case {
         }
         Case::from_json(&value.to_string())
     }
-
-    /// Parse many cases: a JSON array, or NDJSON (one case per line).
-    /// Errors name the case index, for example `[3].debts[0].due_on`.
-    pub fn many_from_json(text: &str) -> Result<Vec<Case>> {
-        let trimmed = text.trim_start();
-        if trimmed.starts_with('[') {
-            let mut de = serde_json::Deserializer::from_str(trimmed);
-            let cases: Vec<Case> = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
-            for (i, c) in cases.iter().enumerate() {
-                c.validate().map_err(|e| prefix_path(e, i))?;
-            }
-            Ok(cases)
-        } else {
-            let mut out = Vec::new();
-            for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                let i = out.len();
-                out.push(Case::from_json(line).map_err(|e| prefix_path(e, i))?);
-            }
-            Ok(out)
-        }
-    }
 }
 
 /// Prefix an input error's path with a batch index: `debts[0]` becomes `[3].debts[0]`.

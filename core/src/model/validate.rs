@@ -548,13 +548,6 @@ mod tests {
     }
 
     #[test]
-    fn batch_errors_carry_the_index() {
-        let text = format!("{}\n{}", GOOD.replace('\n', " "), "{\"id\": 5}");
-        let e = Case::many_from_json(&text).unwrap_err();
-        assert_eq!(e.path(), Some("[1].id"), "{e}");
-    }
-
-    #[test]
     fn batch_index_only_prefixes_input_errors() {
         let policy_err = Error::new(ErrorCode::PolicyRuntime, "x").at_policy(None, 3, 1);
         assert_eq!(prefix_path(policy_err.clone(), 2), policy_err);

@@ -138,35 +138,39 @@ impl Policy {
     }
 
     /// Evaluate many owned cases at `as_of`, in parallel where the platform allows.
+    /// Each result's error paths are prefixed with the case's index (`[3].debts[0].due_on`);
+    /// a panic fails its own row only, as an `internal` error.
     pub fn evaluate_batch_owned(&self, cases: Vec<Case>, as_of: Instant) -> Vec<Result<Decision>> {
-        let one = |(i, c): (usize, Case)| {
-            self.evaluate_owned(c, as_of, EvalOptions::default())
-                .map_err(|e| prefix_path(e, i))
-        };
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            cases.into_par_iter().enumerate().map(one).collect()
-        }
-        #[cfg(not(feature = "parallel"))]
-        {
-            cases.into_iter().enumerate().map(one).collect()
-        }
+        self.evaluate_rows(
+            cases.into_iter().map(Ok).collect(),
+            as_of,
+            EvalOptions::default(),
+        )
     }
 
     /// Evaluate many cases at `as_of`, in parallel where the platform allows.
-    /// Each result's error paths are prefixed with the case's index (`[3].debts[0].due_on`).
+    /// Each result's error paths are prefixed with the case's index (`[3].debts[0].due_on`);
+    /// a panic fails its own row only, as an `internal` error.
     pub fn evaluate_batch(&self, cases: &[Case], as_of: Instant) -> Vec<Result<Decision>> {
-        let one = |(i, c): (usize, &Case)| self.evaluate(c, as_of).map_err(|e| prefix_path(e, i));
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            cases.par_iter().enumerate().map(one).collect()
-        }
-        #[cfg(not(feature = "parallel"))]
-        {
-            cases.iter().enumerate().map(one).collect()
-        }
+        // `evaluate` clones each case anyway: cloning here first costs nothing more.
+        self.evaluate_batch_owned(cases.to_vec(), as_of)
+    }
+
+    /// The one batch loop (`host::evaluate_rows` and the batch methods): each entry, the
+    /// case or its reading error, decided under its own panic guard, every error put
+    /// under the entry's index.
+    pub(crate) fn evaluate_rows(
+        &self,
+        cases: Vec<Result<Case>>,
+        as_of: Instant,
+        opts: EvalOptions,
+    ) -> Vec<Result<Decision>> {
+        // INVARIANT: entries are not indexed yet; each is indexed exactly once, here.
+        let indexed: Vec<(usize, Result<Case>)> = cases.into_iter().enumerate().collect();
+        par_map(indexed, |(i, c)| {
+            c.and_then(|c| crate::error::guard(|| self.evaluate_owned(c, as_of, opts)))
+                .map_err(|e| prefix_path(e, i))
+        })
     }
 
     fn run(&self, ctx: &Arc<Ctx>, opts: EvalOptions, skip_offers: bool) -> Result<Decision> {
@@ -633,3 +637,17 @@ fn inject_fault(case: &Case) {
 #[cfg(not(feature = "fault-injection"))]
 #[inline(always)]
 fn inject_fault(_: &Case) {}
+
+/// `f` over every item, in order, on the rayon pool where the platform allows (the
+/// `parallel` feature), else one after the other.
+pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        items.into_iter().map(f).collect()
+    }
+}

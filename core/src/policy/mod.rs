@@ -19,6 +19,7 @@ mod options;
 mod script;
 
 pub use crate::embedded::{paths as embedded_paths, source as embedded};
+pub(crate) use evaluate::par_map;
 pub use evaluate::EvalOptions;
 #[cfg(feature = "fault-injection")]
 pub use evaluate::FAULT_CASE_ID;
