@@ -179,3 +179,26 @@ fn a_simulation_request_is_read_with_paths_under_request() {
     assert_eq!(e.path(), Some("request.days"), "{e}");
     assert!(host::simulation_request(r#"{"generate": 10, "days": 5}"#).is_ok());
 }
+
+/// The batch methods and the host boundary share one loop: an engine panic fails its
+/// own row as `internal` and the other rows are still decided.
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_panic_in_a_batch_fails_its_row_only() {
+    let good = r#"{"id": "C-1", "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "CO",
+        "timezone": "America/Bogota"}, "debts": [{"id": "L-1", "currency": "COP",
+        "original_amount": "1200000", "outstanding": "950000", "issued_on": "2026-01-10",
+        "due_on": "2026-02-10"}]}"#;
+    let faulty = good.replace("C-1", recobro::tooling::FAULT_CASE_ID);
+    let cases = vec![
+        recobro::Case::from_json(good).unwrap(),
+        recobro::Case::from_json(&faulty).unwrap(),
+    ];
+    let p = Policy::default_consumer().unwrap();
+    let at: recobro::Instant = "2026-03-02T15:00:00Z".parse().unwrap();
+    for rows in [p.evaluate_batch(&cases, at), p.evaluate_batch_owned(cases.clone(), at)] {
+        assert!(rows[0].is_ok(), "{:?}", rows[0]);
+        let e = rows[1].as_ref().unwrap_err();
+        assert_eq!(e.code, recobro::ErrorCode::Internal, "{e}");
+    }
+}
