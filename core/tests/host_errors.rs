@@ -196,7 +196,10 @@ fn a_panic_in_a_batch_fails_its_row_only() {
     ];
     let p = Policy::default_consumer().unwrap();
     let at: recobro::Instant = "2026-03-02T15:00:00Z".parse().unwrap();
-    for rows in [p.evaluate_batch(&cases, at), p.evaluate_batch_owned(cases.clone(), at)] {
+    for rows in [
+        p.evaluate_batch(&cases, at),
+        p.evaluate_batch_owned(cases.clone(), at),
+    ] {
         assert!(rows[0].is_ok(), "{:?}", rows[0]);
         let e = rows[1].as_ref().unwrap_err();
         assert_eq!(e.code, recobro::ErrorCode::Internal, "{e}");
