@@ -4,6 +4,8 @@
 # maturin in a venv), skipping what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A one-shot run gains nothing from incremental caches, which cost GBs of disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 have_component() { rustup component list --installed 2>/dev/null | grep -q "^$1"; }
 for c in rustfmt clippy; do
@@ -42,3 +44,5 @@ bash bindings/wasm/test.sh
 
 echo "== policy tests under rules/ through the CLI"
 cargo run --locked -q -p recobro-cli -- test rules
+
+echo "== disk used by target/: $(du -sh target 2>/dev/null | cut -f1)"
