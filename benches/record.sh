@@ -33,6 +33,9 @@ cargo build --release -q -p recobro-benches --bin bench-host
 node benches/hosts/node.mjs "$PWD/bindings/wasm/pkg" "$T/bench/cases.ndjson" >> "$hosts"
 [ -x .venv-python/bin/python ] || bash bindings/python/test.sh
 .venv-python/bin/python benches/hosts/python.py "$T/bench/cases.ndjson" >> "$hosts"
+# The peer engine, GoRules Zen, on the same cases (benches/zen; fails on any disagreement).
+.venv-python/bin/python -c "import zen" 2>/dev/null || .venv-python/bin/python -m pip install --quiet "zen-engine>=2,<3"
+.venv-python/bin/python benches/zen/bench.py "$T/bench/cases.ndjson" > "$T/bench/zen.json"
 cargo build --release -q -p recobro-c
 cc -O2 -o "$T/bench/bench-c" benches/hosts/c.c -Ibindings/c/include -L"$T/release" -lrecobro_c -Wl,-rpath,"$T/release"
 "$T/bench/bench-c" "$T/bench/cases.ndjson" >> "$hosts"
@@ -109,5 +112,23 @@ print(f"Browser simulator in headless Chromium ({t.get('browser', 'chromium')}):
       f"{t['cases']:,} cases x {t['days']} days, champion + challenger, in a Web Worker: {t['simulation_ms'] / 1000:.1f} s.")
 PY
   fi
+  echo
+  echo "## Peer engine"
+  echo
+  echo "GoRules Zen (\`zen-engine\` from PyPI) and Recobro, both from Python in one process, on the same 2,000 cases: the"
+  echo "default consumer policy's segment and ordered candidate actions as a JDM graph of decision tables, given the facts"
+  echo "precomputed by the host (not timed), against Recobro's whole pipeline from JSON text; best of 3 rounds. See"
+  echo "\`benches/zen/README.md\`."
+  echo
+  python3 - "$T/bench/zen.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("| engine | µs per decision | what one decision is |")
+print("|---|---|---|")
+print(f"| GoRules Zen {r['zen_engine_version']} (`ZenEngine.evaluate`) | {r['zen_us_per_decision']:.1f} | the graph on precomputed facts: segment and candidates |")
+print(f"| Recobro (`Policy.evaluate_json`) | {r['recobro_us_per_decision']:.1f} | JSON text in: validation, facts, policy, compliance verdicts, charges, offers, decision JSON out |")
+print()
+print(f"Recobro / Zen: {r['ratio_recobro_over_zen']:.2f}x; {r['disagreements']} disagreements in {r['cases']:,} cases.")
+PY
 } > benches/RESULTS.md
 cat benches/RESULTS.md

@@ -27,6 +27,7 @@ missing=()
 "$PY" -c "import pyarrow" 2>/dev/null || missing+=("pyarrow")
 "$PY" -c "import dask.dataframe" 2>/dev/null || missing+=("dask[dataframe]")
 "$PY" -c "import mypy.stubtest" 2>/dev/null || missing+=("mypy")
+"$PY" -c "import zen" 2>/dev/null || missing+=("zen-engine>=2,<3")  # tests/test_zen_peer.py (benches/zen)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== installing ${missing[*]}"
   "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
