@@ -97,10 +97,20 @@ pub fn case(json: &str) -> Result<Case> {
 
 /// A batch of cases from JSON text: a JSON array of case objects, one case object, or
 /// NDJSON (one case per line, blank lines skipped). One entry per case, in order, each
-/// read on its own; a bad case's error is relative to the case ([`evaluate_rows`] puts
-/// it under the case's index). The call fails only when the text is no batch at all
-/// (code `input.json` or `input.invalid` at path `cases`).
+/// read on its own (in parallel where the platform allows, under the panic guard); a
+/// bad case's error is relative to the case ([`evaluate_rows`] puts it under the
+/// case's index). The call fails only when the text is no batch at all (code
+/// `input.json` or `input.invalid` at path `cases`).
 pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
+    Ok(cases_from_texts(
+        case_texts(text)?.into_iter().map(Ok).collect(),
+    ))
+}
+
+/// A batch split into the text of each case without reading any case (see [`cases`]
+/// for the shapes accepted and the errors): a host that streams a large batch reads and
+/// decides it a slice at a time ([`cases_from_texts`], [`evaluate_rows_from`]).
+pub fn case_texts(text: &str) -> Result<Vec<&str>> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
         // Split the array into its elements' text without reading them: each case is
@@ -122,10 +132,7 @@ pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
             )
             .at_path(arg::CASES)
         })?;
-        return Ok(items
-            .into_iter()
-            .map(|raw| Case::from_json(raw.get()))
-            .collect());
+        return Ok(items.into_iter().map(RawValue::get).collect());
     }
     if trimmed.is_empty() {
         return Ok(Vec::new());
@@ -141,14 +148,10 @@ pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
     // INVARIANT: one entry per case, so a row's index is its case's position.
     if let Some(Ok(first)) = stream.next() {
         if stream.next().is_none() {
-            return Ok(vec![Case::from_json(first.get())]);
+            return Ok(vec![first.get()]);
         }
     }
-    Ok(text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(Case::from_json)
-        .collect())
+    Ok(text.lines().filter(|l| !l.trim().is_empty()).collect())
 }
 
 /// A batch given as one JSON text per case (a host's list of case texts): each read
@@ -223,7 +226,20 @@ pub fn evaluate_rows(
     as_of: Instant,
     opts: EvalOptions,
 ) -> Vec<Result<Decision>> {
-    policy.evaluate_rows(cases, as_of, opts)
+    policy.evaluate_rows(cases, 0, as_of, opts)
+}
+
+/// [`evaluate_rows`] for a slice of a larger batch whose first entry is the batch's
+/// entry `first`: errors are put under their index in the whole batch, so a host that
+/// decides a large batch a slice at a time reports what one call would.
+pub fn evaluate_rows_from(
+    policy: &Policy,
+    cases: Vec<Result<Case>>,
+    first: usize,
+    as_of: Instant,
+    opts: EvalOptions,
+) -> Vec<Result<Decision>> {
+    policy.evaluate_rows(cases, first, as_of, opts)
 }
 
 /// Decide a batch given as JSON text (see [`cases`]) at `as_of`: a JSON array with one

@@ -93,8 +93,9 @@ impl Date {
 
     /// Parse `YYYY-MM-DD` within the supported range (1900-01-01 to 2199-12-31).
     pub(crate) fn parse(s: &str) -> Result<Date, String> {
-        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| format!("expected a date like 2026-03-31, got `{s}`"))?;
+        let d = fast_ymd(s)
+            .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .ok_or_else(|| format!("expected a date like 2026-03-31, got `{s}`"))?;
         if d < MIN_DATE || d > MAX_DATE {
             return Err(out_of_range(s));
         }
@@ -169,19 +170,79 @@ impl Instant {
 
     /// Format as RFC 3339 in UTC with a `Z`, seconds precision (the canonical output form).
     pub fn to_rfc3339(self) -> String {
-        self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        let mut out = String::with_capacity(20);
+        // Writing to a String cannot fail.
+        let _ = fmt::Write::write_fmt(&mut out, format_args!("{self}"));
+        out
     }
 }
 
+/// Write `n` as exactly `width` decimal digits (`n` has at most `width` digits).
+fn write_digits(out: &mut [u8], mut n: u32) {
+    for b in out.iter_mut().rev() {
+        // INVARIANT: `n % 10` is a digit, so the byte is ASCII.
+        *b = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+}
+
+/// The date in an exact `YYYY-MM-DD` text (what chrono's `%Y-%m-%d` reads it as);
+/// `None` for any other shape, which goes to chrono's parser.
+fn fast_ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
+/// `YYYY-MM-DD` for a year from 0 to 9999 (chrono's `%Y-%m-%d` prints the same); `None`
+/// for other years, which take chrono's own formatting.
+fn ymd_bytes(d: NaiveDate) -> Option<[u8; 10]> {
+    use chrono::Datelike;
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let mut b = *b"0000-00-00";
+    write_digits(&mut b[0..4], year);
+    write_digits(&mut b[5..7], d.month());
+    write_digits(&mut b[8..10], d.day());
+    Some(b)
+}
+
+// Dates and instants are written by hand rather than through chrono's `format` (which
+// parses its format string on every call): they are in every decision. The output is
+// chrono's own, byte for byte (a test compares them), and years outside 0..=9999 go
+// to chrono.
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        match ymd_bytes(self.0) {
+            // INVARIANT: `ymd_bytes` writes ASCII digits and dashes only.
+            Some(b) => f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?),
+            None => write!(f, "{}", self.0.format("%Y-%m-%d")),
+        }
     }
 }
 
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_rfc3339())
+        use chrono::Timelike;
+        let Some(date) = ymd_bytes(self.0.date_naive()) else {
+            return f.write_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        };
+        let mut b = *b"0000-00-00T00:00:00Z";
+        b[..10].copy_from_slice(&date);
+        write_digits(&mut b[11..13], self.0.hour());
+        write_digits(&mut b[14..16], self.0.minute());
+        // A leap second (chrono's nanosecond >= 1e9) is printed as second 60, as chrono does.
+        let leap = u32::from(self.0.nanosecond() >= 1_000_000_000);
+        write_digits(&mut b[17..19], self.0.second() + leap);
+        // INVARIANT: only ASCII digits and separators were written.
+        f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -291,6 +352,73 @@ impl JsonSchema for Instant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand-written writers print what chrono prints, byte for byte: every day from
+    /// 1890 to 2210 at a varying time of day, leap seconds, and years chrono writes
+    /// with a sign.
+    #[test]
+    fn hand_written_formatting_is_chronos() {
+        let mut t = DateTime::parse_from_rfc3339("1890-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let end = DateTime::parse_from_rfc3339("2210-12-31T23:59:59Z").unwrap();
+        let mut n = 0u32;
+        while t < end {
+            let i = Instant(t);
+            assert_eq!(
+                i.to_rfc3339(),
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            let d = Date(t.date_naive());
+            assert_eq!(d.to_string(), t.date_naive().format("%Y-%m-%d").to_string());
+            n += 1;
+            t += chrono::TimeDelta::seconds(86_400 + 3_607 + i64::from(n % 7) * 13);
+        }
+        let leap = DateTime::parse_from_rfc3339("2016-12-31T23:59:60Z").unwrap();
+        let i = Instant(leap.with_timezone(&Utc));
+        assert_eq!(i.to_rfc3339(), "2016-12-31T23:59:60Z");
+        assert_eq!(
+            i.to_rfc3339(),
+            leap.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        for y in [-1, 10_000, 200_000] {
+            let d = NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
+            assert_eq!(Date(d).to_string(), d.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    /// The fast date reader agrees with chrono's `%Y-%m-%d` wherever it answers, and
+    /// leaves every other shape to chrono.
+    #[test]
+    fn fast_date_reader_agrees_with_chrono() {
+        for s in [
+            "2026-03-31",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-3-31",
+            "2026-03-3",
+            "+2026-03-31",
+            "2026/03/31",
+            "2026-03-31 ",
+            " 2026-03-31",
+            "２026-03-31",
+            "20a6-03-31",
+            "",
+        ] {
+            let chrono = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            if let Some(fast) = fast_ymd(s) {
+                assert_eq!(Some(fast), chrono, "{s}");
+            }
+            let ours = Date::parse(s).ok().map(|d| d.0);
+            let in_range = chrono.filter(|d| *d >= MIN_DATE && *d <= MAX_DATE);
+            assert_eq!(ours, in_range, "{s}");
+        }
+    }
 
     #[test]
     fn parses_dates_and_explains_failures() {

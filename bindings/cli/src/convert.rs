@@ -8,16 +8,23 @@ use std::path::{Path, PathBuf};
 /// boundary (each case on its own, so one bad case does not hide the others). Text that
 /// is no batch at all is one error entry; errors name the file when there is one.
 pub fn parse_cases(text: &str, file: Option<&Path>) -> Vec<Result<Case, Error>> {
-    let named = |e: Error| match file {
+    match recobro::host::cases(text) {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|r| r.map_err(|e| named(e, file)))
+            .collect(),
+        Err(e) => vec![Err(named(e, file))],
+    }
+}
+
+/// A reading error, its message starting with the file it is in, when there is one.
+pub fn named(e: Error, file: Option<&Path>) -> Error {
+    match file {
         Some(p) => {
             let message = format!("{}: {}", p.display(), e.message);
             e.with_message(message)
         }
         None => e,
-    };
-    match recobro::host::cases(text) {
-        Ok(rows) => rows.into_iter().map(|r| r.map_err(named)).collect(),
-        Err(e) => vec![Err(named(e))],
     }
 }
 

@@ -215,53 +215,117 @@ fn eval(
 ) -> Result<ExitCode, ExitCode> {
     let as_of = parse_as_of(as_of)?;
     let policy = build_policy(policy.policy.as_deref(), &policy.modules)?;
-    let cases: Vec<Result<Case, Error>> = if let Some(n) = generate {
+    let opts = EvalOptions { trace };
+    let mut rows = Rows {
+        out: io::BufWriter::new(io::stdout().lock()),
+        format,
+        next: 0,
+        failed: 0,
+        kept: Vec::new(),
+    };
+    if let Some(n) = generate {
         recobro::simulation::check_count(n, "--generate").map_err(|e| {
             report(&e, None);
             ExitCode::from(2)
         })?;
-        recobro::simulation::portfolio(n, seed, as_of, Default::default())
-            .into_iter()
-            .map(Ok)
-            .collect()
+        let cases = recobro::simulation::portfolio(n, seed, as_of, Default::default());
+        let mut cases = cases.into_iter().map(Ok).peekable();
+        while cases.peek().is_some() {
+            let slice: Vec<_> = cases.by_ref().take(SLICE).collect();
+            rows.decide(&policy, slice, as_of, opts)?;
+        }
     } else if paths.is_empty() {
         let mut text = String::new();
         io::stdin().read_to_string(&mut text).map_err(fail)?;
-        convert::parse_cases(&text, None)
+        rows.decide_text(&policy, &text, None, as_of, opts)?;
     } else {
-        let mut all = Vec::new();
         for p in convert::expand(&paths).map_err(fail)? {
             let text =
                 std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-            all.extend(convert::parse_cases(&text, Some(&p)));
+            rows.decide_text(&policy, &text, Some(&p), as_of, opts)?;
         }
-        all
-    };
-    // The host boundary decides every row under its own panic guard and puts each
-    // error under the case's index, as in every binding.
-    let results = recobro::host::evaluate_rows(&policy, cases, as_of, EvalOptions { trace });
-    let failed = results.iter().filter(|r| r.is_err()).count();
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    match format {
-        Format::Ndjson => {
-            for (i, r) in results.iter().enumerate() {
-                let line = recobro::host::row_json(i, r);
-                writeln!(out, "{line}").map_err(fail)?;
+    }
+    rows.finish()
+}
+
+/// Cases read and decided at a time by `eval`: the output streams a slice at a time,
+/// so memory holds one slice of cases and decisions, not the whole batch.
+const SLICE: usize = 4096;
+
+/// `eval`'s output: rows written as they are decided (the table, which needs every row,
+/// keeps them).
+struct Rows<W: Write> {
+    out: W,
+    format: Format,
+    /// The batch index of the next row.
+    next: usize,
+    failed: usize,
+    kept: Vec<Result<recobro::Decision, Error>>,
+}
+
+impl<W: Write> Rows<W> {
+    /// Read and decide one file's (or stdin's) batch, a slice at a time, both in parallel.
+    fn decide_text(
+        &mut self,
+        policy: &Policy,
+        text: &str,
+        file: Option<&Path>,
+        as_of: Instant,
+        opts: EvalOptions,
+    ) -> Result<(), ExitCode> {
+        let texts = match recobro::host::case_texts(text) {
+            Ok(t) => t,
+            Err(e) => return self.decide(policy, vec![Err(convert::named(e, file))], as_of, opts),
+        };
+        for slice in texts.chunks(SLICE) {
+            let cases = recobro::host::cases_from_texts(slice.iter().map(Ok).collect())
+                .into_iter()
+                .map(|r| r.map_err(|e| convert::named(e, file)))
+                .collect();
+            self.decide(policy, cases, as_of, opts)?;
+        }
+        Ok(())
+    }
+
+    /// Decide one slice; the host boundary decides every row under its own panic guard
+    /// and puts each error under the case's index in the whole batch, as in every binding.
+    fn decide(
+        &mut self,
+        policy: &Policy,
+        cases: Vec<Result<Case, Error>>,
+        as_of: Instant,
+        opts: EvalOptions,
+    ) -> Result<(), ExitCode> {
+        let first = self.next;
+        self.next += cases.len();
+        let results = recobro::host::evaluate_rows_from(policy, cases, first, as_of, opts);
+        for (j, r) in results.into_iter().enumerate() {
+            if let Err(e) = &r {
+                self.failed += 1;
+                report(e, None);
+            }
+            match self.format {
+                Format::Ndjson => {
+                    let line = recobro::host::row_json(first + j, &r);
+                    writeln!(self.out, "{line}").map_err(fail)?;
+                }
+                Format::Table => self.kept.push(r),
             }
         }
-        Format::Table => {
-            write!(out, "{}", table::render(&results)).map_err(fail)?;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<ExitCode, ExitCode> {
+        if let Format::Table = self.format {
+            write!(self.out, "{}", table::render(&self.kept)).map_err(fail)?;
         }
+        self.out.flush().map_err(fail)?;
+        Ok(if self.failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
     }
-    out.flush().map_err(fail)?;
-    for e in results.iter().filter_map(|r| r.as_ref().err()) {
-        report(e, None);
-    }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }
 
 fn contact(

@@ -298,3 +298,56 @@ fn a_panic_is_an_internal_error_row_not_a_backtrace() {
     );
     assert!(err.contains("internal"), "{err}");
 }
+
+/// `eval` decides a large batch a slice at a time (4,096 cases) and streams the rows:
+/// the output is row for row what one call of the library gives for the whole batch,
+/// errors indexed by their place in the whole batch, on both sides of a slice's edge.
+#[test]
+fn eval_streams_slices_and_indexes_errors_across_them() {
+    let (code, cases, err) = recobro(&["generate", "4200", "--seed", "3", "--as-of", AS_OF]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines: Vec<&str> = cases.lines().collect();
+    lines.insert(5, r#"{"id": 5}"#);
+    lines.insert(4150, r#"{"id": "bad", "debtor": 1}"#);
+    let text = lines.join("\n");
+    let file = std::env::temp_dir().join(format!("recobro-slices-{}.ndjson", std::process::id()));
+    std::fs::write(&file, &text).unwrap();
+    let (code, out, err) = recobro(&["eval", file.to_str().unwrap(), "--as-of", AS_OF]);
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(code, 1, "two bad cases fail the run");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("input.")).count(),
+        2,
+        "{err}"
+    );
+    let policy = recobro::Policy::default_consumer().unwrap();
+    let whole = recobro::host::evaluate_batch(&policy, &text, AS_OF).unwrap();
+    let whole: Vec<serde_json::Value> = serde_json::from_str(&whole).unwrap();
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 4202);
+    assert_eq!(whole.len(), 4202);
+    for (i, (cli, lib)) in rows.iter().zip(&whole).enumerate() {
+        if lib.get("error").is_some() {
+            // The CLI's message starts with the file the case is in.
+            let (c, l) = (&cli["error"], &lib["error"]);
+            assert_eq!(
+                (&c["code"], &c["path"]),
+                (&l["code"], &l["path"]),
+                "row {i}"
+            );
+            let message = c["message"].as_str().unwrap();
+            assert!(message.ends_with(l["message"].as_str().unwrap()), "row {i}");
+        } else {
+            assert_eq!(cli, lib, "row {i}");
+        }
+    }
+    let failed: Vec<u64> = rows
+        .iter()
+        .filter_map(|r| r.get("index").and_then(serde_json::Value::as_u64))
+        .collect();
+    assert_eq!(failed, vec![5, 4150]);
+    assert_eq!(rows[4150]["error"]["path"], "[4150].debtor");
+}

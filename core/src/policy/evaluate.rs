@@ -143,6 +143,7 @@ impl Policy {
     pub fn evaluate_batch_owned(&self, cases: Vec<Case>, as_of: Instant) -> Vec<Result<Decision>> {
         self.evaluate_rows(
             cases.into_iter().map(Ok).collect(),
+            0,
             as_of,
             EvalOptions::default(),
         )
@@ -158,15 +159,20 @@ impl Policy {
 
     /// The one batch loop (`host::evaluate_rows` and the batch methods): each entry, the
     /// case or its reading error, decided under its own panic guard, every error put
-    /// under the entry's index.
+    /// under the entry's index (`first` plus its position, for a slice of a larger batch).
     pub(crate) fn evaluate_rows(
         &self,
         cases: Vec<Result<Case>>,
+        first: usize,
         as_of: Instant,
         opts: EvalOptions,
     ) -> Vec<Result<Decision>> {
         // INVARIANT: entries are not indexed yet; each is indexed exactly once, here.
-        let indexed: Vec<(usize, Result<Case>)> = cases.into_iter().enumerate().collect();
+        let indexed: Vec<(usize, Result<Case>)> = cases
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (first.saturating_add(i), c))
+            .collect();
         par_map(indexed, |(i, c)| {
             c.and_then(|c| crate::error::guard(|| self.evaluate_owned(c, as_of, opts)))
                 .map_err(|e| prefix_path(e, i))
