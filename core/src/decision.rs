@@ -262,6 +262,12 @@ pub struct Decision {
 impl Decision {
     /// The decision as canonical JSON (one line).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        // A decision is a few KB: start there rather than growing from nothing.
+        let mut out = Vec::with_capacity(4096);
+        if serde_json::to_writer(&mut out, self).is_err() {
+            return String::new();
+        }
+        // serde_json writes UTF-8 only.
+        String::from_utf8(out).unwrap_or_default()
     }
 }

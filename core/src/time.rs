@@ -125,7 +125,9 @@ impl Instant {
     /// Parse an RFC 3339 instant; an offset (`Z` or `+hh:mm`) is required, and its
     /// UTC date must be within the supported range (1900-01-01 to 2199-12-31).
     pub(crate) fn parse(s: &str) -> Result<Instant, String> {
-        let t = DateTime::<FixedOffset>::parse_from_rfc3339(s)
+        let t = fast_utc(s)
+            .map(Ok)
+            .unwrap_or_else(|| DateTime::<FixedOffset>::parse_from_rfc3339(s))
             .map(|d| Instant(d.with_timezone(&Utc)))
             .map_err(|_| {
                 if chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
@@ -184,6 +186,28 @@ fn write_digits(out: &mut [u8], mut n: u32) {
         *b = b'0' + (n % 10) as u8;
         n /= 10;
     }
+}
+
+/// The instant in an exact `YYYY-MM-DDTHH:MM:SSZ` text (the canonical form, what
+/// chrono's RFC 3339 parser reads it as); `None` for any other shape (offsets, fractions,
+/// a leap second, lower-case letters), which goes to chrono's parser.
+fn fast_utc(s: &str) -> Option<DateTime<FixedOffset>> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let two = |i: usize| -> Option<u32> {
+        let (x, y) = (*b.get(i)?, *b.get(i + 1)?);
+        (x.is_ascii_digit() && y.is_ascii_digit())
+            .then(|| u32::from(x - b'0') * 10 + u32::from(y - b'0'))
+    };
+    let date = fast_ymd(s.get(..10)?)?;
+    let (h, m, sec) = (two(11)?, two(14)?, two(17)?);
+    if sec > 59 {
+        return None;
+    }
+    let utc = date.and_hms_opt(h, m, sec)?.and_utc();
+    Some(utc.fixed_offset())
 }
 
 /// The date in an exact `YYYY-MM-DD` text (what chrono's `%Y-%m-%d` reads it as);
@@ -384,6 +408,46 @@ mod tests {
         for y in [-1, 10_000, 200_000] {
             let d = NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
             assert_eq!(Date(d).to_string(), d.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    /// The fast instant reader agrees with chrono's RFC 3339 parser wherever it answers.
+    #[test]
+    fn fast_instant_reader_agrees_with_chrono() {
+        let mut n = 0u32;
+        for s in [
+            "2026-03-31T14:05:00Z",
+            "2026-03-31T23:59:59Z",
+            "2026-03-31T24:00:00Z",
+            "2026-03-31T23:60:00Z",
+            "2026-03-31T23:59:60Z",
+            "2024-02-29T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2026-03-31t14:05:00Z",
+            "2026-03-31T14:05:00z",
+            "2026-03-31 14:05:00Z",
+            "2026-03-31T14:05:00+00:00",
+            "2026-03-31T14:05Z",
+            "2026-03-31T14:05:00.5Z",
+            "2026-03-31T1a:05:00Z",
+            "1899-12-31T23:00:00Z",
+        ] {
+            let chrono = DateTime::parse_from_rfc3339(s).ok();
+            if let Some(fast) = fast_utc(s) {
+                n += 1;
+                assert_eq!(Some(fast), chrono, "{s}");
+            }
+        }
+        assert_eq!(n, 4, "the fast path answers for the canonical shapes only");
+        // Every hour, minute and second of a day, in both readers.
+        for secs in (0..86_400).step_by(7) {
+            let s = format!(
+                "2026-06-01T{:02}:{:02}:{:02}Z",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            );
+            assert_eq!(fast_utc(&s), DateTime::parse_from_rfc3339(&s).ok(), "{s}");
         }
     }
 

@@ -79,9 +79,45 @@ pub fn holidays(calendar: &str, year: i32) -> Vec<Holiday> {
 /// Whether `year-month-day` is a public holiday in `calendar` (false for unknown calendars).
 #[must_use]
 pub fn is_holiday(calendar: &str, year: i32, month: u32, day: u32) -> bool {
-    holidays(calendar, year)
-        .iter()
-        .any(|h| h.month == month && h.day == day)
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return false;
+    }
+    let bit = (month - 1) * 31 + (day - 1);
+    HOLIDAY_BITS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let at = match cache
+            .iter()
+            .position(|(c, y, _)| *y == year && c == calendar)
+        {
+            Some(at) => at,
+            None => {
+                // Bounded: a batch touches a few calendars and years; start over when full.
+                if cache.len() >= HOLIDAY_CACHE_ENTRIES {
+                    cache.clear();
+                }
+                let mut bits = [0u64; 6];
+                for h in holidays(calendar, year) {
+                    let b = (h.month - 1) * 31 + (h.day - 1);
+                    bits[(b / 64) as usize] |= 1 << (b % 64);
+                }
+                cache.push((calendar.to_string(), year, bits));
+                cache.len() - 1
+            }
+        };
+        // INVARIANT: `bit` < 12 * 31 = 372 < 6 * 64.
+        cache[at].2[(bit / 64) as usize] & (1 << (bit % 64)) != 0
+    })
+}
+
+/// Calendars-and-years kept per thread by [`is_holiday`].
+const HOLIDAY_CACHE_ENTRIES: usize = 64;
+
+thread_local! {
+    /// Per (calendar, year), one bit per (month, day) slot (`(month - 1) * 31 + day - 1`)
+    /// that is a holiday: a window check asks about the same few days many times, and
+    /// computing a year's holidays runs three years of rules.
+    static HOLIDAY_BITS: std::cell::RefCell<Vec<(String, i32, [u64; 6])>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Easter Sunday (Gregorian, anonymous computus) as (month, day).
@@ -715,6 +751,31 @@ fn sao_paulo(y: i32, out: &mut Days) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cached answer is the holiday list's, for every day of 2020-2035 in every
+    /// calendar (and false for an unknown calendar or an impossible date).
+    #[test]
+    fn is_holiday_agrees_with_the_holiday_list() {
+        for cal in [
+            "US", "GB", "ES", "CO", "CL", "PE", "MX", "EC", "BR", "BR-SP", "DE", "XX",
+        ] {
+            for year in 2020..=2035 {
+                let list = holidays(cal, year);
+                for month in 1..=12 {
+                    for day in 1..=31 {
+                        let listed = list.iter().any(|h| h.month == month && h.day == day);
+                        assert_eq!(
+                            is_holiday(cal, year, month, day),
+                            listed,
+                            "{cal} {year}-{month}-{day}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(!is_holiday("US", 2026, 13, 1));
+        assert!(!is_holiday("US", 2026, 1, 0));
+    }
 
     /// (month, day) pairs of `holidays(calendar, year)`.
     fn dates(calendar: &str, year: i32) -> Vec<(u32, u32)> {

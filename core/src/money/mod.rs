@@ -237,8 +237,17 @@ const CURRENCIES: &[(&str, u32)] = &[
 
 /// The minor units (decimal places) of an ISO 4217 currency, or `None` if the code is unknown.
 pub fn minor_units(code: &str) -> Option<u32> {
+    // Every code in the table is three bytes: compare them as one integer (the table's
+    // order is the same, since the bytes are compared in order).
+    let key = |c: &str| -> Option<u32> {
+        match *c.as_bytes() {
+            [a, b, c] => Some(u32::from_be_bytes([0, a, b, c])),
+            _ => None,
+        }
+    };
+    let k = key(code)?;
     CURRENCIES
-        .binary_search_by(|(c, _)| (*c).cmp(code))
+        .binary_search_by(|(c, _)| key(c).unwrap_or(0).cmp(&k))
         .ok()
         .map(|i| CURRENCIES[i].1)
 }
@@ -435,6 +444,14 @@ mod tests {
         assert_eq!(minor_units("CLP"), Some(0));
         assert_eq!(minor_units("KWD"), Some(3));
         assert_eq!(minor_units("XXX"), None);
+        assert_eq!(minor_units("EU"), None);
+        assert_eq!(minor_units("EURO"), None);
+        // The integer search needs three-byte codes in byte order: every entry is found.
+        assert!(CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0));
+        for (code, dp) in CURRENCIES {
+            assert_eq!(code.len(), 3, "{code}");
+            assert_eq!(minor_units(code), Some(*dp), "{code}");
+        }
         assert!(
             CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0),
             "table must stay sorted"
