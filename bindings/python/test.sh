@@ -26,6 +26,7 @@ missing=()
 "$PY" -c "import pandas" 2>/dev/null || missing+=("pandas")
 "$PY" -c "import pyarrow" 2>/dev/null || missing+=("pyarrow")
 "$PY" -c "import dask.dataframe" 2>/dev/null || missing+=("dask[dataframe]")
+"$PY" -c "import polars" 2>/dev/null || missing+=("polars>=1")  # tests/test_batch_errors.py
 "$PY" -c "import mypy.stubtest" 2>/dev/null || missing+=("mypy")
 "$PY" -c "import zen" 2>/dev/null || missing+=("zen-engine>=2,<3")  # tests/test_zen_peer.py (benches/zen)
 if [ "${#missing[@]}" -gt 0 ]; then

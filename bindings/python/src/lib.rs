@@ -24,11 +24,13 @@ use errors::{error_dict, guard, to_pyerr, IntoPy};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PyString, PyTuple, PyType};
 use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
 use recobro::host::{self, arg};
 use recobro::money::Proposal;
-use recobro::{Case, Channel, Decision, Error, ErrorCode, EvalOptions, Instant};
+use recobro::{Channel, Decision, Error, ErrorCode, EvalOptions, Instant};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 fn internal(message: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::Internal, message.to_string())
@@ -102,13 +104,6 @@ fn items_of<'py>(cases: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> 
     cases.try_iter()?.collect()
 }
 
-/// A batch's rows: each case's id (when it was read) and its decision or error, the
-/// error under the case's index (`host::evaluate_rows`).
-struct Rows {
-    ids: Vec<Option<String>>,
-    rows: Vec<Result<Decision, Error>>,
-}
-
 /// How decisions are rendered in the `decision` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Render {
@@ -123,6 +118,102 @@ enum Rendered {
     Json(String),
 }
 
+/// One slice of a batch, decided and rendered: each case's id (when it was read) and
+/// its decision or error, the error under the case's index in the whole batch
+/// (`host::evaluate_rows_from`).
+struct Slice {
+    ids: Vec<Option<String>>,
+    rows: Vec<Result<(Decision, Rendered), Error>>,
+}
+
+/// The rayon pools built for a `threads=` argument, one per thread count, kept for the
+/// life of the process (building one starts its threads, named `recobro-{n}.{i}`).
+static POOLS: Mutex<BTreeMap<usize, Arc<ThreadPool>>> = Mutex::new(BTreeMap::new());
+
+/// How a batch runs: its clock, how its decisions are rendered, on which rayon pool
+/// (`None`: the global one, as many threads as CPUs or `RAYON_NUM_THREADS`) and how
+/// many cases are read, decided and turned into Python values at a time (the whole
+/// batch by default). The rows are the same either way; a slice bounds the memory the
+/// engine's side holds at once.
+struct Run {
+    as_of: Instant,
+    how: Render,
+    pool: Option<Arc<ThreadPool>>,
+    chunk: usize,
+}
+
+impl Run {
+    fn new(
+        as_of: Instant,
+        how: Render,
+        threads: Option<usize>,
+        chunk_size: Option<usize>,
+    ) -> PyResult<Self> {
+        use pyo3::exceptions::PyValueError;
+        if threads == Some(0) {
+            return Err(PyValueError::new_err(
+                "threads must be at least 1 (or None)",
+            ));
+        }
+        if chunk_size == Some(0) {
+            return Err(PyValueError::new_err(
+                "chunk_size must be at least 1 (or None)",
+            ));
+        }
+        let pool = match threads {
+            None => None,
+            Some(n) => {
+                let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
+                let pool = match pools.get(&n) {
+                    Some(p) => Arc::clone(p),
+                    None => {
+                        let p = ThreadPoolBuilder::new()
+                            .num_threads(n)
+                            .thread_name(move |i| format!("recobro-{n}.{i}"))
+                            .build()
+                            .map_err(|e| {
+                                pyo3::exceptions::PyRuntimeError::new_err(format!(
+                                    "cannot start a pool of {n} threads: {e}"
+                                ))
+                            })?;
+                        let p = Arc::new(p);
+                        pools.insert(n, Arc::clone(&p));
+                        p
+                    }
+                };
+                Some(pool)
+            }
+        };
+        Ok(Run {
+            as_of,
+            how,
+            pool,
+            chunk: chunk_size.unwrap_or(usize::MAX),
+        })
+    }
+
+    /// Run `f` on the batch's pool: the engine's parallel work inside it uses its threads.
+    fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        match &self.pool {
+            Some(p) => p.install(f),
+            None => f(),
+        }
+    }
+}
+
+/// The JSON text of a batch given as `str` or UTF-8 `bytes` (at `cases`).
+fn batch_text(cases: &Bound<'_, PyAny>) -> Result<String, Error> {
+    if let Ok(b) = cases.cast::<PyBytes>() {
+        return Ok(host::text(b.as_bytes(), arg::CASES)?.to_string());
+    }
+    let s = cases
+        .cast::<PyString>()
+        .map_err(|e| Error::input(arg::CASES, e.to_string()))?;
+    s.to_cow()
+        .map(|c| c.into_owned())
+        .map_err(|e| Error::input(arg::CASES, e.to_string()))
+}
+
 /// A compiled policy. Immutable, shareable across threads; evaluation releases the GIL.
 #[pyclass(module = "recobro._native", name = "Policy", frozen)]
 struct NativePolicy {
@@ -130,74 +221,107 @@ struct NativePolicy {
 }
 
 impl NativePolicy {
-    /// Decide a batch of cases read from Python values: written as JSON with the GIL,
-    /// read (`host::case`) and decided (`host::evaluate_rows`) without it, in parallel.
-    /// A value that cannot be JSON is its row's error, like a case that does not read.
-    fn rows_of_values(
+    /// Decide one slice of a batch whose first entry is the batch's entry `first`, and
+    /// render the decisions, without the GIL and in parallel on the run's pool: cases
+    /// read (or not) by the host boundary, one row per entry, in order.
+    fn decide_slice<S: AsRef<str> + Sync + Send>(
         &self,
         py: Python<'_>,
-        items: &[Bound<'_, PyAny>],
-        as_of: Instant,
+        texts: Vec<Result<S, Error>>,
+        first: usize,
+        run: &Run,
+    ) -> Slice {
+        py.detach(move || {
+            run.install(move || {
+                let cases = host::cases_from_texts(texts);
+                let ids = cases
+                    .iter()
+                    .map(|c| c.as_ref().ok().map(|c| c.id.clone()))
+                    .collect();
+                let rows = host::evaluate_rows_from(
+                    &self.inner,
+                    cases,
+                    first,
+                    run.as_of,
+                    EvalOptions::default(),
+                );
+                Slice {
+                    ids,
+                    rows: render_all(rows, run.how),
+                }
+            })
+        })
+    }
+
+    /// Decide a batch of cases read from Python values, a slice at a time: each slice
+    /// written as JSON with the GIL, read (`host::case`), decided and rendered without
+    /// it; `emit` gets each row with its index in the batch and its Python value.
+    /// A value that cannot be JSON is its row's error, like a case that does not read.
+    fn each_row_of_values<'py>(
+        &self,
+        py: Python<'py>,
+        items: &[Bound<'py, PyAny>],
         opts: ReadOptions,
-    ) -> Rows {
-        let texts: Vec<Result<String, Error>> =
-            items.iter().map(|obj| json_arg(obj, "", opts)).collect();
-        py.detach(move || self.decide(host::cases_from_texts(texts), as_of))
+        run: &Run,
+        mut emit: impl FnMut(usize, Option<String>, Result<(Decision, Rendered), Error>) -> PyResult<()>,
+    ) -> PyResult<()> {
+        for (k, slice) in items.chunks(run.chunk).enumerate() {
+            let first = k.saturating_mul(run.chunk);
+            let texts: Vec<Result<String, Error>> =
+                slice.iter().map(|obj| json_arg(obj, "", opts)).collect();
+            let Slice { ids, rows } = self.decide_slice(py, texts, first, run);
+            for (j, ((row, id), obj)) in rows.into_iter().zip(ids).zip(slice).enumerate() {
+                let id = match &row {
+                    Err(_) => id.or_else(|| case_id_of(obj)),
+                    Ok(_) => id,
+                };
+                emit(first + j, id, row)?;
+            }
+        }
+        Ok(())
     }
 
-    /// Decide cases read (or not) by the host boundary: one row per entry, in order.
-    fn decide(&self, cases: Vec<Result<Case, Error>>, as_of: Instant) -> Rows {
-        let ids = cases
-            .iter()
-            .map(|c| c.as_ref().ok().map(|c| c.id.clone()))
-            .collect();
-        let rows = host::evaluate_rows(&self.inner, cases, as_of, EvalOptions::default());
-        Rows { ids, rows }
-    }
-
-    /// Decide a batch given as JSON text (`str` or UTF-8 `bytes`): a JSON array of
-    /// cases, one case object or NDJSON (`host::cases`). Fails only when the text is no
-    /// batch at all (at `cases`).
-    fn rows_of_text(
+    /// Decide a batch given as JSON text (`str` or UTF-8 `bytes`: a JSON array of cases,
+    /// one case object or NDJSON, `host::case_texts`), a slice at a time. Fails only when
+    /// the text is no batch at all (at `cases`).
+    fn each_row_of_text(
         &self,
         py: Python<'_>,
         cases: &Bound<'_, PyAny>,
-        as_of: Instant,
-    ) -> Result<Rows, Error> {
-        let text: String = if let Ok(b) = cases.cast::<PyBytes>() {
-            host::text(b.as_bytes(), arg::CASES)?.to_string()
-        } else {
-            let s = cases
-                .cast::<PyString>()
-                .map_err(|e| Error::input(arg::CASES, e.to_string()))?;
-            s.to_cow()
-                .map(|c| c.into_owned())
-                .map_err(|e| Error::input(arg::CASES, e.to_string()))?
-        };
-        py.detach(move || {
-            let cases = host::guard(|| host::cases(&text))?;
-            Ok(self.decide(cases, as_of))
-        })
+        run: &Run,
+        mut emit: impl FnMut(usize, Option<String>, Result<(Decision, Rendered), Error>) -> PyResult<()>,
+    ) -> PyResult<()> {
+        let text = batch_text(cases).py_err(py)?;
+        let texts = py
+            .detach(|| host::guard(|| host::case_texts(&text)))
+            .py_err(py)?;
+        for (k, slice) in texts.chunks(run.chunk).enumerate() {
+            let first = k.saturating_mul(run.chunk);
+            let slice: Vec<Result<&str, Error>> = slice.iter().map(|t| Ok(*t)).collect();
+            let Slice { ids, rows } = self.decide_slice(py, slice, first, run);
+            for (j, (row, id)) in rows.into_iter().zip(ids).enumerate() {
+                emit(first + j, id, row)?;
+            }
+        }
+        Ok(())
     }
 }
 
+/// Render the decisions of a slice (in parallel, on the current pool).
 fn render_all(
-    py: Python<'_>,
     rows: Vec<Result<Decision, Error>>,
     how: Render,
 ) -> Vec<Result<(Decision, Rendered), Error>> {
-    py.detach(move || {
-        rows.into_par_iter()
-            .map(|r| {
-                let d = r?;
-                let out = match how {
-                    Render::Dict => Rendered::Dict(to_json_value(&d)?),
-                    Render::Json => Rendered::Json(d.to_json()),
-                };
-                Ok((d, out))
-            })
-            .collect()
-    })
+    rows.into_par_iter()
+        .map(|r| {
+            let d = r?;
+            let out = match how {
+                Render::Dict => Rendered::Dict(to_json_value(&d)?),
+                Render::Json => Rendered::Json(d.to_json()),
+            };
+            Ok((d, out))
+        })
+        .collect()
 }
 
 fn error_entry<'py>(
@@ -342,46 +466,56 @@ impl NativePolicy {
 
     /// A batch: a list (or iterable) of case dicts, or JSON text (`str` or `bytes`: an
     /// array of cases, one case object or NDJSON). One entry per case: the decision, or
-    /// `{"index", "case_id", "error"}`.
-    #[pyo3(signature = (cases, as_of, drop_nulls=false))]
+    /// `{"index", "case_id", "error"}`; and the indices of the failed cases, in order.
+    /// `threads` sizes the pool the batch runs on (None: the global pool) and
+    /// `chunk_size` is how many cases are decided and built at a time (None: all).
+    #[pyo3(signature = (cases, as_of, drop_nulls=false, threads=None, chunk_size=None))]
     fn evaluate_many<'py>(
         &self,
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         drop_nulls: bool,
-    ) -> PyResult<Bound<'py, PyList>> {
+        threads: Option<usize>,
+        chunk_size: Option<usize>,
+    ) -> PyResult<(Bound<'py, PyList>, Vec<usize>)> {
         guard(py, || {
             let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
-            let (items, Rows { ids, rows }) =
-                if cases.is_instance_of::<PyString>() || cases.is_instance_of::<PyBytes>() {
-                    (Vec::new(), self.rows_of_text(py, cases, as_of).py_err(py)?)
-                } else {
-                    let items = items_of(cases)?;
-                    let rows = self.rows_of_values(py, &items, as_of, ReadOptions { drop_nulls });
-                    (items, rows)
-                };
-            let rendered = render_all(py, rows, Render::Dict);
+            let run = Run::new(as_of, Render::Dict, threads, chunk_size)?;
             let mut build = Builder::new(py);
             let out = PyList::empty(py);
-            for (i, (r, id)) in rendered.into_iter().zip(ids).enumerate() {
+            let mut failed = Vec::new();
+            let emit = |i: usize, id: Option<String>, r: Result<(Decision, Rendered), Error>| {
                 let item = match r {
                     Ok((_, Rendered::Dict(v))) => build.value(&v, Kind::Plain)?,
                     Ok((_, Rendered::Json(s))) => PyString::new(py, &s).into_any(),
                     Err(e) => {
-                        let id = id.or_else(|| items.get(i).and_then(case_id_of));
+                        failed.push(i);
                         error_entry(py, i, id, &e)?
                     }
                 };
-                out.append(item)?;
+                out.append(item)
+            };
+            if cases.is_instance_of::<PyString>() || cases.is_instance_of::<PyBytes>() {
+                self.each_row_of_text(py, cases, &run, emit)?;
+            } else {
+                let items = items_of(cases)?;
+                let opts = ReadOptions { drop_nulls };
+                self.each_row_of_values(py, &items, opts, &run, emit)?;
             }
-            Ok(out)
+            Ok((out, failed))
         })
     }
 
     /// One row per case, as columns: the flat fields of each decision (or its error)
-    /// and the whole decision (a dict, or the canonical JSON with `decision="json"`).
-    #[pyo3(signature = (cases, as_of, drop_nulls=true, decision="dict"))]
+    /// and the whole decision (a dict, or the canonical JSON with `decision="json"`);
+    /// and under `errors` the failed cases' `{"index", "case_id", "error"}`, in order.
+    /// `threads` and `chunk_size` as for `evaluate_many`.
+    #[pyo3(signature = (cases, as_of, drop_nulls=true, decision="dict", threads=None, chunk_size=None))]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the keyword arguments of the Python API"
+    )]
     fn evaluate_columns<'py>(
         &self,
         py: Python<'py>,
@@ -389,6 +523,8 @@ impl NativePolicy {
         as_of: &Bound<'py, PyAny>,
         drop_nulls: bool,
         decision: &str,
+        threads: Option<usize>,
+        chunk_size: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let how = match decision {
@@ -401,10 +537,8 @@ impl NativePolicy {
                 }
             };
             let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
+            let run = Run::new(as_of, how, threads, chunk_size)?;
             let items = items_of(cases)?;
-            let Rows { ids, rows } =
-                self.rows_of_values(py, &items, as_of, ReadOptions { drop_nulls });
-            let rendered = render_all(py, rows, how);
 
             let names = [
                 "case_id",
@@ -421,9 +555,10 @@ impl NativePolicy {
                 "decision",
             ];
             let cols: Vec<Bound<'py, PyList>> = names.iter().map(|_| PyList::empty(py)).collect();
+            let errors = PyList::empty(py);
             let mut build = Builder::new(py);
             let none = || py.None().into_bound(py);
-            for ((r, id), obj) in rendered.into_iter().zip(ids).zip(&items) {
+            let emit = |i: usize, id: Option<String>, r: Result<(Decision, Rendered), Error>| {
                 let row: [Bound<'py, PyAny>; 12] = match r {
                     Ok((d, out)) => {
                         let action = d.action.as_ref().map(|a| &a.action);
@@ -476,9 +611,10 @@ impl NativePolicy {
                         ]
                     }
                     Err(e) => {
+                        errors.append(error_entry(py, i, id.clone(), &e)?)?;
                         let f = host::fields(&e);
                         [
-                            id.or_else(|| case_id_of(obj)).into_pyobject(py)?.into_any(),
+                            id.into_pyobject(py)?.into_any(),
                             none(),
                             none(),
                             none(),
@@ -496,11 +632,15 @@ impl NativePolicy {
                 for (col, v) in cols.iter().zip(row) {
                     col.append(v)?;
                 }
-            }
+                Ok(())
+            };
+            let opts = ReadOptions { drop_nulls };
+            self.each_row_of_values(py, &items, opts, &run, emit)?;
             let out = PyDict::new(py);
             for (name, col) in names.iter().zip(cols) {
                 out.set_item(name, col)?;
             }
+            out.set_item("errors", errors)?;
             Ok(out)
         })
     }

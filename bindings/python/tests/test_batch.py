@@ -43,7 +43,7 @@ def test_list_mode_keeps_going_after_a_bad_case(policy: recobro.Policy, sample_c
     cases = with_bad_row(sample_cases)
     cases[4]["debts"][0]["outstanding"] = 12.5  # a float
     cases[5] = "not a case"  # type: ignore[call-overload]
-    many = policy.evaluate_many(cases, AS_OF)
+    many = policy.evaluate_many(cases, AS_OF, on_error="collect")
     bad = {i: m for i, m in enumerate(many) if "error" in m}
     assert set(bad) == {2, 4, 5}
     assert bad[2] == {
@@ -69,7 +69,7 @@ def test_list_mode_keeps_going_after_a_bad_case(policy: recobro.Policy, sample_c
 def test_policy_errors_in_a_batch() -> None:
     p = recobro.Policy('fn segment(c) {\n    if c.id == "C-EXT" { c.days_past_due / 0 } else { "ok" }\n}\n')
     cases = [load_case("administrative"), load_case("extrajudicial")]
-    out = p.evaluate_many(cases, AS_OF)
+    out = p.evaluate_many(cases, AS_OF, on_error="collect")
     assert out[0]["segment"] == "ok"
     assert out[1]["error"]["code"] == "policy.runtime"
     assert out[1]["error"]["line"] == 2
@@ -95,13 +95,13 @@ def test_wrong_kind_of_input(policy: recobro.Policy) -> None:
 
 def test_json_text_batch_matches_list(policy: recobro.Policy, sample_cases: list[dict[str, Any]]) -> None:
     cases = with_bad_row(sample_cases)
-    want = policy.evaluate_many(cases, AS_OF)
+    want = policy.evaluate_many(cases, AS_OF, on_error="collect")
     as_array = json.dumps(cases)
     as_ndjson = "\n".join(json.dumps(c) for c in cases) + "\n"
     # a case that did not read has no id from JSON text (the dict's id in list mode)
     want[2]["case_id"] = None
     for text in (as_array, as_array.encode(), as_ndjson):
-        assert policy.evaluate_many(text, AS_OF) == want
+        assert policy.evaluate_many(text, AS_OF, on_error="collect") == want
     assert policy.evaluate_many("", AS_OF) == []
     with pytest.raises(recobro.InvalidInputError) as info:
         policy.evaluate_many("[{", AS_OF)
@@ -115,11 +115,11 @@ def test_dataframe_matches_list(policy: recobro.Policy, sample_cases: list[dict[
     cases = with_bad_row(sample_cases)
     frame = pd.DataFrame(cases, index=[f"row{i}" for i in range(len(cases))])
     assert frame["payments"].isna().any()  # missing keys are NaN: left out, not an error
-    out = policy.evaluate_many(frame, AS_OF)
+    out = policy.evaluate_many(frame, AS_OF, on_error="collect")
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == list(recobro.DECISION_COLUMNS)
     assert list(out.index) == list(frame.index)
-    listed = policy.evaluate_many(cases, AS_OF)
+    listed = policy.evaluate_many(cases, AS_OF, on_error="collect")
     for i, (row, expected) in enumerate(zip(out.itertuples(index=False), listed)):
         if "error" in expected:
             assert row.decision is None
@@ -153,10 +153,10 @@ def test_dataframe_matches_list(policy: recobro.Policy, sample_cases: list[dict[
 def test_arrow_table_matches_list(policy: recobro.Policy, sample_cases: list[dict[str, Any]]) -> None:
     cases = with_bad_row(sample_cases)
     table = arrow_table(cases)
-    out = policy.evaluate_many(table, AS_OF)
+    out = policy.evaluate_many(table, AS_OF, on_error="collect")
     assert isinstance(out, pa.Table)
     assert out.schema == recobro.arrow_schema()
-    listed = policy.evaluate_many(cases, AS_OF)
+    listed = policy.evaluate_many(cases, AS_OF, on_error="collect")
     rows = out.to_pylist()
     assert len(rows) == len(listed)
     for row, expected in zip(rows, listed):
@@ -170,7 +170,7 @@ def test_arrow_table_matches_list(policy: recobro.Policy, sample_cases: list[dic
         assert row["next_allowed_at"] == expected["next_allowed_at"]
         assert dict(row["charges_total"]) == {k: str(v) for k, v in expected["charges"]["totals"].items()}
     # a RecordBatch works the same
-    batch_out = policy.evaluate_many(table.to_batches()[0], AS_OF)
+    batch_out = policy.evaluate_many(table.to_batches()[0], AS_OF, on_error="collect")
     assert batch_out.equals(out)
 
 
@@ -192,7 +192,7 @@ def test_typed_arrow_table(b2b: recobro.Policy) -> None:
     # naive timestamps are refused, with the path
     for contact in typed[0]["contacts"]:
         contact["at"] = contact["at"].replace(tzinfo=None)
-    bad = b2b.evaluate_many(arrow_table(typed), AS_OF).to_pylist()
+    bad = b2b.evaluate_many(arrow_table(typed), AS_OF, on_error="collect").to_pylist()
     assert bad[0]["error_path"] == "[0].contacts[0].at"
 
 

@@ -304,7 +304,7 @@ def test_panic_in_a_batch_loses_only_its_case() -> None:
     bad["attributes"] = {"boom": True}
     with pytest.raises(recobro.RecobroError):
         p.evaluate(bad, AS_OF)
-    out = p.evaluate_many([good, bad, good], AS_OF)
+    out = p.evaluate_many([good, bad, good], AS_OF, on_error="collect")
     assert [o.get("case_id") for o in out] == ["C-B2B", "C-BOOM", "C-B2B"]
     assert "error" not in out[0] and "error" not in out[2]
     assert out[1]["index"] == 1
@@ -415,13 +415,23 @@ def test_corpus_error(item: dict[str, Any]) -> None:
                     policy.evaluate_many(given, item["as_of"])
                 check_error(name, item["expect"], info.value)
             return
-        rows = policy.evaluate_many(text, item["as_of"])
-        assert policy.evaluate_many(text.encode(), item["as_of"]) == rows
+        rows = policy.evaluate_many(text, item["as_of"], on_error="collect")
+        assert policy.evaluate_many(text.encode(), item["as_of"], on_error="collect") == rows
         check_rows(name, item["expect_rows"], rows)
+        # by default, failed rows are one BatchError carrying them, with the first one's fields
+        failed = [r for r in rows if "error" in r]
+        if failed:
+            with pytest.raises(recobro.BatchError) as batch:
+                policy.evaluate_many(text, item["as_of"])
+            assert batch.value.errors == failed and batch.value.total == len(rows), name
+            assert batch.value.to_dict() == failed[0]["error"], name
+            assert str(batch.value).startswith(f"{len(failed)} of {len(rows)} cases failed; "), name
+        else:
+            assert policy.evaluate_many(text, item["as_of"]) == rows
         # the same batch as Python values gives the same rows
         ok, cases = python_value(text)
         if ok and isinstance(cases, list):
-            again = policy.evaluate_many(cases, item["as_of"])
+            again = policy.evaluate_many(cases, item["as_of"], on_error="collect")
             check_rows(f"{name} (Python values)", item["expect_rows"], again)
             assert [r.get("error") for r in again] == [r.get("error") for r in rows]
     else:

@@ -73,7 +73,7 @@ def test_evaluate_many_loses_only_the_poisoned_case(
 ) -> None:
     cases = list(sample_cases)
     cases.insert(2, poisoned())
-    many = policy.evaluate_many(cases, AS_OF)
+    many = policy.evaluate_many(cases, AS_OF, on_error="collect")
     assert len(many) == len(cases)
     row = many[2]
     assert row["index"] == 2 and row["case_id"] == FAULT_CASE_ID
@@ -81,6 +81,11 @@ def test_evaluate_many_loses_only_the_poisoned_case(
     assert "injected fault" in row["error"]["message"]
     others = [m for i, m in enumerate(many) if i != 2]
     assert others == [policy.evaluate(c, AS_OF) for c in sample_cases]
+    # by default the batch raises, as internal (the failed case's code), keeping the others
+    with pytest.raises(recobro.BatchError) as info:
+        policy.evaluate_many(cases, AS_OF)
+    assert info.value.code == "internal" and info.value.errors == [row]
+    assert info.value.decisions == others
 
 
 def test_evaluate_many_dataframe_marks_only_the_poisoned_row(
@@ -89,7 +94,7 @@ def test_evaluate_many_dataframe_marks_only_the_poisoned_row(
     pd = pytest.importorskip("pandas")
     cases = list(sample_cases)
     cases.insert(1, poisoned())
-    out = policy.evaluate_many(pd.DataFrame(cases), AS_OF)
+    out = policy.evaluate_many(pd.DataFrame(cases), AS_OF, on_error="collect")
     codes = out["error_code"].tolist()
     assert codes[1] == "internal"
     assert "injected fault" in out["error_message"].iloc[1]

@@ -240,6 +240,13 @@ GOOD = '''
         if "pay_by" in offer:
             day: datetime.date = offer["pay_by"]
     again: recobro.Decision = recobro.decision_from_json(policy.evaluate_json("{}", as_of))
+    rows: List[Dict[str, Any]] = policy.evaluate_many([case], as_of, on_error="collect", threads=2, chunk_size=100)
+    try:
+        policy.evaluate_many("[]", as_of)
+    except recobro.BatchError as e:
+        failed: List[Dict[str, Any]] = e.errors
+        total: int = e.total
+        first_code: str = e.code
 '''
 
 BAD = '''
@@ -255,6 +262,8 @@ BAD = '''
     d: recobro.Case = {"id": "C-1", "debtor": {"id": "D-1", "kind": "person", "jurisdiction": "CO", "timezone": "UTC"}}  # BAD: kind
     e: recobro.Case = {"id": "C-1", "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "CO", "timezone": "UTC"}, "debs": []}  # BAD: key
     f: recobro.Case = {"id": "C-1", "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "CO", "timezone": "UTC"}, "payments": [{"at": as_of, "amount": 1.5}]}  # BAD: float
+    g = policy.evaluate_many([], as_of, on_error="ignore")  # BAD: not raise or collect
+    h = policy.evaluate_many([], as_of, threads="2")  # BAD: an int
 '''
 
 

@@ -87,12 +87,17 @@ impl Policy {
 
     /// Evaluate a case without the `offers` hook and hand the case back (the simulator
     /// evaluates the same, growing case many times and does not use offers).
+    ///
+    /// `checked`: the case passed [`Case::validate`] before and has since grown only by
+    /// entries the engine made (the simulator's ledger), so only its clock is checked
+    /// again.
     pub(crate) fn evaluate_and_return(
         &self,
         case: Case,
         as_of: Instant,
+        checked: bool,
     ) -> (Result<Decision>, Case) {
-        self.decide(case, as_of, EvalOptions::default(), true)
+        self.decide_checked(case, as_of, EvalOptions::default(), true, checked)
     }
 
     /// The pipeline for one owned case; the case is handed back afterwards.
@@ -103,7 +108,20 @@ impl Policy {
         opts: EvalOptions,
         skip_offers: bool,
     ) -> (Result<Decision>, Case) {
-        if let Err(e) = case.validate().and_then(|_| case.validate_at(as_of)) {
+        self.decide_checked(case, as_of, opts, skip_offers, false)
+    }
+
+    /// [`Self::decide`], skipping [`Case::validate`] when the caller has `checked` it.
+    fn decide_checked(
+        &self,
+        case: Case,
+        as_of: Instant,
+        opts: EvalOptions,
+        skip_offers: bool,
+        checked: bool,
+    ) -> (Result<Decision>, Case) {
+        let valid = if checked { Ok(()) } else { case.validate() };
+        if let Err(e) = valid.and_then(|_| case.validate_at(as_of)) {
             return (Err(e), case);
         }
         inject_fault(&case);

@@ -239,7 +239,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
     let mut scheduled: Vec<(Instant, Decimal, bool)> = Vec::new();
 
     // Self-cure: the first day, if any, on which the debtor pays in full unprompted.
-    let (first, back) = policy.evaluate_and_return(case, start);
+    let (first, back) = policy.evaluate_and_return(case, start, false);
     let mut case = back;
     let first = first?;
     let cure_pct = model.segment(first.segment.as_deref()).self_cure_daily_pct;
@@ -282,7 +282,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
         let decision = match pending_first.take() {
             Some(d) if t == start => d,
             _ => {
-                let (d, back) = policy.evaluate_and_return(std::mem::take(&mut case), t);
+                let (d, back) = policy.evaluate_and_return(std::mem::take(&mut case), t, true);
                 case = back;
                 d?
             }

@@ -47,17 +47,17 @@ API
     The core's canonical decision JSON for a case given as JSON: the same bytes as
     ``recobro eval`` prints.
 
-``policy.evaluate_many(cases, as_of)``
+``policy.evaluate_many(cases, as_of, *, on_error="raise", threads=None, chunk_size=None)``
     Many cases, evaluated in parallel without the GIL. ``cases`` is one of:
 
     * a list (or other iterable) of case dicts -> a list with one dict per case: the
       decision, or for a case that failed ``{"index": i, "case_id": id or None,
-      "error": {"code", "message", "line", "column", "path", "module", "help"}}``.
-      A bad case never loses the others; nothing is raised for it. Input paths carry
-      the case's index: ``[3].debts[0].due_on``.
-    * JSON text (``str`` or UTF-8 ``bytes``): a JSON array of cases, one case object,
-      or NDJSON (one case per line) -> the same list. Only text that is no batch at all
-      raises (``InvalidInputError`` at path ``cases``).
+      "error": {"code", "message", "line", "column", "path", "module", "help"}}``
+      (with ``on_error="collect"``). A bad case never loses the others. Input paths
+      carry the case's index: ``[3].debts[0].due_on``.
+    * JSON text (``str`` or UTF-8 ``bytes``, or a file object, which is read): a JSON
+      array of cases, one case object, or NDJSON (one case per line) -> the same list.
+      Text that is no batch at all raises (``InvalidInputError`` at path ``cases``).
     * a ``pandas.DataFrame`` with one row per case and the case's top-level keys as
       columns (``id``, ``debtor``, ``debts``, ...; missing values are left out) ->
       a DataFrame with the same index and the columns ``case_id``, ``segment``,
@@ -65,11 +65,30 @@ API
       (``Int64``), ``next_allowed_at`` (UTC), ``charges_total`` (a dict currency ->
       ``Decimal``), ``error_code``, ``error_message``, ``error_path`` and
       ``decision`` (the decision dict; ``None`` for a failed case).
-    * a ``pyarrow.Table`` (or ``RecordBatch``) with the same columns (struct and list
-      columns) -> a ``pyarrow.Table`` with the same columns, where ``charges_total``
-      is a ``map<string, string>`` of exact decimal strings and ``decision`` holds the
-      canonical decision JSON (exact; ``recobro.decision_from_json`` turns it into
-      the same dict as above).
+    * a ``pyarrow.Table`` (or ``RecordBatch``, ``RecordBatchReader``, which is read
+      whole, or an array / chunked array of structs, one per case) with the same
+      columns (struct and list columns) -> a ``pyarrow.Table`` with the same columns,
+      where ``charges_total`` is a ``map<string, string>`` of exact decimal strings and
+      ``decision`` holds the canonical decision JSON (exact;
+      ``recobro.decision_from_json`` turns it into the same dict as above).
+    * a ``polars.DataFrame`` (read through ``to_arrow()``, so pyarrow is needed) -> a
+      polars DataFrame with the columns of the Arrow table.
+
+    Anything else raises ``TypeError`` saying what to pass, rather than being iterated
+    as if it were a batch: a dict (one case: use ``evaluate`` or ``[case]``), a polars
+    LazyFrame or Series, a Dask collection (use ``map_partitions``), an Arrow array
+    that is not of structs.
+
+    ``on_error="raise"`` (the default): if any case fails, one ``BatchError`` is
+    raised, ``3 of 10 cases failed; [2].debts[0].due_on: expected a date ...
+    (input.invalid); ...`` (the first three failures), carrying every failed case's
+    row (``errors``), the decided rows (``decisions``), the whole result
+    (``result``) and the batch's size (``total``). ``on_error="collect"``: the failed
+    cases are rows of the result, as above; nothing is raised for them. Any other value
+    is a ``ValueError``. ``threads``: the number of threads the batch runs on (default:
+    the global pool, one per CPU or ``RAYON_NUM_THREADS``). ``chunk_size``: how many
+    cases are read, decided and converted at a time (default: the whole batch); a
+    smaller slice holds less memory at once, the result is the same.
 
 ``policy.check_contact(case, channel, at, debt_id=None) -> dict``
     May we contact this debtor on ``channel`` at ``at``? The compliance rules alone,
@@ -96,7 +115,8 @@ Errors
 Python) and its subclasses ``PolicySyntaxError`` (``policy.syntax``),
 ``PolicyRuntimeError`` (``policy.runtime``, ``policy.contract``, ``policy.module``),
 ``LimitExceededError`` (``limit.*``) and ``InvalidInputError`` (``input.json``,
-``input.invalid``). Each has ``code``, ``message``, ``line``, ``column``, ``module``
+``input.invalid``); ``BatchError`` is raised by ``evaluate_many`` for the failed cases
+of a batch, with the first failure's fields. Each has ``code``, ``message``, ``line``, ``column``, ``module``
 (the imported module the position is in), ``path`` (the input path) and ``help``,
 ``None`` where absent. ``str(error)`` is the engine's one-line form, the same on every
 host. Paths name the argument (``as_of``, ``at``, ``channel``, ``cases``,
@@ -110,6 +130,7 @@ import functools
 import gc
 import os
 import sys
+import io
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Union
@@ -129,6 +150,7 @@ __all__ = [
     "PolicyRuntimeError",
     "LimitExceededError",
     "InvalidInputError",
+    "BatchError",
     "decision_from_json",
     "DECISION_COLUMNS",
     "arrow_schema",
@@ -200,6 +222,43 @@ class InvalidInputError(RecobroError):
     """The input is not acceptable (``input.json``, ``input.invalid``); ``path`` says where."""
 
 
+class BatchError(RecobroError):
+    """Cases of a batch failed (``Policy.evaluate_many`` with ``on_error="raise"``, the
+    default). ``str(error)`` counts the failed cases and shows the first three with their
+    index and path (``3 of 10 cases failed; [2].debts[0].due_on: ...``); ``code``,
+    ``message``, ``line``, ``column``, ``path``, ``module`` and ``help`` are those of the
+    first failed case. Nothing is lost:
+
+    * ``errors``: every failed case's ``{"index", "case_id", "error"}`` (``error`` is the
+      dict of ``RecobroError.to_dict()``), in order;
+    * ``result``: what ``on_error="collect"`` returns (the list, DataFrame or Table with
+      a row for every case, failed or not);
+    * ``decisions``: the same without the failed rows (a list of the decided cases'
+      decisions, or the DataFrame or Table rows whose ``error_code`` is null);
+    * ``total``: the number of cases in the batch."""
+
+    errors: list[dict[str, Any]]
+    decisions: Any
+    result: Any
+    total: int
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        decisions: Any = None,
+        result: Any = None,
+        total: int = 0,
+        **fields: Any,
+    ) -> None:
+        super().__init__(text, **fields)
+        self.errors = [] if errors is None else errors
+        self.decisions = decisions
+        self.result = result
+        self.total = total
+
+
 from . import _native  # noqa: E402  (the exceptions above must exist first)
 
 __version__: str = _native.__version__
@@ -243,6 +302,127 @@ def decision_from_json(text: str) -> Decision:
     an Arrow ``decision`` column) as the dict ``Policy.evaluate`` returns."""
     result: Decision = _native.decision_from_json(text)  # type: ignore[assignment]
     return result
+
+
+#: The values of ``on_error`` in ``Policy.evaluate_many``.
+_ON_ERROR: tuple[str, ...] = ("raise", "collect")
+
+#: How many failed cases ``BatchError``'s message shows.
+_SHOWN_ERRORS = 3
+
+
+def _check_batch_options(on_error: Any, threads: Any, chunk_size: Any) -> None:
+    if not isinstance(on_error, str) or on_error not in _ON_ERROR:
+        allowed = " or ".join(repr(v) for v in _ON_ERROR)
+        raise ValueError(f"on_error must be {allowed}, not {on_error!r}")
+    for name, value in (("threads", threads), ("chunk_size", chunk_size)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1 (or None), not {value}")
+
+
+def _row_text(row: Mapping[str, Any]) -> str:
+    """One failed case in ``BatchError``'s message: where (its path, which starts with
+    the case's index, or the index alone), the message and the code (and the position
+    in the policy)."""
+    err = row["error"]
+    index = f"[{row['index']}]"
+    path = err.get("path")
+    if not path:
+        where = index
+    elif path.startswith(index):
+        where = path
+    else:
+        where = f"{index} {path}"
+    detail = [err["code"]]
+    if err.get("module") is not None:
+        detail.append(f"module `{err['module']}`")
+    if err.get("line") is not None:
+        detail.append(f"line {err['line']}, column {err['column']}")
+    return f"{where}: {err['message']} ({', '.join(detail)})"
+
+
+def _batch_error(errors: list[dict[str, Any]], total: int, result: Any, decisions: Any) -> BatchError:
+    shown = "; ".join(_row_text(r) for r in errors[:_SHOWN_ERRORS])
+    more = len(errors) - _SHOWN_ERRORS
+    text = f"{len(errors)} of {total} cases failed; {shown}" + (f"; and {more} more" if more > 0 else "")
+    first = errors[0]["error"]
+    fields = {k: first.get(k) for k in ("code", "message", "line", "column", "path", "module", "help")}
+    return BatchError(text, errors=errors, decisions=decisions, result=result, total=total, **fields)
+
+
+def _type_name(obj: Any) -> str:
+    t = type(obj)
+    return f"{t.__module__}.{t.__qualname__}" if t.__module__ != "builtins" else t.__qualname__
+
+
+_BATCH_KINDS = (
+    "a list of case dicts, JSON text (str or bytes), a pandas or polars DataFrame, or a "
+    "pyarrow Table, RecordBatch, RecordBatchReader or array of structs"
+)
+
+
+def _not_a_batch(obj: Any, hint: str) -> TypeError:
+    return TypeError(f"evaluate_many takes {_BATCH_KINDS}, not {_type_name(obj)}; {hint}")
+
+
+def _batch_input(cases: Any) -> tuple[str, Any]:
+    """What kind of batch ``cases`` is, and the value the batch is read from:
+    ``("pandas", DataFrame)``, ``("arrow", Table or RecordBatch)``, ``("polars", Table)``
+    (read through Arrow), ``("text", str or bytes)`` or ``("list", list or tuple)``.
+    An input that is not a batch of cases raises ``TypeError`` saying what to pass,
+    rather than being iterated (a DataFrame iterates over its columns, a dict over its
+    keys, a file over its lines)."""
+    if isinstance(cases, (str, bytes)):
+        return "text", cases
+    if isinstance(cases, (list, tuple)):
+        return "list", cases
+    if isinstance(cases, (bytearray, memoryview)):
+        return "text", bytes(cases)
+    if isinstance(cases, Mapping):
+        raise _not_a_batch(cases, "for one case use evaluate(), or pass [case]")
+    # A library's types can only be met once it is imported: look in sys.modules, so that
+    # telling the kinds apart imports nothing.
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(cases, pd.DataFrame):
+        return "pandas", cases
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        if isinstance(cases, (pa.Table, pa.RecordBatch)):
+            return "arrow", cases
+        if isinstance(cases, pa.RecordBatchReader):
+            return "arrow", cases.read_all()
+        if isinstance(cases, (pa.ChunkedArray, pa.Array)):
+            if pa.types.is_struct(cases.type):
+                return "arrow", pa.Table.from_struct_array(cases)
+            raise _not_a_batch(cases, "an Arrow array must hold one struct per case")
+    pl = sys.modules.get("polars")
+    if pl is not None:
+        if isinstance(cases, pl.DataFrame):
+            try:
+                return "polars", cases.to_arrow()
+            except ImportError as e:
+                raise ImportError("a polars DataFrame is read through pyarrow: pip install pyarrow") from e
+        if isinstance(cases, pl.LazyFrame):
+            raise _not_a_batch(cases, "collect() the LazyFrame first")
+        if isinstance(cases, pl.Series):
+            raise _not_a_batch(cases, "pass a polars DataFrame with the cases' top-level keys as columns")
+    if hasattr(type(cases), "__dask_graph__"):  # a Dask collection
+        raise _not_a_batch(
+            cases,
+            "for a Dask DataFrame map it over its partitions: "
+            "ddf.map_partitions(policy.evaluate_many, as_of, meta=...)",
+        )
+    if isinstance(cases, io.IOBase):
+        return "text", cases.read()
+    if hasattr(type(cases), "__arrow_c_stream__") or hasattr(type(cases), "__dataframe__"):
+        raise _not_a_batch(cases, "convert it to a pyarrow Table (pyarrow.table(x)) or a list of case dicts")
+    if not isinstance(cases, Iterable):
+        raise _not_a_batch(cases, "for one case use evaluate()")
+    return "list", list(cases)
 
 
 @functools.lru_cache(maxsize=16)
@@ -343,32 +523,61 @@ class Policy:
         what ``recobro eval`` prints."""
         return self._inner.evaluate_json(case_json, as_of, trace)
 
-    def evaluate_many(self, cases: Any, as_of: Any) -> Any:
+    def evaluate_many(
+        self,
+        cases: Any,
+        as_of: Any,
+        *,
+        on_error: str = "raise",
+        threads: int | None = None,
+        chunk_size: int | None = None,
+    ) -> Any:
         """Decide many cases in parallel: a list of dicts (or JSON text: an array of
-        cases, one case object or NDJSON) -> a list; a pandas DataFrame or a pyarrow
-        Table -> the same kind (see the module documentation)."""
-        pd = sys.modules.get("pandas")
-        if pd is not None and isinstance(cases, pd.DataFrame):
-            with _gc_paused():
-                return self._evaluate_frame(pd, cases, as_of)
-        pa = sys.modules.get("pyarrow")
-        if pa is not None and isinstance(cases, (pa.Table, pa.RecordBatch)):
-            with _gc_paused():
-                return self._evaluate_arrow(pa, cases, as_of)
-        if isinstance(cases, (str, bytes)):
-            with _gc_paused():
-                return self._inner.evaluate_many(cases, as_of)
-        if isinstance(cases, Mapping) or not isinstance(cases, Iterable):
-            raise TypeError(
-                "evaluate_many takes a list of case dicts, JSON text (str or bytes), a pandas "
-                f"DataFrame or a pyarrow Table, not {type(cases).__name__}; for one case use evaluate()"
-            )
-        with _gc_paused():
-            return self._inner.evaluate_many(cases if isinstance(cases, (list, tuple)) else list(cases), as_of)
+        cases, one case object or NDJSON) -> a list; a pandas DataFrame, a pyarrow Table
+        (RecordBatch, RecordBatchReader, array of structs) or a polars DataFrame -> the
+        same kind (see the module documentation).
 
-    def _evaluate_frame(self, pd: Any, frame: Any, as_of: Any) -> Any:
+        ``on_error="raise"`` (the default): when any case fails, raise one
+        ``BatchError`` that counts the failed cases, shows the first three, and carries
+        every error row (``errors``), the rows decided (``decisions``) and the whole
+        result (``result``). ``on_error="collect"``: return the failed cases as rows
+        (an ``{"index", "case_id", "error"}`` dict, or the ``error_*`` columns).
+        ``threads``: the number of threads the batch runs on (default: the global pool,
+        one per CPU or ``RAYON_NUM_THREADS``). ``chunk_size``: how many cases are read,
+        decided and converted at a time (default: all of them); the result is the same.
+        """
+        _check_batch_options(on_error, threads, chunk_size)
+        kind, value = _batch_input(cases)
+        with _gc_paused():
+            if kind == "pandas":
+                result, errors = self._evaluate_frame(sys.modules["pandas"], value, as_of, threads, chunk_size)
+            elif kind in ("arrow", "polars"):
+                result, errors = self._evaluate_arrow(sys.modules["pyarrow"], value, as_of, threads, chunk_size)
+                if kind == "polars":
+                    result = sys.modules["polars"].from_arrow(result)
+            else:
+                result, failed = self._inner.evaluate_many(value, as_of, False, threads, chunk_size)
+                errors = [result[i] for i in failed]
+            if errors and on_error == "raise":
+                total = len(result)
+                failed_at = {e["index"] for e in errors}
+                good = [i for i in range(total) if i not in failed_at]
+                if kind == "pandas":
+                    decisions = result.iloc[good]
+                elif kind == "arrow":
+                    decisions = result.take(good)
+                elif kind == "polars":
+                    decisions = result.filter(sys.modules["polars"].col("error_code").is_null())
+                else:
+                    decisions = [result[i] for i in good]
+                raise _batch_error(errors, total, result, decisions)
+            return result
+
+    def _evaluate_frame(
+        self, pd: Any, frame: Any, as_of: Any, threads: int | None, chunk_size: int | None
+    ) -> tuple[Any, list[dict[str, Any]]]:
         records = frame.to_dict("records")
-        cols = self._inner.evaluate_columns(records, as_of, True, "dict")
+        cols = self._inner.evaluate_columns(records, as_of, True, "dict", threads, chunk_size)
         index = frame.index
         data = {}
         for name in DECISION_COLUMNS:
@@ -379,14 +588,16 @@ class Policy:
                 data[name] = pd.Series(values, index=index, dtype="datetime64[us, UTC]")
             else:
                 data[name] = pd.Series(values, index=index, dtype=object)
-        return pd.DataFrame(data, index=index)
+        return pd.DataFrame(data, index=index), cols["errors"]
 
-    def _evaluate_arrow(self, pa: Any, table: Any, as_of: Any) -> Any:
+    def _evaluate_arrow(
+        self, pa: Any, table: Any, as_of: Any, threads: int | None, chunk_size: int | None
+    ) -> tuple[Any, list[dict[str, Any]]]:
         records = table.to_pylist()
-        cols = self._inner.evaluate_columns(records, as_of, True, "json")
+        cols = self._inner.evaluate_columns(records, as_of, True, "json", threads, chunk_size)
         schema = arrow_schema(pa)
         arrays = [pa.array(cols[f.name], type=f.type) for f in schema]
-        return pa.Table.from_arrays(arrays, schema=schema)
+        return pa.Table.from_arrays(arrays, schema=schema), cols["errors"]
 
     def check_contact(
         self, case: _CaseLike, channel: str, at: Any, debt_id: str | None = None

@@ -7,7 +7,7 @@ import datetime
 import decimal
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 from . import _native as _native
 from .types import Case as Case, Decision as Decision
@@ -21,6 +21,7 @@ __all__ = [
     "PolicyRuntimeError",
     "LimitExceededError",
     "InvalidInputError",
+    "BatchError",
     "decision_from_json",
     "DECISION_COLUMNS",
     "arrow_schema",
@@ -36,6 +37,7 @@ _Instant = datetime.datetime | str
 _Amount = decimal.Decimal | int | str
 _Day = datetime.date | str
 _Case = Case | Mapping[str, Any]
+_OnError = Literal["raise", "collect"]
 
 class RecobroError(Exception):
     code: str
@@ -63,6 +65,22 @@ class PolicySyntaxError(RecobroError): ...
 class PolicyRuntimeError(RecobroError): ...
 class LimitExceededError(RecobroError): ...
 class InvalidInputError(RecobroError): ...
+
+class BatchError(RecobroError):
+    errors: list[dict[str, Any]]
+    decisions: Any
+    result: Any
+    total: int
+    def __init__(
+        self,
+        text: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        decisions: Any = None,
+        result: Any = None,
+        total: int = 0,
+        **fields: Any,
+    ) -> None: ...
 
 def decision_from_json(text: str) -> Decision: ...
 def arrow_schema(pa: Any = None) -> Any: ...
@@ -101,11 +119,35 @@ class Policy:
     def evaluate(self, case: _Case, as_of: _Instant, trace: bool = False) -> Decision: ...
     def evaluate_json(self, case_json: str, as_of: _Instant, trace: bool = False) -> str: ...
     @overload
-    def evaluate_many(self, cases: str | bytes, as_of: _Instant) -> list[dict[str, Any]]: ...
+    def evaluate_many(
+        self,
+        cases: str | bytes,
+        as_of: _Instant,
+        *,
+        on_error: _OnError = "raise",
+        threads: int | None = None,
+        chunk_size: int | None = None,
+    ) -> list[dict[str, Any]]: ...
     @overload
-    def evaluate_many(self, cases: Iterable[_Case], as_of: _Instant) -> list[dict[str, Any]]: ...
+    def evaluate_many(
+        self,
+        cases: Iterable[_Case],
+        as_of: _Instant,
+        *,
+        on_error: _OnError = "raise",
+        threads: int | None = None,
+        chunk_size: int | None = None,
+    ) -> list[dict[str, Any]]: ...
     @overload
-    def evaluate_many(self, cases: Any, as_of: _Instant) -> Any: ...
+    def evaluate_many(
+        self,
+        cases: Any,
+        as_of: _Instant,
+        *,
+        on_error: _OnError = "raise",
+        threads: int | None = None,
+        chunk_size: int | None = None,
+    ) -> Any: ...
     def check_contact(
         self, case: _Case, channel: str, at: _Instant, debt_id: str | None = None
     ) -> dict[str, Any]: ...

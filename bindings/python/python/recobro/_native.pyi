@@ -34,9 +34,22 @@ class Policy:
     def limits(self) -> dict[str, int]: ...
     def evaluate(self, case: Any, as_of: Any, trace: bool = False) -> dict[str, Any]: ...
     def evaluate_json(self, case_json: str, as_of: Any, trace: bool = False) -> str: ...
-    def evaluate_many(self, cases: Any, as_of: Any, drop_nulls: bool = False) -> list[dict[str, Any]]: ...
+    def evaluate_many(
+        self,
+        cases: Any,
+        as_of: Any,
+        drop_nulls: bool = False,
+        threads: int | None = None,
+        chunk_size: int | None = None,
+    ) -> tuple[list[dict[str, Any]], list[int]]: ...
     def evaluate_columns(
-        self, cases: Any, as_of: Any, drop_nulls: bool = True, decision: str = "dict"
+        self,
+        cases: Any,
+        as_of: Any,
+        drop_nulls: bool = True,
+        decision: str = "dict",
+        threads: int | None = None,
+        chunk_size: int | None = None,
     ) -> dict[str, list[Any]]: ...
     def check_contact(self, case: Any, channel: str, at: Any, debt_id: str | None = None) -> dict[str, Any]: ...
     def check_plan(
