@@ -110,6 +110,18 @@ fn evaluate(c: &mut Criterion) {
             }
         })
     });
+    let decisions: Vec<recobro::Decision> = cases
+        .iter()
+        .take(1000)
+        .filter_map(|c| policy.evaluate(c, at).ok())
+        .collect();
+    g.bench_function("write_decision_json_1k", |b| {
+        b.iter(|| {
+            for d in &decisions {
+                black_box(black_box(d).to_json());
+            }
+        })
+    });
     g.finish();
 }
 

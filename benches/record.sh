@@ -27,7 +27,7 @@ mkdir -p "$T/bench"
 "$T/release/recobro" generate 2000 --seed 7 --as-of 2026-03-16T15:00:00Z > "$T/bench/cases.ndjson"
 hosts="$T/bench/hosts.ndjson"
 : > "$hosts"
-cargo build --release -q -p recobro-benches --bin bench-host
+cargo build --release -q -p recobro-benches --bin bench-host --bin bench-allocs
 "$T/release/bench-host" "$T/bench/cases.ndjson" >> "$hosts"
 [ -f bindings/wasm/pkg/index.node.js ] || bash bindings/wasm/build.sh
 node benches/hosts/node.mjs "$PWD/bindings/wasm/pkg" "$T/bench/cases.ndjson" >> "$hosts"
@@ -46,6 +46,21 @@ KOTLINC="$T/tools/node_modules/kotlin-compiler/bin/kotlinc"
   benches/hosts/Bench.kt -d "$T/bench/bench-kotlin.jar" 2>/dev/null
 java -Djna.library.path="$T/release" -cp "$T/bench/bench-kotlin.jar:/usr/share/java/jna.jar:$T/tools/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar" \
   BenchKt "$T/bench/cases.ndjson" >> "$hosts"
+"$T/release/bench-allocs" "$T/bench/cases.ndjson" > "$T/bench/allocs.json"
+# `recobro eval FILE` end to end (read, parse in parallel, decide, write) on 10,000 cases:
+# the best of three runs, against the engine's own batch figure below.
+"$T/release/recobro" generate 10000 --seed 7 --as-of 2026-03-16T15:00:00Z > "$T/bench/cases10k.ndjson"
+eval_ms=$(python3 - "$T/release/recobro" "$T/bench/cases10k.ndjson" <<'PY'
+import subprocess, sys, time
+best = float("inf")
+for _ in range(3):
+    t = time.perf_counter()
+    subprocess.run([sys.argv[1], "eval", sys.argv[2], "--as-of", "2026-03-16T15:00:00Z"],
+                   stdout=subprocess.DEVNULL, check=True)
+    best = min(best, time.perf_counter() - t)
+print(round(best * 1000))
+PY
+)
 cat "$hosts"
 # The browser simulator: page load to ready, and 10,000 cases x 180 days in Chromium.
 bash examples/simulator/assemble.sh >/dev/null
@@ -72,12 +87,24 @@ print(f"| same logic hand-written in Rust (native baseline) | {per(nat)} per cas
 if seq != "n/a" and nat != "n/a": print(f"| ratio Rhai / native | {int(seq)/int(nat):.1f}x |")
 print(f"| batch on 2 threads (evaluate_batch) | {per(bat)} per case, {10000/(int(bat)/1e9):,.0f} cases/s |" if bat != "n/a" else "| batch | n/a |")
 PY
-  for id in "startup/engine_and_compile_consumer" "startup/parse_case_json_1k" \
+  python3 - "$T/bench/allocs.json" "$eval_ms" "$bat" "$(est startup/parse_case_json_1k)" "$(est startup/write_decision_json_1k)" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+eval_ms, bat, parse, write = sys.argv[2:6]
+print(f"| allocations per case: reading the case / deciding / writing the decision | {a['parse_allocs']:.0f} / {a['decide_allocs']:.0f} / {a['write_allocs']:.0f} ({a['parse_bytes'] + a['decide_bytes'] + a['write_bytes']:,.0f} bytes) |")
+if parse != "n/a": print(f"| reading one case from JSON (3.8 KB, parse and validate) | {int(parse) / 1000 / 1000:.1f} µs |")
+if write != "n/a": print(f"| writing one decision as JSON | {int(write) / 1000 / 1000:.1f} µs |")
+if bat != "n/a":
+    per_eval = int(eval_ms) * 1000 / 10000
+    engine = int(bat) / 10000 / 1000
+    print(f"| `recobro eval FILE`, 10,000 cases, 2 threads (read, parse, decide, write) | {per_eval:.1f} µs per case, {per_eval / engine:.2f}x the engine's batch figure |")
+PY
+  for id in "startup/engine_and_compile_consumer" "startup/parse_case_json_1k" "startup/write_decision_json_1k" \
             "compliance/verdict_only_call_allowed_40_contacts" "compliance/verdict_only_call_blocked_next_allowed_40_contacts" \
             "compliance/prepared_check_call_allowed_40_contacts" "compliance/check_call_allowed_40_contacts" \
             "money/native_accrual_5_debts_rate_change" "money/charges_5_debts_3_payments_rate_change"; do
     v=$(est "$id")
-    if [ "$id" = "startup/parse_case_json_1k" ] && [ "$v" != "n/a" ]; then v=$((v / 1000)); id="$id (per case)"; fi
+    case "$id" in *_1k) [ "$v" != "n/a" ] && v=$((v / 1000)) && id="$id (per item)";; esac
     echo "| $id | $v ns |"
   done
   echo "| simulation: 10,000 cases x 180 days, champion + 1 challenger | ${sim_secs} s wall, ${decisions} decisions |"
