@@ -77,7 +77,8 @@ API
     Anything else raises ``TypeError`` saying what to pass, rather than being iterated
     as if it were a batch: a dict (one case: use ``evaluate`` or ``[case]``), a polars
     LazyFrame or Series, a Dask collection (use ``map_partitions``), an Arrow array
-    that is not of structs.
+    that is not of structs, another object with the Arrow stream or DataFrame
+    interchange protocol (convert it with ``pyarrow.table(x)``).
 
     ``on_error="raise"`` (the default): if any case fails, one ``BatchError`` is
     raised, ``3 of 10 cases failed; [2].debts[0].due_on: expected a date ...
