@@ -5,7 +5,7 @@
 1. Generate a seeded synthetic portfolio with the CLI (`recobro generate N --as-of T`,
    NDJSON), or read one from `--cases FILE.ndjson`.
 2. Put it in a Dask DataFrame: one row per case, the case's top-level keys as columns.
-3. `map_partitions(policy.evaluate_many, as_of)`: each partition is a pandas DataFrame;
+3. `map_partitions(policy.evaluate_many, as_of, on_error="collect")`: each partition is a pandas DataFrame;
    the policy is pickled to the workers (rebuilt there from its source), and each
    worker evaluates its partition in parallel without the GIL.
 4. Summarise the decisions per segment.
@@ -86,8 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         frame = pd.DataFrame.from_records(cases)
         ddf = dd.from_pandas(frame, npartitions=args.partitions)
         # The output's shape: the policy's answer for an empty frame.
-        meta = policy.evaluate_many(frame.iloc[:0], args.as_of)
-        decisions = ddf.map_partitions(policy.evaluate_many, args.as_of, meta=meta)
+        # Collect the bad cases as error rows (summarised below) rather than failing
+        # the whole computation on the first partition with one.
+        meta = policy.evaluate_many(frame.iloc[:0], args.as_of, on_error="collect")
+        decisions = ddf.map_partitions(
+            policy.evaluate_many, args.as_of, on_error="collect", meta=meta
+        )
 
         started = time.perf_counter()
         result: pd.DataFrame = decisions.compute(scheduler=args.scheduler)
