@@ -59,6 +59,19 @@ fn evaluate(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
+    // The honest limit: the same pipeline with the policy's hooks written in Rust
+    // (`core/src/policy/native.rs`; `core/tests/native_limit.rs` checks it agrees).
+    g.bench_function("native_full_pipeline_owned", |b| {
+        b.iter_batched(
+            || cases.clone(),
+            |owned| {
+                for case in owned {
+                    black_box(recobro::internals::native_consumer_evaluate(&policy, case, at).ok());
+                }
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
     g.bench_function("native_baseline", |b| {
         b.iter(|| {
             for case in &cases {

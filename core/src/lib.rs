@@ -149,6 +149,17 @@ pub mod internals {
     }
     pub use crate::time::parse_tz;
 
+    /// The default consumer policy's hooks written by hand in Rust, run through the same
+    /// pipeline (the benchmarks' honest limit; `core/tests/native_limit.rs` checks it
+    /// agrees with the script). `policy` must be [`crate::Policy::default_consumer`].
+    pub fn native_consumer_evaluate(
+        policy: &crate::Policy,
+        case: crate::Case,
+        as_of: crate::Instant,
+    ) -> crate::Result<crate::Decision> {
+        policy.evaluate_native_consumer(case, as_of)
+    }
+
     /// The chrono instant behind an [`crate::Instant`].
     pub fn utc(t: crate::Instant) -> chrono::DateTime<chrono::Utc> {
         t.0

@@ -16,6 +16,15 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Where a decision's hooks (`segment`, `actions`, `charges`, `offers`) run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hooks {
+    /// The policy's script.
+    Script,
+    /// The default consumer policy written in Rust (benchmarks and their agreement test).
+    NativeConsumer,
+}
+
 /// Options for one evaluation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EvalOptions {
@@ -97,7 +106,14 @@ impl Policy {
         as_of: Instant,
         checked: bool,
     ) -> (Result<Decision>, Case) {
-        self.decide_checked(case, as_of, EvalOptions::default(), true, checked)
+        self.decide_checked(
+            case,
+            as_of,
+            EvalOptions::default(),
+            true,
+            checked,
+            Hooks::Script,
+        )
     }
 
     /// The pipeline for one owned case; the case is handed back afterwards.
@@ -108,7 +124,7 @@ impl Policy {
         opts: EvalOptions,
         skip_offers: bool,
     ) -> (Result<Decision>, Case) {
-        self.decide_checked(case, as_of, opts, skip_offers, false)
+        self.decide_checked(case, as_of, opts, skip_offers, false, Hooks::Script)
     }
 
     /// [`Self::decide`], skipping [`Case::validate`] when the caller has `checked` it.
@@ -119,6 +135,7 @@ impl Policy {
         opts: EvalOptions,
         skip_offers: bool,
         checked: bool,
+        hooks: Hooks,
     ) -> (Result<Decision>, Case) {
         let valid = if checked { Ok(()) } else { case.validate() };
         if let Err(e) = valid.and_then(|_| case.validate_at(as_of)) {
@@ -136,7 +153,7 @@ impl Policy {
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
         }
-        let result = self.run(&ctx, opts, skip_offers);
+        let result = self.run(&ctx, opts, skip_offers, hooks);
         let output = if opts.trace {
             OUTPUT.with(|o| o.borrow_mut().take()).unwrap_or_default()
         } else {
@@ -197,7 +214,28 @@ impl Policy {
         })
     }
 
-    fn run(&self, ctx: &Arc<Ctx>, opts: EvalOptions, skip_offers: bool) -> Result<Decision> {
+    /// The default consumer policy's hooks written in Rust instead of its script (the
+    /// benchmarks' honest limit: the same pipeline around them). `self` must be the
+    /// compiled default consumer policy: its rules, rates and identity are used.
+    pub(crate) fn evaluate_native_consumer(&self, case: Case, as_of: Instant) -> Result<Decision> {
+        self.decide_checked(
+            case,
+            as_of,
+            EvalOptions::default(),
+            false,
+            false,
+            Hooks::NativeConsumer,
+        )
+        .0
+    }
+
+    fn run(
+        &self,
+        ctx: &Arc<Ctx>,
+        opts: EvalOptions,
+        skip_offers: bool,
+        hooks: Hooks,
+    ) -> Result<Decision> {
         let inner = &*self.inner;
         let facts = &ctx.facts;
         let mut trace = opts.trace.then(Vec::new);
@@ -231,8 +269,10 @@ impl Policy {
                 facts.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
             ),
         );
-        let (segment_out, actions_out, charges_out, offers_out) =
-            self.call_hooks(Dynamic::from(CaseRef(ctx.clone())), skip_offers)?;
+        let (segment_out, actions_out, charges_out, offers_out) = match hooks {
+            Hooks::Script => self.call_hooks(Dynamic::from(CaseRef(ctx.clone())), skip_offers)?,
+            Hooks::NativeConsumer => super::native::consumer_hooks(ctx, skip_offers)?,
+        };
 
         let segment = if inner.hooks.segment {
             let v = segment_out;

@@ -15,6 +15,7 @@ mod evaluate;
 mod law;
 mod limits;
 mod modules;
+mod native;
 mod options;
 mod script;
 

@@ -124,6 +124,35 @@ impl<'a> Registrar<'a> {
     }
 }
 
+/// `d.may_charge(rule)`: the agreement allows a fee under `rule` and the ledger lets it
+/// be charged today.
+pub(crate) fn may_charge(d: &DebtRef, rule: &str) -> bool {
+    let Some(f) = d.debt().agreement.as_ref().and_then(|a| a.fee(rule)) else {
+        return false;
+    };
+    let tz = d.ctx.facts.tz;
+    match d.ledger(rule).map(|c| c.at).max() {
+        None => true,
+        Some(last) => f
+            .repeat_days
+            .and_then(|r| last.date_in(tz).checked_add_days(r))
+            .is_some_and(|again| d.ctx.facts.today >= again),
+    }
+}
+
+/// `contact(channel, template)`.
+pub(crate) fn contact(channel: Channel, template: &str) -> Rr<Action> {
+    let mut a = action_of("contact")?;
+    a.channel = Some(channel);
+    a.template = Some(template.to_string());
+    Ok(a)
+}
+
+/// `task(kind)`.
+pub(crate) fn task(kind: &str) -> Rr<Action> {
+    action_of(kind)
+}
+
 fn parse_channel(s: &str) -> Rr<Channel> {
     Channel::parse(s).ok_or_else(|| {
         rt_err(format!(
@@ -459,19 +488,7 @@ fn register_api(engine: &mut Engine, signatures: bool) -> Vec<ApiDoc> {
         .func(
             "may_charge",
             "Whether the agreement allows a fee under `rule` and the ledger lets it be charged today: never charged on this debt, or charged at least the agreement's `repeat_days` ago. The engine holds every fee line to the same rule.",
-            |d: &mut DebtRef, rule: &str| -> bool {
-                let Some(f) = d.debt().agreement.as_ref().and_then(|a| a.fee(rule)) else {
-                    return false;
-                };
-                let tz = d.ctx.facts.tz;
-                match d.ledger(rule).map(|c| c.at).max() {
-                    None => true,
-                    Some(last) => f
-                        .repeat_days
-                        .and_then(|r| last.date_in(tz).checked_add_days(r))
-                        .is_some_and(|again| d.ctx.facts.today >= again),
-                }
-            },
+            |d: &mut DebtRef, rule: &str| -> bool { may_charge(d, rule) },
         )
         .func(
             "has_agreed_fee",

@@ -761,8 +761,15 @@ pub(crate) fn plan_bounds(m: &Map) -> Result<crate::money::plans::PlanBounds> {
 
 /// A payment-plan offer with its schedule at the longest term.
 pub(crate) fn payment_plan(ctx: &Ctx, m: &Map) -> Result<crate::decision::Offer> {
+    plan_offer(ctx, plan_bounds(m)?)
+}
+
+/// A payment-plan offer within checked bounds.
+pub(crate) fn plan_offer(
+    ctx: &Ctx,
+    bounds: crate::money::plans::PlanBounds,
+) -> Result<crate::decision::Offer> {
     use crate::money::plans::{schedule, Remainder};
-    let bounds = plan_bounds(m)?;
     let (currency, balance, dp) = main_currency(ctx)?;
     let down = Rounding::HalfUp.round(
         balance * bounds.min_down_payment_pct / Decimal::ONE_HUNDRED,

@@ -45,8 +45,8 @@ pub struct CaseRef(pub(crate) Arc<Ctx>);
 pub struct DebtRef {
     pub(super) ctx: Arc<Ctx>,
     index: usize,
-    pub(super) days_past_due: i64,
-    pub(super) overdue: bool,
+    pub(crate) days_past_due: i64,
+    pub(crate) overdue: bool,
 }
 
 impl DebtRef {
