@@ -207,6 +207,17 @@ fn channel_index(c: Channel) -> usize {
 /// [`Settings::validate`]); the split is not used here.
 pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseOutcome> {
     s.validate_horizon_and_model()?;
+    simulate_checked(policy, case, s, false)
+}
+
+/// [`simulate_case`] for a runner that has checked the settings, and the case too when
+/// `case_checked` (its shape; the clock is checked on every evaluation anyway).
+pub(crate) fn simulate_checked(
+    policy: &Policy,
+    case: &Case,
+    s: &Settings,
+    case_checked: bool,
+) -> Result<CaseOutcome> {
     let model: &ResponseModel = &s.response;
     // Common random numbers: every draw is keyed by the seed, the case, the day and
     // what is drawn (see `Draws`), not by the policy or the draws before it, so arms
@@ -239,7 +250,7 @@ pub fn simulate_case(policy: &Policy, case: &Case, s: &Settings) -> Result<CaseO
     let mut scheduled: Vec<(Instant, Decimal, bool)> = Vec::new();
 
     // Self-cure: the first day, if any, on which the debtor pays in full unprompted.
-    let (first, back) = policy.evaluate_and_return(case, start, false);
+    let (first, back) = policy.evaluate_and_return(case, start, case_checked);
     let mut case = back;
     let first = first?;
     let cure_pct = model.segment(first.segment.as_deref()).self_cure_daily_pct;
