@@ -250,14 +250,22 @@ pub fn evaluate_batch(policy: &Policy, cases_json: &str, as_of: &str) -> Result<
     let items = guard(|| cases(cases_json))?;
     let rows = evaluate_rows(policy, items, as_of, EvalOptions::default());
     let mut out = String::from("[");
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows_json(0, &rows).iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&row_json(i, r));
+        out.push_str(r);
     }
     out.push(']');
     Ok(out)
+}
+
+/// [`row_json`] for every row of a slice whose first row is the batch's row `first`,
+/// written in parallel where the platform allows.
+pub fn rows_json(first: usize, rows: &[Result<Decision>]) -> Vec<String> {
+    par_map(rows.iter().enumerate().collect(), |(i, r)| {
+        row_json(first.saturating_add(i), r)
+    })
 }
 
 /// One batch row as JSON: the canonical decision, or `{"index": i, "error": {...}}`.

@@ -299,18 +299,17 @@ impl<W: Write> Rows<W> {
         let first = self.next;
         self.next += cases.len();
         let results = recobro::host::evaluate_rows_from(policy, cases, first, as_of, opts);
-        for (j, r) in results.into_iter().enumerate() {
-            if let Err(e) = &r {
-                self.failed += 1;
-                report(e, None);
-            }
-            match self.format {
-                Format::Ndjson => {
-                    let line = recobro::host::row_json(first + j, &r);
+        for e in results.iter().filter_map(|r| r.as_ref().err()) {
+            self.failed += 1;
+            report(e, None);
+        }
+        match self.format {
+            Format::Ndjson => {
+                for line in recobro::host::rows_json(first, &results) {
                     writeln!(self.out, "{line}").map_err(fail)?;
                 }
-                Format::Table => self.kept.push(r),
             }
+            Format::Table => self.kept.extend(results),
         }
         Ok(())
     }
