@@ -1,11 +1,11 @@
 //! `recobro._native`: the Python binding of the Recobro engine (pyo3).
 //!
 //! A thin layer over `recobro::host`, the boundary every host uses: Python values
-//! become JSON text (`convert.rs`, exact), which the host boundary reads with the
-//! engine's readers (`host::case`, `host::cases`, `host::read`, `host::instant`,
-//! `host::channel`); decisions come back as plain Python values, and `recobro::Error`
-//! becomes the exceptions defined in `recobro/__init__.py` (`errors.rs`, through
-//! `host::fields`). Every entry point releases the GIL while the engine works; the
+//! become JSON text (`convert.rs`: walked in Rust, exact), which the host boundary
+//! reads with the engine's readers (`host::case`, `host::cases`, `host::read`,
+//! `host::instant`, `host::channel`); decisions come back as plain Python values, and
+//! `recobro::Error` becomes the exceptions defined in `recobro/__init__.py`
+//! (`errors.rs`, through `host::fields`). Every entry point releases the GIL while the engine works; the
 //! engine runs under `host::guard` and the Python-side code under `errors::guard`, so a
 //! panic surfaces as `RecobroError` with code `internal`.
 //!
@@ -19,7 +19,9 @@
 mod convert;
 mod errors;
 
-use convert::{from_value, instant_text, to_json_text, Builder, Kind, ReadOptions};
+use convert::{
+    from_value, instant_text, into_text, to_json_text, Builder, Kind, ReadOptions, Reader,
+};
 use errors::{error_dict, guard, to_pyerr, IntoPy};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PyString, PyTuple, PyType};
@@ -30,6 +32,7 @@ use recobro::money::Proposal;
 use recobro::{Channel, Decision, Error, ErrorCode, EvalOptions, Instant};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 fn internal(message: impl std::fmt::Display) -> Error {
@@ -254,9 +257,10 @@ impl NativePolicy {
     }
 
     /// Decide a batch of cases read from Python values, a slice at a time: each slice
-    /// written as JSON with the GIL, read (`host::case`), decided and rendered without
-    /// it; `emit` gets each row with its index in the batch and its Python value.
-    /// A value that cannot be JSON is its row's error, like a case that does not read.
+    /// written as JSON with the GIL (one after the other into one buffer, kept for the
+    /// next slice), read (`host::case`), decided and rendered without it; `emit` gets
+    /// each row with its index in the batch and its Python value. A value that cannot
+    /// be JSON is its row's error, like a case that does not read.
     fn each_row_of_values<'py>(
         &self,
         py: Python<'py>,
@@ -265,11 +269,33 @@ impl NativePolicy {
         run: &Run,
         mut emit: impl FnMut(usize, Option<String>, Result<(Decision, Rendered), Error>) -> PyResult<()>,
     ) -> PyResult<()> {
+        let mut reader = Reader::new(py, opts);
+        let mut buf: Vec<u8> = Vec::new();
         for (k, slice) in items.chunks(run.chunk).enumerate() {
             let first = k.saturating_mul(run.chunk);
-            let texts: Vec<Result<String, Error>> =
-                slice.iter().map(|obj| json_arg(obj, "", opts)).collect();
+            buf.clear();
+            let spans: Vec<Result<Range<usize>, Error>> = slice
+                .iter()
+                .map(|obj| {
+                    let start = buf.len();
+                    reader
+                        .write(obj, &mut buf)
+                        .map(|()| start..buf.len())
+                        .map_err(|e| e.into_error(""))
+                })
+                .collect();
+            // Each case's text is a span of one buffer, checked as UTF-8 once (it is, by
+            // construction: a failure would be a bug, reported on every row).
+            let text = into_text(std::mem::take(&mut buf));
+            let texts: Vec<Result<&str, Error>> = spans
+                .into_iter()
+                .map(|span| match &text {
+                    Ok(t) => span.map(|s| t.get(s).unwrap_or_default()),
+                    Err(e) => Err(internal(&e.message)),
+                })
+                .collect();
             let Slice { ids, rows } = self.decide_slice(py, texts, first, run);
+            buf = text.map(String::into_bytes).unwrap_or_default();
             for (j, ((row, id), obj)) in rows.into_iter().zip(ids).zip(slice).enumerate() {
                 let id = match &row {
                     Err(_) => id.or_else(|| case_id_of(obj)),
@@ -756,6 +782,17 @@ fn decision_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, P
     })
 }
 
+/// Test hook: the JSON text a Python value (a case) becomes on its way to the engine,
+/// or the error a case made of it fails with (paths relative to it); `drop_nulls` as
+/// for DataFrame and Arrow rows.
+#[pyfunction]
+#[pyo3(signature = (value, drop_nulls=false))]
+fn _json_text(py: Python<'_>, value: &Bound<'_, PyAny>, drop_nulls: bool) -> PyResult<String> {
+    guard(py, || {
+        json_arg(value, "", ReadOptions { drop_nulls }).py_err(py)
+    })
+}
+
 /// Test hook: panic inside an entry point (`where="call"`) or inside the part that runs
 /// without the GIL (`where="detached"`), to prove that no panic crosses into Python.
 #[pyfunction]
@@ -782,6 +819,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativePolicy>()?;
     m.add_function(wrap_pyfunction!(decision_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;
+    m.add_function(wrap_pyfunction!(_json_text, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

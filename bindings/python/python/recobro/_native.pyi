@@ -2,7 +2,7 @@
 
 from typing import Any, final
 
-__all__ = ["Policy", "decision_from_json", "_test_panic", "__version__"]
+__all__ = ["Policy", "decision_from_json", "_test_panic", "_json_text", "__version__"]
 
 __version__: str
 
@@ -65,3 +65,4 @@ class Policy:
 
 def decision_from_json(text: str) -> dict[str, Any]: ...
 def _test_panic(message: str, where: str = "call") -> None: ...
+def _json_text(value: Any, drop_nulls: bool = False) -> str: ...
