@@ -36,6 +36,7 @@ mod facts;
 mod generate;
 mod model;
 mod policy;
+#[cfg(feature = "metadata")]
 mod reference;
 mod simulate;
 mod testing;
@@ -99,11 +100,15 @@ pub mod simulation {
 /// Policy tests (`recobro test`), the policy API reference (`recobro docs`) and the
 /// embedded policies and modules.
 pub mod tooling {
+    #[cfg(feature = "metadata")]
+    pub use crate::policy::api_signatures;
     #[cfg(feature = "fault-injection")]
     pub use crate::policy::FAULT_CASE_ID;
     pub use crate::policy::{
-        api_signatures, embedded, embedded_paths, DEFAULT_B2B_POLICY, DEFAULT_CONSUMER_POLICY,
+        embedded, embedded_paths, DEFAULT_B2B_POLICY, DEFAULT_CONSUMER_POLICY,
     };
+    /// The policy API reference in Markdown (`recobro docs`; the `metadata` feature).
+    #[cfg(feature = "metadata")]
     pub use crate::reference::markdown as policy_reference;
     pub use crate::testing::{
         run, source_rules, suite_policy, Expect, Report, SourceRule, Suite, TestCase, TestResult,
