@@ -113,6 +113,7 @@ pub mod tooling {
     pub use crate::testing::{
         run, source_rules, suite_policy, Expect, Report, SourceRule, Suite, TestCase, TestResult,
     };
+    pub use crate::time::time_zones;
 }
 
 /// The README's Rust blocks, run as doc tests so the recipe cannot rot.
