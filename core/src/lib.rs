@@ -26,7 +26,7 @@
 
 // The crate root is the map. Modules are private; what a host uses is re-exported
 // below, grouped by what it does. Layers, lowest first (a module uses only lower
-// ones; `core/tests/layering.rs` enforces it): error, embedded -> time -> money ->
+// ones; `core/tests/layering.rs` enforces it): error, embedded, sort -> time -> money ->
 // model -> decision -> facts -> compliance -> generate -> policy -> simulate,
 // testing, reference -> host, schema.
 mod decision;
@@ -39,6 +39,7 @@ mod policy;
 #[cfg(feature = "metadata")]
 mod reference;
 mod simulate;
+mod sort;
 mod testing;
 mod time;
 

@@ -519,7 +519,7 @@ impl Policy {
             .map(|f| f.name.to_string())
             .filter(|n| !n.starts_with("__recobro"))
             .collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v.dedup();
         v
     }
