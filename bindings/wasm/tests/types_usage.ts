@@ -120,7 +120,7 @@ async function tour(): Promise<void> {
   policy.free();
 
   void info, ops, fns, seg, when, total, steps, json, next, installment, champion, lift, calls, portfolio,
-    firstLine, src, paths, v, fault;
+    firstLine, src, paths, zones, v, fault;
 }
 
 /** Offers are a union told apart by `kind`. */
