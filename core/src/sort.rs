@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 /// Sort `v` stably by `cmp`: the order `v.sort_by(cmp)` gives.
 pub(crate) fn sort_by<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    if v.len() < 2 {
+    // Already in order (often: a list re-sorted after a push): a stable sort leaves it
+    // as it is, so skip the allocations.
+    if v.windows(2).all(|w| cmp(&w[0], &w[1]) != Ordering::Greater) {
         return;
     }
     let mut order: Vec<usize> = (0..v.len()).collect();
