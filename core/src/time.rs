@@ -298,7 +298,7 @@ fn unknown_zone(name: &str) -> String {
 /// with the `browser-zones` feature those of [`BROWSER_ZONES`]), sorted.
 pub fn time_zones() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
-    v.sort_unstable();
+    crate::sort::sort(&mut v);
     v
 }
 
