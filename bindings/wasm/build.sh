@@ -5,22 +5,25 @@
 # TypeScript declarations. Installs what it needs, skipping what is already there.
 #   bash bindings/wasm/build.sh            the package
 #   bash bindings/wasm/build.sh --fault    a test build with the fault-injection switch
-#                                          (into target/wasm-fault/pkg)
+#                                          (into $CARGO_TARGET_DIR/wasm-fault/pkg)
+# Cargo's output goes to $CARGO_TARGET_DIR (default: target/ in the repository).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 bash "$here/setup.sh"
+target="${CARGO_TARGET_DIR:-$root/target}"
 
 features=()
 out="$here/pkg"
+gen="$target/wasm-bindgen"
 if [ "${1:-}" = "--fault" ]; then
   features=(--features fault-injection)
-  out="$root/target/wasm-fault/pkg"
+  out="$target/wasm-fault/pkg"
+  gen="$target/wasm-fault/bindgen"
 fi
 cargo build -p recobro-wasm --target wasm32-unknown-unknown --release --locked "${features[@]}"
-raw="$root/target/wasm32-unknown-unknown/release/recobro_wasm.wasm"
-gen="$root/target/wasm-bindgen"
+raw="$target/wasm32-unknown-unknown/release/recobro_wasm.wasm"
 rm -rf "$gen" && mkdir -p "$gen"
 for t in nodejs web; do
   wasm-bindgen --target "$t" --experimental-reset-state-function --out-dir "$gen/$t" "$raw"
@@ -30,8 +33,15 @@ rm -rf "$out" && mkdir -p "$out"
 # One wasm file serves both glues (wasm-bindgen emits the same module for both).
 cmp -s "$gen/nodejs/recobro_wasm_bg.wasm" "$gen/web/recobro_wasm_bg.wasm"
 if [ "${features[*]}" = "" ]; then
-  "$here/node_modules/.bin/wasm-opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  # -O3, not -Oz: no smaller gzipped and ~5% slower (README, Size). Memory packing
+  # splits the data into segments around runs of zeros: 12 KB fewer bytes, 10 KB more
+  # gzipped (the zeros compress to nothing, the segment headers do not); code unchanged.
+  opt_flags=(-O3 --skip-pass=memory-packing --enable-bulk-memory
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+    --enable-reference-types --enable-multivalue)
+  # size.sh profiles the same flags (plus -g for names).
+  echo "${opt_flags[*]}" > "$gen/wasm-opt.flags"
+  "$here/node_modules/.bin/wasm-opt" "${opt_flags[@]}" \
     "$gen/web/recobro_wasm_bg.wasm" -o "$out/recobro_wasm_bg.wasm"
 else
   cp "$gen/web/recobro_wasm_bg.wasm" "$out/recobro_wasm_bg.wasm"

@@ -30,6 +30,13 @@ step "the recobro CLI (the native side the Node tests compare with)"
 [ -x "$CARGO_TARGET_DIR/debug/recobro" ] || [ -x "$CARGO_TARGET_DIR/release/recobro" ] || cargo build -q --locked -p recobro-cli
 
 step "Node tests (node --test: every tests/*.test.mjs, errors.test.mjs among them)"
+# The tests find the CLI and the fault build under $CARGO_TARGET_DIR.
+for b in release debug; do
+  if [ -z "${RECOBRO_CLI:-}" ] && [ -x "$CARGO_TARGET_DIR/$b/recobro" ]; then
+    export RECOBRO_CLI="$CARGO_TARGET_DIR/$b/recobro"
+  fi
+done
+export RECOBRO_WASM_FAULT_PKG="${RECOBRO_WASM_FAULT_PKG:-$CARGO_TARGET_DIR/wasm-fault/pkg}"
 (cd "$here" && node --test tests/)
 
 if [ -f "$root/examples/simulator/tests/e2e.test.mjs" ]; then

@@ -10,7 +10,7 @@
 //! The crate's top-level modules form layers, lowest first; a module uses only
 //! modules in lower layers (enforced by `core/tests/layering.rs`):
 //!
-//! 1. `error`, `embedded`: leaves;
+//! 1. `error`, `embedded`, `sort`: leaves;
 //! 2. `time`: instants, dates, time zones;
 //! 3. `money`: amounts and their JSON form, rounding, day counts, interest, rates,
 //!    fees, plans, charge kinds (arithmetic with no notion of a case);

@@ -113,7 +113,7 @@ impl Facts {
         let today = as_of.date_in(tz);
 
         let mut order: Vec<usize> = (0..case.debts.len()).collect();
-        order.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut order, |&a, &b| {
             let (da, db) = (&case.debts[a], &case.debts[b]);
             (da.due_on, &da.id).cmp(&(db.due_on, &db.id))
         });
@@ -163,7 +163,9 @@ impl Facts {
                 index,
             })
             .collect();
-        ledger.sort_by_key(|e| std::cmp::Reverse((e.at, e.channel, e.outcome)));
+        crate::sort::sort_by_key(&mut ledger, |e| {
+            std::cmp::Reverse((e.at, e.channel, e.outcome))
+        });
 
         let last_payment = case.payments.iter().map(|p| p.at).max();
         let total_paid = case.payments.iter().map(|p| p.amount).sum();
@@ -221,7 +223,7 @@ impl Facts {
                     .map(|p| p.amount)
                     .sum();
                 let mut inst: Vec<_> = plan.installments.iter().collect();
-                inst.sort_by_key(|i| i.due_on);
+                crate::sort::sort_by_key(&mut inst, |i| i.due_on);
                 let total: Decimal = inst.iter().map(|i| i.amount).sum();
                 let mut due_so_far = Decimal::ZERO;
                 let mut missed = 0;
@@ -245,7 +247,7 @@ impl Facts {
         };
 
         let mut flags = case.debtor.flags.clone();
-        flags.sort();
+        crate::sort::sort(&mut flags);
 
         Facts {
             books: std::sync::OnceLock::new(),

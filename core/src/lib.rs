@@ -26,7 +26,7 @@
 
 // The crate root is the map. Modules are private; what a host uses is re-exported
 // below, grouped by what it does. Layers, lowest first (a module uses only lower
-// ones; `core/tests/layering.rs` enforces it): error, embedded -> time -> money ->
+// ones; `core/tests/layering.rs` enforces it): error, embedded, sort -> time -> money ->
 // model -> decision -> facts -> compliance -> generate -> policy -> simulate,
 // testing, reference -> host, schema.
 mod decision;
@@ -36,8 +36,10 @@ mod facts;
 mod generate;
 mod model;
 mod policy;
+#[cfg(feature = "metadata")]
 mod reference;
 mod simulate;
+mod sort;
 mod testing;
 mod time;
 
@@ -99,15 +101,20 @@ pub mod simulation {
 /// Policy tests (`recobro test`), the policy API reference (`recobro docs`) and the
 /// embedded policies and modules.
 pub mod tooling {
+    #[cfg(feature = "metadata")]
+    pub use crate::policy::api_signatures;
     #[cfg(feature = "fault-injection")]
     pub use crate::policy::FAULT_CASE_ID;
     pub use crate::policy::{
-        api_signatures, embedded, embedded_paths, DEFAULT_B2B_POLICY, DEFAULT_CONSUMER_POLICY,
+        embedded, embedded_paths, DEFAULT_B2B_POLICY, DEFAULT_CONSUMER_POLICY,
     };
+    /// The policy API reference in Markdown (`recobro docs`; the `metadata` feature).
+    #[cfg(feature = "metadata")]
     pub use crate::reference::markdown as policy_reference;
     pub use crate::testing::{
         run, source_rules, suite_policy, Expect, Report, SourceRule, Suite, TestCase, TestResult,
     };
+    pub use crate::time::time_zones;
 }
 
 /// The README's Rust blocks, run as doc tests so the recipe cannot rot.

@@ -272,8 +272,34 @@ impl fmt::Display for Instant {
 
 /// Parse an IANA time zone name such as `America/Bogota`.
 pub fn parse_tz(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>()
-        .map_err(|_| format!("`{name}` is not an IANA time zone like `America/Bogota`"))
+    name.parse::<Tz>().map_err(|_| unknown_zone(name))
+}
+
+#[cfg(not(feature = "browser-zones"))]
+fn unknown_zone(name: &str) -> String {
+    format!("`{name}` is not an IANA time zone like `America/Bogota`")
+}
+
+/// The zones a `browser-zones` build carries, in words (the zones themselves are
+/// `CHRONO_TZ_TIMEZONE_FILTER` in .cargo/config.toml; [`time_zones`] lists them).
+#[cfg(feature = "browser-zones")]
+pub const BROWSER_ZONES: &str = "the zones of the countries whose law the engine knows \
+     (the US, Mexico, Colombia, Ecuador, Peru, Chile, Brazil, the UK and the EU) and UTC";
+
+#[cfg(feature = "browser-zones")]
+fn unknown_zone(name: &str) -> String {
+    format!(
+        "`{name}` is not a time zone this build carries: the browser build carries only \
+         {BROWSER_ZONES} (timeZones() lists them); a native host carries every IANA zone"
+    )
+}
+
+/// The name of every time zone this build carries (every IANA zone and alias, or
+/// with the `browser-zones` feature those of [`BROWSER_ZONES`]), sorted.
+pub fn time_zones() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
+    crate::sort::sort(&mut v);
+    v
 }
 
 struct DateVisitor;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first. A module may use modules of earlier layers only.
 const LAYERS: &[&[&str]] = &[
-    &["error", "embedded"],
+    &["error", "embedded", "sort"],
     &["time"],
     &["money"],
     &["model"],

@@ -6,7 +6,7 @@ const glue = createRequire(import.meta.url)('./recobro_wasm.node.cjs');
 
 export const {
   Policy, RecobroError, simulate, generatePortfolio, defaultResponseModel, diagnose,
-  embeddedSource, embeddedPaths, version, faultCaseId,
+  embeddedSource, embeddedPaths, timeZones, version, faultCaseId,
 } = wrap(() => glue);
 /** Node needs no initialisation; present so code can be written once for all hosts. */
 export async function init() {}

@@ -15,7 +15,7 @@ export async function init(input) {
 
 export const {
   Policy, simulate, generatePortfolio, defaultResponseModel, diagnose,
-  embeddedSource, embeddedPaths, version, faultCaseId,
+  embeddedSource, embeddedPaths, timeZones, version, faultCaseId,
 } = wrap(() => {
   if (!loaded) {
     throw new RecobroError('internal: call `await init()` before using recobro', {

@@ -208,6 +208,7 @@ export function wrap(load) {
     diagnose: (source, options) => call((g) => g.diagnose(source, options ?? null)),
     embeddedSource: (path) => call((g) => g.embeddedSource(path)),
     embeddedPaths: () => call((g) => g.embeddedPaths()),
+    timeZones: () => call((g) => g.timeZones()),
     version: () => call((g) => g.version()),
     // Only test builds with the `fault-injection` feature have it (`undefined` otherwise).
     faultCaseId: () => call((g) => (g.faultCaseId ? g.faultCaseId() : undefined)),

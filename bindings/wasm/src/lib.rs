@@ -287,6 +287,17 @@ pub fn embedded_paths() -> Vec<String> {
         .collect()
 }
 
+/// The name of every time zone this build carries, sorted (the browser build carries
+/// the zones of the countries whose law the engine knows, and UTC; a case in any other
+/// zone is refused at `debtor.timezone`).
+#[wasm_bindgen(js_name = timeZones)]
+pub fn time_zones() -> Vec<String> {
+    recobro::tooling::time_zones()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
 /// The engine version.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -95,6 +95,33 @@ test('bad input names the path', () => {
   throwsRecobro(() => p.evaluateJson('{"id": "C-1",', AS_OF), (e) => assert.equal(e.code, 'input.json'));
 });
 
+test('the browser build carries the zones of the countries whose law the engine knows', () => {
+  const zones = r.timeZones();
+  // Every zone of the compliance packs' and the statutory-interest countries, and UTC.
+  for (const z of ['UTC', 'America/New_York', 'America/Anchorage', 'Pacific/Honolulu', 'America/Mexico_City',
+    'America/Bogota', 'America/Guayaquil', 'America/Lima', 'America/Santiago', 'America/Sao_Paulo',
+    'America/Manaus', 'Europe/London', 'Europe/Madrid', 'Atlantic/Canary', 'Europe/Berlin', 'Europe/Paris',
+    'Europe/Amsterdam', 'Europe/Rome', 'Asia/Nicosia', 'US/Eastern']) {
+    assert.ok(zones.includes(z), z);
+  }
+  assert.deepEqual(zones, [...zones].sort());
+  // Any other zone is refused where it enters, by name, never decided in UTC.
+  const p = Policy.default();
+  for (const [mutate, path] of [
+    [(c) => { c.debtor.timezone = 'Asia/Tokyo'; }, 'debtor.timezone'],
+    [(c) => { c.debtor.alt_timezones = ['Europe/Madrid', 'Australia/Sydney']; }, 'debtor.alt_timezones[1]'],
+  ]) {
+    const c = sample('administrative');
+    mutate(c);
+    throwsRecobro(() => p.evaluate(c, AS_OF), (e) => {
+      assert.equal(e.code, 'input.invalid');
+      assert.equal(e.path, path);
+      assert.match(e.detail, /^`(Asia\/Tokyo|Australia\/Sydney)` is not a time zone this build carries: the browser build carries only the zones of the countries whose law the engine knows/);
+    });
+  }
+  assert.ok(!zones.includes('Asia/Tokyo'));
+});
+
 test('a policy that does not compile throws policy.syntax at its line and column', () => {
   const src = 'fn segment(c) {\n  let x = 1;\n  x +\n}\n';
   throwsRecobro(() => new Policy(src), (e) => {

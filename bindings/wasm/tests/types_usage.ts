@@ -4,7 +4,7 @@
 // Type-checked only, never run.
 
 import {
-  Policy, RecobroError, simulate, generatePortfolio, diagnose, embeddedSource, embeddedPaths, version,
+  Policy, RecobroError, simulate, generatePortfolio, diagnose, embeddedSource, embeddedPaths, timeZones, version,
   faultCaseId, init,
 } from '../types/index';
 import type {
@@ -103,6 +103,7 @@ async function tour(): Promise<void> {
   const firstLine: number | null | undefined = problems[0]?.line;
   const src: string | undefined = embeddedSource('consumer/policy');
   const paths: string[] = embeddedPaths();
+  const zones: string[] = timeZones();
   const v: string = version();
   const fault: string | undefined = faultCaseId();
 
@@ -119,7 +120,7 @@ async function tour(): Promise<void> {
   policy.free();
 
   void info, ops, fns, seg, when, total, steps, json, next, installment, champion, lift, calls, portfolio,
-    firstLine, src, paths, v, fault;
+    firstLine, src, paths, zones, v, fault;
 }
 
 /** Offers are a union told apart by `kind`. */

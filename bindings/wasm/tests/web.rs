@@ -117,3 +117,44 @@ fn the_binding_reads_dates_and_refuses_bad_clocks() {
     let path = js_sys::Reflect::get(&err, &JsValue::from_str("path")).unwrap();
     assert_eq!(path.as_string().as_deref(), Some("as_of"));
 }
+
+#[wasm_bindgen_test]
+fn the_browser_build_carries_the_generated_portfolios_zones_and_refuses_others() {
+    // The generator picks its places' zones by name: each one must be carried, or a
+    // generated case would be refused (its dates would be computed in UTC first).
+    let zones = recobro::tooling::time_zones();
+    let cases = recobro::simulation::portfolio(400, 7, as_of(), Default::default());
+    for c in &cases {
+        assert!(
+            zones.contains(&c.debtor.timezone.as_str()),
+            "{}",
+            c.debtor.timezone
+        );
+        c.validate().unwrap();
+    }
+    let mut seen: Vec<&str> = cases.iter().map(|c| c.debtor.timezone.as_str()).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 11, "{seen:?}");
+    // Far fewer than the ~600 IANA names and aliases, and no zone outside the set.
+    assert!(
+        zones.len() < 300 && !zones.contains(&"Asia/Tokyo"),
+        "{}",
+        zones.len()
+    );
+    let tokyo = CASE.replace("America/Chicago", "Asia/Tokyo");
+    let e = Case::from_json(&tokyo).unwrap_err();
+    assert_eq!(e.code, recobro::ErrorCode::InputInvalid);
+    assert_eq!(
+        e.location,
+        Some(recobro::Location::Input {
+            path: "debtor.timezone".into()
+        })
+    );
+    assert!(
+        e.message
+            .starts_with("`Asia/Tokyo` is not a time zone this build carries"),
+        "{}",
+        e.message
+    );
+}

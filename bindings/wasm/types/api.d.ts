@@ -88,6 +88,11 @@ export declare function diagnose(source: string, options?: PolicyOptions | strin
 export declare function embeddedSource(path: string): string | undefined;
 /** The paths of every embedded policy and module. */
 export declare function embeddedPaths(): string[];
+/** Every time zone this build carries, sorted. The browser package carries the zones
+ * of the countries whose law the engine knows (the US, Mexico, Colombia, Ecuador,
+ * Peru, Chile, Brazil, the UK and the EU) and UTC: a case in any other zone is refused
+ * with `input.invalid` at `debtor.timezone`. */
+export declare function timeZones(): string[];
 /** The engine version. */
 export declare function version(): string;
 /** Test builds only (the `fault-injection` feature): the case id that panics inside

@@ -71,7 +71,7 @@ pub fn holidays(calendar: &str, year: i32) -> Vec<Holiday> {
         })
         .collect();
     // Stable sort: among holidays on the same day the first pushed is kept.
-    list.sort_by_key(|h| (h.month, h.day));
+    crate::sort::sort_by_key(&mut list, |h| (h.month, h.day));
     list.dedup_by_key(|h| (h.month, h.day));
     list
 }

@@ -170,7 +170,7 @@ fn debts_of<'a>(ctx: &'a CheckContext<'_>, action: &'a Action) -> Vec<&'a str> {
             }
         }
     };
-    ids.sort_unstable();
+    crate::sort::sort(&mut ids);
     ids
 }
 

@@ -384,16 +384,18 @@ fn consents_by_channel<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<Channel, Consent>, D::Error> {
     let raw: BTreeMap<String, Consent> = Deserialize::deserialize(d)?;
-    raw.into_iter()
-        .map(|(k, v)| {
-            Channel::parse(&k).map(|c| (c, v)).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "`{k}` is not a channel: expected one of {}",
-                    Channel::names()
-                ))
-            })
-        })
-        .collect()
+    // Inserted one by one, not collected: no sort of the entries (see `crate::sort`).
+    let mut out = BTreeMap::new();
+    for (k, v) in raw {
+        let c = Channel::parse(&k).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{k}` is not a channel: expected one of {}",
+                Channel::names()
+            ))
+        })?;
+        out.insert(c, v);
+    }
+    Ok(out)
 }
 
 /// Contractual interest terms of a debt.

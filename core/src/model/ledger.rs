@@ -87,9 +87,9 @@ pub fn books(case: &Case) -> Vec<DebtBook> {
             },
         ));
     }
-    events.sort_by_key(|e| (e.0, e.1, e.2));
+    crate::sort::sort_by_key(&mut events, |e| (e.0, e.1, e.2));
     let mut by_due: Vec<usize> = (0..n).collect();
-    by_due.sort_by(|&a, &b| {
+    crate::sort::sort_by(&mut by_due, |&a, &b| {
         (case.debts[a].due_on, &case.debts[a].id).cmp(&(case.debts[b].due_on, &case.debts[b].id))
     });
     for (at, _, _, ev) in events {

@@ -321,7 +321,7 @@ pub fn accrue_with_fees(
 ) -> Result<Accrual> {
     let mut principal = principal.max(Decimal::ZERO);
     let mut fee_events: Vec<Movement> = fees.to_vec();
-    fee_events.sort_by_key(|m| m.on);
+    crate::sort::sort_by_key(&mut fee_events, |m| m.on);
     let mut next_fee = 0usize;
     let mut fees_owed = Decimal::ZERO;
     let mut charge_fees_until = |d: NaiveDate, fees_owed: &mut Decimal| {
@@ -336,7 +336,7 @@ pub fn accrue_with_fees(
     let (mut paid_fees, mut paid_interest, mut paid_principal, mut overpaid) =
         (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     let mut pays: Vec<Movement> = payments.to_vec();
-    pays.sort_by_key(|m| m.on);
+    crate::sort::sort_by_key(&mut pays, |m| m.on);
 
     let plan = if end > start {
         rate_plan(&spec.rate, tables, start, end)?
@@ -346,7 +346,7 @@ pub fn accrue_with_fees(
     // Breakpoints: rate changes and payment days inside the span.
     let mut points: Vec<NaiveDate> = plan.iter().map(|(d, _)| *d).collect();
     points.extend(pays.iter().map(|m| m.on).filter(|d| *d > start && *d < end));
-    points.sort_unstable();
+    crate::sort::sort(&mut points);
     points.dedup();
     let rate_at = |d: NaiveDate| -> Decimal {
         let i = plan.partition_point(|(p, _)| *p <= d);

@@ -59,11 +59,13 @@ fn bare(limits: &Limits) -> Engine {
     e
 }
 
+#[cfg(feature = "metadata")]
 pub(crate) fn docs() -> Vec<script::ApiDoc> {
     let mut e = bare(&Limits::default());
     script::documented(&mut e)
 }
 
+#[cfg(feature = "metadata")]
 pub(crate) fn signatures() -> Vec<String> {
     let mut e = bare(&Limits::default());
     script::register(&mut e);

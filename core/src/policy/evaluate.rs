@@ -384,7 +384,7 @@ impl Policy {
                     .map(compliance::exhausted_text),
             });
         }
-        compliance.sort_by_key(|r| r.candidate);
+        crate::sort::sort_by_key(&mut compliance, |r| r.candidate);
 
         let chosen = candidates
             .iter()
@@ -649,16 +649,15 @@ fn to_charges(v: Dynamic, ctx: &Arc<Ctx>) -> Result<Charges> {
             basis: c.basis,
         });
     }
-    lines.sort_by(|a, b| (&a.debt_id, a.kind, &a.rule).cmp(&(&b.debt_id, b.kind, &b.rule)));
-    let totals = totals
-        .into_iter()
-        .map(|(k, v)| {
-            let dp = minor_units(&k).unwrap_or(2);
-            let mut v = v;
-            v.rescale(dp);
-            (k, v.to_string())
-        })
-        .collect();
+    crate::sort::sort_by(&mut lines, |a, b| {
+        (&a.debt_id, a.kind, &a.rule).cmp(&(&b.debt_id, b.kind, &b.rule))
+    });
+    let totals = crate::sort::map_from(totals.into_iter().map(|(k, v)| {
+        let dp = minor_units(&k).unwrap_or(2);
+        let mut v = v;
+        v.rescale(dp);
+        (k, v.to_string())
+    }));
     Ok(Charges { lines, totals })
 }
 

@@ -26,7 +26,9 @@ pub use evaluate::EvalOptions;
 pub use evaluate::FAULT_CASE_ID;
 pub use limits::Limits;
 pub use options::PolicyOptions;
+#[cfg(feature = "metadata")]
 pub use script::ApiDoc;
+#[cfg(feature = "metadata")]
 pub(crate) use script::{
     GROUP_ACTIONS, GROUP_CASE, GROUP_CHARGES, GROUP_CONTACT, GROUP_MONEY, GROUP_OFFERS,
 };
@@ -517,18 +519,20 @@ impl Policy {
             .map(|f| f.name.to_string())
             .filter(|n| !n.starts_with("__recobro"))
             .collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v.dedup();
         v
     }
 }
 
 /// Documentation of every function the policy API registers, in registration order.
+#[cfg(feature = "metadata")]
 pub fn api_docs() -> Vec<ApiDoc> {
     engine::docs()
 }
 
 /// Rhai signatures of the registered API (from the engine's metadata).
+#[cfg(feature = "metadata")]
 pub fn api_signatures() -> Vec<String> {
     engine::signatures()
 }

@@ -126,54 +126,58 @@ impl Default for ResponseModel {
             reach_pct: d(reach),
             cost: d(cost),
         };
-        let channels = [
-            ("call", ch("30", "1.20")),
-            ("sms", ch("85", "0.05")),
-            ("email", ch("60", "0.01")),
-            ("whatsapp", ch("80", "0.04")),
-            ("letter", ch("70", "0.90")),
-            ("visit", ch("50", "15.00")),
-            ("push", ch("40", "0.00")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        let segments = [
-            ("default", seg("3", "5", "8", "50", "0.08")),
-            ("preventive", seg("15", "5", "5", "70", "0.6")),
-            ("administrative", seg("5", "6", "12", "55", "0.25")),
-            ("extrajudicial", seg("2", "5", "10", "40", "0.05")),
-            ("legal", seg("1", "2", "4", "30", "0.01")),
-            ("promise_pending", seg("8", "5", "0", "55", "0.3")),
-            ("on_plan", seg("4", "8", "0", "55", "0.2")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        let tasks = [
-            ("default", task("0", "0", 0, "1.00", false)),
-            ("settlement_offer", task("12", "80", 10, "2.00", false)),
-            ("agency_referral", task("15", "75", 45, "25.00", true)),
-            ("legal_review", task("10", "100", 90, "60.00", true)),
-            ("escalate", task("10", "100", 14, "5.00", false)),
-            ("dispute_review", task("0", "0", 0, "5.00", true)),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        let fx = [
-            ("USD", "1"),
-            ("EUR", "1.08"),
-            ("GBP", "1.27"),
-            ("COP", "0.00025"),
-            ("CLP", "0.00105"),
-            ("PEN", "0.27"),
-            ("MXN", "0.058"),
-            ("BRL", "0.18"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        let channels = crate::sort::map_from(
+            [
+                ("call", ch("30", "1.20")),
+                ("sms", ch("85", "0.05")),
+                ("email", ch("60", "0.01")),
+                ("whatsapp", ch("80", "0.04")),
+                ("letter", ch("70", "0.90")),
+                ("visit", ch("50", "15.00")),
+                ("push", ch("40", "0.00")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+        );
+        let segments = crate::sort::map_from(
+            [
+                ("default", seg("3", "5", "8", "50", "0.08")),
+                ("preventive", seg("15", "5", "5", "70", "0.6")),
+                ("administrative", seg("5", "6", "12", "55", "0.25")),
+                ("extrajudicial", seg("2", "5", "10", "40", "0.05")),
+                ("legal", seg("1", "2", "4", "30", "0.01")),
+                ("promise_pending", seg("8", "5", "0", "55", "0.3")),
+                ("on_plan", seg("4", "8", "0", "55", "0.2")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+        );
+        let tasks = crate::sort::map_from(
+            [
+                ("default", task("0", "0", 0, "1.00", false)),
+                ("settlement_offer", task("12", "80", 10, "2.00", false)),
+                ("agency_referral", task("15", "75", 45, "25.00", true)),
+                ("legal_review", task("10", "100", 90, "60.00", true)),
+                ("escalate", task("10", "100", 14, "5.00", false)),
+                ("dispute_review", task("0", "0", 0, "5.00", true)),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+        );
+        let fx = crate::sort::map_from(
+            [
+                ("USD", "1"),
+                ("EUR", "1.08"),
+                ("GBP", "1.27"),
+                ("COP", "0.00025"),
+                ("CLP", "0.00105"),
+                ("PEN", "0.27"),
+                ("MXN", "0.058"),
+                ("BRL", "0.18"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         ResponseModel {
             channels,
             segments,

@@ -124,7 +124,7 @@ fn balance(case: &Case) -> Decimal {
 fn pay(case: &mut Case, amount: Decimal, at: Instant) -> Decimal {
     let mut left = amount;
     let mut order: Vec<usize> = (0..case.debts.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::sort::sort_by(&mut order, |&a, &b| {
         (case.debts[a].due_on, &case.debts[a].id).cmp(&(case.debts[b].due_on, &case.debts[b].id))
     });
     let mut paid_total = Decimal::ZERO;
@@ -270,7 +270,7 @@ pub(crate) fn simulate_checked(
     let mut pending_first: Option<Decision> = Some(first);
     while t < end {
         // Money that arrives before this instant.
-        scheduled.sort_by_key(|x| x.0);
+        crate::sort::sort_by_key(&mut scheduled, |x| x.0);
         while let Some(&(at, share, kept)) = scheduled.first() {
             if at > t {
                 break;
@@ -427,7 +427,7 @@ pub(crate) fn simulate_checked(
         t = next;
     }
     // Money due before the horizon that the loop did not reach (closed cases).
-    scheduled.sort_by_key(|x| x.0);
+    crate::sort::sort_by_key(&mut scheduled, |x| x.0);
     for (at, share, kept) in scheduled.into_iter().filter(|x| x.0 < end && x.0 >= t) {
         receive(&mut case, &mut out, at, share, kept, dp, day_of(at));
     }

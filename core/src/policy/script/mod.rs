@@ -29,9 +29,12 @@ use crate::money::{minor_units, Rounding};
 use crate::time::Instant;
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map, RhaiNativeFunc, INT};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+#[cfg(feature = "metadata")]
+use std::collections::BTreeSet;
 
 /// Documentation of one registered function.
+#[cfg(feature = "metadata")]
 #[derive(Debug, Clone)]
 pub struct ApiDoc {
     /// Rhai name (`get$x` for a property getter is shown as `.x`).
@@ -58,18 +61,23 @@ pub(crate) const GROUP_MONEY: &str = "Money arithmetic";
 /// Group: settlement and payment-plan offers.
 pub(crate) const GROUP_OFFERS: &str = "Offers: settlements and plans";
 
-/// Registers functions and records their docs.
+/// Registers functions and records their docs (with the `metadata` feature; without
+/// it the docs are left out of the build and only the functions are registered).
 pub struct Registrar<'a> {
     engine: &'a mut Engine,
     /// Docs gathered so far.
+    #[cfg(feature = "metadata")]
     pub docs: Vec<ApiDoc>,
+    #[cfg(feature = "metadata")]
     group: &'static str,
     /// Signatures already seen, when collecting them (docs only: it costs a scan of
     /// the engine's functions per registration).
+    #[cfg(feature = "metadata")]
     seen: Option<BTreeSet<String>>,
 }
 
 impl<'a> Registrar<'a> {
+    #[cfg(feature = "metadata")]
     fn new(engine: &'a mut Engine, signatures: bool) -> Self {
         let seen = signatures.then(|| engine.gen_fn_signatures(false).into_iter().collect());
         Registrar {
@@ -80,8 +88,17 @@ impl<'a> Registrar<'a> {
         }
     }
 
+    #[cfg(not(feature = "metadata"))]
+    fn new(engine: &'a mut Engine) -> Self {
+        Registrar { engine }
+    }
+
+    #[cfg_attr(not(feature = "metadata"), allow(unused_variables))]
     fn group(&mut self, g: &'static str) -> &mut Self {
-        self.group = g;
+        #[cfg(feature = "metadata")]
+        {
+            self.group = g;
+        }
         self
     }
 
@@ -92,6 +109,15 @@ impl<'a> Registrar<'a> {
         f: impl RhaiNativeFunc<A, N, X, R, F> + Send + Sync + 'static,
     ) -> &mut Self {
         self.engine.register_fn(name, f);
+        #[cfg(feature = "metadata")]
+        self.document(name, doc);
+        #[cfg(not(feature = "metadata"))]
+        let _ = doc;
+        self
+    }
+
+    #[cfg(feature = "metadata")]
+    fn document(&mut self, name: &str, doc: &'static str) {
         let new: Vec<String> = match self.seen.as_mut() {
             Some(seen) => self
                 .engine
@@ -111,7 +137,6 @@ impl<'a> Registrar<'a> {
                 signatures: new,
             }),
         }
-        self
     }
 
     fn get<A: 'static, const X: bool, R: rhai::Variant + Clone, const F: bool>(
@@ -248,22 +273,27 @@ fn action_of(kind: &str) -> Rr<Action> {
 
 /// Register the whole policy API on an engine.
 pub fn register(engine: &mut Engine) {
-    register_api(engine, false);
+    #[cfg(feature = "metadata")]
+    register_api(&mut Registrar::new(engine, false));
+    #[cfg(not(feature = "metadata"))]
+    register_api(&mut Registrar::new(engine));
 }
 
 /// Register the whole policy API on an engine; returns the docs with each entry's
 /// signatures.
+#[cfg(feature = "metadata")]
 pub fn documented(engine: &mut Engine) -> Vec<ApiDoc> {
-    register_api(engine, true)
+    let mut r = Registrar::new(engine, true);
+    register_api(&mut r);
+    r.docs
 }
 
-fn register_api(engine: &mut Engine, signatures: bool) -> Vec<ApiDoc> {
-    engine.register_type_with_name::<CaseRef>("Case");
-    engine.register_type_with_name::<DebtRef>("Debt");
-    engine.register_type_with_name::<ActionRef>("Action");
-    engine.register_type_with_name::<ChargeRef>("Charge");
-    engine.register_type_with_name::<OfferRef>("Offer");
-    let mut r = Registrar::new(engine, signatures);
+fn register_api(r: &mut Registrar<'_>) {
+    r.engine.register_type_with_name::<CaseRef>("Case");
+    r.engine.register_type_with_name::<DebtRef>("Debt");
+    r.engine.register_type_with_name::<ActionRef>("Action");
+    r.engine.register_type_with_name::<ChargeRef>("Charge");
+    r.engine.register_type_with_name::<OfferRef>("Offer");
 
     r.group(GROUP_CASE)
         .get("id", "The case id.", |c: &mut CaseRef| -> ImmutableString {
@@ -704,6 +734,4 @@ fn register_api(engine: &mut Engine, signatures: bool) -> Vec<ApiDoc> {
             o.0.name = name.to_string();
             o
         });
-
-    r.docs
 }
