@@ -51,37 +51,8 @@ cp "$gen/web/recobro_wasm.js" "$out/recobro_wasm.web.js"
 # The declarations wasm-bindgen generates for the glue: the Node test checks that
 # the hand-written API (types/api.d.ts) declares every function they export.
 cp "$gen/web/recobro_wasm.d.ts" "$out/recobro_wasm.web.d.ts"
-cp "$here/js/"*.js "$out/"
-cp "$here/types/"*.d.ts "$out/"
-cp "$here/README.md" "$out/README.md"
-node -e '
-  const fs = require("fs");
-  const dev = JSON.parse(fs.readFileSync(process.argv[1] + "/package.json"));
-  const version = /^version = "(.*)"/m.exec(fs.readFileSync(process.argv[2] + "/Cargo.toml", "utf8"))[1];
-  const pkg = {
-    name: "recobro",
-    version,
-    description: "Collections decision engine (Rhai policies, contact compliance, exact money, simulation) for Node, browsers and bundlers.",
-    license: "Apache-2.0",
-    type: "module",
-    types: "./index.d.ts",
-    exports: {
-      ".": {
-        types: "./index.d.ts",
-        node: "./index.node.js",
-        browser: "./index.bundler.js",
-        default: "./index.bundler.js"
-      },
-      "./web": { types: "./web.d.ts", default: "./index.web.js" },
-      "./recobro_wasm_bg.wasm": "./recobro_wasm_bg.wasm",
-      "./package.json": "./package.json"
-    },
-    files: ["*.js", "*.cjs", "*.d.ts", "*.wasm", "README.md"],
-    sideEffects: ["./index.bundler.js"],
-    engines: { node: ">=18" }
-  };
-  fs.writeFileSync(process.argv[3] + "/package.json", JSON.stringify(pkg, null, 2) + "\n");
-' "$here" "$root" "$out"
+# The JavaScript entries, the declarations, the README and package.json.
+node "$here/assemble.mjs" "$out"
 raw_size=$(wc -c < "$raw")
 size=$(wc -c < "$out/recobro_wasm_bg.wasm")
 gz=$(gzip -9 -c "$out/recobro_wasm_bg.wasm" | wc -c)

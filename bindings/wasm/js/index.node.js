@@ -1,12 +1,8 @@
-// Node entry: the glue instantiates the module synchronously from the file beside it.
-import { createRequire } from 'node:module';
-import { wrap } from './wrap.js';
-
-const glue = createRequire(import.meta.url)('./recobro_wasm.node.cjs');
+// Node entry, ESM (`import ... from 'recobro'`): the CommonJS entry's exports, so
+// `import` and `require` share one module instance.
+import recobro from './index.node.cjs';
 
 export const {
   Policy, RecobroError, simulate, generatePortfolio, defaultResponseModel, diagnose,
-  embeddedSource, embeddedPaths, timeZones, version, faultCaseId,
-} = wrap(() => glue);
-/** Node needs no initialisation; present so code can be written once for all hosts. */
-export async function init() {}
+  embeddedSource, embeddedPaths, timeZones, version, faultCaseId, init,
+} = recobro;

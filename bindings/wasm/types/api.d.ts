@@ -2,7 +2,15 @@
 import type {
   Case, Decision, ContactCheck, PlanCheck, PlanProposal, PolicyInfo, Limits,
   PolicyOptions, SimulationRequest, SimulationResult, Channel, ErrorInfo, Instant, ResponseModel,
-} from './model';
+} from './model.js';
+
+declare global {
+  // `Symbol.dispose` (for `using`) without requiring lib `esnext.disposable`: the same
+  // declaration as TypeScript's own lib and @types/node.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
 
 /** An engine error, thrown by every function: read `code`, then `line`/`column` (a
  * policy position) or `path` (an input path such as `debts[2].due_on`). `message`
@@ -98,7 +106,5 @@ export declare function version(): string;
 /** Test builds only (the `fault-injection` feature): the case id that panics inside
  * the engine; `undefined` in the published package. */
 export declare function faultCaseId(): string | undefined;
-/** Load the module. A no-op under Node and bundlers; required once with `recobro/web`. */
-export declare function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
 
-export type * from './model';
+export type * from './model.js';
