@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the WASM build and tests need, skipping what is already there:
 # the wasm32 target, wasm-bindgen-cli at exactly the crate's version, and the npm
-# tooling (binaryen's wasm-opt, TypeScript, playwright-core, uPlot).
+# tooling (binaryen's wasm-opt, TypeScript, playwright-core, esbuild, uPlot).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -12,6 +12,7 @@ if [ "$have" != "$want" ]; then
   # Not --locked: its lockfile pins a crate this registry lacks.
   cargo install wasm-bindgen-cli --version "$want"
 fi
-if [ ! -x "$here/node_modules/.bin/wasm-opt" ] || [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -x "$here/node_modules/.bin/wasm-opt" ] || [ ! -d "$here/node_modules/playwright-core" ] ||
+  [ ! -x "$here/node_modules/.bin/esbuild" ]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi

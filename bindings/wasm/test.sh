@@ -4,8 +4,10 @@
 # wasm-bindgen tests under wasm32 (in Node), type-checks the declarations and a
 # typed use of the API with tsc, runs the Node tests (API, errors, the conformance
 # corpus, the cross-host error corpus, type drift against the engine and against
-# schemas/, the injected fault), and the browser simulator's end-to-end test in
-# headless Chromium.
+# schemas/, the injected fault), the package as users get it (tests/package.mjs: the
+# packed tarball installed into a scratch app, run in Node as ESM and CommonJS, bundled
+# by esbuild and run in headless Chromium, its declarations type-checked), and the
+# browser simulator's end-to-end test in headless Chromium.
 # Usage: bash bindings/wasm/test.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,11 +41,15 @@ done
 export RECOBRO_WASM_FAULT_PKG="${RECOBRO_WASM_FAULT_PKG:-$CARGO_TARGET_DIR/wasm-fault/pkg}"
 (cd "$here" && node --test tests/)
 
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+step "the package as users get it: npm pack, installed into a scratch app, Node ESM and CommonJS, esbuild + Chromium, tsc"
+(cd "$here" && node --test tests/package.mjs)
+
 if [ -f "$root/examples/simulator/tests/e2e.test.mjs" ]; then
   step "the browser simulator, end to end in headless Chromium"
-  if [ ! -x /usr/bin/chromium ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
   bash "$root/examples/simulator/assemble.sh"
   node --test "$root/examples/simulator/tests/"
 fi
