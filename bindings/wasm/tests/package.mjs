@@ -125,8 +125,10 @@ test('Node, CommonJS: require the installed package', () => {
   check(JSON.parse(timed('node_cjs_ms', () => sh(process.execPath, ['node.cjs', CASE, AS_OF], app))), 'node.cjs');
   // Without require(esm) (Node 18, Node 20 before 20.19), `require` still works: the
   // CommonJS entry loads no ES module.
-  const out = sh(process.execPath, ['--no-experimental-require-module', 'node.cjs', CASE, AS_OF], app);
-  check(JSON.parse(out), 'node.cjs without require(esm)');
+  if (process.allowedNodeEnvironmentFlags.has('--experimental-require-module')) {
+    const out = sh(process.execPath, ['--no-experimental-require-module', 'node.cjs', CASE, AS_OF], app);
+    check(JSON.parse(out), 'node.cjs without require(esm)');
+  }
   // `import` and `require` share one instance: one RecobroError class.
   const same = sh(process.execPath, ['--input-type=module', '-e',
     "import { createRequire } from 'node:module'; import * as m from 'recobro';" +
