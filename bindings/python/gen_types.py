@@ -21,6 +21,10 @@ Standard library only. What it writes:
   ``typing.List`` / ``typing.Dict``; the schemas' descriptions as docstrings.
 * A definition of the decision whose name an input definition already has gets the
   suffix ``Out`` unless both are the same type (the shared enumerations).
+* ``ErrorRow`` and ``ErrorInfo``, a failed case of a batch and its error, which no
+  schema describes (the binding builds them: ``BINDING_DICTS`` below).
+* ``Decision`` and ``ErrorRow`` are ``@final`` (they have no other keys), so a type
+  checker narrows ``Decision | ErrorRow`` on ``"error" in row``.
 
 ``tests/test_types.py`` fails when the committed file differs from what this writes.
 """
@@ -58,9 +62,36 @@ returns (``recobro.Decision``): amounts ``Decimal``, instants aware UTC ``dateti
 dates ``date``. Keys the engine may leave out are optional (``total=False``); a value
 that may be ``None`` is ``Optional``. ``Policy.evaluate_json`` returns the decision as
 JSON text instead, where amounts, instants and dates are strings
-(``schemas/decision.schema.json``).
+(``schemas/decision.schema.json``). ``ErrorRow`` is a case that failed in a batch
+(``Policy.evaluate_many(..., on_error="collect")``, ``BatchError.errors``): tell it
+from a ``Decision`` with ``"error" in row``.
 """
 '''
+
+# The binding's own rows, which no schema describes (src/lib.rs `error_entry`,
+# src/errors.rs `error_dict`): name, doc, fields (key, type, doc); every key required.
+BINDING_DICTS: List[Tuple[str, str, List[Tuple[str, str, str]]]] = [
+    ("ErrorInfo", "An engine error as a dict: ``RecobroError.to_dict()``, the ``error`` of an ``ErrorRow``.", [
+        ("code", "str", "The stable code: ``input.invalid``, ``policy.runtime``, ``limit.operations``, ...\n"
+                        "(``internal`` for a bug in the engine)."),
+        ("message", "str", "What went wrong, in plain words."),
+        ("line", "Optional[int]", "The line in the policy, for an error in the policy."),
+        ("column", "Optional[int]", "The column in the policy, with ``line``."),
+        ("path", "Optional[str]", "Where in the input; in a batch under the case's index: ``[3].debts[0].due_on``."),
+        ("module", "Optional[str]", "The imported module ``line`` and ``column`` are in, if not the policy itself."),
+        ("help", "Optional[str]", "How to fix it, when the engine knows."),
+    ]),
+    ("ErrorRow", "A case of a batch that failed: an item of ``Policy.evaluate_many``'s list with\n"
+                 "``on_error=\"collect\"``, and of ``BatchError.errors``.", [
+        ("index", "int", "The case's position in the batch."),
+        ("case_id", "Optional[str]", "The case's ``id``; ``None`` when the case did not read."),
+        ("error", "ErrorInfo", "Why it failed."),
+    ]),
+]
+
+# Marked ``@final`` (no other keys), so that ``"error" in row`` tells a ``Decision``
+# from an ``ErrorRow`` for a type checker.
+FINAL = ("Decision", "ErrorRow")
 
 # Input scalars: what the binding reads (src/convert.rs, "In").
 INPUT_SCALARS = {
@@ -78,7 +109,7 @@ INPUT_SCALARS = {
 KIND_TYPE = {"Amount": "Decimal", "Instant": "datetime.datetime", "Date": "datetime.date"}
 SCALAR_KIND = {"Amount": "Amount", "Instant": "Instant", "Date": "Date"}
 
-RESERVED = {"Any", "Dict", "List", "Literal", "Optional", "TypedDict", "Union", "Decimal", "datetime"}
+RESERVED = {"Any", "Dict", "List", "Literal", "Optional", "TypedDict", "Union", "Decimal", "datetime", "final"}
 
 
 class SchemaError(Exception):
@@ -353,10 +384,26 @@ class Gen:
             if unused:
                 raise SchemaError(f"{path.name}: unused definitions {unused}")
 
+    def binding_dicts(self) -> None:
+        """The binding's own rows (``BINDING_DICTS``)."""
+        for name, doc, fs in BINDING_DICTS:
+            py, new = self.claim(name, json.dumps(["binding", name]), "in")
+            if py != name or not new:
+                raise SchemaError(f"{name}: a schema definition has this name")
+            fields = [(key, expr, True, fdoc) for key, expr, fdoc in fs]
+            self.dicts[py] = ("binding", self.render(py, doc, fields))
+            self.dict_order.append(py)
+
+    def mark_final(self) -> None:
+        for name in FINAL:
+            lines = self.dicts[name][1]
+            at = next(i for i, line in enumerate(lines) if line.startswith(f"class {name}("))
+            lines.insert(at, "@final")
+
     def write(self) -> str:
         lines = [HEADER]
         lines += ["import datetime", "from decimal import Decimal",
-                  "from typing import Any, Dict, List, Literal, Optional, TypedDict, Union", ""]
+                  "from typing import Any, Dict, List, Literal, Optional, TypedDict, Union, final", ""]
         names = sorted(self.alias_order + self.dict_order, key=lambda n: (n.startswith("_"), n))
         lines.append("__all__ = [")
         lines += [f'    "{n}",' for n in names if not n.startswith("_")]
@@ -388,6 +435,8 @@ def generate() -> str:
     gen = Gen()
     gen.schema(SCHEMAS / "case.schema.json", "Case", "in")
     gen.schema(SCHEMAS / "decision.schema.json", "Decision", "out")
+    gen.binding_dicts()
+    gen.mark_final()
     return gen.write()
 
 

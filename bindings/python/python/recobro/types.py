@@ -14,12 +14,14 @@ returns (``recobro.Decision``): amounts ``Decimal``, instants aware UTC ``dateti
 dates ``date``. Keys the engine may leave out are optional (``total=False``); a value
 that may be ``None`` is ``Optional``. ``Policy.evaluate_json`` returns the decision as
 JSON text instead, where amounts, instants and dates are strings
-(``schemas/decision.schema.json``).
+(``schemas/decision.schema.json``). ``ErrorRow`` is a case that failed in a batch
+(``Policy.evaluate_many(..., on_error="collect")``, ``BatchError.errors``): tell it
+from a ``Decision`` with ``"error" in row``.
 """
 
 import datetime
 from decimal import Decimal
-from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
+from typing import Any, Dict, List, Literal, Optional, TypedDict, Union, final
 
 __all__ = [
     "AgreedFee",
@@ -43,6 +45,8 @@ __all__ = [
     "Decision",
     "Direction",
     "Due",
+    "ErrorInfo",
+    "ErrorRow",
     "Flag",
     "Frequency",
     "Installment",
@@ -710,7 +714,41 @@ class _DecisionRequired(TypedDict):
     """Every rule that applied to a candidate, with citation and outcome."""
 
 
+@final
 class Decision(_DecisionRequired, total=False):
     """The engine's answer for one case, as it writes it (Decision::to_json, every binding)."""
     trace: List[TraceEntry]
     """The trace, when requested."""
+
+
+class ErrorInfo(TypedDict):
+    """An engine error as a dict: ``RecobroError.to_dict()``, the ``error`` of an ``ErrorRow``."""
+    code: str
+    """The stable code: ``input.invalid``, ``policy.runtime``, ``limit.operations``, ...
+    (``internal`` for a bug in the engine).
+    """
+    message: str
+    """What went wrong, in plain words."""
+    line: Optional[int]
+    """The line in the policy, for an error in the policy."""
+    column: Optional[int]
+    """The column in the policy, with ``line``."""
+    path: Optional[str]
+    """Where in the input; in a batch under the case's index: ``[3].debts[0].due_on``."""
+    module: Optional[str]
+    """The imported module ``line`` and ``column`` are in, if not the policy itself."""
+    help: Optional[str]
+    """How to fix it, when the engine knows."""
+
+
+@final
+class ErrorRow(TypedDict):
+    """A case of a batch that failed: an item of ``Policy.evaluate_many``'s list with
+    ``on_error="collect"``, and of ``BatchError.errors``.
+    """
+    index: int
+    """The case's position in the batch."""
+    case_id: Optional[str]
+    """The case's ``id``; ``None`` when the case did not read."""
+    error: ErrorInfo
+    """Why it failed."""
