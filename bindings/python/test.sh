@@ -28,6 +28,10 @@ missing=()
 "$PY" -c "import dask.dataframe" 2>/dev/null || missing+=("dask[dataframe]")
 "$PY" -c "import polars" 2>/dev/null || missing+=("polars>=1")  # tests/test_batch_errors.py
 "$PY" -c "import mypy.stubtest" 2>/dev/null || missing+=("mypy")
+# the types of pandas and pyarrow, for tests/test_types.py's typed use of evaluate_many
+for stubs in pandas-stubs pyarrow-stubs; do
+  "$PY" -c "import importlib.metadata as m; m.version('$stubs')" 2>/dev/null || missing+=("$stubs")
+done
 "$PY" -c "import zen" 2>/dev/null || missing+=("zen-engine>=2,<3")  # tests/test_zen_peer.py (benches/zen)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== installing ${missing[*]}"

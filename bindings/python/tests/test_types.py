@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import datetime
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -209,10 +210,10 @@ def test_conformance_cases_use_only_declared_keys_of_case() -> None:
 GOOD = '''
     import datetime
     from decimal import Decimal
-    from typing import Any, Dict, List, Optional
+    from typing import Any, Dict, List, Optional, Union
 
     import recobro
-    from recobro.types import Candidate, ChargeLine, Offer
+    from recobro.types import Candidate, ChargeLine, ErrorInfo, ErrorRow, Offer
 
     policy = recobro.Policy.default()
     case: recobro.Case = {
@@ -240,13 +241,22 @@ GOOD = '''
         if "pay_by" in offer:
             day: datetime.date = offer["pay_by"]
     again: recobro.Decision = recobro.decision_from_json(policy.evaluate_json("{}", as_of))
-    rows: List[Dict[str, Any]] = policy.evaluate_many([case], as_of, on_error="collect", threads=2, chunk_size=100)
+    rows: List[Union[recobro.Decision, ErrorRow]] = policy.evaluate_many(
+        [case], as_of, on_error="collect", threads=2, chunk_size=100)
+    decided: List[recobro.Decision] = policy.evaluate_many([untyped], as_of)
+    for row in rows:
+        if "error" in row:
+            where: Optional[str] = row["error"]["path"]
+        else:
+            segment = row["segment"]
     try:
         policy.evaluate_many("[]", as_of)
     except recobro.BatchError as e:
-        failed: List[Dict[str, Any]] = e.errors
+        failed: List[ErrorRow] = e.errors
+        index: int = failed[0]["index"]
         total: int = e.total
         first_code: str = e.code
+        info: ErrorInfo = e.to_dict()
 '''
 
 BAD = '''
@@ -264,6 +274,8 @@ BAD = '''
     f: recobro.Case = {"id": "C-1", "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "CO", "timezone": "UTC"}, "payments": [{"at": as_of, "amount": 1.5}]}  # BAD: float
     g = policy.evaluate_many([], as_of, on_error="ignore")  # BAD: not raise or collect
     h = policy.evaluate_many([], as_of, threads="2")  # BAD: an int
+    i: str = policy.evaluate_many([{"id": "C-1"}], as_of, on_error="collect")[0]["case_id"]  # BAD: None for an error row
+    j = policy.evaluate_many({"id": "C-1"}, as_of)  # BAD: one case, not a batch
 '''
 
 
@@ -318,3 +330,170 @@ def test_the_generator_refuses_a_conversion_table_that_disagrees_with_the_schema
     monkeypatch.setattr(gen, "field_kinds", template_as_amount)
     with pytest.raises(gen.SchemaError, match="template"):
         gen.generate()
+
+
+# ---------------------------------------------------------------------------------------
+# evaluate_many's overloads: each kind of input gives its own kind of result
+# (tests/typed/batches.py, under mypy and at run time).
+
+TYPED = HERE / "typed"
+STUB = TYPES_PY.parent / "__init__.pyi"
+
+
+def mypy_on_batches(tmp_path: Path, package: Path | None = None, python: Path | None = None,
+                    source: str | None = None) -> Tuple[int, str]:
+    """mypy --strict on tests/typed/batches.py (or ``source``), copied to a folder of its
+    own; with ``package``, the recobro package found there instead of the installed one
+    (the script's folder comes first in mypy's search path)."""
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    src = work / "batches.py"
+    src.write_text(source if source is not None else (TYPED / "batches.py").read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    if package is not None:
+        shutil.rmtree(work / "recobro", ignore_errors=True)
+        shutil.copytree(package, work / "recobro", ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--show-error-codes",
+               "--cache-dir", str(tmp_path / ".mypy_cache")]
+    if python is not None:
+        command += ["--python-executable", str(python)]
+    proc = subprocess.run(command + [str(src)], capture_output=True, text=True, cwd=work)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def evaluate_many_overloads() -> List[Tuple[int, int]]:
+    """The line spans (1-based, inclusive, decorator included) of the ``@overload``s of
+    ``Policy.evaluate_many`` in ``__init__.pyi``."""
+    tree = ast.parse(STUB.read_text(encoding="utf-8"))
+    policy = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Policy")
+    spans = []
+    for node in policy.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "evaluate_many":
+            assert any(isinstance(d, ast.Name) and d.id == "overload" for d in node.decorator_list)
+            assert node.end_lineno is not None
+            spans.append((node.decorator_list[0].lineno, node.end_lineno))
+    return spans
+
+
+def need_typed_libraries() -> None:
+    """mypy, pandas, pyarrow and polars, and the stubs of the first two (test.sh installs them)."""
+    import importlib.metadata
+
+    for name in ("mypy", "pandas", "pyarrow", "polars", "typing_extensions"):
+        pytest.importorskip(name)
+    for dist in ("pandas-stubs", "pyarrow-stubs"):
+        try:
+            importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            pytest.skip(f"{dist} is not installed")
+
+
+def test_evaluate_many_overloads_give_each_input_its_own_result_type(tmp_path: Path) -> None:
+    need_typed_libraries()
+    rc, out = mypy_on_batches(tmp_path)
+    assert rc == 0, out
+
+
+def test_removing_any_evaluate_many_overload_fails_the_typed_use(tmp_path: Path) -> None:
+    """batches.py depends on every overload: without any one of them, mypy reports it."""
+    need_typed_libraries()
+    spans = evaluate_many_overloads()
+    assert len(spans) == 7, spans
+    lines = STUB.read_text(encoding="utf-8").splitlines(keepends=True)
+    package = tmp_path / "recobro"
+    shutil.copytree(TYPES_PY.parent, package, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    rc, out = mypy_on_batches(tmp_path, package)
+    assert rc == 0, out  # the copy, unchanged, passes
+    for first, last in spans:
+        (package / "__init__.pyi").write_text("".join(lines[: first - 1] + lines[last:]), encoding="utf-8")
+        rc, out = mypy_on_batches(tmp_path, package)
+        assert rc != 0 and "batches.py:" in out, f"without the overload at lines {first}-{last}:\n{out}"
+
+
+def test_lists_and_text_stay_exact_without_pandas_pyarrow_polars(tmp_path: Path) -> None:
+    """The stubs import pandas, pyarrow and polars for type checkers only: where they (or
+    their stubs) are not installed, their types are Any, and lists and text still give
+    lists of decisions (their overloads come first)."""
+    pytest.importorskip("mypy")
+    import venv
+
+    env = tmp_path / "bare"
+    venv.EnvBuilder(with_pip=False).create(env)
+    python = env / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(site) / "recobro.pth").write_text(str(TYPES_PY.parent.parent) + "\n", encoding="utf-8")
+    source = textwrap.dedent('''
+        import datetime
+        from typing import Any, Dict, List, Union
+        from typing_extensions import assert_type
+        import recobro
+        from recobro.types import Decision, ErrorRow
+
+        AS_OF = datetime.datetime(2026, 3, 2, 15, tzinfo=datetime.timezone.utc)
+        policy = recobro.Policy.default()
+        plain: List[Dict[str, Any]] = []
+        assert_type(policy.evaluate_many(plain, AS_OF), List[Decision])
+        assert_type(policy.evaluate_many(plain, AS_OF, on_error="collect"), List[Union[Decision, ErrorRow]])
+        assert_type(policy.evaluate_many("[]", AS_OF), List[Decision])
+        assert_type(policy.evaluate_many({"C-1": {"id": "C-1"}}.values(), AS_OF), List[Decision])
+        frame: Any = None
+        reveal_type(policy.evaluate_many(frame, AS_OF))
+    ''')
+    rc, out = mypy_on_batches(tmp_path, python=python, source=source)
+    assert rc == 0, out
+    assert 'Revealed type is "Any"' in out, out
+
+
+def load_batches_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("typed_batches", TYPED / "batches.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_evaluate_many_results_are_what_the_overloads_say(sample_cases: List[Dict[str, Any]]) -> None:
+    """batches.py run on real inputs (but for the Arrow work's functions, not there yet):
+    the static types are the runtime ones, and real error rows are ``ErrorRow``s."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("typing_extensions")
+    typed = load_batches_module()
+    policy = recobro.Policy.default()
+    checker = Checker()
+
+    for result in typed.lists(policy, sample_cases, sample_cases) + typed.text(
+        policy, "\n".join(json.dumps(c) for c in sample_cases)
+    ):
+        assert type(result) is list and len(result) == len(sample_cases)
+        for i, row in enumerate(result):
+            checker.check(row, rt.Decision, f"[{i}]")
+
+    bad = dict(sample_cases[0], id="C-bad", debts=[dict(sample_cases[0]["debts"][0], due_on="nope")])
+    mixed = [sample_cases[0], bad, {"id": 7}]
+    seen = typed.rows(policy, mixed)
+    assert seen[0] == sample_cases[0]["id"]
+    assert seen[1].startswith("1 input.invalid [1].debts[0].due_on") and seen[2].startswith("2 ")
+    assert seen[3:] == ["1", "2"]  # BatchError.errors
+    with pytest.raises(recobro.BatchError) as caught:
+        policy.evaluate_many(mixed, typed.AS_OF)
+    collected = policy.evaluate_many(mixed, typed.AS_OF, on_error="collect")
+    checker.check(collected[0], rt.Decision, "collected[0]")
+    for i, row in enumerate(caught.value.errors + collected[1:]):
+        checker.check(row, rt.ErrorRow, f"error row {i}")
+    checker.check(caught.value.to_dict(), rt.ErrorInfo, "to_dict()")
+
+    frame = pd.DataFrame(sample_cases)
+    assert all(type(r) is pd.DataFrame for r in typed.pandas_frames(policy, frame))
+    table = pa.Table.from_struct_array(pa.array(sample_cases))
+    structs = pa.array(sample_cases)
+    reader = pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+    out = typed.arrow_tables(policy, table, table.combine_chunks().to_batches()[0], reader, structs,
+                             pa.chunked_array([structs]))
+    assert all(type(r) is pa.Table and r.num_rows == len(sample_cases) for r in out)
+    assert all(type(r) is pl.DataFrame for r in typed.polars_frames(policy, pl.DataFrame(sample_cases)))
+    assert not checker.problems, "\n".join(checker.problems[:40])
