@@ -280,14 +280,30 @@ pub(crate) fn clean_serde_message(msg: &str) -> String {
 }
 
 /// Turn a serde path-to-error failure into an engine error.
-pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let path = err.path().to_string();
-    // Segments serde cannot name (inside an unfinished value) print as `?`: drop them.
-    let path = path
+/// The input path serde_path_to_error tracked, as the engine writes paths
+/// (`debts[2].due_on`): segments serde cannot name (inside an unfinished value, `?`)
+/// are dropped.
+fn tracked_path(path: &serde_path_to_error::Path) -> String {
+    path.to_string()
         .split('.')
         .filter(|s| *s != "?" && !s.is_empty())
         .collect::<Vec<_>>()
-        .join(".");
+        .join(".")
+}
+
+/// An error of a value read from any serde data format other than JSON text (a
+/// binding's columnar reader): `input.invalid` at the tracked path.
+pub(crate) fn de_error<E: std::fmt::Display>(err: serde_path_to_error::Error<E>) -> Error {
+    let path = tracked_path(err.path());
+    Error::new(
+        ErrorCode::InputInvalid,
+        clean_serde_message(&err.into_inner().to_string()),
+    )
+    .at_path(path)
+}
+
+pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = tracked_path(err.path());
     let inner = err.into_inner();
     // Too-deep nesting: name where the nesting starts, not every level of it.
     let path = match path.find("[0][0]") {

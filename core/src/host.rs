@@ -95,6 +95,21 @@ pub fn case(json: &str) -> Result<Case> {
     Case::from_json(json)
 }
 
+/// One case read from any serde data format other than JSON text, and validated:
+/// the entry for a binding that reads its host's own values without writing JSON (the
+/// Python binding's Arrow reader walks an Arrow row as a serde `Deserializer`). The
+/// same `Deserialize` impls and validation as [`case`], so the same case is accepted
+/// or refused with the same message; errors are `input.invalid` at the path under the
+/// case (`debts[2].due_on`).
+pub fn case_from<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Case>
+where
+    D::Error: std::fmt::Display,
+{
+    let case: Case = serde_path_to_error::deserialize(de).map_err(crate::error::de_error)?;
+    case.validate()?;
+    Ok(case)
+}
+
 /// A batch of cases from JSON text: a JSON array of case objects, one case object, or
 /// NDJSON (one case per line, blank lines skipped). One entry per case, in order, each
 /// read on its own (in parallel where the platform allows, under the panic guard); a

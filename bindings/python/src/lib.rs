@@ -16,6 +16,7 @@
 //!
 //! The public Python API is the pure-Python wrapper in `python/recobro/__init__.py`.
 
+mod arrow;
 mod convert;
 mod errors;
 
@@ -533,6 +534,79 @@ impl NativePolicy {
         })
     }
 
+    /// Decide an Arrow stream of cases (anything with `__arrow_c_stream__` or
+    /// `__arrow_c_array__`), read in Rust without Python objects or JSON text; the
+    /// decided rows as an Arrow stream (`ArrowStream`), one row per case, in order.
+    /// `timezone`: the zone naive timestamps at instant fields are in (refused when
+    /// None). Lazy (`eager=False`): a slice of `chunk_size` rows (default 65,536) is
+    /// read, decided and written each time the consumer pulls. Eager: the whole stream
+    /// is decided now, without the GIL, and the failed rows' error entries are returned
+    /// too (`(stream, errors)`).
+    #[pyo3(signature = (data, as_of, timezone=None, threads=None, chunk_size=None, eager=false))]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the keyword arguments of the Python API"
+    )]
+    fn evaluate_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        timezone: Option<&str>,
+        threads: Option<usize>,
+        chunk_size: Option<usize>,
+        eager: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
+            let naive_zone = match timezone {
+                None => None,
+                Some(name) => Some(
+                    name.parse::<chrono_tz::Tz>()
+                        .map_err(|_| {
+                            Error::input(
+                                "timezone",
+                                format!("unknown time zone {name:?}: give an IANA name such as \"America/Bogota\" or \"UTC\""),
+                            )
+                        })
+                        .py_err(py)?,
+                ),
+            };
+            let run = Run::new(as_of, Render::Json, threads, chunk_size)?;
+            let Some(input) = arrow::import_stream(data)? else {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "expected an Arrow producer (an object with __arrow_c_stream__ or \
+                     __arrow_c_array__: a pyarrow Table, RecordBatch or RecordBatchReader, a \
+                     polars DataFrame, a DuckDB relation)",
+                ));
+            };
+            let plan = arrow::Plan {
+                policy: self.inner.clone(),
+                as_of,
+                ctx: arrow::ReadCtx { naive_zone },
+                pool: run.pool.clone(),
+                chunk: chunk_size.unwrap_or(arrow::DEFAULT_CHUNK),
+            };
+            let decide = arrow::Decide::new(input, plan);
+            if !eager {
+                return Ok(Bound::new(py, arrow::ArrowStream::new(Box::new(decide)))?.into_any());
+            }
+            let mut decide = decide.keeping_errors();
+            let batches: Result<Vec<_>, _> = py.detach(|| decide.by_ref().collect());
+            let batches = batches.map_err(|e| {
+                pyo3::exceptions::PyValueError::new_err(format!("cannot read the Arrow input: {e}"))
+            })?;
+            let errors = PyList::empty(py);
+            for (i, id, e) in decide.errors.take().unwrap_or_default() {
+                errors.append(error_entry(py, i, id, &e)?)?;
+            }
+            let stream = arrow::ArrowStream::new(Box::new(arrow::Batches::new(batches)));
+            Ok((Bound::new(py, stream)?, errors)
+                .into_pyobject(py)?
+                .into_any())
+        })
+    }
+
     /// One row per case, as columns: the flat fields of each decision (or its error)
     /// and the whole decision (a dict, or the canonical JSON with `decision="json"`);
     /// and under `errors` the failed cases' `{"index", "case_id", "error"}`, in order.
@@ -814,9 +888,24 @@ fn _test_panic(py: Python<'_>, message: String, r#where: &str) -> PyResult<()> {
     })
 }
 
+/// The Arrow schema of a case (an `ArrowStream` holding only a schema: `pyarrow.schema(x)`).
+#[pyfunction]
+fn case_schema() -> arrow::ArrowStream {
+    arrow::ArrowStream::schema_only(arrow::case_schema())
+}
+
+/// The Arrow schema of the decided rows `evaluate_arrow` writes.
+#[pyfunction]
+fn output_schema() -> arrow::ArrowStream {
+    arrow::ArrowStream::schema_only(arrow::output_schema().as_ref().clone())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativePolicy>()?;
+    m.add_class::<arrow::ArrowStream>()?;
+    m.add_function(wrap_pyfunction!(case_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(output_schema, m)?)?;
     m.add_function(wrap_pyfunction!(decision_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_json_text, m)?)?;

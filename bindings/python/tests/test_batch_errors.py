@@ -261,10 +261,20 @@ def test_what_is_not_a_batch_is_a_type_error(policy: recobro.Policy, sample_case
         def __iter__(self) -> Any:
             return iter(["id", "debtor", "debts"])
 
+    # Read through the Arrow PyCapsule interface it offers, never iterated.
+    other = policy.evaluate_many(OtherTable(), AS_OF)
+    assert other.num_rows == len(sample_cases)
+    assert other.column("case_id").to_pylist() == [c["id"] for c in sample_cases]
+
+    class InterchangeOnly:  # only the DataFrame interchange protocol: not read
+        def __dataframe__(self, nan_as_null: bool = False, allow_copy: bool = True) -> Any:
+            raise AssertionError("not called")
+
+        def __iter__(self) -> Any:
+            return iter(["id", "debtor", "debts"])
+
     with pytest.raises(TypeError, match=r"pyarrow\.table\(x\)"):
-        policy.evaluate_many(OtherTable(), AS_OF)
-    # ...which pyarrow reads
-    assert policy.evaluate_many(pa.table(OtherTable()), AS_OF).num_rows == len(sample_cases)
+        policy.evaluate_many(InterchangeOnly(), AS_OF)
     with pytest.raises(TypeError, match="evaluate_many takes"):
         policy.evaluate_many(None, AS_OF)
 

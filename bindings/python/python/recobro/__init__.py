@@ -65,20 +65,29 @@ API
       (``Int64``), ``next_allowed_at`` (UTC), ``charges_total`` (a dict currency ->
       ``Decimal``), ``error_code``, ``error_message``, ``error_path`` and
       ``decision`` (the decision dict; ``None`` for a failed case).
-    * a ``pyarrow.Table`` (or ``RecordBatch``, ``RecordBatchReader``, which is read
-      whole, or an array / chunked array of structs, one per case) with the same
-      columns (struct and list columns) -> a ``pyarrow.Table`` with the same columns,
-      where ``charges_total`` is a ``map<string, string>`` of exact decimal strings and
-      ``decision`` holds the canonical decision JSON (exact;
-      ``recobro.decision_from_json`` turns it into the same dict as above).
-    * a ``polars.DataFrame`` (read through ``to_arrow()``, so pyarrow is needed) -> a
-      polars DataFrame with the columns of the Arrow table.
+    * Arrow: a ``pyarrow.Table``, ``RecordBatch``, ``RecordBatchReader``, an array or
+      chunked array of structs (one per case), or any other producer of the Arrow
+      PyCapsule interface (``__arrow_c_stream__`` / ``__arrow_c_array__``: a DuckDB
+      relation, a pandas frame is read as above) with the case's top-level keys as
+      columns -> a ``pyarrow.Table`` of ``arrow_schema()``. The columns are read in
+      Rust, zero-copy, in parallel without the GIL: no Python object per value, no
+      JSON text. Nested structs and lists map to the case; a map column (DuckDB's
+      ``MAP``) reads as an object; amounts as decimal128/256, strings or integers
+      (never floats: they are not exact); dates as date32, date64 or a timestamp at
+      midnight; instants as timestamps with a time zone (a naive timestamp only with
+      ``timezone="UTC"`` or the zone it is in: pyarrow's JSON reader drops the offset
+      of ``"...Z"`` instants). ``case_schema()`` is the schema to hand a reader.
+      ``charges_total`` is a ``map<string, decimal128(38, 10)>``; ``decision`` holds
+      the canonical decision JSON (exact; ``recobro.decision_from_json`` turns it into
+      the same dict as above).
+    * a ``polars.DataFrame`` (read through the Arrow interface, without pyarrow
+      conversions of its own) -> a polars DataFrame with the columns of the Arrow table.
 
     Anything else raises ``TypeError`` saying what to pass, rather than being iterated
     as if it were a batch: a dict (one case: use ``evaluate`` or ``[case]``), a polars
-    LazyFrame or Series, a Dask collection (use ``map_partitions``), an Arrow array
-    that is not of structs, another object with the Arrow stream or DataFrame
-    interchange protocol (convert it with ``pyarrow.table(x)``).
+    LazyFrame (``collect()`` it) or Series, a Dask collection (use
+    ``map_partitions``), an Arrow array that is not of structs, an object with only the
+    DataFrame interchange protocol (convert it with ``pyarrow.table(x)``).
 
     ``on_error="raise"`` (the default): if any case fails, one ``BatchError`` is
     raised, ``3 of 10 cases failed; [2].debts[0].due_on: expected a date ...
@@ -88,8 +97,24 @@ API
     cases are rows of the result, as above; nothing is raised for them. Any other value
     is a ``ValueError``. ``threads``: the number of threads the batch runs on (default:
     the global pool, one per CPU or ``RAYON_NUM_THREADS``). ``chunk_size``: how many
-    cases are read, decided and converted at a time (default: the whole batch); a
-    smaller slice holds less memory at once, the result is the same.
+    cases are read, decided and converted at a time (default: the whole batch; 65,536
+    rows for Arrow); a smaller slice holds less memory at once, the result is the same.
+    ``timezone``: for Arrow input, the zone naive timestamps at instant fields are in.
+
+``policy.evaluate_arrow(data, as_of, *, timezone=None, on_error="raise", threads=None, chunk_size=None)``
+    The streaming form for Arrow: a ``pyarrow.RecordBatchReader`` of ``arrow_schema()``
+    rows that reads, decides and writes ``chunk_size`` cases (default 65,536) each time
+    a batch is pulled, so a portfolio larger than memory flows through in constant
+    memory (``data``: any Arrow producer, a ``RecordBatchReader`` over a dataset
+    scan for instance). With ``on_error="raise"``, pulling a batch that holds a failed
+    case raises ``BatchError`` for that batch (its ``errors``, ``decisions`` and
+    ``result`` are that batch's; ``errors[i]["index"]`` is the row's index in the
+    whole stream).
+
+``recobro.case_schema() -> pyarrow.Schema``
+    The Arrow schema of a case, to hand a reader (``pyarrow.json.read_json(...,
+    parse_options=ParseOptions(explicit_schema=recobro.case_schema()))``) so dates and
+    instants are read as such. ``attributes`` (free) is not in it: add a struct column.
 
 ``policy.check_contact(case, channel, at, debt_id=None) -> dict``
     May we contact this debtor on ``channel`` at ``at``? The compliance rules alone,
@@ -155,6 +180,7 @@ __all__ = [
     "decision_from_json",
     "DECISION_COLUMNS",
     "arrow_schema",
+    "case_schema",
     "__version__",
 ]
 
@@ -370,10 +396,21 @@ def _not_a_batch(obj: Any, hint: str) -> TypeError:
     return TypeError(f"evaluate_many takes {_BATCH_KINDS}, not {_type_name(obj)}; {hint}")
 
 
+def _polars_has_null(pl: Any, dtype: Any) -> bool:
+    """Whether a polars type is, or holds, polars' ``Null`` type."""
+    if dtype == pl.Null:
+        return True
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return _polars_has_null(pl, dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_polars_has_null(pl, f.dtype) for f in dtype.fields)
+    return False
+
+
 def _batch_input(cases: Any) -> tuple[str, Any]:
     """What kind of batch ``cases`` is, and the value the batch is read from:
-    ``("pandas", DataFrame)``, ``("arrow", Table or RecordBatch)``, ``("polars", Table)``
-    (read through Arrow), ``("text", str or bytes)`` or ``("list", list or tuple)``.
+    ``("pandas", DataFrame)``, ``("arrow", any Arrow producer)``, ``("polars",
+    DataFrame)`` (read through the Arrow interface), ``("text", str or bytes)`` or ``("list", list or tuple)``.
     An input that is not a batch of cases raises ``TypeError`` saying what to pass,
     rather than being iterated (a DataFrame iterates over its columns, a dict over its
     keys, a file over its lines)."""
@@ -392,21 +429,21 @@ def _batch_input(cases: Any) -> tuple[str, Any]:
         return "pandas", cases
     pa = sys.modules.get("pyarrow")
     if pa is not None:
-        if isinstance(cases, (pa.Table, pa.RecordBatch)):
+        if isinstance(cases, (pa.Table, pa.RecordBatch, pa.RecordBatchReader)):
             return "arrow", cases
-        if isinstance(cases, pa.RecordBatchReader):
-            return "arrow", cases.read_all()
         if isinstance(cases, (pa.ChunkedArray, pa.Array)):
             if pa.types.is_struct(cases.type):
-                return "arrow", pa.Table.from_struct_array(cases)
+                return "arrow", cases
             raise _not_a_batch(cases, "an Arrow array must hold one struct per case")
     pl = sys.modules.get("polars")
     if pl is not None:
         if isinstance(cases, pl.DataFrame):
-            try:
+            if any(_polars_has_null(pl, t) for t in cases.schema.values()):
+                # polars exports a column of its Null type with a buffer that the Arrow
+                # C data interface does not allow (arrow-rs refuses it); pyarrow's
+                # import accepts it and re-exports it as the interface says.
                 return "polars", cases.to_arrow()
-            except ImportError as e:
-                raise ImportError("a polars DataFrame is read through pyarrow: pip install pyarrow") from e
+            return "polars", cases
         if isinstance(cases, pl.LazyFrame):
             raise _not_a_batch(cases, "collect() the LazyFrame first")
         if isinstance(cases, pl.Series):
@@ -419,7 +456,9 @@ def _batch_input(cases: Any) -> tuple[str, Any]:
         )
     if isinstance(cases, io.IOBase):
         return "text", cases.read()
-    if hasattr(type(cases), "__arrow_c_stream__") or hasattr(type(cases), "__dataframe__"):
+    if hasattr(type(cases), "__arrow_c_stream__") or hasattr(type(cases), "__arrow_c_array__"):
+        return "arrow", cases
+    if hasattr(type(cases), "__dataframe__"):
         raise _not_a_batch(cases, "convert it to a pyarrow Table (pyarrow.table(x)) or a list of case dicts")
     if not isinstance(cases, Iterable):
         raise _not_a_batch(cases, "for one case use evaluate()")
@@ -532,6 +571,7 @@ class Policy:
         on_error: str = "raise",
         threads: int | None = None,
         chunk_size: int | None = None,
+        timezone: str | None = None,
     ) -> Any:
         """Decide many cases in parallel: a list of dicts (or JSON text: an array of
         cases, one case object or NDJSON) -> a list; a pandas DataFrame, a pyarrow Table
@@ -545,15 +585,19 @@ class Policy:
         (an ``{"index", "case_id", "error"}`` dict, or the ``error_*`` columns).
         ``threads``: the number of threads the batch runs on (default: the global pool,
         one per CPU or ``RAYON_NUM_THREADS``). ``chunk_size``: how many cases are read,
-        decided and converted at a time (default: all of them); the result is the same.
+        decided and converted at a time (default: all of them; 65,536 for Arrow); the
+        result is the same. ``timezone``: for Arrow input only, the zone naive
+        timestamps at instant fields are in (None: they are refused).
         """
         _check_batch_options(on_error, threads, chunk_size)
         kind, value = _batch_input(cases)
+        if timezone is not None and kind not in ("arrow", "polars"):
+            raise ValueError("timezone applies to Arrow input (naive timestamp columns) only")
         with _gc_paused():
             if kind == "pandas":
                 result, errors = self._evaluate_frame(sys.modules["pandas"], value, as_of, threads, chunk_size)
             elif kind in ("arrow", "polars"):
-                result, errors = self._evaluate_arrow(sys.modules["pyarrow"], value, as_of, threads, chunk_size)
+                result, errors = self._evaluate_arrow(_pyarrow(), value, as_of, threads, chunk_size, timezone)
                 if kind == "polars":
                     result = sys.modules["polars"].from_arrow(result)
             else:
@@ -566,7 +610,7 @@ class Policy:
                 if kind == "pandas":
                     decisions = result.iloc[good]
                 elif kind == "arrow":
-                    decisions = result.take(good)
+                    decisions = result.take(_pyarrow().array(good, type=_pyarrow().int64()))
                 elif kind == "polars":
                     decisions = result.filter(sys.modules["polars"].col("error_code").is_null())
                 else:
@@ -592,13 +636,49 @@ class Policy:
         return pd.DataFrame(data, index=index), cols["errors"]
 
     def _evaluate_arrow(
-        self, pa: Any, table: Any, as_of: Any, threads: int | None, chunk_size: int | None
+        self, pa: Any, data: Any, as_of: Any, threads: int | None, chunk_size: int | None, timezone: str | None
     ) -> tuple[Any, list[dict[str, Any]]]:
-        records = table.to_pylist()
-        cols = self._inner.evaluate_columns(records, as_of, True, "json", threads, chunk_size)
-        schema = arrow_schema(pa)
-        arrays = [pa.array(cols[f.name], type=f.type) for f in schema]
-        return pa.Table.from_arrays(arrays, schema=schema), cols["errors"]
+        stream, errors = self._inner.evaluate_arrow(data, as_of, timezone, threads, chunk_size, True)
+        return pa.RecordBatchReader.from_stream(stream).read_all(), errors
+
+    def evaluate_arrow(
+        self,
+        data: Any,
+        as_of: Any,
+        *,
+        timezone: str | None = None,
+        on_error: str = "raise",
+        threads: int | None = None,
+        chunk_size: int | None = None,
+    ) -> Any:
+        """Decide an Arrow stream of cases as it is read: a ``pyarrow.RecordBatchReader``
+        of ``arrow_schema()`` rows, ``chunk_size`` cases (default 65,536) read, decided
+        and written each time a batch is pulled, so memory stays bounded whatever the
+        size of the input. ``data``: any Arrow producer (see ``evaluate_many``).
+        ``on_error="raise"``: pulling a batch with a failed case raises ``BatchError``
+        for that batch; ``"collect"``: failed cases are rows with ``error_*`` set."""
+        _check_batch_options(on_error, threads, chunk_size)
+        pa = _pyarrow()
+        if not (hasattr(type(data), "__arrow_c_stream__") or hasattr(type(data), "__arrow_c_array__")):
+            raise TypeError(
+                f"evaluate_arrow takes an Arrow producer (a pyarrow Table, RecordBatch or "
+                f"RecordBatchReader, a polars DataFrame, a DuckDB relation), not {_type_name(data)}"
+            )
+        stream = self._inner.evaluate_arrow(data, as_of, timezone, threads, chunk_size, False)
+        reader = pa.RecordBatchReader.from_stream(stream)
+        if on_error == "collect":
+            return reader
+
+        def checked() -> Iterator[Any]:
+            first = 0
+            for batch in reader:
+                codes = batch.column("error_code")
+                if codes.null_count < batch.num_rows:
+                    raise _arrow_batch_error(pa, batch, first)
+                first += batch.num_rows
+                yield batch
+
+        return pa.RecordBatchReader.from_batches(reader.schema, checked())
 
     def check_contact(
         self, case: _CaseLike, channel: str, at: Any, debt_id: str | None = None
@@ -633,25 +713,72 @@ class Policy:
         return hash(self.digest)
 
 
-def arrow_schema(pa: Any = None) -> Any:
-    """The schema of the Arrow table ``Policy.evaluate_many`` returns for an Arrow table."""
-    if pa is None:
+def _pyarrow() -> Any:
+    try:
         import pyarrow
+    except ImportError as e:  # pragma: no cover - pyarrow is an optional dependency
+        raise ImportError("Arrow output needs pyarrow: pip install pyarrow") from e
+    return pyarrow
 
-        pa = pyarrow
-    return pa.schema(
-        [
-            pa.field("case_id", pa.string()),
-            pa.field("segment", pa.string()),
-            pa.field("action_kind", pa.string()),
-            pa.field("action_channel", pa.string()),
-            pa.field("action_template", pa.string()),
-            pa.field("priority", pa.int64()),
-            pa.field("next_allowed_at", pa.timestamp("us", tz="UTC")),
-            pa.field("charges_total", pa.map_(pa.string(), pa.string())),
-            pa.field("error_code", pa.string()),
-            pa.field("error_message", pa.string()),
-            pa.field("error_path", pa.string()),
-            pa.field("decision", pa.string()),
-        ]
-    )
+
+def arrow_schema(pa: Any = None) -> Any:
+    """The schema of the Arrow rows ``Policy.evaluate_many`` returns for Arrow input and
+    ``Policy.evaluate_arrow`` streams: one row per case, the flat fields of the
+    decision (or the error) and the canonical decision JSON."""
+    pa = pa if pa is not None else _pyarrow()
+    return pa.schema(_native.output_schema())
+
+
+def case_schema(pa: Any = None, *, dates: str = "date32") -> Any:
+    """The Arrow schema of a case: structs for objects, lists for arrays, ``date32``
+    for dates, ``timestamp[us, UTC]`` for instants, strings for amounts (exact; a
+    decimal column is read too), the consents as a struct with a field per channel.
+    Hand it to a reader (DuckDB's ``columns``, polars' ``schema``) so dates and instants
+    are typed as the engine reads them. ``dates="timestamp"`` gives dates as
+    ``timestamp[s]`` (read as midnight, which the engine takes as that date): pyarrow's
+    JSON reader cannot turn a string into ``date32``, so give it this one
+    (``ParseOptions(explicit_schema=case_schema(dates="timestamp"))``). The free
+    ``attributes`` have no fixed type and are not in it."""
+    pa = pa if pa is not None else _pyarrow()
+    schema = pa.schema(_native.case_schema())
+    if dates == "date32":
+        return schema
+    if dates != "timestamp":
+        raise ValueError(f'dates must be "date32" or "timestamp", not {dates!r}')
+
+    def swap(t: Any) -> Any:
+        if pa.types.is_date32(t):
+            return pa.timestamp("s")
+        if pa.types.is_struct(t):
+            return pa.struct([f.with_type(swap(f.type)) for f in t])
+        if pa.types.is_list(t):
+            return pa.list_(t.value_field.with_type(swap(t.value_type)))
+        return t
+
+    return pa.schema([f.with_type(swap(f.type)) for f in schema])
+
+
+def _arrow_batch_error(pa: Any, batch: Any, first: int) -> BatchError:
+    """``BatchError`` for one streamed batch that holds failed cases (``first``: the
+    index of its first row in the whole stream)."""
+    rows = batch.to_pylist()
+    errors = [
+        {
+            "index": first + i,
+            "case_id": r["case_id"],
+            "error": {
+                "code": r["error_code"],
+                "message": r["error_message"],
+                "line": None,
+                "column": None,
+                "path": r["error_path"],
+                "module": None,
+                "help": None,
+            },
+        }
+        for i, r in enumerate(rows)
+        if r["error_code"] is not None
+    ]
+    good = [i for i, r in enumerate(rows) if r["error_code"] is None]
+    table = pa.Table.from_batches([batch])
+    return _batch_error(errors, batch.num_rows, table, table.take(pa.array(good, type=pa.int64())))

@@ -2,7 +2,16 @@
 
 from typing import Any, final
 
-__all__ = ["Policy", "decision_from_json", "_test_panic", "_json_text", "__version__"]
+__all__ = [
+    "Policy",
+    "ArrowStream",
+    "case_schema",
+    "output_schema",
+    "decision_from_json",
+    "_test_panic",
+    "_json_text",
+    "__version__",
+]
 
 __version__: str
 
@@ -51,6 +60,15 @@ class Policy:
         threads: int | None = None,
         chunk_size: int | None = None,
     ) -> dict[str, list[Any]]: ...
+    def evaluate_arrow(
+        self,
+        data: Any,
+        as_of: Any,
+        timezone: str | None = None,
+        threads: int | None = None,
+        chunk_size: int | None = None,
+        eager: bool = False,
+    ) -> Any: ...
     def check_contact(self, case: Any, channel: str, at: Any, debt_id: str | None = None) -> dict[str, Any]: ...
     def check_plan(
         self,
@@ -63,6 +81,15 @@ class Policy:
     ) -> dict[str, Any]: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
 
+@final
+class ArrowStream:
+    """An Arrow stream or schema, through the Arrow PyCapsule interface."""
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+
+def case_schema() -> ArrowStream: ...
+def output_schema() -> ArrowStream: ...
 def decision_from_json(text: str) -> dict[str, Any]: ...
 def _test_panic(message: str, where: str = "call") -> None: ...
 def _json_text(value: Any, drop_nulls: bool = False) -> str: ...

@@ -1,0 +1,1223 @@
+//! Arrow in and out, through the Arrow PyCapsule interface: cases read in Rust straight
+//! from any Arrow producer's columns (no Python object per value, no JSON text), decided
+//! in parallel without the GIL, and the decisions handed back as Arrow record batches.
+//!
+//! - In: [`import_stream`] takes anything with `__arrow_c_stream__` (a pyarrow Table or
+//!   RecordBatchReader, a polars DataFrame, a DuckDB relation, ...) or
+//!   `__arrow_c_array__` (a RecordBatch, a struct array). Each row is read as a case by
+//!   [`Cell`], a serde `Deserializer` over one value of an Arrow array, through the host
+//!   boundary's [`host::case_from`]: the same `Deserialize` impls and validation as JSON
+//!   text, so a row is accepted or refused exactly as its JSON would be, with the error
+//!   at the row and column path (`[17].debts[2].due_on`).
+//! - The case's shape ([`Shape`], read once from `schemas/case.schema.json`) tells a
+//!   timestamp at a date field (a midnight timestamp is that date) from one at an instant
+//!   field (a timestamp with a time zone, or a naive one in the zone the caller names),
+//!   and an exact decimal at an amount from one in the free attributes.
+//! - Out: [`Decide`] is a `RecordBatchReader` that pulls a slice of the input, decides it
+//!   and writes [`output_schema`]'s columns; exported as a stream ([`ArrowStream`]), so a
+//!   portfolio larger than memory flows through in constant memory.
+
+use std::ffi::CStr;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use arrow_array::builder::{
+    Decimal128Builder, Int64Builder, MapBuilder, MapFieldNames, StringBuilder,
+    TimestampMicrosecondBuilder,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::types::{
+    Date32Type, Date64Type, Decimal128Type, Decimal256Type, DecimalType, Float16Type, Float32Type,
+    Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
+    UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader, StructArray};
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyTuple};
+use rayon::prelude::*;
+use recobro::{host, Decision, Error, EvalOptions, Instant};
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+
+/// The scale of the decimal128 columns written (`charges_total`): every amount the
+/// engine writes is rounded to its currency's minor unit (at most 4 places), so 10
+/// places hold any of them exactly.
+pub(crate) const DECIMAL_SCALE: i8 = 10;
+
+// ---- The case's shape -------------------------------------------------------------
+
+/// What the case expects at a place: read from `schemas/case.schema.json`.
+#[derive(Debug)]
+pub(crate) enum Shape {
+    /// An object with named fields (`required` marks the ones that must be there).
+    Object(Vec<(String, Shape, bool)>),
+    /// An object keyed by one of `keys` (the consents, keyed by channel).
+    Keyed(Vec<String>, Box<Shape>),
+    /// Anything (the free `attributes`).
+    Free,
+    /// A list.
+    List(Box<Shape>),
+    /// A calendar date.
+    Date,
+    /// An instant.
+    Instant,
+    /// An exact amount.
+    Amount,
+    /// Text (names, enums, codes).
+    Str,
+    /// An integer.
+    Int,
+    /// A boolean.
+    Bool,
+    /// A field kept only to refuse it (deprecated: always null).
+    Null,
+}
+
+static FREE: Shape = Shape::Free;
+
+impl Shape {
+    /// The shape of field `name` of a value of this shape.
+    fn field(&self, name: &str) -> &Shape {
+        match self {
+            Shape::Object(fields) => fields
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .map_or(&FREE, |(_, s, _)| s),
+            Shape::Keyed(_, value) => value,
+            _ => &FREE,
+        }
+    }
+
+    /// The shape of an element of a list of this shape.
+    fn item(&self) -> &Shape {
+        match self {
+            Shape::List(item) => item,
+            _ => &FREE,
+        }
+    }
+}
+
+/// The case's shape, read once from the JSON Schema the engine publishes.
+pub(crate) fn case_shape() -> &'static Shape {
+    static SHAPE: OnceLock<Shape> = OnceLock::new();
+    SHAPE.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schemas/case.schema.json"))
+                .unwrap_or_default();
+        let defs = schema.get("$defs").cloned().unwrap_or_default();
+        shape_of(&schema, &defs)
+    })
+}
+
+fn shape_of(node: &serde_json::Value, defs: &serde_json::Value) -> Shape {
+    use serde_json::Value;
+    if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return match name {
+            "Amount" => Shape::Amount,
+            "Date" => Shape::Date,
+            "Instant" => Shape::Instant,
+            _ => defs.get(name).map_or(Shape::Free, |d| shape_of(d, defs)),
+        };
+    }
+    if let Some(any) = node.get("anyOf").and_then(Value::as_array) {
+        let inner = any
+            .iter()
+            .find(|v| v.get("type").and_then(Value::as_str) != Some("null"));
+        return inner.map_or(Shape::Null, |v| shape_of(v, defs));
+    }
+    if node.get("oneOf").is_some() {
+        return Shape::Str;
+    }
+    let ty = match node.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ => "",
+    };
+    match ty {
+        "object" => {
+            if let Some(props) = node.get("properties").and_then(Value::as_object) {
+                let required: Vec<&str> = node
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                Shape::Object(
+                    props
+                        .iter()
+                        .map(|(k, v)| {
+                            (k.clone(), shape_of(v, defs), required.contains(&k.as_str()))
+                        })
+                        .collect(),
+                )
+            } else if let (Some(keys), Some(value)) = (
+                node.pointer("/propertyNames/enum")
+                    .and_then(Value::as_array),
+                node.get("additionalProperties").filter(|v| v.is_object()),
+            ) {
+                Shape::Keyed(
+                    keys.iter()
+                        .filter_map(Value::as_str)
+                        .map(String::from)
+                        .collect(),
+                    Box::new(shape_of(value, defs)),
+                )
+            } else {
+                Shape::Free
+            }
+        }
+        "array" => Shape::List(Box::new(
+            node.get("items").map_or(Shape::Free, |i| shape_of(i, defs)),
+        )),
+        "string" => match node.get("format").and_then(Value::as_str) {
+            Some("date") => Shape::Date,
+            Some("date-time") => Shape::Instant,
+            _ => Shape::Str,
+        },
+        "integer" => Shape::Int,
+        "boolean" => Shape::Bool,
+        "null" => Shape::Null,
+        _ => Shape::Free,
+    }
+}
+
+/// The Arrow type a reader can be handed for a value of this shape (`None`: no column,
+/// the free attributes and the deprecated fields).
+fn arrow_type(shape: &Shape) -> Option<DataType> {
+    Some(match shape {
+        Shape::Object(fields) => DataType::Struct(
+            fields
+                .iter()
+                .filter(|(name, _, _)| name != "$schema")
+                // Every field nullable: a reader handed the schema must not fail on a
+                // missing field; the engine says which required field is missing, and
+                // where, as it does for JSON.
+                .filter_map(|(name, s, _)| arrow_type(s).map(|t| Field::new(name, t, true)))
+                .collect::<Fields>(),
+        ),
+        Shape::Keyed(keys, value) => {
+            let t = arrow_type(value)?;
+            DataType::Struct(
+                keys.iter()
+                    .map(|k| Field::new(k, t.clone(), true))
+                    .collect::<Fields>(),
+            )
+        }
+        Shape::List(item) => DataType::List(Arc::new(Field::new("item", arrow_type(item)?, true))),
+        Shape::Date => DataType::Date32,
+        Shape::Instant => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        // Exact whatever the scale: a decimal128 column is read as well.
+        Shape::Amount | Shape::Str => DataType::Utf8,
+        Shape::Int => DataType::Int64,
+        Shape::Bool => DataType::Boolean,
+        Shape::Free | Shape::Null => return None,
+    })
+}
+
+/// The Arrow schema of a case (`recobro.case_schema()`): structs for objects, lists for
+/// arrays, date32 for dates, timestamp(us, UTC) for instants, strings for amounts (a
+/// decimal128 column is read too), the consents as a struct with one field per channel.
+/// The free `attributes` have no fixed type: add a struct (or map) column of your own.
+pub(crate) fn case_schema() -> Schema {
+    match arrow_type(case_shape()) {
+        Some(DataType::Struct(fields)) => Schema::new(fields),
+        _ => Schema::empty(),
+    }
+}
+
+// ---- Reading a row as a case --------------------------------------------------------
+
+/// What the caller said about the input: the zone naive timestamps are in.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ReadCtx {
+    /// The zone of a naive timestamp at an instant field (`None`: refused).
+    pub(crate) naive_zone: Option<Tz>,
+}
+
+/// The error a `Cell` reports; serde_path_to_error adds where.
+type DeError = de::value::Error;
+
+fn bad(msg: impl std::fmt::Display) -> DeError {
+    de::Error::custom(msg)
+}
+
+/// One value of an Arrow array, read by serde as the shape at its place expects.
+#[derive(Clone, Copy)]
+pub(crate) struct Cell<'a> {
+    array: &'a dyn Array,
+    row: usize,
+    shape: &'a Shape,
+    ctx: &'a ReadCtx,
+}
+
+/// serde_json's name for an exact number handed over as a one-entry map (its
+/// `arbitrary_precision` feature): the engine's amount reader and `serde_json::Value`
+/// both take a number that way, with every digit.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Whether the value at `row` is null. A column of Arrow's `null` type (a JSON reader's
+/// guess for a field that was null in every row it looked at) is null everywhere,
+/// although it carries no validity bitmap for `Array::is_null` to read.
+fn null_at(a: &dyn Array, row: usize) -> bool {
+    matches!(a.data_type(), DataType::Null) || a.is_null(row)
+}
+
+/// A timestamp's seconds and nanoseconds since the epoch.
+fn timestamp_parts(array: &dyn Array, unit: TimeUnit, row: usize) -> Option<(i64, u32)> {
+    let (v, per_sec) = match unit {
+        TimeUnit::Second => (array.as_primitive::<TimestampSecondType>().value(row), 1),
+        TimeUnit::Millisecond => (
+            array.as_primitive::<TimestampMillisecondType>().value(row),
+            1_000,
+        ),
+        TimeUnit::Microsecond => (
+            array.as_primitive::<TimestampMicrosecondType>().value(row),
+            1_000_000,
+        ),
+        TimeUnit::Nanosecond => (
+            array.as_primitive::<TimestampNanosecondType>().value(row),
+            1_000_000_000,
+        ),
+    };
+    let secs = v.div_euclid(per_sec);
+    let frac = v.rem_euclid(per_sec);
+    let nanos = u32::try_from(frac.checked_mul(1_000_000_000 / per_sec)?).ok()?;
+    Some((secs, nanos))
+}
+
+fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn instant_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+impl<'a> Cell<'a> {
+    fn at(&self, array: &'a dyn Array, row: usize, shape: &'a Shape) -> Cell<'a> {
+        Cell {
+            array,
+            row,
+            shape,
+            ctx: self.ctx,
+        }
+    }
+
+    /// The text of a string value (any of Arrow's string layouts, dictionary-encoded
+    /// or not); `None` when the value is not text.
+    fn text(&self) -> Option<&'a str> {
+        let a = self.array;
+        match a.data_type() {
+            DataType::Utf8 => Some(a.as_string::<i32>().value(self.row)),
+            DataType::LargeUtf8 => Some(a.as_string::<i64>().value(self.row)),
+            DataType::Utf8View => Some(a.as_string_view().value(self.row)),
+            DataType::Dictionary(_, _) => {
+                let d = a.as_any_dictionary();
+                let key = d.normalized_keys().get(self.row).copied()?;
+                let values = d.values().as_ref();
+                if null_at(values, key) {
+                    return None;
+                }
+                self.at(values, key, self.shape).text()
+            }
+            _ => None,
+        }
+    }
+
+    /// A timestamp value at this place: a date, an instant, or (in the free attributes)
+    /// its text.
+    fn timestamp<V: Visitor<'a>>(
+        self,
+        unit: TimeUnit,
+        tz: Option<&str>,
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        let (secs, nanos) = timestamp_parts(self.array, unit, self.row)
+            .ok_or_else(|| bad("a timestamp out of range"))?;
+        let utc = DateTime::<Utc>::from_timestamp(secs, nanos)
+            .ok_or_else(|| bad("a timestamp out of range"))?;
+        let zone = match tz {
+            None => None,
+            Some(name) => Some(zone_of(name)?),
+        };
+        match self.shape {
+            Shape::Date => {
+                // The wall-clock time in the column's zone (naive: as written).
+                let local: NaiveDateTime = match &zone {
+                    Some(Zone::Named(z)) => utc.with_timezone(z).naive_local(),
+                    Some(Zone::Fixed(o)) => utc.with_timezone(o).naive_local(),
+                    None => utc.naive_utc(),
+                };
+                if local.time().num_seconds_from_midnight() != 0 || local.nanosecond() != 0 {
+                    return Err(bad(format!(
+                        "a timestamp at {} where a date is needed: give a date (date32) or a \
+                         timestamp at midnight",
+                        local.format("%Y-%m-%dT%H:%M:%S%.f")
+                    )));
+                }
+                v.visit_string(date_text(local.date()))
+            }
+            Shape::Free if zone.is_none() && self.ctx.naive_zone.is_none() => {
+                v.visit_string(utc.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+            }
+            _ => {
+                let instant = match (zone, self.ctx.naive_zone) {
+                    // Arrow keeps a zoned timestamp as UTC: the zone is only for display.
+                    (Some(_), _) => utc,
+                    (None, Some(z)) => {
+                        let naive = utc.naive_utc();
+                        match z.from_local_datetime(&naive) {
+                            chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+                            chrono::LocalResult::Ambiguous(_, _) => {
+                                return Err(bad(format!(
+                                    "the naive timestamp {naive} is ambiguous in {} (a clock \
+                                     change repeats it): give timestamps with a time zone",
+                                    z.name()
+                                )))
+                            }
+                            chrono::LocalResult::None => {
+                                return Err(bad(format!(
+                                    "the naive timestamp {naive} does not exist in {} (a clock \
+                                     change skips it): give timestamps with a time zone",
+                                    z.name()
+                                )))
+                            }
+                        }
+                    }
+                    (None, None) => {
+                        return Err(bad(
+                            "a timestamp without a time zone where an instant is needed: give \
+                             timestamps with a time zone, or say which zone these are in \
+                             (timezone=\"UTC\"; a JSON reader such as pyarrow.json drops the \
+                             offset of \"...Z\" instants)",
+                        ))
+                    }
+                };
+                v.visit_string(instant_text(instant))
+            }
+        }
+    }
+
+    fn date<V: Visitor<'a>>(self, date: Option<NaiveDate>, v: V) -> Result<V::Value, DeError> {
+        let date = date.ok_or_else(|| bad("a date out of range"))?;
+        match self.shape {
+            Shape::Instant => Err(bad(format!(
+                "a date ({}) where an instant is needed: give a timestamp with a time zone",
+                date_text(date)
+            ))),
+            _ => v.visit_string(date_text(date)),
+        }
+    }
+
+    fn decimal<V: Visitor<'a>>(self, text: String, v: V) -> Result<V::Value, DeError> {
+        match self.shape {
+            Shape::Amount | Shape::Free => v.visit_map(NumberAccess(Some(text))),
+            _ => v.visit_string(text),
+        }
+    }
+}
+
+/// The zone of a zoned timestamp column.
+enum Zone {
+    /// An IANA name (`UTC`, `America/Bogota`).
+    Named(Tz),
+    /// A fixed offset (`+05:00`).
+    Fixed(chrono::FixedOffset),
+}
+
+/// The zone of a zoned timestamp column (`UTC`, `+05:00`, `America/Bogota`). Arrow
+/// keeps the value as UTC whatever the zone; the zone only says what the wall clock read.
+fn zone_of(name: &str) -> Result<Zone, DeError> {
+    if matches!(name, "UTC" | "utc" | "Z" | "Etc/UTC") {
+        return Ok(Zone::Named(Tz::UTC));
+    }
+    if name.starts_with(['+', '-']) {
+        if let Ok(o) = name.parse::<chrono::FixedOffset>() {
+            return Ok(Zone::Fixed(o));
+        }
+    }
+    name.parse::<Tz>().map(Zone::Named).map_err(|_| {
+        bad(format!(
+            "a timestamp column in the unknown time zone {name:?}"
+        ))
+    })
+}
+
+fn decimal_text<T: DecimalType>(array: &dyn Array, row: usize, p: u8, s: i8) -> String {
+    T::format_decimal(array.as_primitive::<T>().value(row), p, s)
+}
+
+impl<'de> de::Deserializer<'de> for Cell<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        let a = self.array;
+        let row = self.row;
+        if null_at(a, row) {
+            return v.visit_unit();
+        }
+        match a.data_type() {
+            DataType::Null => v.visit_unit(),
+            DataType::Boolean => v.visit_bool(a.as_boolean().value(row)),
+            DataType::Int8 => v.visit_i64(a.as_primitive::<Int8Type>().value(row).into()),
+            DataType::Int16 => v.visit_i64(a.as_primitive::<Int16Type>().value(row).into()),
+            DataType::Int32 => v.visit_i64(a.as_primitive::<Int32Type>().value(row).into()),
+            DataType::Int64 => v.visit_i64(a.as_primitive::<Int64Type>().value(row)),
+            DataType::UInt8 => v.visit_u64(a.as_primitive::<UInt8Type>().value(row).into()),
+            DataType::UInt16 => v.visit_u64(a.as_primitive::<UInt16Type>().value(row).into()),
+            DataType::UInt32 => v.visit_u64(a.as_primitive::<UInt32Type>().value(row).into()),
+            DataType::UInt64 => v.visit_u64(a.as_primitive::<UInt64Type>().value(row)),
+            DataType::Float16 => v.visit_f64(a.as_primitive::<Float16Type>().value(row).into()),
+            DataType::Float32 => v.visit_f64(a.as_primitive::<Float32Type>().value(row).into()),
+            DataType::Float64 => v.visit_f64(a.as_primitive::<Float64Type>().value(row)),
+            DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..) => match self.text() {
+                Some(s) => v.visit_borrowed_str(s),
+                None => Err(bad(format!(
+                    "a column of type {} is not supported here",
+                    a.data_type()
+                ))),
+            },
+            DataType::Decimal128(p, s) => {
+                self.decimal(decimal_text::<Decimal128Type>(a, row, *p, *s), v)
+            }
+            DataType::Decimal256(p, s) => {
+                self.decimal(decimal_text::<Decimal256Type>(a, row, *p, *s), v)
+            }
+            DataType::Date32 => {
+                let days = a.as_primitive::<Date32Type>().value(row);
+                self.date(Date32Type::to_naive_date_opt(days), v)
+            }
+            DataType::Date64 => {
+                let ms = a.as_primitive::<Date64Type>().value(row);
+                if ms.rem_euclid(86_400_000) != 0 {
+                    return Err(bad("a date64 value that is not at midnight"));
+                }
+                self.date(Date64Type::to_naive_date_opt(ms), v)
+            }
+            DataType::Timestamp(unit, tz) => {
+                let tz = tz.as_deref();
+                self.timestamp(*unit, tz, v)
+            }
+            DataType::Struct(_) => {
+                let s = a.as_struct();
+                v.visit_map(StructAccess {
+                    cell: self,
+                    array: s,
+                    next: 0,
+                    value: None,
+                })
+            }
+            DataType::Map(_, _) => {
+                let m = a.as_map();
+                let offsets = m.value_offsets();
+                let (start, end) = (offsets[row], offsets[row + 1]);
+                v.visit_map(EntryAccess {
+                    cell: self,
+                    keys: m.keys().as_ref(),
+                    values: m.values().as_ref(),
+                    next: usize::try_from(start).unwrap_or(0),
+                    end: usize::try_from(end).unwrap_or(0),
+                })
+            }
+            DataType::List(_) => {
+                let l = a.as_list::<i32>();
+                let o = l.value_offsets();
+                self.seq(l.values().as_ref(), o[row] as usize, o[row + 1] as usize, v)
+            }
+            DataType::LargeList(_) => {
+                let l = a.as_list::<i64>();
+                let o = l.value_offsets();
+                self.seq(l.values().as_ref(), o[row] as usize, o[row + 1] as usize, v)
+            }
+            DataType::FixedSizeList(_, n) => {
+                let l = a.as_fixed_size_list();
+                let n = usize::try_from(*n).unwrap_or(0);
+                self.seq(l.values().as_ref(), row * n, row * n + n, v)
+            }
+            other => Err(bad(format!("a column of type {other} is not supported"))),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        if null_at(self.array, self.row) {
+            v.visit_none()
+        } else {
+            v.visit_some(self)
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        match (null_at(self.array, self.row), self.text()) {
+            (false, Some(s)) => v.visit_enum(s.into_deserializer()),
+            _ => self.deserialize_any(de::IgnoredAny).and_then(|_| {
+                Err(bad(format!(
+                    "expected one of {} ({name}), got a value of type {}",
+                    variants.join(", "),
+                    self.array.data_type()
+                )))
+            }),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
+}
+
+impl<'a> Cell<'a> {
+    fn seq<V: Visitor<'a>>(
+        self,
+        values: &'a dyn Array,
+        start: usize,
+        end: usize,
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        v.visit_seq(ListAccess {
+            cell: self.at(values, start, self.shape.item()),
+            next: start,
+            end,
+        })
+    }
+}
+
+struct ListAccess<'a> {
+    cell: Cell<'a>,
+    next: usize,
+    end: usize,
+}
+
+impl<'de> SeqAccess<'de> for ListAccess<'de> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        if self.next >= self.end {
+            return Ok(None);
+        }
+        let cell = self.cell.at(self.cell.array, self.next, self.cell.shape);
+        self.next += 1;
+        seed.deserialize(cell).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.end.saturating_sub(self.next))
+    }
+}
+
+/// A struct value's fields as a map; a null field is absent (its default applies, or
+/// the case says it is missing).
+struct StructAccess<'a> {
+    cell: Cell<'a>,
+    array: &'a StructArray,
+    next: usize,
+    value: Option<Cell<'a>>,
+}
+
+impl<'de> MapAccess<'de> for StructAccess<'de> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        let row = self.cell.row;
+        let fields = self.array.fields();
+        while self.next < fields.len() {
+            let i = self.next;
+            self.next += 1;
+            let column = self.array.column(i).as_ref();
+            if null_at(column, row) {
+                continue;
+            }
+            let name = fields[i].name().as_str();
+            self.value = Some(self.cell.at(column, row, self.cell.shape.field(name)));
+            return seed.deserialize(name.into_deserializer()).map(Some);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        match self.value.take() {
+            Some(cell) => seed.deserialize(cell),
+            None => Err(bad("a value without its key")),
+        }
+    }
+}
+
+/// A map value's entries (a DuckDB or pyarrow MAP column).
+struct EntryAccess<'a> {
+    cell: Cell<'a>,
+    keys: &'a dyn Array,
+    values: &'a dyn Array,
+    next: usize,
+    end: usize,
+}
+
+impl<'de> MapAccess<'de> for EntryAccess<'de> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        if self.next >= self.end {
+            return Ok(None);
+        }
+        seed.deserialize(self.cell.at(self.keys, self.next, &Shape::Str))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        let i = self.next;
+        self.next += 1;
+        let key = self.cell.at(self.keys, i, &Shape::Str).text().unwrap_or("");
+        let shape = self.cell.shape.field(key);
+        seed.deserialize(self.cell.at(self.values, i, shape))
+    }
+}
+
+/// An exact number handed over as serde_json does (see [`NUMBER_TOKEN`]).
+struct NumberAccess(Option<String>);
+
+impl<'de> MapAccess<'de> for NumberAccess {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        if self.0.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(NUMBER_TOKEN.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        let text = self.0.take().unwrap_or_default();
+        seed.deserialize(text.into_deserializer())
+    }
+}
+
+/// Read every row of a batch as a case (in parallel on the current pool), each under
+/// the panic guard; errors are relative to the case (the caller indexes them).
+pub(crate) fn read_cases(batch: &RecordBatch, ctx: &ReadCtx) -> Vec<Result<recobro::Case, Error>> {
+    let rows = StructArray::from(batch.clone());
+    let shape = case_shape();
+    (0..rows.len())
+        .into_par_iter()
+        .map(|row| {
+            host::guard(|| {
+                host::case_from(Cell {
+                    array: &rows,
+                    row,
+                    shape,
+                    ctx,
+                })
+            })
+        })
+        .collect()
+}
+
+/// The `id` of each row as written, for the rows that do not read as a case.
+fn ids_of(batch: &RecordBatch) -> Vec<Option<String>> {
+    let ctx = ReadCtx::default();
+    match batch.column_by_name("id") {
+        Some(col) => (0..batch.num_rows())
+            .map(|row| {
+                let cell = Cell {
+                    array: col.as_ref(),
+                    row,
+                    shape: &Shape::Str,
+                    ctx: &ctx,
+                };
+                (!null_at(col.as_ref(), row))
+                    .then(|| cell.text().map(String::from))
+                    .flatten()
+            })
+            .collect(),
+        None => vec![None; batch.num_rows()],
+    }
+}
+
+// ---- Writing decisions ---------------------------------------------------------------
+
+/// The schema of the decided rows: one row per case, in order.
+pub(crate) fn output_schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    Arc::clone(SCHEMA.get_or_init(|| {
+        let s = || Some(DataType::Utf8);
+        let cols: [(&str, Option<DataType>); 12] = [
+            ("case_id", s()),
+            ("segment", s()),
+            ("action_kind", s()),
+            ("action_channel", s()),
+            ("action_template", s()),
+            ("priority", Some(DataType::Int64)),
+            (
+                "next_allowed_at",
+                Some(DataType::Timestamp(
+                    TimeUnit::Microsecond,
+                    Some("UTC".into()),
+                )),
+            ),
+            ("charges_total", None),
+            ("error_code", s()),
+            ("error_message", s()),
+            ("error_path", s()),
+            ("decision", s()),
+        ];
+        let fields: Vec<Field> = cols
+            .into_iter()
+            .map(|(name, t)| match t {
+                Some(t) => Field::new(name, t, true),
+                None => Field::new(name, charges_total_type(), true),
+            })
+            .collect();
+        Arc::new(Schema::new(fields))
+    }))
+}
+
+fn map_names() -> MapFieldNames {
+    MapFieldNames {
+        entry: "entries".into(),
+        key: "key".into(),
+        value: "value".into(),
+    }
+}
+
+fn charges_total_type() -> DataType {
+    let entries = Field::new(
+        "entries",
+        DataType::Struct(Fields::from(vec![
+            Field::new("key", DataType::Utf8, false),
+            Field::new("value", DataType::Decimal128(38, DECIMAL_SCALE), true),
+        ])),
+        false,
+    );
+    DataType::Map(Arc::new(entries), false)
+}
+
+/// An amount as a decimal128 of [`DECIMAL_SCALE`] places, exactly (`None` if it does
+/// not fit, which no amount the engine writes can do).
+fn decimal128(d: &Decimal) -> Option<i128> {
+    let mut d = *d;
+    if d.scale() > DECIMAL_SCALE as u32 {
+        d = d.normalize();
+        if d.scale() > DECIMAL_SCALE as u32 {
+            return None;
+        }
+    }
+    let m = d.mantissa();
+    m.checked_mul(10_i128.checked_pow(DECIMAL_SCALE as u32 - d.scale())?)
+}
+
+fn micros(t: Instant) -> Option<i64> {
+    t.timestamp()
+        .checked_mul(1_000_000)?
+        .checked_add(i64::from(t.subsec_nanos() / 1_000))
+}
+
+/// Write one slice's rows (`ids`: each row's case id; `rows`: its decision or error).
+pub(crate) fn write_rows(
+    ids: &[Option<String>],
+    rows: &[Result<Decision, Error>],
+) -> Result<RecordBatch, ArrowError> {
+    let n = rows.len();
+    let mut case_id = StringBuilder::with_capacity(n, n * 8);
+    let mut segment = StringBuilder::with_capacity(n, n * 12);
+    let mut kind = StringBuilder::with_capacity(n, n * 8);
+    let mut channel = StringBuilder::with_capacity(n, n * 5);
+    let mut template = StringBuilder::with_capacity(n, n * 16);
+    let mut priority = Int64Builder::with_capacity(n);
+    let mut next_at = TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC");
+    let mut totals = MapBuilder::new(
+        Some(map_names()),
+        StringBuilder::new(),
+        Decimal128Builder::new().with_precision_and_scale(38, DECIMAL_SCALE)?,
+    );
+    let mut code = StringBuilder::new();
+    let mut message = StringBuilder::new();
+    let mut path = StringBuilder::new();
+    let texts: Vec<Option<String>> = rows
+        .par_iter()
+        .map(|r| r.as_ref().ok().map(Decision::to_json))
+        .collect();
+    let mut decision = StringBuilder::with_capacity(
+        n,
+        texts
+            .iter()
+            .map(|t| t.as_ref().map_or(0, String::len))
+            .sum(),
+    );
+    for ((row, id), text) in rows.iter().zip(ids).zip(texts) {
+        match row {
+            Ok(d) => {
+                let action = d.action.as_ref().map(|a| &a.action);
+                case_id.append_value(&d.case_id);
+                segment.append_option(d.segment.as_deref());
+                kind.append_option(action.map(|a| a.kind.as_str()));
+                channel.append_option(action.and_then(|a| a.channel).map(|c| c.as_str()));
+                template.append_option(action.and_then(|a| a.template.as_deref()));
+                priority.append_option(action.map(|a| a.priority));
+                next_at.append_option(d.next_allowed_at.and_then(micros));
+                for (cur, amount) in &d.charges.totals {
+                    totals.keys().append_value(cur);
+                    let v = amount.parse::<Decimal>().ok().as_ref().and_then(decimal128).ok_or_else(|| {
+                        ArrowError::ComputeError(format!(
+                            "the total {amount} {cur} does not fit a decimal128(38, {DECIMAL_SCALE})"
+                        ))
+                    })?;
+                    totals.values().append_value(v);
+                }
+                totals.append(true)?;
+                code.append_null();
+                message.append_null();
+                path.append_null();
+                decision.append_option(text);
+            }
+            Err(e) => {
+                let f = host::fields(e);
+                case_id.append_option(id.as_deref());
+                segment.append_null();
+                kind.append_null();
+                channel.append_null();
+                template.append_null();
+                priority.append_null();
+                next_at.append_null();
+                totals.append(false)?;
+                code.append_value(f.code);
+                message.append_value(f.message);
+                path.append_option(f.path);
+                decision.append_null();
+            }
+        }
+    }
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(case_id.finish()),
+        Arc::new(segment.finish()),
+        Arc::new(kind.finish()),
+        Arc::new(channel.finish()),
+        Arc::new(template.finish()),
+        Arc::new(priority.finish()),
+        Arc::new(next_at.finish()),
+        Arc::new(totals.finish()),
+        Arc::new(code.finish()),
+        Arc::new(message.finish()),
+        Arc::new(path.finish()),
+        Arc::new(decision.finish()),
+    ];
+    RecordBatch::try_new(output_schema(), cols)
+}
+
+// ---- The stream: pull a slice, decide it, write it -------------------------------------
+
+/// How a stream is decided.
+pub(crate) struct Plan {
+    pub(crate) policy: recobro::Policy,
+    pub(crate) as_of: Instant,
+    pub(crate) ctx: ReadCtx,
+    pub(crate) pool: Option<Arc<rayon::ThreadPool>>,
+    /// At most this many rows are read, decided and written at a time.
+    pub(crate) chunk: usize,
+}
+
+/// The default slice: big enough to keep both cores busy, small enough that a
+/// portfolio flows through in bounded memory.
+pub(crate) const DEFAULT_CHUNK: usize = 65_536;
+
+/// Decided rows, a slice at a time, from a stream of cases.
+pub(crate) struct Decide {
+    input: Box<dyn RecordBatchReader + Send>,
+    plan: Plan,
+    /// The rest of the input batch being sliced.
+    pending: Option<(RecordBatch, usize)>,
+    /// How many rows came before: a row's index in the whole stream.
+    first: usize,
+    /// The failed rows so far (index, case id, error), when kept
+    /// ([`Decide::keeping_errors`]).
+    pub(crate) errors: Option<Vec<(usize, Option<String>, Error)>>,
+}
+
+impl Decide {
+    pub(crate) fn new(input: Box<dyn RecordBatchReader + Send>, plan: Plan) -> Decide {
+        Decide {
+            input,
+            plan,
+            pending: None,
+            first: 0,
+            errors: None,
+        }
+    }
+
+    /// Keep every failed row's error as well (a host that reports them whole).
+    pub(crate) fn keeping_errors(mut self) -> Decide {
+        self.errors = Some(Vec::new());
+        self
+    }
+
+    fn next_slice(&mut self) -> Option<Result<RecordBatch, ArrowError>> {
+        loop {
+            if let Some((batch, offset)) = self.pending.take() {
+                if offset < batch.num_rows() {
+                    let len = self.plan.chunk.min(batch.num_rows() - offset);
+                    let slice = batch.slice(offset, len);
+                    self.pending = Some((batch, offset + len));
+                    return Some(Ok(slice));
+                }
+            }
+            match self.input.next()? {
+                Ok(batch) => self.pending = Some((batch, 0)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    fn decide(&mut self, slice: &RecordBatch) -> Result<RecordBatch, ArrowError> {
+        let plan = &self.plan;
+        let first = self.first;
+        let errors = &mut self.errors;
+        let mut work = || {
+            let cases = read_cases(slice, &plan.ctx);
+            let mut ids = ids_of(slice);
+            for (id, c) in ids.iter_mut().zip(&cases) {
+                if let Ok(c) = c {
+                    *id = Some(c.id.clone());
+                }
+            }
+            let rows = host::evaluate_rows_from(
+                &plan.policy,
+                cases,
+                first,
+                plan.as_of,
+                EvalOptions::default(),
+            );
+            let out = write_rows(&ids, &rows);
+            if let Some(kept) = errors {
+                for (i, (row, id)) in rows.into_iter().zip(ids).enumerate() {
+                    if let Err(e) = row {
+                        kept.push((first.saturating_add(i), id, e));
+                    }
+                }
+            }
+            out
+        };
+        match &plan.pool {
+            Some(p) => p.install(work),
+            None => work(),
+        }
+    }
+}
+
+impl Iterator for Decide {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let slice = match self.next_slice()? {
+            Ok(s) => s,
+            Err(e) => return Some(Err(e)),
+        };
+        // A fault of ours must not unwind through the C stream interface: it is this
+        // slice's error (each row is guarded on its own already).
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.decide(&slice)))
+            .unwrap_or_else(|p| {
+                Err(ArrowError::ComputeError(
+                    host::panic_error(p.as_ref()).to_string(),
+                ))
+            });
+        self.first = self.first.saturating_add(slice.num_rows());
+        Some(out)
+    }
+}
+
+impl RecordBatchReader for Decide {
+    fn schema(&self) -> SchemaRef {
+        output_schema()
+    }
+}
+
+// ---- The PyCapsule interface ---------------------------------------------------------
+
+const STREAM: &CStr = c"arrow_array_stream";
+const SCHEMA: &CStr = c"arrow_schema";
+const ARRAY: &CStr = c"arrow_array";
+
+/// A batch reader over one record batch (what `__arrow_c_array__` gives).
+struct One(Option<RecordBatch>, SchemaRef);
+
+impl Iterator for One {
+    type Item = Result<RecordBatch, ArrowError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.take().map(Ok)
+    }
+}
+
+/// A batch reader over batches already decided.
+pub(crate) struct Batches(std::vec::IntoIter<RecordBatch>);
+
+impl Batches {
+    pub(crate) fn new(batches: Vec<RecordBatch>) -> Batches {
+        Batches(batches.into_iter())
+    }
+}
+
+impl Iterator for Batches {
+    type Item = Result<RecordBatch, ArrowError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(Ok)
+    }
+}
+
+impl RecordBatchReader for Batches {
+    fn schema(&self) -> SchemaRef {
+        output_schema()
+    }
+}
+
+impl RecordBatchReader for One {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.1)
+    }
+}
+
+fn arrow_err(e: ArrowError) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(format!("cannot read the Arrow input: {e}"))
+}
+
+/// The Arrow stream of any producer of the Arrow PyCapsule interface: its
+/// `__arrow_c_stream__` (tables, readers, data frames, relations), or its
+/// `__arrow_c_array__` (a record batch or a struct array: one batch). `Ok(None)` when
+/// the object has neither.
+#[expect(
+    unsafe_code,
+    reason = "the Arrow C data and stream interfaces hand over raw pointers in capsules"
+)]
+pub(crate) fn import_stream(
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Option<Box<dyn RecordBatchReader + Send>>> {
+    if obj.hasattr("__arrow_c_stream__")? {
+        let capsule = obj.call_method0("__arrow_c_stream__")?;
+        let capsule = capsule.cast::<PyCapsule>()?;
+        let ptr = capsule.pointer_checked(Some(STREAM))?;
+        // SAFETY: the capsule is named "arrow_array_stream", so by the Arrow PyCapsule
+        // interface it holds an `ArrowArrayStream`; `from_raw` moves it out and marks
+        // the capsule's copy released, so the capsule's destructor frees nothing twice.
+        let reader = unsafe {
+            arrow_array::ffi_stream::RecordBatchStreamReader::from_raw(
+                ptr.as_ptr().cast::<FFI_ArrowArrayStream>(),
+            )
+        }
+        .map_err(arrow_err)?;
+        return Ok(Some(Box::new(reader)));
+    }
+    if obj.hasattr("__arrow_c_array__")? {
+        let pair = obj.call_method0("__arrow_c_array__")?;
+        let pair = pair.cast::<PyTuple>()?;
+        let schema = pair.get_item(0)?;
+        let schema = schema.cast::<PyCapsule>()?;
+        let array = pair.get_item(1)?;
+        let array = array.cast::<PyCapsule>()?;
+        let schema_ptr = schema.pointer_checked(Some(SCHEMA))?;
+        let array_ptr = array.pointer_checked(Some(ARRAY))?;
+        // SAFETY: capsules named by the Arrow PyCapsule interface hold an ArrowSchema
+        // and an ArrowArray; the array is moved out (its capsule's copy is marked
+        // released), the schema only borrowed.
+        let data = unsafe {
+            let array = FFI_ArrowArray::from_raw(array_ptr.as_ptr().cast::<FFI_ArrowArray>());
+            let schema = &*schema_ptr.as_ptr().cast::<FFI_ArrowSchema>();
+            arrow_array::ffi::from_ffi(array, schema)
+        }
+        .map_err(arrow_err)?;
+        let array = arrow_array::make_array(data);
+        let batch = match array.as_struct_opt() {
+            Some(s) => RecordBatch::from(s.clone()),
+            None => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "an Arrow array of cases must be a struct array (one field per case \
+                     field), not {}",
+                    array.data_type()
+                )))
+            }
+        };
+        let schema = batch.schema();
+        return Ok(Some(Box::new(One(Some(batch), schema))));
+    }
+    Ok(None)
+}
+
+/// An Arrow stream (or schema) handed to Python through the PyCapsule interface:
+/// `pyarrow.RecordBatchReader.from_stream(x)`, `pyarrow.schema(x)`, polars, DuckDB.
+#[pyclass(module = "recobro._native", name = "ArrowStream")]
+pub(crate) struct ArrowStream {
+    stream: Mutex<Option<Box<dyn RecordBatchReader + Send>>>,
+    schema: SchemaRef,
+}
+
+impl ArrowStream {
+    pub(crate) fn new(reader: Box<dyn RecordBatchReader + Send>) -> ArrowStream {
+        let schema = reader.schema();
+        ArrowStream {
+            stream: Mutex::new(Some(reader)),
+            schema,
+        }
+    }
+
+    pub(crate) fn schema_only(schema: Schema) -> ArrowStream {
+        ArrowStream {
+            stream: Mutex::new(None),
+            schema: Arc::new(schema),
+        }
+    }
+}
+
+#[pymethods]
+impl ArrowStream {
+    /// The stream, once (the Arrow C stream interface).
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        // The stream is written in its own schema; a consumer casts if it asked for
+        // another (the interface allows a producer to ignore the request).
+        let _ = requested_schema;
+        let taken = self
+            .stream
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let reader = taken.ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(
+                "this Arrow stream was already read (a stream is read once)",
+            )
+        })?;
+        PyCapsule::new_with_value(py, FFI_ArrowArrayStream::new(reader), STREAM)
+    }
+
+    /// The schema (the Arrow C data interface).
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        let s = FFI_ArrowSchema::try_from(self.schema.as_ref()).map_err(arrow_err)?;
+        PyCapsule::new_with_value(py, s, SCHEMA)
+    }
+}
