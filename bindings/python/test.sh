@@ -33,6 +33,12 @@ for stubs in pandas-stubs pyarrow-stubs; do
   "$PY" -c "import importlib.metadata as m; m.version('$stubs')" 2>/dev/null || missing+=("$stubs")
 done
 "$PY" -c "import zen" 2>/dev/null || missing+=("zen-engine>=2,<3")  # tests/test_zen_peer.py (benches/zen)
+# the README's engine recipes, run by tests/test_recipes.py (Spark needs Java 17+); looked
+# up without importing them (importing pyspark and ray takes seconds)
+for engine in "pyspark:pyspark>=4,<5" "distributed:distributed" "ray:ray[data]>=2.40,<3" "duckdb:duckdb>=1.1"; do
+  "$PY" -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${engine%%:*}') is None)" \
+    || missing+=("${engine#*:}")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== installing ${missing[*]}"
   "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
