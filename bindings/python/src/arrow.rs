@@ -58,6 +58,8 @@ pub(crate) enum Shape {
     Object(Vec<(String, Shape, bool)>),
     /// An object keyed by one of `keys` (the consents, keyed by channel).
     Keyed(Vec<String>, Box<Shape>),
+    /// An object keyed by any text, each value of one shape (a decision's `totals`).
+    MapOf(Box<Shape>),
     /// Anything (the free `attributes`).
     Free,
     /// A list.
@@ -88,7 +90,7 @@ impl Shape {
                 .iter()
                 .find(|(n, _, _)| n == name)
                 .map_or(&FREE, |(_, s, _)| s),
-            Shape::Keyed(_, value) => value,
+            Shape::Keyed(_, value) | Shape::MapOf(value) => value,
             _ => &FREE,
         }
     }
@@ -171,6 +173,8 @@ fn shape_of(node: &serde_json::Value, defs: &serde_json::Value) -> Shape {
                         .collect(),
                     Box::new(shape_of(value, defs)),
                 )
+            } else if let Some(value) = node.get("additionalProperties").filter(|v| v.is_object()) {
+                Shape::MapOf(Box::new(shape_of(value, defs)))
             } else {
                 Shape::Free
             }
@@ -219,7 +223,7 @@ fn arrow_type(shape: &Shape) -> Option<DataType> {
         Shape::Amount | Shape::Str => DataType::Utf8,
         Shape::Int => DataType::Int64,
         Shape::Bool => DataType::Boolean,
-        Shape::Free | Shape::Null => return None,
+        Shape::MapOf(_) | Shape::Free | Shape::Null => return None,
     })
 }
 
@@ -787,13 +791,14 @@ pub(crate) fn output_schema() -> SchemaRef {
             ("error_path", s()),
             ("decision", s()),
         ];
-        let fields: Vec<Field> = cols
+        let mut fields: Vec<Field> = cols
             .into_iter()
             .map(|(name, t)| match t {
                 Some(t) => Field::new(name, t, true),
                 None => Field::new(name, charges_total_type(), true),
             })
             .collect();
+        fields.extend(nested_fields());
         Arc::new(Schema::new(fields))
     }))
 }
@@ -807,15 +812,103 @@ fn map_names() -> MapFieldNames {
 }
 
 fn charges_total_type() -> DataType {
+    map_type(DataType::Decimal128(38, DECIMAL_SCALE))
+}
+
+/// The decision's shape, read once from the JSON Schema the engine publishes.
+fn decision_shape() -> &'static Shape {
+    static SHAPE: OnceLock<Shape> = OnceLock::new();
+    SHAPE.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schemas/decision.schema.json"))
+                .unwrap_or_default();
+        let defs = schema.get("$defs").cloned().unwrap_or_default();
+        shape_of(&schema, &defs)
+    })
+}
+
+/// The parts of the decision written as nested columns, in this order.
+pub(crate) const NESTED: [&str; 5] = ["action", "candidates", "charges", "offers", "compliance"];
+
+/// The Arrow type a decision's value of this shape is written as: amounts as
+/// decimal128(38, [`DECIMAL_SCALE`]), instants as timestamp(us, UTC), dates as date32,
+/// objects keyed by any text as maps.
+fn out_type(shape: &Shape) -> Option<DataType> {
+    Some(match shape {
+        Shape::Object(fields) => DataType::Struct(
+            fields
+                .iter()
+                .filter_map(|(name, s, _)| out_type(s).map(|t| Field::new(name, t, true)))
+                .collect::<Fields>(),
+        ),
+        Shape::MapOf(value) => map_type(out_type(value)?),
+        Shape::List(item) => DataType::List(Arc::new(Field::new("item", out_type(item)?, true))),
+        Shape::Amount => DataType::Decimal128(38, DECIMAL_SCALE),
+        Shape::Keyed(..) | Shape::Free | Shape::Null => return None,
+        other => arrow_type(other)?,
+    })
+}
+
+fn map_type(value: DataType) -> DataType {
     let entries = Field::new(
         "entries",
         DataType::Struct(Fields::from(vec![
             Field::new("key", DataType::Utf8, false),
-            Field::new("value", DataType::Decimal128(38, DECIMAL_SCALE), true),
+            Field::new("value", value, true),
         ])),
         false,
     );
     DataType::Map(Arc::new(entries), false)
+}
+
+/// The nested columns' fields ([`NESTED`]).
+fn nested_fields() -> Vec<Field> {
+    let shape = decision_shape();
+    NESTED
+        .iter()
+        .filter_map(|name| out_type(shape.field(name)).map(|t| Field::new(*name, t, true)))
+        .collect()
+}
+
+/// A row for the nested columns' decoder: the decision, or nothing (a failed case:
+/// every nested column null).
+enum NestedRow<'a> {
+    Decided(&'a Decision),
+    Failed,
+}
+
+impl serde::Serialize for NestedRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            NestedRow::Decided(d) => d.serialize(s),
+            NestedRow::Failed => serde::ser::SerializeMap::end(s.serialize_map(Some(0))?),
+        }
+    }
+}
+
+/// The nested columns of a slice's rows, through arrow-json's decoder from the
+/// decisions' serde form (the canonical JSON's fields and values, without the text):
+/// the same values as the `decision` column, typed.
+fn nested_columns(rows: &[Result<Decision, Error>]) -> Result<Vec<ArrayRef>, ArrowError> {
+    let schema = Arc::new(Schema::new(nested_fields()));
+    if rows.is_empty() {
+        return Ok(RecordBatch::new_empty(schema).columns().to_vec());
+    }
+    let mut decoder = arrow_json::ReaderBuilder::new(Arc::clone(&schema))
+        .with_batch_size(rows.len())
+        .build_decoder()?;
+    let items: Vec<NestedRow<'_>> = rows
+        .iter()
+        .map(|r| match r {
+            Ok(d) => NestedRow::Decided(d),
+            Err(_) => NestedRow::Failed,
+        })
+        .collect();
+    decoder.serialize(&items)?;
+    match decoder.flush()? {
+        Some(batch) => Ok(batch.columns().to_vec()),
+        None => Ok(RecordBatch::new_empty(schema).columns().to_vec()),
+    }
 }
 
 /// An amount as a decimal128 of [`DECIMAL_SCALE`] places, exactly (`None` if it does
@@ -913,7 +1006,8 @@ pub(crate) fn write_rows(
             }
         }
     }
-    let cols: Vec<ArrayRef> = vec![
+    let nested = nested_columns(rows)?;
+    let mut cols: Vec<ArrayRef> = vec![
         Arc::new(case_id.finish()),
         Arc::new(segment.finish()),
         Arc::new(kind.finish()),
@@ -927,6 +1021,7 @@ pub(crate) fn write_rows(
         Arc::new(path.finish()),
         Arc::new(decision.finish()),
     ];
+    cols.extend(nested);
     RecordBatch::try_new(output_schema(), cols)
 }
 
