@@ -207,7 +207,8 @@ def test_dataframe_decisions_keep_the_frames_index(policy: recobro.Policy, sampl
 def test_polars_gives_the_decisions_of_the_list(policy: recobro.Policy, sample_cases: list[dict[str, Any]]) -> None:
     out = policy.evaluate_many(pl.DataFrame(sample_cases), AS_OF)
     assert isinstance(out, pl.DataFrame)
-    assert out.columns == list(recobro.DECISION_COLUMNS)
+    assert out.columns == recobro.arrow_schema().names
+    assert out.columns[: len(recobro.DECISION_COLUMNS)] == list(recobro.DECISION_COLUMNS)
     listed = policy.evaluate_many(sample_cases, AS_OF)
     assert [recobro.decision_from_json(d) for d in out["decision"].to_list()] == listed
     assert out["case_id"].to_list() == [d["case_id"] for d in listed]
