@@ -101,11 +101,20 @@ pub fn case(json: &str) -> Result<Case> {
 /// same `Deserialize` impls and validation as [`case`], so the same case is accepted
 /// or refused with the same message; errors are `input.invalid` at the path under the
 /// case (`debts[2].due_on`).
-pub fn case_from<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Case>
+///
+/// The value is read once as it is; only when that fails is it read again with its
+/// path tracked (about a third of the reading cost), to say where.
+pub fn case_from<'de, D: serde::Deserializer<'de> + Clone>(de: D) -> Result<Case>
 where
     D::Error: std::fmt::Display,
 {
-    let case: Case = serde_path_to_error::deserialize(de).map_err(crate::error::de_error)?;
+    use serde::Deserialize as _;
+    // INVARIANT: both reads run the same `Deserialize` impls over the same value, so
+    // they accept and refuse the same inputs; the second only adds the path.
+    let case = match Case::deserialize(de.clone()) {
+        Ok(case) => case,
+        Err(_) => serde_path_to_error::deserialize(de).map_err(crate::error::de_error)?,
+    };
     case.validate()?;
     Ok(case)
 }

@@ -35,7 +35,7 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader, StructArray};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
@@ -298,12 +298,64 @@ fn timestamp_parts(array: &dyn Array, unit: TimeUnit, row: usize) -> Option<(i64
     Some((secs, nanos))
 }
 
-fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+/// Two decimal digits of `n` (0..=99) into `out`.
+fn two(out: &mut [u8], n: u32) {
+    out[0] = b'0' + (n / 10 % 10) as u8;
+    out[1] = b'0' + (n % 10) as u8;
 }
 
-fn instant_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+/// `YYYY-MM-DD` into `buf` (the form the engine reads; years outside 0..=9999, which no
+/// date the engine accepts has, through chrono's general writer).
+fn date_text(d: NaiveDate, buf: &mut [u8; 40]) -> &str {
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        let text = d.format("%Y-%m-%d").to_string();
+        let n = text.len().min(buf.len());
+        buf[..n].copy_from_slice(&text.as_bytes()[..n]);
+        return std::str::from_utf8(&buf[..n]).unwrap_or_default();
+    }
+    let y = year.unsigned_abs();
+    two(&mut buf[0..2], y / 100);
+    two(&mut buf[2..4], y % 100);
+    buf[4] = b'-';
+    two(&mut buf[5..7], d.month());
+    buf[7] = b'-';
+    two(&mut buf[8..10], d.day());
+    std::str::from_utf8(&buf[..10]).unwrap_or_default()
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fffffffff]Z` into `buf` (the canonical form the engine reads;
+/// the fraction's trailing zeros dropped).
+fn instant_text(t: DateTime<Utc>, buf: &mut [u8; 40]) -> &str {
+    let naive = t.naive_utc();
+    let n = date_text(naive.date(), buf).len();
+    if n != 10 {
+        let text = t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        let n = text.len().min(buf.len());
+        buf[..n].copy_from_slice(&text.as_bytes()[..n]);
+        return std::str::from_utf8(&buf[..n]).unwrap_or_default();
+    }
+    buf[10] = b'T';
+    two(&mut buf[11..13], naive.hour());
+    buf[13] = b':';
+    two(&mut buf[14..16], naive.minute());
+    buf[16] = b':';
+    two(&mut buf[17..19], naive.second());
+    let mut end = 19;
+    let mut nanos = naive.nanosecond() % 1_000_000_000;
+    if nanos != 0 {
+        buf[19] = b'.';
+        let mut digits = [0u8; 9];
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (nanos % 10) as u8;
+            nanos /= 10;
+        }
+        let keep = 9 - digits.iter().rev().take_while(|&&d| d == b'0').count();
+        buf[20..20 + keep].copy_from_slice(&digits[..keep]);
+        end = 20 + keep;
+    }
+    buf[end] = b'Z';
+    std::str::from_utf8(&buf[..=end]).unwrap_or_default()
 }
 
 impl<'a> Cell<'a> {
@@ -368,7 +420,7 @@ impl<'a> Cell<'a> {
                         local.format("%Y-%m-%dT%H:%M:%S%.f")
                     )));
                 }
-                v.visit_string(date_text(local.date()))
+                v.visit_str(date_text(local.date(), &mut [0; 40]))
             }
             Shape::Free if zone.is_none() && self.ctx.naive_zone.is_none() => {
                 v.visit_string(utc.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string())
@@ -406,7 +458,7 @@ impl<'a> Cell<'a> {
                         ))
                     }
                 };
-                v.visit_string(instant_text(instant))
+                v.visit_str(instant_text(instant, &mut [0; 40]))
             }
         }
     }
@@ -416,9 +468,9 @@ impl<'a> Cell<'a> {
         match self.shape {
             Shape::Instant => Err(bad(format!(
                 "a date ({}) where an instant is needed: give a timestamp with a time zone",
-                date_text(date)
+                date_text(date, &mut [0; 40])
             ))),
-            _ => v.visit_string(date_text(date)),
+            _ => v.visit_str(date_text(date, &mut [0; 40])),
         }
     }
 

@@ -438,3 +438,26 @@ def test_nested_columns_are_null_for_a_failed_case(policy: recobro.Policy) -> No
     rows = out.to_pylist()
     assert rows[0]["action"] is not None and rows[0]["compliance"]
     assert all(rows[1][p] is None for p in ("action", "candidates", "charges", "offers", "compliance"))
+
+
+def test_instants_and_dates_read_as_their_text(policy: recobro.Policy) -> None:
+    """The reader writes each timestamp and date as the text the engine reads: across
+    years and with fractions of a second, a case decides as its JSON does."""
+    good = load_case("administrative")
+    from datetime import timedelta
+
+    t = datetime(1995, 1, 1, 0, 0, 0, tzinfo=timezone.utc)
+    cases, texts = [], []
+    for i in range(300):
+        t += timedelta(days=41, seconds=3_607 * i, microseconds=123_457 * i)
+        stamp = t if t < AS_OF else AS_OF - timedelta(seconds=i + 1)
+        case = json.loads(json.dumps(good))
+        case["id"] = f"C-{i}"
+        case["payments"] = [{"at": stamp, "amount": "1"}]
+        as_text = json.loads(json.dumps(case, default=str))
+        as_text["payments"][0]["at"] = stamp.isoformat().replace("+00:00", "Z")
+        cases.append(case)
+        texts.append(policy.evaluate_json(json.dumps(as_text), AS_OF_TEXT))
+    table = pa.Table.from_pylist(cases)
+    assert table.schema.field("payments").type.value_type.field("at").type.tz is not None
+    assert decisions(policy.evaluate_many(table, AS_OF)) == texts
