@@ -461,3 +461,17 @@ def test_instants_and_dates_read_as_their_text(policy: recobro.Policy) -> None:
     table = pa.Table.from_pylist(cases)
     assert table.schema.field("payments").type.value_type.field("at").type.tz is not None
     assert decisions(policy.evaluate_many(table, AS_OF)) == texts
+
+
+def test_pandas_with_arrow_dtypes_is_read_as_arrow(policy: recobro.Policy, lines: List[str], want: List[str]) -> None:
+    pd = pytest.importorskip("pandas")
+    table = pa.Table.from_struct_array(pa.array([json.loads(line) for line in lines]))
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    frame.index = [f"row{i}" for i in range(len(frame))]
+    assert all(isinstance(t, pd.ArrowDtype) for t in frame.dtypes)
+    out = policy.evaluate_many(frame, AS_OF)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.index) == list(frame.index)
+    assert list(out.columns) == recobro.arrow_schema().names
+    assert list(out["decision"]) == want
+    assert isinstance(out["charges_total"].dtype, pd.ArrowDtype)

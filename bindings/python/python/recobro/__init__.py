@@ -64,7 +64,10 @@ API
       ``action_kind``, ``action_channel``, ``action_template``, ``priority``
       (``Int64``), ``next_allowed_at`` (UTC), ``charges_total`` (a dict currency ->
       ``Decimal``), ``error_code``, ``error_message``, ``error_path`` and
-      ``decision`` (the decision dict; ``None`` for a failed case).
+      ``decision`` (the decision dict; ``None`` for a failed case). A DataFrame whose
+      every column has an Arrow dtype (``pd.ArrowDtype``, what
+      ``to_pandas(types_mapper=pd.ArrowDtype)`` gives) is read as Arrow instead and
+      returns the Arrow output's columns with Arrow dtypes, on the same index.
     * Arrow: a ``pyarrow.Table``, ``RecordBatch``, ``RecordBatchReader``, an array or
       chunked array of structs (one per case), or any other producer of the Arrow
       PyCapsule interface (``__arrow_c_stream__`` / ``__arrow_c_array__``: a DuckDB
@@ -426,6 +429,9 @@ def _batch_input(cases: Any) -> tuple[str, Any]:
     # telling the kinds apart imports nothing.
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(cases, pd.DataFrame):
+        if len(cases.columns) and all(isinstance(t, pd.ArrowDtype) for t in cases.dtypes):
+            # every column holds Arrow data: read it as Arrow (no Python object per value)
+            return "pandas-arrow", cases
         return "pandas", cases
     pa = sys.modules.get("pyarrow")
     if pa is not None:
@@ -591,11 +597,17 @@ class Policy:
         """
         _check_batch_options(on_error, threads, chunk_size)
         kind, value = _batch_input(cases)
-        if timezone is not None and kind not in ("arrow", "polars"):
+        if timezone is not None and kind not in ("arrow", "polars", "pandas-arrow"):
             raise ValueError("timezone applies to Arrow input (naive timestamp columns) only")
         with _gc_paused():
             if kind == "pandas":
                 result, errors = self._evaluate_frame(sys.modules["pandas"], value, as_of, threads, chunk_size)
+            elif kind == "pandas-arrow":
+                pa = _pyarrow()
+                table = pa.Table.from_pandas(value, preserve_index=False)
+                out, errors = self._evaluate_arrow(pa, table, as_of, threads, chunk_size, timezone)
+                result = out.to_pandas(types_mapper=sys.modules["pandas"].ArrowDtype)
+                result.index = value.index
             elif kind in ("arrow", "polars"):
                 result, errors = self._evaluate_arrow(_pyarrow(), value, as_of, threads, chunk_size, timezone)
                 if kind == "polars":
@@ -607,7 +619,7 @@ class Policy:
                 total = len(result)
                 failed_at = {e["index"] for e in errors}
                 good = [i for i in range(total) if i not in failed_at]
-                if kind == "pandas":
+                if kind in ("pandas", "pandas-arrow"):
                     decisions = result.iloc[good]
                 elif kind == "arrow":
                     decisions = result.take(_pyarrow().array(good, type=_pyarrow().int64()))
