@@ -33,6 +33,7 @@ use arrow_array::types::{
     TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
     UInt64Type, UInt8Type,
 };
+use arrow_array::ArrayReader;
 use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader, StructArray};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
@@ -777,15 +778,19 @@ impl<'de> MapAccess<'de> for NumberAccess {
 
 /// Read every row of a batch as a case (in parallel on the current pool), each under
 /// the panic guard; errors are relative to the case (the caller indexes them).
-pub(crate) fn read_cases(batch: &RecordBatch, ctx: &ReadCtx) -> Vec<Result<recobro::Case, Error>> {
-    let rows = StructArray::from(batch.clone());
+pub(crate) fn read_cases(rows: &StructArray, ctx: &ReadCtx) -> Vec<Result<recobro::Case, Error>> {
     let shape = case_shape();
     (0..rows.len())
         .into_par_iter()
         .map(|row| {
+            if rows.is_null(row) {
+                // INVARIANT: a null row's fields hold whatever the producer left there;
+                // they are never read.
+                return Err(Error::input("", "a null row where a case is needed"));
+            }
             host::guard(|| {
                 host::case_from(Cell {
-                    array: &rows,
+                    array: rows,
                     row,
                     shape,
                     ctx,
@@ -796,10 +801,10 @@ pub(crate) fn read_cases(batch: &RecordBatch, ctx: &ReadCtx) -> Vec<Result<recob
 }
 
 /// The `id` of each row as written, for the rows that do not read as a case.
-fn ids_of(batch: &RecordBatch) -> Vec<Option<String>> {
+fn ids_of(rows: &StructArray) -> Vec<Option<String>> {
     let ctx = ReadCtx::default();
-    match batch.column_by_name("id") {
-        Some(col) => (0..batch.num_rows())
+    match rows.column_by_name("id") {
+        Some(col) => (0..rows.len())
             .map(|row| {
                 let cell = Cell {
                     array: col.as_ref(),
@@ -807,12 +812,12 @@ fn ids_of(batch: &RecordBatch) -> Vec<Option<String>> {
                     shape: &Shape::Str,
                     ctx: &ctx,
                 };
-                (!null_at(col.as_ref(), row))
+                (!rows.is_null(row) && !null_at(col.as_ref(), row))
                     .then(|| cell.text().map(String::from))
                     .flatten()
             })
             .collect(),
-        None => vec![None; batch.num_rows()],
+        None => vec![None; rows.len()],
     }
 }
 
@@ -1095,10 +1100,10 @@ pub(crate) const DEFAULT_CHUNK: usize = 65_536;
 
 /// Decided rows, a slice at a time, from a stream of cases.
 pub(crate) struct Decide {
-    input: Box<dyn RecordBatchReader + Send>,
+    input: Cases,
     plan: Plan,
     /// The rest of the input batch being sliced.
-    pending: Option<(RecordBatch, usize)>,
+    pending: Option<(StructArray, usize)>,
     /// How many rows came before: a row's index in the whole stream.
     first: usize,
     /// The failed rows so far (index, case id, error), when kept
@@ -1107,7 +1112,7 @@ pub(crate) struct Decide {
 }
 
 impl Decide {
-    pub(crate) fn new(input: Box<dyn RecordBatchReader + Send>, plan: Plan) -> Decide {
+    pub(crate) fn new(input: Cases, plan: Plan) -> Decide {
         Decide {
             input,
             plan,
@@ -1123,11 +1128,11 @@ impl Decide {
         self
     }
 
-    fn next_slice(&mut self) -> Option<Result<RecordBatch, ArrowError>> {
+    fn next_slice(&mut self) -> Option<Result<StructArray, ArrowError>> {
         loop {
             if let Some((batch, offset)) = self.pending.take() {
-                if offset < batch.num_rows() {
-                    let len = self.plan.chunk.min(batch.num_rows() - offset);
+                if offset < batch.len() {
+                    let len = self.plan.chunk.min(batch.len() - offset);
                     let slice = batch.slice(offset, len);
                     self.pending = Some((batch, offset + len));
                     return Some(Ok(slice));
@@ -1140,7 +1145,7 @@ impl Decide {
         }
     }
 
-    fn decide(&mut self, slice: &RecordBatch) -> Result<RecordBatch, ArrowError> {
+    fn decide(&mut self, slice: &StructArray) -> Result<RecordBatch, ArrowError> {
         let plan = &self.plan;
         let first = self.first;
         let errors = &mut self.errors;
@@ -1192,7 +1197,7 @@ impl Iterator for Decide {
                     host::panic_error(p.as_ref()).to_string(),
                 ))
             });
-        self.first = self.first.saturating_add(slice.num_rows());
+        self.first = self.first.saturating_add(slice.len());
         Some(out)
     }
 }
@@ -1209,13 +1214,18 @@ const STREAM: &CStr = c"arrow_array_stream";
 const SCHEMA: &CStr = c"arrow_schema";
 const ARRAY: &CStr = c"arrow_array";
 
-/// A batch reader over one record batch (what `__arrow_c_array__` gives).
-struct One(Option<RecordBatch>, SchemaRef);
+/// The cases of an Arrow input: its struct arrays (a table's record batches as struct
+/// arrays), each with its own validity, so a null row is seen as one.
+pub(crate) type Cases = Box<dyn Iterator<Item = Result<StructArray, ArrowError>> + Send>;
 
-impl Iterator for One {
-    type Item = Result<RecordBatch, ArrowError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.take().map(Ok)
+/// The struct array of an imported array, or the error a non-struct input is.
+fn as_cases(array: ArrayRef) -> Result<StructArray, ArrowError> {
+    match array.as_struct_opt() {
+        Some(s) => Ok(s.clone()),
+        None => Err(ArrowError::InvalidArgumentError(format!(
+            "Arrow cases must be a table or a struct array (one field per case field), not {}",
+            array.data_type()
+        ))),
     }
 }
 
@@ -1241,12 +1251,6 @@ impl RecordBatchReader for Batches {
     }
 }
 
-impl RecordBatchReader for One {
-    fn schema(&self) -> SchemaRef {
-        Arc::clone(&self.1)
-    }
-}
-
 fn arrow_err(e: ArrowError) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(format!("cannot read the Arrow input: {e}"))
 }
@@ -1259,9 +1263,7 @@ fn arrow_err(e: ArrowError) -> PyErr {
     unsafe_code,
     reason = "the Arrow C data and stream interfaces hand over raw pointers in capsules"
 )]
-pub(crate) fn import_stream(
-    obj: &Bound<'_, PyAny>,
-) -> PyResult<Option<Box<dyn RecordBatchReader + Send>>> {
+pub(crate) fn import_stream(obj: &Bound<'_, PyAny>) -> PyResult<Option<Cases>> {
     if obj.hasattr("__arrow_c_stream__")? {
         let capsule = obj.call_method0("__arrow_c_stream__")?;
         let capsule = capsule.cast::<PyCapsule>()?;
@@ -1269,13 +1271,22 @@ pub(crate) fn import_stream(
         // SAFETY: the capsule is named "arrow_array_stream", so by the Arrow PyCapsule
         // interface it holds an `ArrowArrayStream`; `from_raw` moves it out and marks
         // the capsule's copy released, so the capsule's destructor frees nothing twice.
+        // The array reader (not the record batch reader, which drops a struct's
+        // validity) keeps the null rows of a stream of struct arrays.
         let reader = unsafe {
-            arrow_array::ffi_stream::RecordBatchStreamReader::from_raw(
+            arrow_array::ffi_stream::ArrayStreamReader::from_raw(
                 ptr.as_ptr().cast::<FFI_ArrowArrayStream>(),
             )
         }
         .map_err(arrow_err)?;
-        return Ok(Some(Box::new(reader)));
+        if !matches!(reader.field().data_type(), DataType::Struct(_)) {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "Arrow cases must be a table or a struct array (one field per case field), \
+                 not a stream of {}",
+                reader.field().data_type()
+            )));
+        }
+        return Ok(Some(Box::new(reader.map(|a| a.and_then(as_cases)))));
     }
     if obj.hasattr("__arrow_c_array__")? {
         let pair = obj.call_method0("__arrow_c_array__")?;
@@ -1295,19 +1306,9 @@ pub(crate) fn import_stream(
             arrow_array::ffi::from_ffi(array, schema)
         }
         .map_err(arrow_err)?;
-        let array = arrow_array::make_array(data);
-        let batch = match array.as_struct_opt() {
-            Some(s) => RecordBatch::from(s.clone()),
-            None => {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                    "an Arrow array of cases must be a struct array (one field per case \
-                     field), not {}",
-                    array.data_type()
-                )))
-            }
-        };
-        let schema = batch.schema();
-        return Ok(Some(Box::new(One(Some(batch), schema))));
+        let cases = as_cases(arrow_array::make_array(data))
+            .map_err(|e| pyo3::exceptions::PyTypeError::new_err(e.to_string()))?;
+        return Ok(Some(Box::new(std::iter::once(Ok(cases)))));
     }
     Ok(None)
 }

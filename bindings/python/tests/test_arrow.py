@@ -475,3 +475,24 @@ def test_pandas_with_arrow_dtypes_is_read_as_arrow(policy: recobro.Policy, lines
     assert list(out.columns) == recobro.arrow_schema().names
     assert list(out["decision"]) == want
     assert isinstance(out["charges_total"].dtype, pd.ArrowDtype)
+
+
+def test_a_null_row_is_an_error_row_never_read(policy: recobro.Policy) -> None:
+    case = load_case("administrative")
+    want = policy.evaluate_json(json.dumps(case), AS_OF_TEXT)
+    arr = pa.array([case, None, case])
+    assert arr.null_count == 1
+    for given in (arr, pa.chunked_array([arr])):  # __arrow_c_array__, __arrow_c_stream__
+        out = policy.evaluate_many(given, AS_OF, on_error="collect")
+        rows = out.to_pylist()
+        assert [r["decision"] for r in rows] == [want, None, want]
+        assert rows[1]["error_code"] == "input.invalid" and rows[1]["error_path"] == "[1]"
+        assert "null row" in rows[1]["error_message"]
+    with pytest.raises(recobro.BatchError) as e:
+        policy.evaluate_many(arr, AS_OF)
+    assert e.value.total == 3 and [x["index"] for x in e.value.errors] == [1]
+
+
+def test_a_stream_of_other_arrays_is_a_type_error(policy: recobro.Policy) -> None:
+    with pytest.raises(TypeError, match="struct"):
+        policy.evaluate_arrow(pa.chunked_array([pa.array([1, 2])]), AS_OF)
