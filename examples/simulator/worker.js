@@ -3,11 +3,19 @@
 // responsive while a simulation runs. Protocol: the page posts `{id, type, ...}`;
 // the worker answers `{id, ok: true, result}` or `{id, ok: false, error}`, and
 // posts `{id, type: 'progress', done, total}` while a simulation runs.
-import {
-  init, Policy, simulate, generatePortfolio, defaultResponseModel, diagnose, embeddedSource, embeddedPaths, RecobroError,
-} from './pkg/index.web.js';
-
-const ready = init();
+// Loading: the wasm fetch and its streaming compile (WebAssembly.compileStreaming, on
+// the engine's background threads) start at once, while the package's JavaScript is
+// still being fetched; the module is instantiated when both are in.
+const wasmUrl = new URL('./pkg/recobro_wasm_bg.wasm', import.meta.url);
+const wasmModule = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
+  // A server that does not send `application/wasm`: compile the bytes instead.
+  WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer()));
+// The package (recobro/web): init, Policy, simulate, ... once `ready` resolves.
+let R;
+const ready = Promise.all([import('./pkg/index.web.js'), wasmModule]).then(async ([lib, module]) => {
+  await lib.init(module);
+  R = lib;
+});
 
 // The portfolio the page is looking at (for the case explorer).
 let portfolio = { key: null, cases: [] };
@@ -15,7 +23,7 @@ let portfolio = { key: null, cases: [] };
 const compiled = new Map();
 
 function errorInfo(e) {
-  if (e instanceof RecobroError || (e && e.name === 'RecobroError')) {
+  if ((R && e instanceof R.RecobroError) || (e && e.name === 'RecobroError')) {
     return {
       name: 'RecobroError', message: e.message, code: e.code, detail: e.detail,
       line: e.line, column: e.column, path: e.path, module: e.module, help: e.help, arm: e.arm ?? null,
@@ -27,7 +35,7 @@ function errorInfo(e) {
 function policyFor(source) {
   let p = compiled.get(source);
   if (!p) {
-    p = new Policy(source);
+    p = new R.Policy(source);
     if (compiled.size >= 4) {
       const [oldKey, old] = compiled.entries().next().value;
       compiled.delete(oldKey);
@@ -78,7 +86,7 @@ function summarize(cases) {
  * the engine names it at the start of the message (`policies[1]: ...`), for compile
  * errors and for errors while the simulation runs. */
 function whichPolicy(e) {
-  if (!(e instanceof RecobroError) || !String(e.code).startsWith('policy.')) return null;
+  if (!(e instanceof R.RecobroError) || !String(e.code).startsWith('policy.')) return null;
   const m = /^policies\[(\d+)\]/.exec(e.detail ?? '');
   return m ? Number(m[1]) : null;
 }
@@ -86,37 +94,44 @@ function whichPolicy(e) {
 const handlers = {
   async hello() {
     await ready;
-    // The start instant the engine uses by default (a one-case, one-day run).
-    const probe = simulate({ generate: 1, days: 1 });
-    const presets = embeddedPaths().filter((p) => !p.startsWith('common/') && !p.startsWith('compliance/'));
+    // Next in line, while the page fills its editors: compile the two policies it
+    // is about to check (the engine's first compile is its slowest: the code it runs
+    // is compiled on first use).
+    queue = queue.then(() => {
+      for (const path of ['consumer/policy', 'consumer/digital_first']) {
+        try {
+          policyFor(R.embeddedSource(path));
+        } catch {
+          // Reported when the page checks it.
+        }
+      }
+    });
+    const presets = R.embeddedPaths().filter((p) => !p.startsWith('common/') && !p.startsWith('compliance/'));
     return {
-      champion: embeddedSource('consumer/policy'),
-      challenger: embeddedSource('consumer/digital_first'),
-      response: defaultResponseModel(),
-      start: probe.settings.start,
+      champion: R.embeddedSource('consumer/policy'),
+      challenger: R.embeddedSource('consumer/digital_first'),
+      response: R.defaultResponseModel(),
       presets,
     };
   },
 
   source({ path }) {
-    return embeddedSource(path) ?? null;
+    return R.embeddedSource(path) ?? null;
   },
 
   diagnose({ source }) {
-    const problems = diagnose(source);
-    let info = null;
-    if (problems.length === 0) {
-      try {
-        info = policyFor(source).info();
-      } catch {
-        info = null;
-      }
+    // One compile: the policy the explorer will use, or its error (the same flat
+    // error `diagnose` gives).
+    try {
+      return { problems: [], info: policyFor(source).info() };
+    } catch (e) {
+      if (e instanceof R.RecobroError) return { problems: [e.toJSON()], info: null };
+      return { problems: R.diagnose(source), info: null };
     }
-    return { problems, info };
   },
 
   generate({ n, seed, start }) {
-    const cases = generatePortfolio(n, seed, start);
+    const cases = R.generatePortfolio(n, seed, start);
     portfolio = { key: `gen:${n}:${seed}:${start}`, cases };
     return summarize(cases);
   },
@@ -136,7 +151,7 @@ const handlers = {
     const t0 = performance.now();
     let result;
     try {
-      result = simulate(request, {
+      result = R.simulate(request, {
         onProgress(done, total) {
           const now = performance.now();
           if (done === total || now - last > 40) {

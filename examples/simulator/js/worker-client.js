@@ -10,7 +10,10 @@ let onFail = () => {};
 /** Start the worker; `fail(err)` is called (also after a restart) if it dies. */
 export function startWorker(fail = onFail) {
   onFail = fail;
-  worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
+  // The first worker was started by index.html before this module loaded (so the
+  // wasm streams in and compiles while the page loads); restarts make a new one.
+  worker = globalThis.__recobroWorker ?? new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
+  globalThis.__recobroWorker = undefined;
   worker.onmessage = (ev) => {
     const msg = ev.data;
     const p = pending.get(msg.id);
@@ -23,13 +26,22 @@ export function startWorker(fail = onFail) {
     if (msg.ok) p.resolve(msg.result);
     else p.reject(Object.assign(new Error(msg.error.message), msg.error));
   };
-  worker.onerror = (ev) => {
-    ev.preventDefault();
-    const err = new Error(`the engine worker failed: ${ev.message || 'could not load (is the page served over http?)'}`);
+  const failed = (message) => {
+    const err = new Error(`the engine worker failed: ${message || 'could not load (is the page served over http?)'}`);
     for (const p of pending.values()) p.reject(err);
     pending.clear();
     onFail(err);
   };
+  worker.onerror = (ev) => {
+    ev.preventDefault();
+    failed(ev.message);
+  };
+  // The early worker failed before this module could listen.
+  if (globalThis.__recobroWorkerError !== undefined) {
+    const message = globalThis.__recobroWorkerError;
+    globalThis.__recobroWorkerError = undefined;
+    queueMicrotask(() => failed(message));
+  }
 }
 
 export function call(type, args = {}, onProgress) {

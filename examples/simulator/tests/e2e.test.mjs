@@ -106,6 +106,21 @@ test('the simulator matches the native CLI, shows syntax errors at their line, a
   assert.equal((await page.textContent('#status')).trim(), 'ready');
   timings.ready_ms = await page.evaluate(() => window.__recobroReadyMs);
   assert.equal(typeof timings.ready_ms, 'number');
+  // Page load to interactive, reported (not asserted: speed is measured, not tested):
+  // first paint, ready (the engine answered its first call and the editors hold the
+  // policies), and both policies checked by the engine.
+  await page.waitForFunction(() => window.__recobroCheckedMs !== undefined);
+  Object.assign(timings, await page.evaluate(() => ({
+    first_paint_ms: performance.getEntriesByName('first-paint')[0]?.startTime ?? null,
+    checked_ms: window.__recobroCheckedMs,
+  })));
+  console.log(`page load: first paint ${Math.round(timings.first_paint_ms)} ms, ready ${Math.round(timings.ready_ms)} ms, ` +
+    `policies checked ${Math.round(timings.checked_ms)} ms (headless Chromium, performance.now() from navigation start)`);
+  // Every module of the page is preloaded by index.html (fetched at once, not level by level).
+  const preloaded = await page.$$eval('link[rel="modulepreload"]', (ls) => ls.map((l) => l.getAttribute('href')));
+  for (const f of readdirSync(join(sim, 'js')).filter((f) => f.endsWith('.js'))) {
+    assert.ok(preloaded.includes(`js/${f}`), `index.html does not preload js/${f}`);
+  }
 
   // The editors hold the shipped policies and compile.
   const champion = await page.inputValue('#champion-editor');
