@@ -1094,6 +1094,10 @@ pub(crate) struct Plan {
     pub(crate) chunk: usize,
 }
 
+/// At most this many decided rows are written into one output batch; a slice's parts
+/// are written in parallel.
+const WRITE_CHUNK: usize = 4_096;
+
 /// The default slice: big enough to keep both cores busy, small enough that a
 /// portfolio flows through in bounded memory.
 pub(crate) const DEFAULT_CHUNK: usize = 65_536;
@@ -1106,6 +1110,8 @@ pub(crate) struct Decide {
     pending: Option<(StructArray, usize)>,
     /// How many rows came before: a row's index in the whole stream.
     first: usize,
+    /// Batches written and not yet handed over.
+    written: std::collections::VecDeque<RecordBatch>,
     /// The failed rows so far (index, case id, error), when kept
     /// ([`Decide::keeping_errors`]).
     pub(crate) errors: Option<Vec<(usize, Option<String>, Error)>>,
@@ -1118,6 +1124,7 @@ impl Decide {
             plan,
             pending: None,
             first: 0,
+            written: std::collections::VecDeque::new(),
             errors: None,
         }
     }
@@ -1145,7 +1152,7 @@ impl Decide {
         }
     }
 
-    fn decide(&mut self, slice: &StructArray) -> Result<RecordBatch, ArrowError> {
+    fn decide(&mut self, slice: &StructArray) -> Result<Vec<RecordBatch>, ArrowError> {
         let plan = &self.plan;
         let first = self.first;
         let errors = &mut self.errors;
@@ -1164,7 +1171,12 @@ impl Decide {
                 plan.as_of,
                 EvalOptions::default(),
             );
-            let out = write_rows(&ids, &rows);
+            // Written in parallel, a batch per part: one decoder per part, on every core.
+            let out: Result<Vec<RecordBatch>, ArrowError> = ids
+                .par_chunks(WRITE_CHUNK)
+                .zip(rows.par_chunks(WRITE_CHUNK))
+                .map(|(ids, rows)| write_rows(ids, rows))
+                .collect();
             if let Some(kept) = errors {
                 for (i, (row, id)) in rows.into_iter().zip(ids).enumerate() {
                     if let Err(e) = row {
@@ -1185,20 +1197,29 @@ impl Iterator for Decide {
     type Item = Result<RecordBatch, ArrowError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let slice = match self.next_slice()? {
-            Ok(s) => s,
-            Err(e) => return Some(Err(e)),
-        };
-        // A fault of ours must not unwind through the C stream interface: it is this
-        // slice's error (each row is guarded on its own already).
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.decide(&slice)))
-            .unwrap_or_else(|p| {
-                Err(ArrowError::ComputeError(
-                    host::panic_error(p.as_ref()).to_string(),
-                ))
-            });
-        self.first = self.first.saturating_add(slice.len());
-        Some(out)
+        loop {
+            if let Some(batch) = self.written.pop_front() {
+                return Some(Ok(batch));
+            }
+            let slice = match self.next_slice()? {
+                Ok(s) => s,
+                Err(e) => return Some(Err(e)),
+            };
+            // A fault of ours must not unwind through the C stream interface: it is this
+            // slice's error (each row is guarded on its own already).
+            let out =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.decide(&slice)))
+                    .unwrap_or_else(|p| {
+                        Err(ArrowError::ComputeError(
+                            host::panic_error(p.as_ref()).to_string(),
+                        ))
+                    });
+            self.first = self.first.saturating_add(slice.len());
+            match out {
+                Ok(batches) => self.written.extend(batches),
+                Err(e) => return Some(Err(e)),
+            }
+        }
     }
 }
 
