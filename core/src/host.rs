@@ -60,6 +60,10 @@ pub mod arg {
     pub const SEED: &str = "seed";
     /// A number of cases to generate.
     pub const N: &str = "n";
+    /// The previous snapshot of a portfolio (a batch of cases), for a report.
+    pub const PREVIOUS: &str = "previous";
+    /// The previous snapshot's clock.
+    pub const PREVIOUS_AS_OF: &str = "previous_as_of";
 }
 
 /// Text from bytes a host passed for argument `arg`: an `input.json` error there when
@@ -346,6 +350,35 @@ pub fn fields(e: &Error) -> ErrorFields<'_> {
 /// "path"?, "line"?, "column"?, "module"?, "help"?}` (absent fields left out).
 pub fn error_json(e: &Error) -> String {
     e.to_json()
+}
+
+/// The delinquency report ([`crate::report`]) of a batch given as JSON text (see
+/// [`cases`] for the shapes) at `as_of` (RFC 3339 text), compared with `previous`, a
+/// batch of the same portfolio and its earlier clock, when given. Every case that
+/// cannot be read or decided is in the report's `errors` (under its index), never
+/// dropped; the call fails only when a clock is bad, the previous clock is not
+/// earlier, or a text is no batch at all (at `cases` or `previous`). Write it with
+/// [`crate::report::Report::to_json`] (or `to_csv`, `to_table`, `to_html`).
+pub fn report(
+    policy: &Policy,
+    cases_json: &str,
+    as_of: &str,
+    previous: Option<(&str, &str)>,
+) -> Result<crate::report::Report> {
+    let as_of = instant(as_of, arg::AS_OF)?;
+    let previous = match previous {
+        Some((text, at)) => {
+            let at = instant(at, arg::PREVIOUS_AS_OF)?;
+            let items = guard(|| cases(text)).map_err(|e| match e.path() {
+                Some(p) if p == arg::CASES => e.at_path(arg::PREVIOUS),
+                _ => e,
+            })?;
+            Some((items, at))
+        }
+        None => None,
+    };
+    let items = guard(|| cases(cases_json))?;
+    guard(|| crate::report::report(policy, items, as_of, previous))
 }
 
 pub use crate::error::{guard, internal_error, internal_fault, panic_error};

@@ -28,7 +28,7 @@
 // below, grouped by what it does. Layers, lowest first (a module uses only lower
 // ones; `core/tests/layering.rs` enforces it): error, embedded, sort -> time -> money ->
 // model -> decision -> facts -> compliance -> generate -> policy -> simulate,
-// testing, reference -> host, schema.
+// testing, reference, report -> host, schema.
 mod decision;
 mod embedded;
 mod error;
@@ -88,13 +88,18 @@ pub mod simulation {
         MAX_CONTACTS, MAX_DEBTS,
     };
     pub use crate::simulate::{
-        assign, simulate, simulate_case, simulate_with_progress, svg_collected, ArmResult,
-        CaseOutcome, ChannelModel, Day, Kpis, PolicySpec, ResponseModel, SegmentModel, Settings,
-        SimulationRequest, SimulationResult, Split, TaskModel, CHANNELS, MAX_CASES, MAX_COST,
-        MAX_DAYS, MAX_DAYS_TO_PAY, MAX_EXPERIMENT, MAX_FX, MAX_MODEL_ENTRIES, MAX_MODEL_NAME,
+        assign, merge_parts, part_range, simulate, simulate_case, simulate_part,
+        simulate_with_progress, svg_collected, ArmResult, CaseOutcome, ChannelModel, Day, DaySums,
+        Kpis, PolicySpec, ResponseModel, SegmentModel, Settings, SimulationPart, SimulationRequest,
+        SimulationResult, Split, Sums, TaskModel, CHANNELS, MAX_CASES, MAX_COST, MAX_DAYS,
+        MAX_DAYS_TO_PAY, MAX_EXPERIMENT, MAX_FX, MAX_MODEL_ENTRIES, MAX_MODEL_NAME, MAX_PARTS,
         MAX_POLICIES, MAX_POLICY_LIST, MAX_POLICY_MAPS, MAX_POLICY_SOURCE,
     };
 }
+
+// ---- Reports: the delinquency figures of a portfolio snapshot. --------------------
+
+pub mod report;
 
 // ---- Testing and tooling: policy tests, the reference, embedded sources. -------------
 

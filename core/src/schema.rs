@@ -1,6 +1,6 @@
 //! JSON Schemas (draft 2020-12) of the engine's contract, generated from the Rust
 //! types: the case a host sends, the decision the engine answers, and the simulation
-//! request and result.
+//! request and result, and the delinquency report.
 //!
 //! The schemas describe the JSON as it really is: amounts are decimal strings (input
 //! also takes exact JSON numbers), dates are `YYYY-MM-DD`, instants RFC 3339 with an
@@ -64,14 +64,26 @@ pub fn simulation_result() -> String {
     )
 }
 
+/// The report schema: the delinquency report of a portfolio snapshot (`recobro report
+/// --format json`, [`crate::report::Report::to_json`]).
+pub fn report() -> String {
+    generate::<crate::report::Report>(
+        "report.schema.json",
+        "Recobro delinquency report",
+        "The delinquency report of a portfolio snapshot, and the comparison with a previous snapshot, as the engine writes it (Report::to_json, `recobro report --format json`).",
+        Contract::Serialize,
+    )
+}
+
 /// Every schema with its file name under `schemas/`: case, decision, simulation
-/// request, simulation result.
-pub fn all() -> [(&'static str, String); 4] {
+/// request, simulation result, report.
+pub fn all() -> [(&'static str, String); 5] {
     [
         ("case.schema.json", case()),
         ("decision.schema.json", decision()),
         ("simulation-request.schema.json", simulation_request()),
         ("simulation-result.schema.json", simulation_result()),
+        ("report.schema.json", report()),
     ]
 }
 

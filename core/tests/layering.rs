@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["compliance"],
     &["generate"],
     &["policy"],
-    &["simulate", "testing", "reference"],
+    &["simulate", "testing", "reference", "report"],
     &["host", "schema"],
 ];
 

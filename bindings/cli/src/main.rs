@@ -104,6 +104,11 @@ enum Command {
     /// Simulate a portfolio over time under a champion policy and challengers; prints the
     /// KPI table (challenger minus champion too) and can write the daily series and a chart.
     Simulate(SimArgs),
+    /// The delinquency report of a portfolio snapshot: aging by currency, segment and
+    /// jurisdiction, promises, plans, contacts, compliance blocks; with --previous, roll
+    /// rates, cures and the collection effectiveness index. Exit 1 if any case failed
+    /// (the report still lists it).
+    Report(ReportArgs),
     /// List the compliance packs and their rules.
     Rules,
     /// Print the policy API reference (Markdown).
@@ -119,6 +124,111 @@ enum Command {
         #[arg(long)]
         as_of: String,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ReportFormat {
+    /// Plain-text tables.
+    Table,
+    /// One CSV table in long form (table,group,currency,bucket,to,measure,value).
+    Csv,
+    /// The report as JSON (schemas/report.schema.json).
+    Json,
+    /// A self-contained HTML page with charts (no network needed).
+    Html,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// Case files or directories: the snapshot (stdin when none).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// The snapshot's clock (RFC 3339 with offset).
+    #[arg(long)]
+    as_of: String,
+    /// The previous snapshot of the same portfolio: a case file or directory (repeatable).
+    #[arg(long, requires = "previous_as_of")]
+    previous: Vec<PathBuf>,
+    /// The previous snapshot's clock, before --as-of.
+    #[arg(long, requires = "previous")]
+    previous_as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+/// Every case of the files (or stdin when none), in order, each read on its own by the
+/// host boundary; a reading error names its file.
+fn read_snapshot(paths: &[PathBuf]) -> Result<Vec<Result<Case, Error>>, ExitCode> {
+    if paths.is_empty() {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text).map_err(fail)?;
+        return Ok(convert::parse_cases(&text, None));
+    }
+    let mut out = Vec::new();
+    for p in convert::expand(paths).map_err(fail)? {
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+        out.extend(convert::parse_cases(&text, Some(&p)));
+    }
+    Ok(out)
+}
+
+fn report_cmd(a: ReportArgs) -> Result<ExitCode, ExitCode> {
+    let as_of = parse_as_of(&a.as_of)?;
+    let policy = build_policy(a.policy.policy.as_deref(), &a.policy.modules)?;
+    let cases = read_snapshot(&a.paths)?;
+    let previous = match &a.previous_as_of {
+        Some(t) => {
+            let at = t
+                .parse::<Instant>()
+                .map_err(|e| fail(format!("--previous-as-of: {}", e.message)))?;
+            Some((read_snapshot(&a.previous)?, at))
+        }
+        None => None,
+    };
+    let r = recobro::report::report(&policy, cases, as_of, previous).map_err(|e| {
+        report(&e, None);
+        ExitCode::from(2)
+    })?;
+    let mut failed = r.errors.len();
+    for e in &r.errors {
+        report(&e.error, None);
+    }
+    if let Some(c) = &r.comparison {
+        failed += c.errors.len();
+        for e in &c.errors {
+            eprint!("previous snapshot: ");
+            report(&e.error, None);
+        }
+    }
+    let body = match a.format {
+        ReportFormat::Table => r.to_table(),
+        ReportFormat::Csv => r.to_csv(),
+        ReportFormat::Json => {
+            let mut j = r.to_json();
+            j.push('\n');
+            j
+        }
+        ReportFormat::Html => r.to_html(),
+    };
+    match &a.out {
+        Some(p) => std::fs::write(p, body).map_err(|e| fail(format!("{}: {e}", p.display())))?,
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(body.as_bytes()).map_err(fail)?;
+            out.flush().map_err(fail)?;
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn parse_as_of(s: &str) -> Result<Instant, ExitCode> {
@@ -180,6 +290,7 @@ fn run(cli: Cli) -> ExitCode {
             debt,
             policy,
         } => contact(&case, &channel, &at, debt.as_deref(), policy.as_deref()),
+        Command::Report(args) => report_cmd(args),
         Command::Rules => rules(),
         Command::Simulate(args) => simulate(args),
         Command::Docs => {

@@ -351,3 +351,163 @@ fn eval_streams_slices_and_indexes_errors_across_them() {
     assert_eq!(failed, vec![5, 4150]);
     assert_eq!(rows[4150]["error"]["path"], "[4150].debtor");
 }
+
+/// `recobro report` on test-data/report (the figures are worked by hand in
+/// core/tests/report.rs): the current snapshot with one unreadable case, the previous one.
+fn report_args(format: &str) -> Vec<String> {
+    [
+        "report",
+        "test-data/report/current.json",
+        "--as-of",
+        "2026-06-30T15:00:00Z",
+        "--policy",
+        "test-data/report/policy.rhai",
+        "--previous",
+        "test-data/report/previous.ndjson",
+        "--previous-as-of",
+        "2026-05-31T15:00:00Z",
+        "--format",
+        format,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn run_report(format: &str) -> (i32, String, String) {
+    let args = report_args(format);
+    recobro(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn report_json_is_the_librarys_report_and_names_the_bad_case() {
+    let (code, out, err) = run_report("json");
+    // Exit 1: one case could not be read; the report is still written.
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("[10].debts[0].due_on"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cases"]["failed"], 1);
+    assert_eq!(v["errors"][0]["error"]["path"], "[10].debts[0].due_on");
+    let cop = &v["comparison"]["cei"][0];
+    assert_eq!(
+        (cop["currency"].as_str(), cop["cei"].as_str()),
+        (Some("COP"), Some("29.67"))
+    );
+}
+
+#[test]
+fn report_table_shows_every_section() {
+    let (code, out, err) = run_report("table");
+    assert_eq!(code, 1, "{err}");
+    for heading in [
+        "Aging by currency",
+        "Aging by segment",
+        "Aging by jurisdiction",
+        "Promises and plans",
+        "Outbound contacts, last 30 days",
+        "Compliance blocks by rule",
+        "Roll rates",
+        "Cures",
+        "Collection effectiveness index",
+    ] {
+        assert!(out.contains(heading), "no `{heading}` in\n{out}");
+    }
+    // The COP line of the CEI table: beginning, new debts, ending total, ending current,
+    // left, CEI.
+    let cei = out.lines().rev().find(|l| l.starts_with("COP")).unwrap();
+    let cells: Vec<&str> = cei.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        ["COP", "5550", "2000", "6200", "3000", "1000", "29.67"]
+    );
+}
+
+#[test]
+fn report_csv_is_one_long_table() {
+    let (code, out, err) = run_report("csv");
+    assert_eq!(code, 1, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("table,group,currency,bucket,to,measure,value")
+    );
+    let rows: Vec<&str> = lines.collect();
+    for want in [
+        "aging,,COP,31-60,,amount,1000",
+        "aging,,USD,91-120,,debts,2",
+        "aging_by_segment,late,COP,120+,,amount,800",
+        "aging_by_jurisdiction,PE,PEN,61-90,,amount,900",
+        "promises,,,,,broken,1",
+        "plans,,,,,completed,1",
+        "contacts_last_30_days,letter,,,,contacts,1",
+        "compliance_blocks,hold.dispute,,,,candidates,2",
+        "roll_rates,,,31-60,61-90,debts,2",
+        "roll_rates,,,31-60,61-90,rate,66.67",
+        "cures,,,all,,rate,14.29",
+        "cei,,COP,,,cei,29.67",
+    ] {
+        assert!(rows.contains(&want), "no `{want}` in\n{out}");
+    }
+    // Every row has the header's seven cells (quoted cells hold the commas).
+    for r in &rows {
+        let mut cells = 1;
+        let mut quoted = false;
+        for c in r.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' if !quoted => cells += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(cells, 7, "{r}");
+    }
+}
+
+#[test]
+fn report_html_opens_with_no_network() {
+    let dir = std::env::temp_dir().join(format!("recobro-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.html");
+    let mut args = report_args("html");
+    args.push("--out".into());
+    args.push(file.to_string_lossy().into_owned());
+    let (code, out, err) = recobro(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    let html = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    // Self-contained: no URL, no script, no external stylesheet or image.
+    for banned in [
+        "http://", "https://", "<script", "<link", "src=", "@import", "url(",
+    ] {
+        assert!(!html.contains(banned), "`{banned}` in the page");
+    }
+    // The charts are inline SVG: aging per currency (3) and contacts per channel.
+    assert_eq!(html.matches("<svg").count(), 4);
+    assert!(html.contains("29.67"));
+}
+
+#[test]
+fn report_without_previous_has_no_comparison_and_a_bad_previous_clock_fails() {
+    let (code, out, err) = recobro(&[
+        "report",
+        "test-data/report/previous.ndjson",
+        "--as-of",
+        "2026-05-31T15:00:00Z",
+        "--policy",
+        "test-data/report/policy.rhai",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["comparison"].is_null());
+    assert_eq!(v["cases"]["reported"], 10);
+    let mut args = report_args("json");
+    args[9] = "2026-07-01T00:00:00Z".into();
+    let (code, _, err) = recobro(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 2);
+    assert!(err.contains("previous_as_of"), "{err}");
+}
