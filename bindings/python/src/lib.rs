@@ -98,6 +98,25 @@ fn case_id_of(obj: &Bound<'_, PyAny>) -> Option<String> {
     id.extract::<String>().ok()
 }
 
+/// A snapshot of a report, one JSON text per case: JSON text (str or bytes) split by
+/// the host boundary, or a list (or iterable) of case dicts, each converted on its own
+/// (a conversion error is that case's error). Text that is no batch fails at `arg`.
+fn snapshot_texts(
+    cases: &Bound<'_, PyAny>,
+    arg: &str,
+) -> Result<Vec<Result<String, Error>>, Error> {
+    if cases.is_instance_of::<PyString>() || cases.is_instance_of::<PyBytes>() {
+        let text = batch_text(cases)?;
+        let texts = host::guard(|| host::case_texts(&text)).map_err(|e| match e.path() {
+            Some(p) if p == arg::CASES => e.at_path(arg),
+            _ => e,
+        })?;
+        return Ok(texts.into_iter().map(|t| Ok(t.to_string())).collect());
+    }
+    let items = items_of(cases).map_err(|e| Error::input(arg, e.to_string()))?;
+    Ok(items.iter().map(read_case).collect())
+}
+
 fn items_of<'py>(cases: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
     if let Ok(l) = cases.cast::<PyList>() {
         return Ok(l.iter().collect());
@@ -472,6 +491,56 @@ impl NativePolicy {
                 })
                 .py_err(py)?;
             from_value(py, &out, Kind::Plain)
+        })
+    }
+
+    /// The delinquency report (`recobro::report`) as its JSON text: `cases` and
+    /// `previous` are a list (or iterable) of case dicts or JSON text (an array, one
+    /// object or NDJSON), each case read on its own: a bad case is in the report's
+    /// `errors`, never dropped. `recobro.Policy.report` turns it into DataFrames.
+    #[pyo3(signature = (cases, as_of, previous=None, previous_as_of=None))]
+    fn report_json<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        previous: Option<&Bound<'py, PyAny>>,
+        previous_as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
+            let previous = match (previous, previous_as_of) {
+                (Some(p), Some(t)) => {
+                    let at = read_instant(t, arg::PREVIOUS_AS_OF).py_err(py)?;
+                    let texts = snapshot_texts(p, arg::PREVIOUS).py_err(py)?;
+                    Some((texts, at))
+                }
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(Error::input(
+                        arg::PREVIOUS_AS_OF,
+                        "a previous snapshot needs its clock, previous_as_of",
+                    ))
+                    .py_err(py)
+                }
+                (None, Some(_)) => {
+                    return Err(Error::input(
+                        arg::PREVIOUS,
+                        "previous_as_of was given without a previous snapshot",
+                    ))
+                    .py_err(py)
+                }
+            };
+            let texts = snapshot_texts(cases, arg::CASES).py_err(py)?;
+            let policy = &self.inner;
+            py.detach(move || {
+                let previous = previous.map(|(texts, at)| (host::cases_from_texts(texts), at));
+                let report = host::guard(|| {
+                    recobro::report::report(policy, host::cases_from_texts(texts), as_of, previous)
+                })?;
+                Ok(report.to_json())
+            })
+            .py_err(py)
         })
     }
 

@@ -155,7 +155,9 @@ host. Paths name the argument (``as_of``, ``at``, ``channel``, ``cases``,
 
 from __future__ import annotations
 
+import decimal
 import functools
+import json
 import gc
 import os
 import sys
@@ -471,6 +473,68 @@ def _batch_input(cases: Any) -> tuple[str, Any]:
     return "list", list(cases)
 
 
+#: The amount and rate fields of the report's tables, read as ``decimal.Decimal``.
+_REPORT_DECIMALS = frozenset(
+    ["amount", "rate", "beginning", "new_debts", "ending_total", "ending_current", "left", "cei"]
+)
+
+#: The columns of each table of ``Policy.report``.
+_REPORT_COLUMNS: dict[str, list[str]] = {
+    "aging": ["currency", "bucket", "debts", "amount"],
+    "aging_by_segment": ["segment", "currency", "bucket", "debts", "amount"],
+    "aging_by_jurisdiction": ["jurisdiction", "currency", "bucket", "debts", "amount"],
+    "promises": ["kept", "broken", "pending"],
+    "plans": ["active", "behind", "completed"],
+    "contacts_last_30_days": ["channel", "contacts"],
+    "compliance_blocks": ["rule", "citation", "candidates", "cases"],
+    "errors": ["index", "code", "message", "path"],
+    "roll_rates": ["from", "to", "debts", "rate"],
+    "cures": ["from", "delinquent", "cured", "rate"],
+    "cei": ["currency", "beginning", "new_debts", "ending_total", "ending_current", "left", "cei"],
+}
+
+
+def _report_tables(data: dict[str, Any]) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """The report's JSON as rows per table, amounts and rates as ``Decimal``."""
+
+    def row(d: dict[str, Any], cols: list[str], rename: str | None = None) -> dict[str, Any]:
+        out = {}
+        for c in cols:
+            v = d.get("group") if c == rename else d.get(c)
+            out[c] = decimal.Decimal(v) if c in _REPORT_DECIMALS and v is not None else v
+        return out
+
+    def errors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {"index": e["index"], "code": e["error"]["code"], "message": e["error"]["message"],
+             "path": e["error"].get("path")}
+            for e in rows
+        ]
+
+    cols = _REPORT_COLUMNS
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {
+        "aging": (cols["aging"], [row(r, cols["aging"]) for r in data["aging"]]),
+        "aging_by_segment": (
+            cols["aging_by_segment"],
+            [row(r, cols["aging_by_segment"], "segment") for r in data["aging_by_segment"]],
+        ),
+        "aging_by_jurisdiction": (
+            cols["aging_by_jurisdiction"],
+            [row(r, cols["aging_by_jurisdiction"], "jurisdiction") for r in data["aging_by_jurisdiction"]],
+        ),
+        "promises": (cols["promises"], [data["promises"]]),
+        "plans": (cols["plans"], [data["plans"]]),
+        "contacts_last_30_days": (cols["contacts_last_30_days"], data["contacts_last_30_days"]),
+        "compliance_blocks": (cols["compliance_blocks"], data["compliance_blocks"]),
+        "errors": (cols["errors"], errors(data["errors"])),
+    }
+    comparison = data.get("comparison")
+    if comparison is not None:
+        for name in ("roll_rates", "cures", "cei"):
+            tables[name] = (cols[name], [row(r, cols[name]) for r in comparison[name]])
+    return tables
+
+
 @functools.lru_cache(maxsize=16)
 def _compiled(source: str, modules: tuple[tuple[str, str], ...], limits: tuple[tuple[str, int], ...]) -> _native.Policy:
     return _native.Policy(source, dict(modules), dict(limits))
@@ -709,6 +773,51 @@ class Policy:
     ) -> dict[str, Any]:
         """Check a payment plan the debtor proposes against the plan the policy offers."""
         return self._inner.check_plan(case, as_of, down_payment, installments, frequency, first_due_on)
+
+    def report(
+        self,
+        cases: Any,
+        as_of: Any,
+        previous: Any = None,
+        previous_as_of: Any = None,
+        *,
+        output: str = "pandas",
+    ) -> dict[str, Any]:
+        """The delinquency report of a portfolio snapshot (``recobro report``; every
+        figure is defined in the Rust module ``recobro::report``).
+
+        ``cases`` (and ``previous``, the same portfolio at the earlier
+        ``previous_as_of``) is a list or iterable of case dicts, or JSON text (an
+        array, one object or NDJSON). A case that cannot be read or decided is listed
+        in ``errors`` with its index, never dropped.
+
+        Returns a dict: ``"json"`` (the report's JSON text, whose contract is
+        ``schemas/report.schema.json``), ``"report"`` (that JSON as a dict) and one table
+        per section: ``"aging"``, ``"aging_by_segment"``, ``"aging_by_jurisdiction"``,
+        ``"promises"``, ``"plans"``, ``"contacts_last_30_days"``,
+        ``"compliance_blocks"``, ``"errors"`` and, with a previous snapshot,
+        ``"roll_rates"``, ``"cures"``, ``"cei"``. Tables are pandas DataFrames
+        (``output="pandas"``) or pyarrow Tables (``output="arrow"``); amounts and rates
+        are exact: ``decimal.Decimal`` (pandas) or Arrow decimals, ``None`` when a rate
+        has no base.
+        """
+        if output not in ("pandas", "arrow"):
+            raise ValueError(f"output must be 'pandas' or 'arrow', not {output!r}")
+        text = self._inner.report_json(cases, as_of, previous, previous_as_of)
+        data = json.loads(text)
+        tables = _report_tables(data)
+        if output == "pandas":
+            import pandas as pd
+
+            frames = {k: pd.DataFrame(rows, columns=cols) for k, (cols, rows) in tables.items()}
+        else:
+            import pyarrow as pa
+
+            frames = {
+                k: pa.Table.from_pylist(rows) if rows else pa.table({c: [] for c in cols})
+                for k, (cols, rows) in tables.items()
+            }
+        return {"json": text, "report": data, **frames}
 
     def __reduce__(self) -> tuple[Any, tuple[str, dict[str, str], dict[str, int]]]:
         return (_rebuild, (self.source, self.modules, self.limits))

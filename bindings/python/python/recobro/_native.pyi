@@ -70,6 +70,9 @@ class Policy:
         eager: bool = False,
     ) -> Any: ...
     def check_contact(self, case: Any, channel: str, at: Any, debt_id: str | None = None) -> dict[str, Any]: ...
+    def report_json(
+        self, cases: Any, as_of: Any, previous: Any = None, previous_as_of: Any = None
+    ) -> str: ...
     def check_plan(
         self,
         case: Any,
