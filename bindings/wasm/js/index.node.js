@@ -3,6 +3,6 @@
 import recobro from './index.node.cjs';
 
 export const {
-  Policy, RecobroError, simulate, generatePortfolio, defaultResponseModel, diagnose,
+  Policy, RecobroError, simulate, simulatePart, mergeParts, generatePortfolio, defaultResponseModel, diagnose,
   embeddedSource, embeddedPaths, timeZones, version, faultCaseId, init,
 } = recobro;

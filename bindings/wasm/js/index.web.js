@@ -14,7 +14,7 @@ export async function init(input) {
 }
 
 export const {
-  Policy, simulate, generatePortfolio, defaultResponseModel, diagnose,
+  Policy, simulate, simulatePart, mergeParts, generatePortfolio, defaultResponseModel, diagnose,
   embeddedSource, embeddedPaths, timeZones, version, faultCaseId,
 } = wrap(() => {
   if (!loaded) {

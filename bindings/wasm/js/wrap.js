@@ -203,6 +203,11 @@ export function wrap(load) {
       exactNumbers(request, '');
       return call((g) => g.simulate(request ?? {}, opts?.onProgress ?? null));
     },
+    simulatePart: (request, part, parts, opts) => {
+      exactNumbers(request, '');
+      return call((g) => g.simulatePart(request ?? {}, part, parts, opts?.onProgress ?? null));
+    },
+    mergeParts: (parts) => call((g) => g.mergeParts(parts)),
     generatePortfolio: (n, seed, asOf) => call((g) => g.generatePortfolio(n, seed, asOf)),
     defaultResponseModel: () => call((g) => g.defaultResponseModel()),
     diagnose: (source, options) => call((g) => g.diagnose(source, options ?? null)),

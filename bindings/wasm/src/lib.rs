@@ -255,6 +255,46 @@ pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsRe
     })())
 }
 
+/// Run part `part` of `parts` of a simulation request (the same request for every
+/// part): the cases `n * part / parts .. n * (part + 1) / parts` of its portfolio
+/// through every policy. `onProgress(done, total)` counts the part's cases. Returns
+/// the part as JSON text, for `mergeParts` (in another worker, say).
+#[wasm_bindgen(js_name = simulatePart)]
+pub fn simulate_part(
+    request: JsValue,
+    part: u32,
+    parts: u32,
+    on_progress: Option<js_sys::Function>,
+) -> JsResult<String> {
+    js((|| {
+        let text = json_text(&request, arg::REQUEST)?;
+        let req: SimulationRequest = host::simulation_request(&text)?;
+        PROGRESS.with(|p| *p.borrow_mut() = on_progress);
+        let r = req
+            .run_part(part as usize, parts as usize, &report_progress)
+            .map_err(|e| e.under(arg::REQUEST));
+        PROGRESS.with(|p| *p.borrow_mut() = None);
+        serde_json::to_string(&r?).map_err(|e| Error::input("parts", e.to_string()))
+    })())
+}
+
+/// The result of a simulation from all its parts (`simulatePart`'s texts, in order):
+/// byte for byte the result `simulate` gives for the request. Parts of different runs,
+/// or sums that cannot be added exactly, are refused (`input.invalid` at `parts`).
+#[wasm_bindgen(js_name = mergeParts)]
+pub fn merge_parts(parts: Vec<String>) -> JsResult<JsValue> {
+    js((|| {
+        let parts = parts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                host::read::<recobro::simulation::SimulationPart>(t, &format!("parts[{i}]"))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        to_js(&recobro::simulation::merge_parts(&parts)?)
+    })())
+}
+
 /// The documented default response model of simulations (every assumption, as data).
 #[wasm_bindgen(js_name = defaultResponseModel)]
 pub fn default_response_model() -> JsResult<JsValue> {

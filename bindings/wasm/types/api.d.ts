@@ -85,6 +85,20 @@ export declare function simulate(
   request?: SimulationRequest | string,
   opts?: { onProgress?: (done: number, total: number) => void },
 ): SimulationResult;
+/** Run part `part` of `parts` of a simulation request (the same request for every
+ * part): the cases `n * part / parts .. n * (part + 1) / parts` of its portfolio
+ * through every policy; `onProgress(done, total)` counts the part's cases. Returns the
+ * part as JSON text, for `mergeParts` (in another worker, say). */
+export declare function simulatePart(
+  request: SimulationRequest | string,
+  part: number,
+  parts: number,
+  opts?: { onProgress?: (done: number, total: number) => void },
+): string;
+/** The result of a simulation from all its parts (`simulatePart`'s texts, in order):
+ * byte for byte what `simulate` gives for the request. Parts of different runs, or
+ * sums that cannot be added exactly, throw (`input.invalid` at `parts`). */
+export declare function mergeParts(parts: string[]): SimulationResult;
 /** The documented default response model of simulations (every assumption, as data). */
 export declare function defaultResponseModel(): ResponseModel;
 /** A seeded synthetic portfolio of `n` cases as of `asOf`. */

@@ -53,7 +53,7 @@ pub use model::{
 pub use request::{
     PolicySpec, SimulationRequest, MAX_POLICY_LIST, MAX_POLICY_MAPS, MAX_POLICY_SOURCE,
 };
-pub use run::{simulate_case, CaseOutcome};
+pub use run::{simulate_case, CaseOutcome, DaySums, Sums};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Case;
@@ -376,6 +376,129 @@ pub fn simulate_with_progress(
     settings: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SimulationResult> {
+    let arms = simulate_range(policies, cases, 0..cases.len(), settings, progress)?;
+    Ok(finish(
+        settings,
+        arms.iter().map(|(p, s)| (p.clone(), s.finish())),
+    ))
+}
+
+/// The cases of part `part` of `parts` of a portfolio of `n` cases: consecutive
+/// ranges, in order, that cover the portfolio (`n * part / parts .. n * (part + 1) /
+/// parts`).
+pub fn part_range(n: usize, part: usize, parts: usize) -> std::ops::Range<usize> {
+    let parts = parts.max(1);
+    let at = |i: usize| ((n as u128 * i as u128) / parts as u128) as usize;
+    at(part.min(parts))..at((part + 1).min(parts))
+}
+
+/// Most parts a simulation may be split into.
+pub const MAX_PARTS: usize = 1_024;
+
+/// What one part of a portfolio adds to a simulation ([`simulate_part`]): each arm's
+/// sums over the part's cases. [`merge_parts`] adds the parts of a portfolio into the
+/// result of the whole run, byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationPart {
+    /// The settings it ran with.
+    pub settings: Settings,
+    /// The number of cases in the whole portfolio.
+    pub portfolio: usize,
+    /// Which part this is, from 0.
+    pub part: usize,
+    /// How many parts the portfolio is split into.
+    pub parts: usize,
+    /// Each arm's policy (name and version) and sums, champion first.
+    pub arms: Vec<(String, run::Sums)>,
+}
+
+/// Run part `part` of `parts` of a simulation: the cases [`part_range`] gives, through
+/// every policy, reporting progress (cases done, cases in the part). The settings and
+/// every case of the portfolio are checked as by [`simulate_with_progress`], and the
+/// part's cases run as they do there, so [`merge_parts`] gives the whole run's result.
+/// Errors: as the whole run's for its cases; `parts` must be `1..=MAX_PARTS` and
+/// `part` below it (`input.invalid` at `parts`, `part`).
+pub fn simulate_part(
+    policies: &[Policy],
+    cases: &[Case],
+    part: usize,
+    parts: usize,
+    settings: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SimulationPart> {
+    check_count("parts", parts, 1, MAX_PARTS)?;
+    check_count("part", part, 0, parts - 1)?;
+    let range = part_range(cases.len(), part, parts);
+    let arms = simulate_range(policies, cases, range, settings, progress)?;
+    Ok(SimulationPart {
+        settings: settings.clone(),
+        portfolio: cases.len(),
+        part,
+        parts,
+        arms,
+    })
+}
+
+/// The result of a simulation from all its parts ([`simulate_part`]), byte for byte the
+/// result of the whole run. The parts must be the parts `0..parts` of one run, in
+/// order (same settings, portfolio size and policies), else `input.invalid` at
+/// `parts`. Exactness: the sums are non-negative amounts, added as the whole run adds
+/// them (see `run::Sums`); when a sum had to be rounded to fit 28 significant digits
+/// (amounts of many decimal places, such as an exchange rate with 20), adding parts
+/// could round differently from the whole run, and the merge is refused with an
+/// `input.invalid` error at `parts` that says to run in one piece.
+pub fn merge_parts(parts: &[SimulationPart]) -> Result<SimulationResult> {
+    let bad = |why: String| Err(Error::input("parts", why));
+    let Some(first) = parts.first() else {
+        return bad("no parts to merge".into());
+    };
+    if parts.len() != first.parts {
+        return bad(format!(
+            "{} parts are needed (got {})",
+            first.parts,
+            parts.len()
+        ));
+    }
+    for (i, p) in parts.iter().enumerate() {
+        let same_arms = p.arms.len() == first.arms.len()
+            && p.arms.iter().zip(&first.arms).all(|(a, b)| a.0 == b.0);
+        if p.part != i
+            || p.parts != first.parts
+            || p.portfolio != first.portfolio
+            || p.settings != first.settings
+            || !same_arms
+        {
+            return bad(format!(
+                "part {i} is not part {i} of the same run as part 0 (same settings, portfolio and policies, in order)"
+            ));
+        }
+    }
+    let mut arms: Vec<(String, run::Sums)> = first.arms.clone();
+    for p in &parts[1..] {
+        for (acc, (_, s)) in arms.iter_mut().zip(&p.arms) {
+            acc.1.add(s);
+        }
+    }
+    if arms.iter().any(|(_, s)| !s.exact) {
+        return bad(
+            "the parts cannot be merged exactly: a sum needed rounding to fit 28 significant digits; run the simulation in one piece".into(),
+        );
+    }
+    Ok(finish(
+        &first.settings,
+        arms.iter().map(|(p, s)| (p.clone(), s.finish())),
+    ))
+}
+
+/// Check the settings and every case, then run the cases in `range` through every
+/// policy, in order; each arm's policy (name and version) and sums.
+fn simulate_range(
+    policies: &[Policy],
+    cases: &[Case],
+    range: std::ops::Range<usize>,
+    settings: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<(String, run::Sums)>> {
     if policies.is_empty() {
         return Err(Error::new(
             ErrorCode::InputInvalid,
@@ -390,6 +513,7 @@ pub fn simulate_with_progress(
         c.validate_at(settings.start)
             .map_err(|e| crate::model::prefix_path(e, i))?;
     }
+    let cases = cases.get(range).unwrap_or_default();
     let total = cases.len() * policies.len();
     // About 200 progress reports per run, whatever its size.
     let step = (total / 200).max(1);
@@ -424,9 +548,23 @@ pub fn simulate_with_progress(
                 message: format!("policies[{ai}]: {}", e.message),
                 ..e
             })?;
-        let (kpis, series) = run::aggregate(&outcomes, settings);
-        arms.push(ArmResult {
-            policy: format!("{} {}", policy.info().name, policy.info().version),
+        arms.push((
+            format!("{} {}", policy.info().name, policy.info().version),
+            run::Sums::of(&outcomes, settings),
+        ));
+    }
+    Ok(arms)
+}
+
+/// The result from each arm's policy, KPIs and series, champion first.
+fn finish(
+    settings: &Settings,
+    arms: impl Iterator<Item = (String, (Kpis, Vec<Day>))>,
+) -> SimulationResult {
+    let mut arms: Vec<ArmResult> = arms
+        .enumerate()
+        .map(|(ai, (policy, (kpis, series)))| ArmResult {
+            policy,
             role: if ai == 0 {
                 "champion".into()
             } else {
@@ -435,17 +573,17 @@ pub fn simulate_with_progress(
             kpis,
             vs_champion: None,
             series,
-        });
-    }
+        })
+        .collect();
     if let Some(champ) = arms.first().map(|a| a.kpis.clone()) {
         for a in arms.iter_mut().skip(1) {
             a.vs_champion = Some(kpi_diff(&a.kpis, &champ));
         }
     }
-    Ok(SimulationResult {
+    SimulationResult {
         settings: settings.clone(),
         arms,
-    })
+    }
 }
 
 impl SimulationResult {

@@ -2,8 +2,8 @@
 //! the browser simulator send (defaults as in `recobro simulate`).
 
 use super::{
-    check_count, check_split, simulate_with_progress, Settings, SimulationResult, Split, MAX_CASES,
-    MAX_DAYS, MAX_POLICIES,
+    check_count, check_split, simulate_part, simulate_with_progress, Settings, SimulationPart,
+    SimulationResult, Split, MAX_CASES, MAX_DAYS, MAX_POLICIES,
 };
 use crate::error::{Error, ErrorCode, Location, Result};
 use crate::model::{prefix_path, Case};
@@ -306,6 +306,22 @@ impl SimulationRequest {
         let policies = self.policies()?;
         let cases = self.portfolio()?;
         simulate_with_progress(&policies, &cases, &self.settings(), progress)
+    }
+
+    /// Run part `part` of `parts` of it (see [`super::simulate_part`]), reporting
+    /// progress (cases done, cases in the part). Every part compiles the policies and
+    /// builds (or checks) the whole portfolio; [`super::merge_parts`] adds the parts
+    /// into the result [`SimulationRequest::run`] gives.
+    pub fn run_part(
+        &self,
+        part: usize,
+        parts: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<SimulationPart> {
+        self.validate()?;
+        let policies = self.policies()?;
+        let cases = self.portfolio()?;
+        simulate_part(&policies, &cases, part, parts, &self.settings(), progress)
     }
 
     /// Run it.

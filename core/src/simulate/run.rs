@@ -10,6 +10,7 @@ use crate::policy::Policy;
 use crate::time::{Date, Instant};
 use chrono::Duration;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 const DAY: i64 = 86_400;
 
@@ -436,90 +437,221 @@ pub(crate) fn simulate_checked(
     Ok(out)
 }
 
-/// Sum case outcomes into KPIs and a daily series (in case order: deterministic).
-pub fn aggregate(outcomes: &[CaseOutcome], s: &Settings) -> (Kpis, Vec<Day>) {
-    let n = s.days as usize;
-    let mut series: Vec<Day> = (0..n as u32)
-        .map(|day| Day {
-            day,
-            ..Day::default()
-        })
-        .collect();
-    let mut k = Kpis {
-        cases: outcomes.len() as i64,
-        ..Kpis::default()
-    };
-    let mut days_to_pay = Decimal::ZERO;
-    let mut payers = 0i64;
-    let mut cured = 0i64;
-    for o in outcomes {
-        k.opening += o.opening * o.fx;
-        k.closing += o.closing * o.fx;
-        k.decisions += o.decisions as i64;
-        if o.closing <= Decimal::ZERO {
-            cured += 1;
+/// An exact sum of non-negative amounts, as `Decimal` addition folds them: `None`
+/// until the first amount is added.
+///
+/// `rust_decimal` adds two non-zero amounts at the larger of their scales, and returns
+/// the other operand unchanged when one of them is zero (whatever its scale). For
+/// non-negative amounts whose sum fits in 96 bits at the largest scale, that operation
+/// is associative, so sums of parts added in order are the same bytes as the sum of
+/// the whole; `exact` turns false when an amount is negative or a sum was rounded (a
+/// scale reduced to fit), and then a merge of parts is refused.
+fn add(acc: &mut Option<Decimal>, x: Decimal, exact: &mut bool) {
+    if x.is_sign_negative() && !x.is_zero() {
+        *exact = false;
+    }
+    *acc = Some(match *acc {
+        None => Decimal::ZERO + x,
+        Some(a) => {
+            let sum = a + x;
+            if !a.is_zero() && !x.is_zero() && sum.scale() < a.scale().max(x.scale()) {
+                *exact = false;
+            }
+            sum
         }
-        if let Some(d) = o.first_payment_day {
-            payers += 1;
-            days_to_pay += Decimal::from(d);
-        }
-        for &(day, collected, charges, cost) in &o.money {
-            if let Some(row) = series.get_mut(day as usize) {
-                row.collected += collected * o.fx;
-                row.charges += charges * o.fx;
-                row.cost += cost;
+    });
+}
+
+/// One day of an arm's sums, before the cumulative figures (see [`Sums`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySums {
+    /// Collected that day, in the report currency.
+    #[serde(with = "crate::money::amount_opt")]
+    pub collected: Option<Decimal>,
+    /// Charges booked that day, in the report currency.
+    #[serde(with = "crate::money::amount_opt")]
+    pub charges: Option<Decimal>,
+    /// Cost of actions that day.
+    #[serde(with = "crate::money::amount_opt")]
+    pub cost: Option<Decimal>,
+    /// Contacts per channel.
+    pub contacts: [u32; 7],
+    /// Candidates blocked.
+    pub blocked: u32,
+    /// Promises made.
+    pub promises_made: u32,
+    /// Promises kept.
+    pub promises_kept: u32,
+}
+
+/// What some cases add to one arm: every sum the KPIs and the daily series are made
+/// from, before anything is divided, rounded or accumulated over days. The sums of
+/// consecutive parts of a portfolio, added in order ([`Sums::add`]), are the sums of
+/// the whole, byte for byte, when `exact` holds for every part and for their total.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sums {
+    /// Cases.
+    pub cases: i64,
+    /// Decisions taken.
+    pub decisions: i64,
+    /// Opening balances, in the report currency.
+    #[serde(with = "crate::money::amount_opt")]
+    pub opening: Option<Decimal>,
+    /// Closing balances, in the report currency.
+    #[serde(with = "crate::money::amount_opt")]
+    pub closing: Option<Decimal>,
+    /// Cases cured (closing balance zero).
+    pub cured: i64,
+    /// Cases that paid.
+    pub payers: i64,
+    /// Days to the first payment, summed over the cases that paid.
+    #[serde(with = "crate::money::amount_opt")]
+    pub days_to_pay: Option<Decimal>,
+    /// One entry per day of the horizon.
+    pub days: Vec<DaySums>,
+    /// Whether every sum is exact (see [`Sums`]).
+    pub exact: bool,
+}
+
+impl Sums {
+    /// Sum case outcomes (in case order).
+    pub fn of(outcomes: &[CaseOutcome], s: &Settings) -> Sums {
+        let mut k = Sums {
+            cases: outcomes.len() as i64,
+            days: vec![DaySums::default(); s.days as usize],
+            exact: true,
+            ..Sums::default()
+        };
+        let mut exact = true;
+        for o in outcomes {
+            add(&mut k.opening, o.opening * o.fx, &mut exact);
+            add(&mut k.closing, o.closing * o.fx, &mut exact);
+            k.decisions += o.decisions as i64;
+            if o.closing <= Decimal::ZERO {
+                k.cured += 1;
+            }
+            if let Some(d) = o.first_payment_day {
+                k.payers += 1;
+                add(&mut k.days_to_pay, Decimal::from(d), &mut exact);
+            }
+            for &(day, collected, charges, cost) in &o.money {
+                if let Some(row) = k.days.get_mut(day as usize) {
+                    add(&mut row.collected, collected * o.fx, &mut exact);
+                    add(&mut row.charges, charges * o.fx, &mut exact);
+                    add(&mut row.cost, cost, &mut exact);
+                }
+            }
+            for &(day, ch) in &o.contacts {
+                if let Some(row) = k.days.get_mut(day as usize) {
+                    row.contacts[ch] += 1;
+                }
+            }
+            for &(day, b) in &o.blocked {
+                if let Some(row) = k.days.get_mut(day as usize) {
+                    row.blocked += b;
+                }
+            }
+            for &day in &o.promises_made {
+                if let Some(row) = k.days.get_mut(day as usize) {
+                    row.promises_made += 1;
+                }
+            }
+            for &day in &o.promises_kept {
+                if let Some(row) = k.days.get_mut(day as usize) {
+                    row.promises_kept += 1;
+                }
             }
         }
-        for &(day, ch) in &o.contacts {
-            if let Some(row) = series.get_mut(day as usize) {
-                row.contacts[ch] += 1;
+        k.exact = exact;
+        k
+    }
+
+    /// Add the sums of the cases that follow these (the same horizon).
+    pub fn add(&mut self, next: &Sums) {
+        let mut exact = self.exact && next.exact && self.days.len() == next.days.len();
+        let mut plus = |acc: &mut Option<Decimal>, x: Option<Decimal>| {
+            if let Some(x) = x {
+                add(acc, x, &mut exact);
+            }
+        };
+        plus(&mut self.opening, next.opening);
+        plus(&mut self.closing, next.closing);
+        plus(&mut self.days_to_pay, next.days_to_pay);
+        for (row, n) in self.days.iter_mut().zip(&next.days) {
+            plus(&mut row.collected, n.collected);
+            plus(&mut row.charges, n.charges);
+            plus(&mut row.cost, n.cost);
+            for (c, m) in row.contacts.iter_mut().zip(n.contacts) {
+                *c += m;
+            }
+            row.blocked += n.blocked;
+            row.promises_made += n.promises_made;
+            row.promises_kept += n.promises_kept;
+        }
+        self.cases += next.cases;
+        self.decisions += next.decisions;
+        self.cured += next.cured;
+        self.payers += next.payers;
+        self.exact = exact;
+    }
+
+    /// The KPIs and the daily series.
+    pub fn finish(&self) -> (Kpis, Vec<Day>) {
+        let z = |x: Option<Decimal>| x.unwrap_or(Decimal::ZERO);
+        let mut series: Vec<Day> = self
+            .days
+            .iter()
+            .enumerate()
+            .map(|(day, d)| Day {
+                day: day as u32,
+                collected: z(d.collected),
+                charges: z(d.charges),
+                cost: z(d.cost),
+                contacts: d.contacts,
+                blocked: d.blocked,
+                promises_made: d.promises_made,
+                promises_kept: d.promises_kept,
+                ..Day::default()
+            })
+            .collect();
+        let mut k = Kpis {
+            cases: self.cases,
+            decisions: self.decisions,
+            opening: z(self.opening),
+            closing: z(self.closing),
+            ..Kpis::default()
+        };
+        let mut cumulative = Decimal::ZERO;
+        let mut outstanding = k.opening;
+        for row in &mut series {
+            cumulative += row.collected;
+            outstanding += row.charges - row.collected;
+            row.collected_cumulative = cumulative;
+            row.outstanding = outstanding;
+            k.collected += row.collected;
+            k.charges += row.charges;
+            k.cost += row.cost;
+            k.compliance_blocks += i64::from(row.blocked);
+            k.promises_made += i64::from(row.promises_made);
+            k.promises_kept += i64::from(row.promises_kept);
+            for (i, c) in row.contacts.iter().enumerate() {
+                k.contacts[i] += i64::from(*c);
             }
         }
-        for &(day, b) in &o.blocked {
-            if let Some(row) = series.get_mut(day as usize) {
-                row.blocked += b;
-            }
+        let cases = Decimal::from(k.cases.max(1));
+        let r4 = |x: Decimal| Rounding::HalfUp.round(x, 4);
+        if !k.opening.is_zero() {
+            k.recovery_rate_pct = r4(k.collected * Decimal::ONE_HUNDRED / k.opening);
         }
-        for &day in &o.promises_made {
-            if let Some(row) = series.get_mut(day as usize) {
-                row.promises_made += 1;
-            }
+        if !k.cost.is_zero() {
+            k.collected_per_cost = r4(k.collected / k.cost);
         }
-        for &day in &o.promises_kept {
-            if let Some(row) = series.get_mut(day as usize) {
-                row.promises_kept += 1;
-            }
+        k.contacts_per_case = r4(Decimal::from(k.contacts.iter().sum::<i64>()) / cases);
+        k.cured_pct = r4(Decimal::from(self.cured) * Decimal::ONE_HUNDRED / cases);
+        if self.payers > 0 {
+            k.avg_days_to_payment =
+                Rounding::HalfUp.round(z(self.days_to_pay) / Decimal::from(self.payers), 2);
         }
+        (k, series)
     }
-    let mut cumulative = Decimal::ZERO;
-    let mut outstanding = k.opening;
-    for row in &mut series {
-        cumulative += row.collected;
-        outstanding += row.charges - row.collected;
-        row.collected_cumulative = cumulative;
-        row.outstanding = outstanding;
-        k.collected += row.collected;
-        k.charges += row.charges;
-        k.cost += row.cost;
-        k.compliance_blocks += i64::from(row.blocked);
-        k.promises_made += i64::from(row.promises_made);
-        k.promises_kept += i64::from(row.promises_kept);
-        for (i, c) in row.contacts.iter().enumerate() {
-            k.contacts[i] += i64::from(*c);
-        }
-    }
-    let cases = Decimal::from(k.cases.max(1));
-    let r4 = |x: Decimal| Rounding::HalfUp.round(x, 4);
-    if !k.opening.is_zero() {
-        k.recovery_rate_pct = r4(k.collected * Decimal::ONE_HUNDRED / k.opening);
-    }
-    if !k.cost.is_zero() {
-        k.collected_per_cost = r4(k.collected / k.cost);
-    }
-    k.contacts_per_case = r4(Decimal::from(k.contacts.iter().sum::<i64>()) / cases);
-    k.cured_pct = r4(Decimal::from(cured) * Decimal::ONE_HUNDRED / cases);
-    if payers > 0 {
-        k.avg_days_to_payment = Rounding::HalfUp.round(days_to_pay / Decimal::from(payers), 2);
-    }
-    (k, series)
 }
