@@ -6,10 +6,16 @@
 // Loading: the wasm fetch and its streaming compile (WebAssembly.compileStreaming, on
 // the engine's background threads) start at once, while the package's JavaScript is
 // still being fetched; the module is instantiated when both are in.
+// A pool worker (`worker.js?pool`, see js/worker-client.js) is handed the module the
+// first worker compiled, in its first message, instead of compiling it again.
+const pooled = new URL(import.meta.url).searchParams.has('pool');
 const wasmUrl = new URL('./pkg/recobro_wasm_bg.wasm', import.meta.url);
-const wasmModule = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
-  // A server that does not send `application/wasm`: compile the bytes instead.
-  WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer()));
+let adopt;
+const wasmModule = pooled
+  ? new Promise((resolve) => { adopt = resolve; })
+  : WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
+    // A server that does not send `application/wasm`: compile the bytes instead.
+    WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer()));
 // The package (recobro/web): init, Policy, simulate, ... once `ready` resolves.
 let R;
 const ready = Promise.all([import('./pkg/index.web.js'), wasmModule]).then(async ([lib, module]) => {
@@ -168,6 +174,32 @@ const handlers = {
     return { result, ms };
   },
 
+  /** The compiled wasm module, for the pool's workers. */
+  async module() {
+    return wasmModule;
+  },
+
+  /** One part of a simulation of a generated portfolio (see js/run.js). */
+  simulatePart({ request, part, parts }, id) {
+    let last = 0;
+    const t0 = performance.now();
+    const text = R.simulatePart(request, part, parts, {
+      onProgress(done, total) {
+        const now = performance.now();
+        if (done === total || now - last > 40) {
+          last = now;
+          postMessage({ id, type: 'progress', done, total });
+        }
+      },
+    });
+    return { text, ms: performance.now() - t0 };
+  },
+
+  /** The result from every part's text, in order. */
+  merge({ parts }) {
+    return R.mergeParts(parts);
+  },
+
   evaluate({ source, caseId, asOf }) {
     const c = portfolio.cases.find((x) => String(x?.id) === caseId);
     if (!c) throw new Error(`no case \`${caseId}\` in the portfolio`);
@@ -181,6 +213,10 @@ const handlers = {
 let queue = Promise.resolve();
 self.onmessage = (ev) => {
   const { id, type, ...args } = ev.data;
+  if (type === 'adopt') {
+    adopt(args.module);
+    return;
+  }
   queue = queue.then(async () => {
     try {
       await ready;

@@ -3,7 +3,7 @@
 import { $, h } from './dom.js';
 import { plural } from './format.js';
 import { setStatus, isReady } from './status.js';
-import { call, restartWorker } from './worker-client.js';
+import { call, restartWorker, poolSize, workers } from './worker-client.js';
 import { readInt, readStart } from './fields.js';
 import { editors } from './editor.js';
 import { model, modelValid } from './model.js';
@@ -78,7 +78,7 @@ export async function run() {
   $('#run-info').textContent = 'Starting…';
   const t0 = performance.now();
   try {
-    const { result, ms } = await call('simulate', { request }, (done, total) => {
+    const { result, ms, parts } = await simulate(request, kind === 'generated' ? poolSize() : 1, (done, total) => {
       progress.max = total;
       progress.value = done;
       $('#run-info').textContent = `Simulating: ${done} of ${total} case runs…`;
@@ -90,9 +90,9 @@ export async function run() {
     const cases = result.arms[0].kpis.cases;
     lastRun = { result, sources, start, ms, wall };
     runNote = {
-      text: `${plural(cases, 'case')} × ${plural(days, 'day')} × ${plural(result.arms.length, 'policy', 'policies')} in ${(ms / 1000).toFixed(2)} s (seed ${seed}).`,
+      text: `${plural(cases, 'case')} × ${plural(days, 'day')} × ${plural(result.arms.length, 'policy', 'policies')} in ${(ms / 1000).toFixed(2)} s on ${plural(parts, 'worker')} (seed ${seed}).`,
     };
-    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, run: runCount };
+    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, run: runCount, workers: parts };
     renderResults(result, runCount);
     if (kind === 'generated') await refreshPortfolio();
   } catch (e) {
@@ -115,6 +115,39 @@ export async function run() {
     setStatus('ready', 'ready');
     updateRunEnabled();
   }
+}
+
+/**
+ * Simulate `request` on `n` workers: each simulates one part of the portfolio (the
+ * engine's `simulatePart`, consecutive cases) and the engine worker merges the parts
+ * (`mergeParts`: the bytes of the whole run). With one worker, or when a part fails or
+ * the parts cannot be merged exactly, the engine worker runs the whole request (so an
+ * error is the one the whole run gives). `onProgress(done, total)` counts every part.
+ * Resolves `{result, ms, parts}` (`ms`: from the first request to the merged result).
+ */
+async function simulate(request, n, onProgress) {
+  if (n > 1) {
+    const t0 = performance.now();
+    try {
+      const pool = await workers(n);
+      const done = new Array(n).fill(0);
+      const total = new Array(n).fill(0);
+      const sum = (a) => a.reduce((x, y) => x + y, 0);
+      const parts = await Promise.all(pool.map((w, part) =>
+        w.call('simulatePart', { request, part, parts: n }, (d, t) => {
+          done[part] = d;
+          total[part] = t;
+          if (total.every((x) => x > 0)) onProgress(sum(done), sum(total));
+        })));
+      const result = await call('merge', { parts: parts.map((p) => p.text) });
+      return { result, ms: performance.now() - t0, parts: n };
+    } catch (e) {
+      if (e.cancelled) throw e;
+      // Fall through: the whole run, in one worker.
+    }
+  }
+  const { result, ms } = await call('simulate', { request }, onProgress);
+  return { result, ms, parts: 1 };
 }
 
 /** Stop a running simulation (the worker is restarted). */

@@ -1,10 +1,12 @@
 // The browser half of the performance record: loads the assembled simulator in
 // headless Chromium, times page load to ready, then runs the full what-if (10,000
-// generated cases x 180 days, champion and challenger) in the Web Worker and writes
+// generated cases x 180 days, champion and challenger) on one worker per core
+// (parts merged by the engine) and on one worker, checks that both give the same
+// bytes, runs the native CLI on the same machine, and writes
 // target/simulator/bench-timings.json (quoted by benches/RESULTS.md).
 // Usage: node examples/simulator/tests/bench.mjs [cases] [days]
 // (bash examples/simulator/assemble.sh first; not a test: it takes about a minute.)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,9 +31,9 @@ const context = await chromium.launchPersistentContext(userDir, {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(url);
+async function run(query) {
+  const page = await context.newPage();
+  await page.goto(url + query);
   await page.waitForSelector('#status[data-state="ready"]', { timeout: 60_000 });
   const readyMs = await page.evaluate(() => window.__recobroReadyMs);
   await page.fill('#cases-n', String(cases));
@@ -43,9 +45,26 @@ try {
   await page.waitForSelector('#kpi-table[data-run="1"]', { timeout: 900_000 });
   const wall = Date.now() - t0;
   const run = await page.evaluate(() => window.__recobroLastRun);
+  const kpis = await page.$$eval('#kpi-table td[data-kpi]', (tds) => tds.map((td) => `${td.dataset.arm}/${td.dataset.kpi}=${td.dataset.value}`).join('\n'));
+  await page.close();
+  return { ready_ms: readyMs, simulation_ms: run.ms, click_to_table_ms: wall, workers: run.workers, kpis };
+}
+
+try {
+  const pool = await run('');
+  const one = await run('?workers=1');
+  if (pool.kpis !== one.kpis) throw new Error('the parts merged differ from the one-worker run');
+  const c0 = Date.now();
+  execFileSync(join(root, 'target/release/recobro'), ['simulate', '--generate', String(cases), '--seed', '42',
+    '--days', String(days), '--challenger', join(root, 'rules/consumer/digital_first.rhai'), '--json'],
+  { maxBuffer: 1 << 30 });
+  const cliMs = Date.now() - c0;
+  delete pool.kpis;
+  delete one.kpis;
   const out = {
     browser: `Chromium ${context.browser()?.version() ?? ''}`.trim(),
-    cases, days, ready_ms: readyMs, simulation_ms: run.ms, click_to_table_ms: wall,
+    cases, days, pool, one_worker: one, native_cli_ms: cliMs,
+    pool_vs_native: Number((pool.simulation_ms / cliMs).toFixed(2)),
   };
   writeFileSync(join(site, 'bench-timings.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(JSON.stringify(out));

@@ -147,6 +147,10 @@ test('the simulator matches the native CLI, shows syntax errors at their line, a
   }
   const lastRun = await page.evaluate(() => window.__recobroLastRun);
   timings.simulate_worker_ms = lastRun.ms;
+  // One part per core (navigator.hardwareConcurrency), merged by the engine: the KPIs
+  // below are compared with the native CLI's whole run.
+  timings.simulate_workers = lastRun.workers;
+  assert.equal(lastRun.workers, await page.evaluate(() => Math.min(16, navigator.hardwareConcurrency || 1)));
   const progress = await page.evaluate(() => {
     const p = document.querySelector('#progress');
     return { value: p.value, max: p.max };
