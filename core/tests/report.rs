@@ -412,3 +412,32 @@ fn buckets_at_every_boundary() {
         assert_eq!(Bucket::of(days).as_str(), label, "{days} days");
     }
 }
+
+#[test]
+fn a_case_the_policy_fails_on_is_listed_not_dropped() {
+    // The policy throws on C3 (index 2): C3 is in no figure and is listed with the
+    // policy's error (its line and column, no input path); C12 is still listed too.
+    let source = format!(
+        "{}\nfn charges(c) {{ if c.id == \"C3\" {{ throw \"no charges for C3\"; }} [] }}\n",
+        data("policy.rhai")
+    );
+    let p = Policy::from_source(&source).unwrap();
+    let r = host::report(&p, &data("current.json"), AS_OF, None).unwrap();
+    assert_eq!((r.cases.reported, r.cases.failed), (9, 2));
+    let listed: Vec<(usize, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.index, e.error.code.as_str()))
+        .collect();
+    assert_eq!(listed, [(2, "policy.runtime"), (10, "input.invalid")]);
+    // C3's debt (30 DPD, 300) left the COP 1-30 cell: only C2-A's 400 remains.
+    let cell = r
+        .aging
+        .iter()
+        .find(|a| a.currency == "COP" && a.bucket == recobro::report::Bucket::D1To30)
+        .unwrap();
+    assert_eq!(
+        (cell.debts, cell.amount.to_string()),
+        (1, "400".to_string())
+    );
+}
