@@ -178,6 +178,22 @@ export function wrap(load) {
       exactNumbers(cases, '');
       return call(() => this.#policy().evaluateMany(cases, asOf));
     }
+    report(cases, asOf, opts) {
+      return JSON.parse(this.reportText(cases, asOf, { ...opts, format: 'json' }));
+    }
+    reportText(cases, asOf, opts) {
+      exactNumbers(cases, '');
+      exactNumbers(opts?.previous, 'previous');
+      return call(() =>
+        this.#policy().report(
+          cases,
+          asOf,
+          opts?.previous ?? null,
+          opts?.previousAsOf ?? null,
+          opts?.format ?? 'json',
+        ),
+      );
+    }
     checkContact(c, channel, at, opts) {
       exactNumbers(c, '');
       return call(() => this.#policy().checkContact(c, channel, at, opts?.debtId ?? null));

@@ -191,6 +191,75 @@ impl Policy {
     }
 }
 
+#[wasm_bindgen]
+impl Policy {
+    /// The delinquency report (`recobro::report`) of `cases` (an array of objects or
+    /// JSON texts, or JSON text: an array, one object or NDJSON) at `asOf`, compared
+    /// with `previous` (the same portfolio at the earlier `previousAsOf`) when given,
+    /// written as `format`: `json` (the default; `schemas/report.schema.json`), `csv`,
+    /// `table` or `html`. A bad case is in the report's `errors`, never dropped.
+    pub fn report(
+        &self,
+        cases: JsValue,
+        as_of: JsValue,
+        previous: JsValue,
+        previous_as_of: JsValue,
+        format: Option<String>,
+    ) -> JsResult<String> {
+        js((|| {
+            let as_of = instant(&as_of, arg::AS_OF)?;
+            let previous = if previous.is_undefined() || previous.is_null() {
+                if !(previous_as_of.is_undefined() || previous_as_of.is_null()) {
+                    return Err(Error::input(
+                        arg::PREVIOUS,
+                        "previousAsOf was given without a previous snapshot",
+                    ));
+                }
+                None
+            } else {
+                if previous_as_of.is_undefined() || previous_as_of.is_null() {
+                    return Err(Error::input(
+                        arg::PREVIOUS_AS_OF,
+                        "a previous snapshot needs its clock, previousAsOf",
+                    ));
+                }
+                let at = instant(&previous_as_of, arg::PREVIOUS_AS_OF)?;
+                Some((snapshot(&previous, arg::PREVIOUS)?, at))
+            };
+            let items = snapshot(&cases, arg::CASES)?;
+            let r = host::guard(|| recobro::report::report(&self.inner, items, as_of, previous))?;
+            match format.as_deref().unwrap_or("json") {
+                "json" => Ok(r.to_json()),
+                "csv" => Ok(r.to_csv()),
+                "table" => Ok(r.to_table()),
+                "html" => Ok(r.to_html()),
+                other => Err(Error::input(
+                    "format",
+                    format!("`{other}` is not a report format: expected `json`, `csv`, `table` or `html`"),
+                )),
+            }
+        })())
+    }
+}
+
+/// A report's snapshot: JSON text read by the host boundary (text that is no batch
+/// fails at `arg`), or an array of case objects or texts, each read on its own.
+fn snapshot(cases: &JsValue, arg: &str) -> Result<Vec<Result<recobro::Case, Error>>, Error> {
+    if let Some(text) = cases.as_string() {
+        return host::cases(&text).map_err(|e| match e.path() {
+            Some(p) if p == arg::CASES => e.at_path(arg),
+            _ => e,
+        });
+    }
+    if js_sys::Array::is_array(cases) {
+        return Ok(js_sys::Array::from(cases)
+            .iter()
+            .map(|v| json_text(&v, "").and_then(|t| host::case(&t)))
+            .collect());
+    }
+    Err(Error::input(arg, "expected an array of cases or JSON text"))
+}
+
 impl Policy {
     fn decide(
         &self,

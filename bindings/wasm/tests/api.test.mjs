@@ -313,3 +313,32 @@ test('the typed API declares everything the generated wasm-bindgen glue exports'
     assert.equal(typeof (Policy[m] ?? Policy.prototype[m]), 'function', `Policy.${m}`);
   }
 });
+
+test('report: the delinquency report of test-data/report, figures worked by hand in core/tests/report.rs', () => {
+  const dir = path.join(ROOT, 'test-data', 'report');
+  const p = new Policy(fs.readFileSync(path.join(dir, 'policy.rhai'), 'utf8'));
+  const current = JSON.parse(fs.readFileSync(path.join(dir, 'current.json'), 'utf8'));
+  const previous = fs.readFileSync(path.join(dir, 'previous.ndjson'), 'utf8');
+  const opts = { previous, previousAsOf: '2026-05-31T15:00:00Z' };
+  const r = p.report(current, '2026-06-30T15:00:00Z', opts);
+  assert.deepEqual(r.cases, { entries: 11, reported: 10, failed: 1, debts_aged: 11, debts_settled: 1 });
+  assert.equal(r.errors[0].error.path, '[10].debts[0].due_on');
+  const cop = r.aging.filter((a) => a.currency === 'COP' && a.debts > 0).map((a) => [a.bucket, a.debts, a.amount]);
+  assert.deepEqual(cop, [['current', 2, '3000'], ['1-30', 2, '700'], ['31-60', 2, '1000'], ['61-90', 1, '700'], ['120+', 1, '800']]);
+  assert.deepEqual(r.promises, { kept: 1, broken: 1, pending: 1 });
+  const roll = r.comparison.roll_rates.find((x) => x.from === '31-60' && x.to === '61-90');
+  assert.deepEqual([roll.debts, roll.rate], [2, '66.67']);
+  assert.equal(r.comparison.cures.at(-1).rate, '14.29');
+  assert.equal(r.comparison.cei[0].cei, '29.67');
+  // The same bytes as the native CLI's JSON.
+  const text = p.reportText(JSON.stringify(current), '2026-06-30T15:00:00Z', opts);
+  assert.deepEqual(JSON.parse(text), r);
+  const html = p.reportText(current, '2026-06-30T15:00:00Z', { ...opts, format: 'html' });
+  assert.ok(html.startsWith('<!DOCTYPE html>') && !/https?:\/\//.test(html));
+  assert.ok(p.reportText(current, '2026-06-30T15:00:00Z', { format: 'csv' }).startsWith('table,group,currency,bucket,to,measure,value\n'));
+  throwsRecobro(() => p.report(current, '2026-06-30T15:00:00Z', { previous, previousAsOf: '2026-06-30T15:00:00Z' }),
+    (e) => assert.equal(e.path, 'previous_as_of'));
+  throwsRecobro(() => p.report(current, '2026-06-30T15:00:00Z', { previous: '[1,', previousAsOf: '2026-05-31T15:00:00Z' }),
+    (e) => assert.equal(e.path, 'previous'));
+  throwsRecobro(() => p.reportText(current, '2026-06-30T15:00:00Z', { format: 'pdf' }), (e) => assert.equal(e.path, 'format'));
+});

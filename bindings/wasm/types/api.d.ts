@@ -70,6 +70,18 @@ export declare class Policy {
    * row per case, in order; a bad case is an error row and the others are still
    * decided. A bad `asOf`, or text that is no batch at all (path `cases`), throws. */
   evaluateMany(cases: CaseInput[] | string, asOf: Instant | Date): BatchRow[];
+  /** The delinquency report of a portfolio snapshot (cases as in `evaluateMany`), with
+   * roll rates, cures and the collection effectiveness index against `previous` (the
+   * same portfolio at `previousAsOf`). Its contract: schemas/report.schema.json. A bad
+   * case is in `errors`; a bad clock or text that is no batch throws. */
+  report(cases: CaseInput[] | string, asOf: Instant | Date, opts?: ReportOptions): Report;
+  /** The same report written as `json` (default), `csv`, `table` or `html` (a
+   * self-contained page). */
+  reportText(
+    cases: CaseInput[] | string,
+    asOf: Instant | Date,
+    opts?: ReportOptions & { format?: 'json' | 'csv' | 'table' | 'html' },
+  ): string;
   /** May this contact happen at `at`? Every rule with its citation and outcome. */
   checkContact(c: CaseInput, channel: Channel, at: Instant | Date, opts?: { debtId?: string }): ContactCheck;
   /** Check a debtor's plan proposal against the first plan the policy offers. */
@@ -122,3 +134,62 @@ export declare function version(): string;
 export declare function faultCaseId(): string | undefined;
 
 export type * from './model.js';
+
+/** The previous snapshot of a report. */
+export interface ReportOptions {
+  previous?: CaseInput[] | string;
+  previousAsOf?: Instant | Date;
+}
+
+/** An aging bucket by days past due. */
+export type Bucket = 'current' | '1-30' | '31-60' | '61-90' | '91-120' | '120+';
+
+/** The counts of a snapshot. */
+export interface ReportCounts {
+  entries: number;
+  reported: number;
+  failed: number;
+  debts_aged: number;
+  debts_settled: number;
+}
+
+/** One aging cell (amounts are decimal strings). */
+export interface AgingRow {
+  group?: string;
+  currency: string;
+  bucket: Bucket;
+  debts: number;
+  amount: string;
+}
+
+/** The delinquency report (schemas/report.schema.json; every figure is defined in the
+ * Rust module `recobro::report`). Amounts and rates are decimal strings. */
+export interface Report {
+  as_of: string;
+  policy: { name: string; version: string; digest: string };
+  cases: ReportCounts;
+  errors: { index: number; error: ErrorInfo }[];
+  aging: AgingRow[];
+  aging_by_segment: AgingRow[];
+  aging_by_jurisdiction: AgingRow[];
+  promises: { kept: number; broken: number; pending: number };
+  plans: { active: number; behind: number; completed: number };
+  contacts_last_30_days: { channel: Channel; contacts: number }[];
+  compliance_blocks: { rule: string; citation: string; candidates: number; cases: number }[];
+  comparison: {
+    previous_as_of: string;
+    cases: ReportCounts;
+    errors: { index: number; error: ErrorInfo }[];
+    roll_rates: { from: Bucket; to: Bucket | 'settled' | 'left'; debts: number; rate: string | null }[];
+    cures: { from?: Bucket; delinquent: number; cured: number; rate: string | null }[];
+    cei: {
+      currency: string;
+      beginning: string;
+      new_debts: string;
+      ending_total: string;
+      ending_current: string;
+      left: string;
+      cei: string | null;
+    }[];
+  } | null;
+}
