@@ -295,7 +295,8 @@ fn unknown_zone(name: &str) -> String {
 }
 
 /// The name of every time zone this build carries (every IANA zone and alias, or
-/// with the `browser-zones` feature those of [`BROWSER_ZONES`]), sorted.
+/// with the `browser-zones` feature only the zones of the countries whose law the
+/// engine knows, and UTC), sorted.
 pub fn time_zones() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
     crate::sort::sort(&mut v);
