@@ -295,11 +295,8 @@ fn tracked_path(path: &serde_path_to_error::Path) -> String {
 /// binding's columnar reader): `input.invalid` at the tracked path.
 pub(crate) fn de_error<E: std::fmt::Display>(err: serde_path_to_error::Error<E>) -> Error {
     let path = tracked_path(err.path());
-    Error::new(
-        ErrorCode::InputInvalid,
-        clean_serde_message(&err.into_inner().to_string()),
-    )
-    .at_path(path)
+    // No line suffix to strip: the message is the reader's, whole.
+    Error::new(ErrorCode::InputInvalid, err.into_inner().to_string()).at_path(path)
 }
 
 pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {

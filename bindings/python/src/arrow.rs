@@ -28,10 +28,9 @@ use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::types::{
-    Date32Type, Date64Type, Decimal128Type, Decimal256Type, DecimalType, Float16Type, Float32Type,
-    Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType,
-    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
-    UInt64Type, UInt8Type,
+    Date32Type, Date64Type, Decimal128Type, Decimal256Type, DecimalType, Int16Type, Int32Type,
+    Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::ArrayReader;
 use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader, StructArray};
@@ -55,7 +54,9 @@ pub(crate) const DECIMAL_SCALE: i8 = 10;
 /// What the case expects at a place: read from `schemas/case.schema.json`.
 #[derive(Debug)]
 pub(crate) enum Shape {
-    /// An object with named fields (`required` marks the ones that must be there).
+    /// An object with named fields; the flag marks a field whose default is a value
+    /// (`allowed: true`, `kind: "fee"`): a null there is refused as JSON refuses it,
+    /// never taken as the field left out, which would give it that default.
     Object(Vec<(String, Shape, bool)>),
     /// An object keyed by one of `keys` (the consents, keyed by channel).
     Keyed(Vec<String>, Box<Shape>),
@@ -84,6 +85,14 @@ pub(crate) enum Shape {
 static FREE: Shape = Shape::Free;
 
 impl Shape {
+    /// Whether a null in field `name` is refused (see [`Shape::Object`]).
+    fn keeps_null(&self, name: &str) -> bool {
+        match self {
+            Shape::Object(fields) => fields.iter().any(|(n, _, keep)| n == name && *keep),
+            _ => false,
+        }
+    }
+
     /// The shape of field `name` of a value of this shape.
     fn field(&self, name: &str) -> &Shape {
         match self {
@@ -115,6 +124,18 @@ pub(crate) fn case_shape() -> &'static Shape {
         let defs = schema.get("$defs").cloned().unwrap_or_default();
         shape_of(&schema, &defs)
     })
+}
+
+/// Whether a property's default is a value (not null, not an empty list or object): a
+/// null in its column must then be refused rather than read as "left out".
+fn has_value_default(node: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match node.get("default") {
+        None | Some(Value::Null) => false,
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(_) => true,
+    }
 }
 
 fn shape_of(node: &serde_json::Value, defs: &serde_json::Value) -> Shape {
@@ -149,17 +170,10 @@ fn shape_of(node: &serde_json::Value, defs: &serde_json::Value) -> Shape {
     match ty {
         "object" => {
             if let Some(props) = node.get("properties").and_then(Value::as_object) {
-                let required: Vec<&str> = node
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .map(|r| r.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
                 Shape::Object(
                     props
                         .iter()
-                        .map(|(k, v)| {
-                            (k.clone(), shape_of(v, defs), required.contains(&k.as_str()))
-                        })
+                        .map(|(k, v)| (k.clone(), shape_of(v, defs), has_value_default(v)))
                         .collect(),
                 )
             } else if let (Some(keys), Some(value)) = (
@@ -273,7 +287,37 @@ const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 /// guess for a field that was null in every row it looked at) is null everywhere,
 /// although it carries no validity bitmap for `Array::is_null` to read.
 fn null_at(a: &dyn Array, row: usize) -> bool {
-    matches!(a.data_type(), DataType::Null) || a.is_null(row)
+    match a.data_type() {
+        DataType::Null => true,
+        // A dictionary's value is null when its key is, or when the value it points at is.
+        DataType::Dictionary(_, _) => {
+            a.is_null(row) || {
+                let d = a.as_any_dictionary();
+                match dict_key(d.keys(), row) {
+                    Some(k) if k < d.values().len() => null_at(d.values().as_ref(), k),
+                    _ => false,
+                }
+            }
+        }
+        _ => a.is_null(row),
+    }
+}
+
+/// The key at `row` of a dictionary's keys, as an index (`None`: negative or not an
+/// integer type Arrow allows for keys).
+fn dict_key(keys: &dyn Array, row: usize) -> Option<usize> {
+    let k: i128 = match keys.data_type() {
+        DataType::Int8 => keys.as_primitive::<Int8Type>().value(row).into(),
+        DataType::Int16 => keys.as_primitive::<Int16Type>().value(row).into(),
+        DataType::Int32 => keys.as_primitive::<Int32Type>().value(row).into(),
+        DataType::Int64 => keys.as_primitive::<Int64Type>().value(row).into(),
+        DataType::UInt8 => keys.as_primitive::<UInt8Type>().value(row).into(),
+        DataType::UInt16 => keys.as_primitive::<UInt16Type>().value(row).into(),
+        DataType::UInt32 => keys.as_primitive::<UInt32Type>().value(row).into(),
+        DataType::UInt64 => keys.as_primitive::<UInt64Type>().value(row).into(),
+        _ => return None,
+    };
+    usize::try_from(k).ok()
 }
 
 /// A timestamp's seconds and nanoseconds since the epoch.
@@ -379,9 +423,9 @@ impl<'a> Cell<'a> {
             DataType::Utf8View => Some(a.as_string_view().value(self.row)),
             DataType::Dictionary(_, _) => {
                 let d = a.as_any_dictionary();
-                let key = d.normalized_keys().get(self.row).copied()?;
+                let key = dict_key(d.keys(), self.row)?;
                 let values = d.values().as_ref();
-                if null_at(values, key) {
+                if key >= values.len() || null_at(values, key) {
                     return None;
                 }
                 self.at(values, key, self.shape).text()
@@ -407,6 +451,7 @@ impl<'a> Cell<'a> {
             Some(name) => Some(zone_of(name)?),
         };
         match self.shape {
+            Shape::Str => Err(self.not_text()),
             Shape::Date => {
                 // The wall-clock time in the column's zone (naive: as written).
                 let local: NaiveDateTime = match &zone {
@@ -467,6 +512,7 @@ impl<'a> Cell<'a> {
     fn date<V: Visitor<'a>>(self, date: Option<NaiveDate>, v: V) -> Result<V::Value, DeError> {
         let date = date.ok_or_else(|| bad("a date out of range"))?;
         match self.shape {
+            Shape::Str => Err(self.not_text()),
             Shape::Instant => Err(bad(format!(
                 "a date ({}) where an instant is needed: give a timestamp with a time zone",
                 date_text(date, &mut [0; 40])
@@ -477,9 +523,17 @@ impl<'a> Cell<'a> {
 
     fn decimal<V: Visitor<'a>>(self, text: String, v: V) -> Result<V::Value, DeError> {
         match self.shape {
-            Shape::Amount | Shape::Free => v.visit_map(NumberAccess(Some(text))),
-            _ => v.visit_string(text),
+            Shape::Str => Err(self.not_text()),
+            _ => v.visit_map(NumberAccess(Some(text))),
         }
+    }
+
+    /// The error of a typed value (a timestamp, a date, a decimal) where text is needed.
+    fn not_text(&self) -> DeError {
+        bad(format!(
+            "a {} value where text is needed: give a string column",
+            self.array.data_type()
+        ))
     }
 }
 
@@ -509,6 +563,16 @@ fn zone_of(name: &str) -> Result<Zone, DeError> {
     })
 }
 
+/// The range of child values of list (or map) entry `row`, from its offsets (validated
+/// when the array was imported; checked again rather than trusted).
+fn span<O: Copy + TryInto<usize>>(offsets: &[O], row: usize) -> Result<(usize, usize), DeError> {
+    let at = |i: usize| -> Option<usize> { offsets.get(i).and_then(|o| (*o).try_into().ok()) };
+    match (at(row), row.checked_add(1).and_then(at)) {
+        (Some(start), Some(end)) if start <= end => Ok((start, end)),
+        _ => Err(bad("a list whose offsets are out of order")),
+    }
+}
+
 fn decimal_text<T: DecimalType>(array: &dyn Array, row: usize, p: u8, s: i8) -> String {
     T::format_decimal(array.as_primitive::<T>().value(row), p, s)
 }
@@ -533,9 +597,13 @@ impl<'de> de::Deserializer<'de> for Cell<'de> {
             DataType::UInt16 => v.visit_u64(a.as_primitive::<UInt16Type>().value(row).into()),
             DataType::UInt32 => v.visit_u64(a.as_primitive::<UInt32Type>().value(row).into()),
             DataType::UInt64 => v.visit_u64(a.as_primitive::<UInt64Type>().value(row)),
-            DataType::Float16 => v.visit_f64(a.as_primitive::<Float16Type>().value(row).into()),
-            DataType::Float32 => v.visit_f64(a.as_primitive::<Float32Type>().value(row).into()),
-            DataType::Float64 => v.visit_f64(a.as_primitive::<Float64Type>().value(row)),
+            // Never a float: not exact (an amount, a score), refused as the other hosts'
+            // readers refuse one.
+            DataType::Float16 | DataType::Float32 | DataType::Float64 => Err(bad(format!(
+                "a floating-point value ({}) is not exact: give a decimal column (decimal128) \
+                 or text",
+                a.data_type()
+            ))),
             DataType::Utf8
             | DataType::LargeUtf8
             | DataType::Utf8View
@@ -578,30 +646,35 @@ impl<'de> de::Deserializer<'de> for Cell<'de> {
             }
             DataType::Map(_, _) => {
                 let m = a.as_map();
-                let offsets = m.value_offsets();
-                let (start, end) = (offsets[row], offsets[row + 1]);
+                let (start, end) = span(m.value_offsets(), row)?;
                 v.visit_map(EntryAccess {
                     cell: self,
                     keys: m.keys().as_ref(),
                     values: m.values().as_ref(),
-                    next: usize::try_from(start).unwrap_or(0),
-                    end: usize::try_from(end).unwrap_or(0),
+                    next: start,
+                    end,
                 })
             }
             DataType::List(_) => {
                 let l = a.as_list::<i32>();
-                let o = l.value_offsets();
-                self.seq(l.values().as_ref(), o[row] as usize, o[row + 1] as usize, v)
+                let (start, end) = span(l.value_offsets(), row)?;
+                self.seq(l.values().as_ref(), start, end, v)
             }
             DataType::LargeList(_) => {
                 let l = a.as_list::<i64>();
-                let o = l.value_offsets();
-                self.seq(l.values().as_ref(), o[row] as usize, o[row + 1] as usize, v)
+                let (start, end) = span(l.value_offsets(), row)?;
+                self.seq(l.values().as_ref(), start, end, v)
             }
             DataType::FixedSizeList(_, n) => {
                 let l = a.as_fixed_size_list();
-                let n = usize::try_from(*n).unwrap_or(0);
-                self.seq(l.values().as_ref(), row * n, row * n + n, v)
+                let n = usize::try_from(*n).map_err(|_| bad("a negative list size"))?;
+                let start = row
+                    .checked_mul(n)
+                    .ok_or_else(|| bad("a list out of range"))?;
+                let end = start
+                    .checked_add(n)
+                    .ok_or_else(|| bad("a list out of range"))?;
+                self.seq(l.values().as_ref(), start, end, v)
             }
             other => Err(bad(format!("a column of type {other} is not supported"))),
         }
@@ -621,7 +694,10 @@ impl<'de> de::Deserializer<'de> for Cell<'de> {
         variants: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, DeError> {
-        match (null_at(self.array, self.row), self.text()) {
+        if null_at(self.array, self.row) {
+            return self.deserialize_any(v);
+        }
+        match (false, self.text()) {
             (false, Some(s)) => v.visit_enum(s.into_deserializer()),
             _ => self.deserialize_any(de::IgnoredAny).and_then(|_| {
                 Err(bad(format!(
@@ -704,10 +780,10 @@ impl<'de> MapAccess<'de> for StructAccess<'de> {
             let i = self.next;
             self.next += 1;
             let column = self.array.column(i).as_ref();
-            if null_at(column, row) {
+            let name = fields[i].name().as_str();
+            if null_at(column, row) && !self.cell.shape.keeps_null(name) {
                 continue;
             }
-            let name = fields[i].name().as_str();
             self.value = Some(self.cell.at(column, row, self.cell.shape.field(name)));
             return seed.deserialize(name.into_deserializer()).map(Some);
         }
@@ -856,6 +932,13 @@ pub(crate) fn output_schema() -> SchemaRef {
             })
             .collect();
         fields.extend(nested_fields());
+        // The rest of a failed case's error (a policy error's position, the help).
+        fields.extend([
+            Field::new("error_line", DataType::Int64, true),
+            Field::new("error_column", DataType::Int64, true),
+            Field::new("error_module", DataType::Utf8, true),
+            Field::new("error_help", DataType::Utf8, true),
+        ]);
         Arc::new(Schema::new(fields))
     }))
 }
@@ -1009,6 +1092,10 @@ pub(crate) fn write_rows(
     let mut code = StringBuilder::new();
     let mut message = StringBuilder::new();
     let mut path = StringBuilder::new();
+    let mut line = Int64Builder::new();
+    let mut column = Int64Builder::new();
+    let mut module = StringBuilder::new();
+    let mut help = StringBuilder::new();
     let texts: Vec<Option<String>> = rows
         .par_iter()
         .map(|r| r.as_ref().ok().map(Decision::to_json))
@@ -1030,7 +1117,14 @@ pub(crate) fn write_rows(
                 channel.append_option(action.and_then(|a| a.channel).map(|c| c.as_str()));
                 template.append_option(action.and_then(|a| a.template.as_deref()));
                 priority.append_option(action.map(|a| a.priority));
-                next_at.append_option(d.next_allowed_at.and_then(micros));
+                match d.next_allowed_at {
+                    Some(t) => next_at.append_value(micros(t).ok_or_else(|| {
+                        ArrowError::ComputeError(format!(
+                            "the instant {t} does not fit a timestamp"
+                        ))
+                    })?),
+                    None => next_at.append_null(),
+                }
                 for (cur, amount) in &d.charges.totals {
                     totals.keys().append_value(cur);
                     let v = amount.parse::<Decimal>().ok().as_ref().and_then(decimal128).ok_or_else(|| {
@@ -1044,6 +1138,10 @@ pub(crate) fn write_rows(
                 code.append_null();
                 message.append_null();
                 path.append_null();
+                line.append_null();
+                column.append_null();
+                module.append_null();
+                help.append_null();
                 decision.append_option(text);
             }
             Err(e) => {
@@ -1059,6 +1157,10 @@ pub(crate) fn write_rows(
                 code.append_value(f.code);
                 message.append_value(f.message);
                 path.append_option(f.path);
+                line.append_option(f.line.and_then(|n| i64::try_from(n).ok()));
+                column.append_option(f.column.and_then(|n| i64::try_from(n).ok()));
+                module.append_option(f.module);
+                help.append_option(f.help);
                 decision.append_null();
             }
         }
@@ -1079,6 +1181,12 @@ pub(crate) fn write_rows(
         Arc::new(decision.finish()),
     ];
     cols.extend(nested);
+    cols.extend([
+        Arc::new(line.finish()) as ArrayRef,
+        Arc::new(column.finish()),
+        Arc::new(module.finish()),
+        Arc::new(help.finish()),
+    ]);
     RecordBatch::try_new(output_schema(), cols)
 }
 
@@ -1193,10 +1301,8 @@ impl Decide {
     }
 }
 
-impl Iterator for Decide {
-    type Item = Result<RecordBatch, ArrowError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl Decide {
+    fn pull(&mut self) -> Option<Result<RecordBatch, ArrowError>> {
         loop {
             if let Some(batch) = self.written.pop_front() {
                 return Some(Ok(batch));
@@ -1205,21 +1311,32 @@ impl Iterator for Decide {
                 Ok(s) => s,
                 Err(e) => return Some(Err(e)),
             };
-            // A fault of ours must not unwind through the C stream interface: it is this
-            // slice's error (each row is guarded on its own already).
-            let out =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.decide(&slice)))
-                    .unwrap_or_else(|p| {
-                        Err(ArrowError::ComputeError(
-                            host::panic_error(p.as_ref()).to_string(),
-                        ))
-                    });
+            let out = self.decide(&slice);
             self.first = self.first.saturating_add(slice.len());
             match out {
                 Ok(batches) => self.written.extend(batches),
                 Err(e) => return Some(Err(e)),
             }
         }
+    }
+}
+
+impl Iterator for Decide {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // A fault (ours, or the input's reader's) must not unwind through the C stream
+        // interface, which would abort the process: it is this pull's error. And the
+        // interface hands an error over as a C string: no NUL byte in its text.
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.pull()))
+            .unwrap_or_else(|p| {
+                Some(Err(ArrowError::ComputeError(
+                    host::panic_error(p.as_ref()).to_string(),
+                )))
+            });
+        out.map(|r| {
+            r.map_err(|e| ArrowError::ExternalError(e.to_string().replace('\0', " ").into()))
+        })
     }
 }
 
@@ -1241,6 +1358,9 @@ pub(crate) type Cases = Box<dyn Iterator<Item = Result<StructArray, ArrowError>>
 
 /// The struct array of an imported array, or the error a non-struct input is.
 fn as_cases(array: ArrayRef) -> Result<StructArray, ArrowError> {
+    // INVARIANT: the C data interface imports without checking the producer's buffers;
+    // every offset, length and UTF-8 string is checked here, before any value is read.
+    array.to_data().validate_full()?;
     match array.as_struct_opt() {
         Some(s) => Ok(s.clone()),
         None => Err(ArrowError::InvalidArgumentError(format!(

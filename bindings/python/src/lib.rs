@@ -662,8 +662,10 @@ impl NativePolicy {
             }
             let mut decide = decide.keeping_errors();
             let batches: Result<Vec<_>, _> = py.detach(|| decide.by_ref().collect());
+            // The input's reader failed (a producer's error, a malformed array), or a
+            // fault of ours was caught: the batch stops with the reason.
             let batches = batches.map_err(|e| {
-                pyo3::exceptions::PyValueError::new_err(format!("cannot read the Arrow input: {e}"))
+                pyo3::exceptions::PyValueError::new_err(format!("the Arrow batch stopped: {e}"))
             })?;
             let errors = PyList::empty(py);
             for (i, id, e) in decide.errors.take().unwrap_or_default() {

@@ -418,7 +418,8 @@ def test_nested_columns_hold_the_decision(policy: recobro.Policy, lines: List[st
     assert schema.field("charges").type.field("lines").type.value_type.field("amount").type == pa.decimal128(38, 10)
     assert schema.field("action").type.field("earliest_at").type == pa.timestamp("us", tz="UTC")
     assert schema.field("offers").type.value_type.field("pay_by").type == pa.date32()
-    parts = recobro.arrow_schema().names[-5:]
+    names = recobro.arrow_schema().names
+    parts = names[len(recobro.DECISION_COLUMNS) : len(recobro.DECISION_COLUMNS) + 5]
     assert parts == ["action", "candidates", "charges", "offers", "compliance"]
     counted = {p: 0 for p in parts}
     for i, row in enumerate(out.to_pylist()):
@@ -496,3 +497,100 @@ def test_a_null_row_is_an_error_row_never_read(policy: recobro.Policy) -> None:
 def test_a_stream_of_other_arrays_is_a_type_error(policy: recobro.Policy) -> None:
     with pytest.raises(TypeError, match="struct"):
         policy.evaluate_arrow(pa.chunked_array([pa.array([1, 2])]), AS_OF)
+
+
+# ---- from the review: defaults, dictionaries, messages, positions, inputs ------------
+
+
+def test_a_null_where_the_default_is_a_value_is_refused_as_in_json(policy: recobro.Policy) -> None:
+    # `allowed` defaults to true: a null there must not become "allowed" (JSON refuses it)
+    case = load_case("administrative")
+    case = json.loads(json.dumps(case))
+    case["debtor"]["consents"] = {"sms": {"allowed": None}, "call": {"allowed": True}}
+    with pytest.raises(recobro.InvalidInputError) as js:
+        policy.evaluate_json(json.dumps(case), AS_OF_TEXT)
+    e = _bad(policy, pa.Table.from_pylist([case]))
+    assert e.path == "[0].debtor.consents.sms.allowed" == f"[0].{js.value.path}"
+    # a null where the default is "nothing" is the field left out, as a reader writes it
+    case["debtor"]["consents"] = {"call": {"allowed": True, "opted_out_at": None}}
+    want = policy.evaluate_json(json.dumps(case), AS_OF_TEXT)
+    assert decisions(policy.evaluate_many(pa.Table.from_pylist([case]), AS_OF)) == [want]
+
+
+def test_dictionary_columns_with_null_values(policy: recobro.Policy) -> None:
+    case = load_case("administrative")
+    want = policy.evaluate_json(json.dumps(case), AS_OF_TEXT)
+    table = one(case)
+    n = len(case["debts"])
+    # a null value behind a valid key is a null (product: null), as JSON reads it
+    products = pa.DictionaryArray.from_arrays(pa.array([1] * n, type=pa.int8()), pa.array(["card", None]))
+    assert decisions(policy.evaluate_many(_with_debt_field(table, "product", products), AS_OF)) == [want]
+    # a required field whose dictionary value is null is refused at its path, no panic
+    currency = pa.DictionaryArray.from_arrays(pa.array([0] * n, type=pa.int32()), pa.array([None], type=pa.string()))
+    e = _bad(policy, _with_debt_field(table, "currency", currency))
+    assert e.code == "input.invalid" and e.path == "[0].debts[0]" and "currency" in e.message
+    # an empty dictionary behind null keys (a list of enums holding a null)
+    flags = pa.ListArray.from_arrays(
+        pa.array([0, 1], type=pa.int32()),
+        pa.DictionaryArray.from_arrays(pa.array([None], type=pa.int32()), pa.array([], type=pa.string())),
+    )
+    debtor = table.column("debtor").combine_chunks()
+    names = [f.name for f in debtor.type]
+    children = [debtor.field(i) for i in range(len(names))]
+    if "flags" in names:
+        children[names.index("flags")] = flags
+    else:
+        names.append("flags")
+        children.append(flags)
+    with_flags = table.set_column(table.schema.get_field_index("debtor"), "debtor",
+                                  pa.StructArray.from_arrays(children, names=names))
+    e = _bad(policy, with_flags)
+    assert e.code == "input.invalid" and e.path == "[0].debtor.flags[0]"
+
+
+def test_messages_are_the_readers_whole(policy: recobro.Policy) -> None:
+    case = load_case("administrative")
+    case = json.loads(json.dumps(case))
+    case["debtor"]["kind"] = "business at line 7, says the CRM"
+    e = _bad(policy, pa.Table.from_pylist([case]))
+    assert "business at line 7, says the CRM" in e.message and e.path == "[0].debtor.kind"
+
+
+def test_a_policy_error_keeps_its_position_in_arrow_output(lines: List[str]) -> None:
+    root = Path(__file__).resolve().parents[3]
+    throwing = recobro.Policy.from_file(root / "test-data" / "hostile" / "32_throw.rhai")
+    table = pa.Table.from_struct_array(pa.array([json.loads(line) for line in lines[:3]]))
+    with pytest.raises(recobro.BatchError) as listed:
+        throwing.evaluate_many([json.loads(line) for line in lines[:3]], AS_OF)
+    want = listed.value
+    assert want.line is not None
+    with pytest.raises(recobro.BatchError) as eager:
+        throwing.evaluate_many(table, AS_OF)
+    with pytest.raises(recobro.BatchError) as streamed:
+        throwing.evaluate_arrow(table, AS_OF).read_all()
+    for got in (eager.value, streamed.value):
+        assert (got.code, got.line, got.column, got.module) == (want.code, want.line, want.column, want.module)
+    out = throwing.evaluate_many(table, AS_OF, on_error="collect")
+    assert out.column("error_line").to_pylist() == [want.line] * 3
+
+
+def test_evaluate_arrow_takes_what_evaluate_many_takes(policy: recobro.Policy, lines: List[str], want: List[str]) -> None:
+    pd = pytest.importorskip("pandas")
+    table = pa.Table.from_struct_array(pa.array([json.loads(line) for line in lines[:30]]))
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    frame.index = list(range(100, 130))  # not exported as a column
+    assert policy.evaluate_arrow(frame, AS_OF).read_all().column("decision").to_pylist() == want[:30]
+    pl = pytest.importorskip("polars")
+    polars_frame = pl.from_arrow(table)
+    assert any("Null" in str(t) for t in polars_frame.schema.values()), "the frame should hold polars' Null type"
+    assert policy.evaluate_arrow(polars_frame, AS_OF).read_all().column("decision").to_pylist() == want[:30]
+
+
+def test_floats_and_typed_values_at_text_fields_are_refused(policy: recobro.Policy) -> None:
+    case = load_case("administrative")
+    scored = dict(case, attributes={"score": 0.12})
+    e = _bad(policy, pa.Table.from_pylist([scored]))
+    assert e.path == "[0].attributes.score" and "not exact" in e.message
+    stamped = dict(case, id=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    e = _bad(policy, pa.Table.from_pylist([stamped]))
+    assert e.path == "[0].id" and "where text is needed" in e.message

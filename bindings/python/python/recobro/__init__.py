@@ -728,19 +728,25 @@ class Policy:
         chunk_size: int | None = None,
     ) -> Any:
         """Decide an Arrow stream of cases as it is read: a ``pyarrow.RecordBatchReader``
-        of ``arrow_schema()`` rows, ``chunk_size`` cases (default 65,536) read, decided
-        and written each time a batch is pulled, so memory stays bounded whatever the
-        size of the input. ``data``: any Arrow producer (see ``evaluate_many``).
+        of ``arrow_schema()`` rows; ``chunk_size`` cases (default 65,536) are read,
+        decided and written at a time and handed over in batches of at most 4,096 rows,
+        so memory stays bounded whatever the size of the input. ``data``: any Arrow
+        producer, or a pandas or polars DataFrame (see ``evaluate_many``).
         ``on_error="raise"``: pulling a batch with a failed case raises ``BatchError``
-        for that batch; ``"collect"``: failed cases are rows with ``error_*`` set."""
+        for that batch (its ``total`` is the batch's size, each error's ``index`` is in
+        the whole stream); ``"collect"``: failed cases are rows with ``error_*`` set."""
         _check_batch_options(on_error, threads, chunk_size)
         pa = _pyarrow()
-        if not (hasattr(type(data), "__arrow_c_stream__") or hasattr(type(data), "__arrow_c_array__")):
+        kind, value = _batch_input(data) if not isinstance(data, (str, bytes, list, tuple)) else ("list", data)
+        if kind in ("pandas", "pandas-arrow"):
+            value = pa.Table.from_pandas(value, preserve_index=False)  # not the index as a column
+        elif kind not in ("arrow", "polars"):
             raise TypeError(
                 f"evaluate_arrow takes an Arrow producer (a pyarrow Table, RecordBatch or "
-                f"RecordBatchReader, a polars DataFrame, a DuckDB relation), not {_type_name(data)}"
+                f"RecordBatchReader, a polars DataFrame, a DuckDB relation), not {_type_name(data)}; "
+                f"for lists and JSON text use evaluate_many"
             )
-        stream = self._inner.evaluate_arrow(data, as_of, timezone, threads, chunk_size, False)
+        stream = self._inner.evaluate_arrow(value, as_of, timezone, threads, chunk_size, False)
         reader = pa.RecordBatchReader.from_stream(stream)
         if on_error == "collect":
             return reader
@@ -890,11 +896,11 @@ def _arrow_batch_error(pa: Any, batch: Any, first: int) -> BatchError:
             "error": {
                 "code": r["error_code"],
                 "message": r["error_message"],
-                "line": None,
-                "column": None,
+                "line": r["error_line"],
+                "column": r["error_column"],
                 "path": r["error_path"],
-                "module": None,
-                "help": None,
+                "module": r["error_module"],
+                "help": r["error_help"],
             },
         }
         for i, r in enumerate(rows)
