@@ -117,13 +117,15 @@ impl Shape {
 /// The case's shape, read once from the JSON Schema the engine publishes.
 pub(crate) fn case_shape() -> &'static Shape {
     static SHAPE: OnceLock<Shape> = OnceLock::new();
-    SHAPE.get_or_init(|| {
-        let schema: serde_json::Value =
-            serde_json::from_str(include_str!("../../../schemas/case.schema.json"))
-                .unwrap_or_default();
-        let defs = schema.get("$defs").cloned().unwrap_or_default();
-        shape_of(&schema, &defs)
-    })
+    SHAPE.get_or_init(|| published_shape(include_str!("../../../schemas/case.schema.json")))
+}
+
+/// The shape of a JSON Schema the engine publishes (schemas/; its drift test keeps it
+/// the engine's own).
+fn published_shape(text: &str) -> Shape {
+    let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let defs = schema.get("$defs").cloned().unwrap_or_default();
+    shape_of(&schema, &defs)
 }
 
 /// Whether a property's default is a value (not null, not an empty list or object): a
@@ -272,11 +274,18 @@ fn bad(msg: impl std::fmt::Display) -> DeError {
 /// One value of an Arrow array, read by serde as the shape at its place expects.
 #[derive(Clone, Copy)]
 pub(crate) struct Cell<'a> {
+    /// How deep in the row this value is (the row itself: 0), bounded by [`MAX_DEPTH`].
+    depth: u16,
     array: &'a dyn Array,
     row: usize,
     shape: &'a Shape,
     ctx: &'a ReadCtx,
 }
+
+/// How deeply a row's values may nest: a producer's type can nest without end (a struct
+/// in a struct in the free `attributes`), and the walk recurses once per level. The
+/// same bound as the JSON reader's (serde_json's recursion limit).
+const MAX_DEPTH: u16 = 128;
 
 /// serde_json's name for an exact number handed over as a one-entry map (its
 /// `arbitrary_precision` feature): the engine's amount reader and `serde_json::Value`
@@ -406,6 +415,7 @@ fn instant_text(t: DateTime<Utc>, buf: &mut [u8; 40]) -> &str {
 impl<'a> Cell<'a> {
     fn at(&self, array: &'a dyn Array, row: usize, shape: &'a Shape) -> Cell<'a> {
         Cell {
+            depth: self.depth.saturating_add(1),
             array,
             row,
             shape,
@@ -583,6 +593,11 @@ impl<'de> de::Deserializer<'de> for Cell<'de> {
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
         let a = self.array;
         let row = self.row;
+        if self.depth > MAX_DEPTH {
+            return Err(bad(format!(
+                "values nested more than {MAX_DEPTH} levels deep: not a case"
+            )));
+        }
         if null_at(a, row) {
             return v.visit_unit();
         }
@@ -866,6 +881,7 @@ pub(crate) fn read_cases(rows: &StructArray, ctx: &ReadCtx) -> Vec<Result<recobr
             }
             host::guard(|| {
                 host::case_from(Cell {
+                    depth: 0,
                     array: rows,
                     row,
                     shape,
@@ -877,24 +893,28 @@ pub(crate) fn read_cases(rows: &StructArray, ctx: &ReadCtx) -> Vec<Result<recobr
 }
 
 /// The `id` of each row as written, for the rows that do not read as a case.
-fn ids_of(rows: &StructArray) -> Vec<Option<String>> {
+/// Each row's case id: the case's when it was read, else the `id` column's text as
+/// written (a failed row still names its case when it can).
+fn ids_of(rows: &StructArray, cases: &[Result<recobro::Case, Error>]) -> Vec<Option<String>> {
     let ctx = ReadCtx::default();
-    match rows.column_by_name("id") {
-        Some(col) => (0..rows.len())
-            .map(|row| {
-                let cell = Cell {
-                    array: col.as_ref(),
-                    row,
-                    shape: &Shape::Str,
-                    ctx: &ctx,
-                };
-                (!rows.is_null(row) && !null_at(col.as_ref(), row))
-                    .then(|| cell.text().map(String::from))
-                    .flatten()
-            })
-            .collect(),
-        None => vec![None; rows.len()],
-    }
+    let column = rows.column_by_name("id");
+    cases
+        .iter()
+        .enumerate()
+        .map(|(row, case)| match (case, column) {
+            (Ok(c), _) => Some(c.id.clone()),
+            (Err(_), Some(col)) if !rows.is_null(row) && !null_at(col.as_ref(), row) => Cell {
+                depth: 0,
+                array: col.as_ref(),
+                row,
+                shape: &Shape::Str,
+                ctx: &ctx,
+            }
+            .text()
+            .map(String::from),
+            (Err(_), _) => None,
+        })
+        .collect()
 }
 
 // ---- Writing decisions ---------------------------------------------------------------
@@ -931,7 +951,7 @@ pub(crate) fn output_schema() -> SchemaRef {
                 None => Field::new(name, charges_total_type(), true),
             })
             .collect();
-        fields.extend(nested_fields());
+        fields.extend(nested_fields().iter().map(|f| f.as_ref().clone()));
         // The rest of a failed case's error (a policy error's position, the help).
         fields.extend([
             Field::new("error_line", DataType::Int64, true),
@@ -958,13 +978,7 @@ fn charges_total_type() -> DataType {
 /// The decision's shape, read once from the JSON Schema the engine publishes.
 fn decision_shape() -> &'static Shape {
     static SHAPE: OnceLock<Shape> = OnceLock::new();
-    SHAPE.get_or_init(|| {
-        let schema: serde_json::Value =
-            serde_json::from_str(include_str!("../../../schemas/decision.schema.json"))
-                .unwrap_or_default();
-        let defs = schema.get("$defs").cloned().unwrap_or_default();
-        shape_of(&schema, &defs)
-    })
+    SHAPE.get_or_init(|| published_shape(include_str!("../../../schemas/decision.schema.json")))
 }
 
 /// The parts of the decision written as nested columns, in this order.
@@ -1001,13 +1015,22 @@ fn map_type(value: DataType) -> DataType {
     DataType::Map(Arc::new(entries), false)
 }
 
-/// The nested columns' fields ([`NESTED`]).
-fn nested_fields() -> Vec<Field> {
-    let shape = decision_shape();
-    NESTED
-        .iter()
-        .filter_map(|name| out_type(shape.field(name)).map(|t| Field::new(*name, t, true)))
-        .collect()
+/// The nested columns' fields ([`NESTED`]), worked out once.
+fn nested_fields() -> &'static Fields {
+    static FIELDS: OnceLock<Fields> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let shape = decision_shape();
+        NESTED
+            .iter()
+            .filter_map(|name| out_type(shape.field(name)).map(|t| Field::new(*name, t, true)))
+            .collect()
+    })
+}
+
+/// The nested columns' schema, for their decoder.
+fn nested_schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    Arc::clone(SCHEMA.get_or_init(|| Arc::new(Schema::new(nested_fields().clone()))))
 }
 
 /// A row for the nested columns' decoder: the decision, or nothing (a failed case:
@@ -1030,7 +1053,7 @@ impl serde::Serialize for NestedRow<'_> {
 /// decisions' serde form (the canonical JSON's fields and values, without the text):
 /// the same values as the `decision` column, typed.
 fn nested_columns(rows: &[Result<Decision, Error>]) -> Result<Vec<ArrayRef>, ArrowError> {
-    let schema = Arc::new(Schema::new(nested_fields()));
+    let schema = nested_schema();
     if rows.is_empty() {
         return Ok(RecordBatch::new_empty(schema).columns().to_vec());
     }
@@ -1266,12 +1289,7 @@ impl Decide {
         let errors = &mut self.errors;
         let mut work = || {
             let cases = read_cases(slice, &plan.ctx);
-            let mut ids = ids_of(slice);
-            for (id, c) in ids.iter_mut().zip(&cases) {
-                if let Ok(c) = c {
-                    *id = Some(c.id.clone());
-                }
-            }
+            let ids = ids_of(slice, &cases);
             let rows = host::evaluate_rows_from(
                 &plan.policy,
                 cases,

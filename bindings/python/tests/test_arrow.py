@@ -594,3 +594,21 @@ def test_floats_and_typed_values_at_text_fields_are_refused(policy: recobro.Poli
     stamped = dict(case, id=datetime(2026, 1, 1, tzinfo=timezone.utc))
     e = _bad(policy, pa.Table.from_pylist([stamped]))
     assert e.path == "[0].id" and "where text is needed" in e.message
+
+
+def test_values_nested_without_end_are_refused_not_recursed(policy: recobro.Policy) -> None:
+    """A producer's type can nest without bound (structs in the free `attributes`): the
+    reader stops at 128 levels, as the JSON reader does, with an error at the row."""
+    case = load_case("administrative")
+    deep: dict[str, Any] = {"leaf": "x"}
+    for _ in range(300):
+        deep = {"a": deep}
+    e = _bad(policy, pa.Table.from_pylist([dict(case, attributes=deep)]))
+    assert e.code == "input.invalid" and "nested more than 128 levels" in e.message
+    assert e.path is not None and e.path.startswith("[0].attributes.a.a")
+    shallow: dict[str, Any] = {"leaf": "x"}
+    for _ in range(20):
+        shallow = {"a": shallow}
+    ok = dict(case, attributes=shallow)
+    want = policy.evaluate_json(json.dumps(ok), AS_OF_TEXT)
+    assert decisions(policy.evaluate_many(pa.Table.from_pylist([ok]), AS_OF)) == [want]
