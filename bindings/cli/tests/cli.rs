@@ -448,6 +448,17 @@ fn report_csv_is_one_long_table() {
     ] {
         assert!(rows.contains(&want), "no `{want}` in\n{out}");
     }
+    // The cases that could not be counted are rows too (the snapshot has failed ones:
+    // the exit code is 1), each with its index and code.
+    let errors: Vec<&&str> = rows.iter().filter(|r| r.starts_with("errors,")).collect();
+    assert!(!errors.is_empty(), "no error rows in\n{out}");
+    assert!(
+        errors.iter().all(|r| r
+            .split(',')
+            .nth(5)
+            .is_some_and(|c| c.starts_with("input.") || c.starts_with("policy."))),
+        "{errors:?}"
+    );
     // Every row has the header's seven cells (quoted cells hold the commas).
     for r in &rows {
         let mut cells = 1;

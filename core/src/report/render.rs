@@ -37,18 +37,15 @@ impl Report {
                 row([table, "", "", "", "", m, &v.to_string()]);
             }
         };
+        // One row per case that could not be counted: its index, code and message.
+        let errors = |row: &mut dyn FnMut([&str; 7]), table: &str, errs: &[super::RowError]| {
+            for e in errs {
+                let (index, message) = (e.index.to_string(), e.error.to_string());
+                row([table, &index, "", "", "", e.error.code.as_str(), &message]);
+            }
+        };
         counts(&mut row, "cases", &self.cases);
-        for e in &self.errors {
-            row([
-                "errors",
-                &e.index.to_string(),
-                "",
-                "",
-                "",
-                e.error.code.as_str(),
-                &e.error.to_string(),
-            ]);
-        }
+        errors(&mut row, "errors", &self.errors);
         for (table, rows) in [
             ("aging", &self.aging),
             ("aging_by_segment", &self.aging_by_segment),
@@ -121,17 +118,7 @@ impl Report {
         }
         if let Some(c) = &self.comparison {
             counts(&mut row, "previous_cases", &c.cases);
-            for e in &c.errors {
-                row([
-                    "previous_errors",
-                    &e.index.to_string(),
-                    "",
-                    "",
-                    "",
-                    e.error.code.as_str(),
-                    &e.error.to_string(),
-                ]);
-            }
+            errors(&mut row, "previous_errors", &c.errors);
             for r in &c.roll_rates {
                 let (f, t) = (r.from.as_str(), r.to.as_str());
                 row(["roll_rates", "", "", f, t, "debts", &r.debts.to_string()]);
