@@ -64,6 +64,10 @@ pub mod arg {
     pub const PREVIOUS: &str = "previous";
     /// The previous snapshot's clock.
     pub const PREVIOUS_AS_OF: &str = "previous_as_of";
+    /// A live experiment's outcomes and test.
+    pub const EXPERIMENT: &str = "experiment";
+    /// A live experiment's test plan.
+    pub const PLAN: &str = "plan";
 }
 
 /// Text from bytes a host passed for argument `arg`: an `input.json` error there when
@@ -379,6 +383,21 @@ pub fn report(
     };
     let items = guard(|| cases(cases_json))?;
     guard(|| crate::report::report(policy, items, as_of, previous))
+}
+
+/// The comparison of a live experiment ([`crate::experiment::analyze`]) from JSON
+/// text (an [`crate::experiment::ExperimentRequest`]), with error paths under
+/// `experiment` (`experiment.outcomes[3].arm`).
+pub fn experiment(json: &str) -> Result<crate::experiment::ExperimentReport> {
+    let request: crate::experiment::ExperimentRequest = read(json, arg::EXPERIMENT)?;
+    guard(|| crate::experiment::analyze(&request)).map_err(|e| e.under(arg::EXPERIMENT))
+}
+
+/// A fixed-horizon test's plan ([`crate::experiment::plan`]) from JSON text (a
+/// [`crate::experiment::Plan`]), with error paths under `plan` (`plan.sd`).
+pub fn experiment_plan(json: &str) -> Result<crate::experiment::PlanResult> {
+    let p: crate::experiment::Plan = read(json, arg::PLAN)?;
+    guard(|| crate::experiment::plan(&p)).map_err(|e| e.under(arg::PLAN))
 }
 
 pub use crate::error::{guard, internal_error, internal_fault, panic_error};

@@ -88,18 +88,28 @@ pub mod simulation {
         MAX_CONTACTS, MAX_DEBTS,
     };
     pub use crate::simulate::{
-        assign, merge_parts, part_range, simulate, simulate_case, simulate_part,
-        simulate_with_progress, svg_collected, ArmResult, CaseOutcome, ChannelModel, Day, DaySums,
-        Kpis, PolicySpec, ResponseModel, SegmentModel, Settings, SimulationPart, SimulationRequest,
-        SimulationResult, Split, Sums, TaskModel, CHANNELS, MAX_CASES, MAX_COST, MAX_DAYS,
-        MAX_DAYS_TO_PAY, MAX_EXPERIMENT, MAX_FX, MAX_MODEL_ENTRIES, MAX_MODEL_NAME, MAX_PARTS,
-        MAX_POLICIES, MAX_POLICY_LIST, MAX_POLICY_MAPS, MAX_POLICY_SOURCE,
+        assign, merge_parts, part_range, replication_seed, simulate, simulate_case, simulate_part,
+        simulate_with_progress, svg_collected, ArmResult, ArmUncertainty, Band, CaseOutcome,
+        ChannelModel, Day, DaySums, KpiDifference, KpiInterval, Kpis, LiveTest, PolicySpec,
+        ResponseModel, SegmentModel, Settings, SimulationPart, SimulationRequest, SimulationResult,
+        Split, Sums, TaskModel, Uncertainty, CHANNELS, LIVE_TEST_ALPHA, LIVE_TEST_POWER, MAX_CASES,
+        MAX_COST, MAX_DAYS, MAX_DAYS_TO_PAY, MAX_EXPERIMENT, MAX_FX, MAX_MODEL_ENTRIES,
+        MAX_MODEL_NAME, MAX_PARTS, MAX_POLICIES, MAX_POLICY_LIST, MAX_POLICY_MAPS,
+        MAX_POLICY_SOURCE, MAX_REPLICATIONS,
     };
 }
 
 // ---- Reports: the delinquency figures of a portfolio snapshot. --------------------
 
 pub mod report;
+
+// ---- Statistics: intervals, verdicts, sample sizes, sequential tests. --------------
+
+pub mod stats;
+
+// ---- Experiments: live champion/challenger tests and their plans. ------------------
+
+pub mod experiment;
 
 // ---- Testing and tooling: policy tests, the reference, embedded sources. -------------
 

@@ -75,15 +75,38 @@ pub fn report() -> String {
     )
 }
 
+/// The experiment request schema: a live experiment's outcomes and test (`recobro
+/// experiment analyze`, [`crate::host::experiment`]).
+pub fn experiment_request() -> String {
+    generate::<crate::experiment::ExperimentRequest>(
+        "experiment-request.schema.json",
+        "Recobro experiment request",
+        "A live champion/challenger experiment: its id and shares, the test chosen before it started, and the outcome of each assigned case, as the engine reads it (`recobro experiment analyze`, host::experiment).",
+        Contract::Deserialize,
+    )
+}
+
+/// The experiment report schema: the comparison of a live experiment.
+pub fn experiment_report() -> String {
+    generate::<crate::experiment::ExperimentReport>(
+        "experiment-report.schema.json",
+        "Recobro experiment report",
+        "The comparison of a live experiment's challengers with its champion, as the engine writes it (`recobro experiment analyze --json`, host::experiment).",
+        Contract::Serialize,
+    )
+}
+
 /// Every schema with its file name under `schemas/`: case, decision, simulation
-/// request, simulation result, report.
-pub fn all() -> [(&'static str, String); 5] {
+/// request, simulation result, report, experiment request and report.
+pub fn all() -> [(&'static str, String); 7] {
     [
         ("case.schema.json", case()),
         ("decision.schema.json", decision()),
         ("simulation-request.schema.json", simulation_request()),
         ("simulation-result.schema.json", simulation_result()),
         ("report.schema.json", report()),
+        ("experiment-request.schema.json", experiment_request()),
+        ("experiment-report.schema.json", experiment_report()),
     ]
 }
 

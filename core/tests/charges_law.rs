@@ -534,6 +534,7 @@ fn the_simulator_books_each_charge_once_in_the_ledger() {
         seed: 7,
         split: Split::All,
         response: ResponseModel::default(),
+        replications: 1,
     };
     let o = simulate_case(&p, &c, &s).unwrap();
     let fees: Vec<_> = o

@@ -21,6 +21,7 @@ fn settings(days: u32, split: Split) -> Settings {
         seed: 7,
         split,
         response: ResponseModel::default(),
+        replications: 1,
     }
 }
 

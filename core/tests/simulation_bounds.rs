@@ -253,6 +253,7 @@ fn settings() -> Settings {
         seed: 1,
         split: Split::All,
         response: ResponseModel::default(),
+        replications: 1,
     }
 }
 

@@ -23,6 +23,7 @@ fn settings(seed: u64, days: u32, split: Split, response: ResponseModel) -> Sett
         seed,
         split,
         response,
+        replications: 1,
     }
 }
 

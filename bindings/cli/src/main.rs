@@ -109,6 +109,20 @@ enum Command {
     /// rates, cures and the collection effectiveness index. Exit 1 if any case failed
     /// (the report still lists it).
     Report(ReportArgs),
+    /// Live champion/challenger experiments: `plan` gives the cases a fixed-horizon test
+    /// needs (schemas: the `plan` of experiment-request.schema.json); `analyze`
+    /// compares the outcomes a host recorded (schemas/experiment-request.schema.json)
+    /// with a fixed-horizon or sequential test. Exit 1 on a bad file.
+    Experiment {
+        /// `plan` or `analyze`.
+        #[arg(value_enum)]
+        what: ExperimentCommand,
+        /// The plan or the request (JSON); `-` for standard input.
+        file: PathBuf,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the compliance packs and their rules.
     Rules,
     /// Print the policy API reference (Markdown).
@@ -124,6 +138,14 @@ enum Command {
         #[arg(long)]
         as_of: String,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExperimentCommand {
+    /// The cases a fixed-horizon test needs.
+    Plan,
+    /// Compare a live experiment's arms.
+    Analyze,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -176,6 +198,53 @@ fn read_snapshot(paths: &[PathBuf]) -> Result<Vec<Result<Case, Error>>, ExitCode
         out.extend(convert::parse_cases(&text, Some(&p)));
     }
     Ok(out)
+}
+
+fn experiment_cmd(what: ExperimentCommand, file: &Path, json: bool) -> Result<ExitCode, ExitCode> {
+    let text = if file == Path::new("-") {
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| fail(format!("stdin: {e}")))?;
+        s
+    } else {
+        std::fs::read_to_string(file).map_err(|e| fail(format!("{}: {e}", file.display())))?
+    };
+    let bad = |e: Error| {
+        report(&e, Some(file));
+        ExitCode::from(1)
+    };
+    let out = match what {
+        ExperimentCommand::Plan => {
+            let p = recobro::host::experiment_plan(&text).map_err(bad)?;
+            if json {
+                serde_json::to_string(&p).map_err(fail)?
+            } else {
+                format!(
+                    "{} cases per arm ({} in all), champion first, to detect {} at alpha {} and power {}",
+                    p.cases_per_arm
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                    p.cases_total,
+                    p.minimum_effect,
+                    p.alpha,
+                    p.power
+                )
+            }
+        }
+        ExperimentCommand::Analyze => {
+            let r = recobro::host::experiment(&text).map_err(bad)?;
+            if json {
+                r.to_json()
+            } else {
+                r.to_table().trim_end().to_string()
+            }
+        }
+    };
+    println!("{out}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_cmd(a: ReportArgs) -> Result<ExitCode, ExitCode> {
@@ -291,6 +360,7 @@ fn run(cli: Cli) -> ExitCode {
             policy,
         } => contact(&case, &channel, &at, debt.as_deref(), policy.as_deref()),
         Command::Report(args) => report_cmd(args),
+        Command::Experiment { what, file, json } => experiment_cmd(what, &file, json),
         Command::Rules => rules(),
         Command::Simulate(args) => simulate(args),
         Command::Docs => {
@@ -512,6 +582,11 @@ struct SimArgs {
     /// Print the whole result as JSON instead of the table.
     #[arg(long)]
     json: bool,
+    /// Repeat the run with this many seeds (common random numbers across the
+    /// policies) and print every KPI with its 95% interval, each challenger's
+    /// difference with a verdict, and the cases a live test would need (1 to 100).
+    #[arg(long, default_value_t = 1)]
+    replications: u32,
 }
 
 fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
@@ -567,6 +642,7 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         seed: a.seed,
         split,
         response,
+        replications: a.replications,
     };
     let began = std::time::Instant::now();
     let result = simulate::simulate(&policies, &cases, &settings).map_err(|e| {
@@ -587,6 +663,9 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
             elapsed.as_secs_f64()
         );
         print!("{}", result.kpi_table());
+        if let Some(t) = result.uncertainty_table() {
+            print!("\n{t}");
+        }
     }
     if let Some(p) = &a.series {
         let body = if p.extension().is_some_and(|e| e == "json") {

@@ -299,6 +299,7 @@ pub fn simulate(
             seed: settings.seed,
             split,
             response,
+            replications: 1,
         };
         let r = recobro::simulation::simulate(&policies, &cases, &s)?;
         Ok(SimulationSummary::from(&r))

@@ -44,6 +44,7 @@ mod chart;
 mod model;
 mod request;
 mod run;
+mod uncertainty;
 
 pub use chart::svg_collected;
 pub use model::{
@@ -54,6 +55,10 @@ pub use request::{
     PolicySpec, SimulationRequest, MAX_POLICY_LIST, MAX_POLICY_MAPS, MAX_POLICY_SOURCE,
 };
 pub use run::{simulate_case, CaseOutcome, DaySums, Sums};
+pub use uncertainty::{
+    replication_seed, ArmUncertainty, Band, KpiDifference, KpiInterval, LiveTest, Uncertainty,
+    LIVE_TEST_ALPHA, LIVE_TEST_POWER,
+};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Case;
@@ -86,6 +91,16 @@ pub const MAX_POLICIES: usize = 16;
 pub const MAX_CASES: usize = 1_000_000;
 /// Longest experiment id, in bytes.
 pub const MAX_EXPERIMENT: usize = 256;
+/// Most replications of one simulation.
+pub const MAX_REPLICATIONS: u32 = 100;
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
 
 /// `input.invalid` at `path` unless `lo <= n <= hi`.
 pub(crate) fn check_count(path: &str, n: usize, lo: usize, hi: usize) -> Result<()> {
@@ -152,6 +167,15 @@ pub struct Settings {
     pub split: Split,
     /// How debtors respond.
     pub response: ResponseModel,
+    /// Replications: the run is repeated with this many seeds (the first is `seed`,
+    /// the others [`replication_seed`]), every policy meeting the same luck in each
+    /// (common random numbers), and the result carries 95% intervals
+    /// ([`SimulationResult::uncertainty`]). `1..=MAX_REPLICATIONS`; 1 (the default) is
+    /// one run without intervals. The portfolio is the same in every replication: the
+    /// intervals are the uncertainty of the debtors' responses for these cases.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    #[schemars(range(min = 1, max = MAX_REPLICATIONS))]
+    pub replications: u32,
 }
 
 impl Settings {
@@ -161,6 +185,15 @@ impl Settings {
     /// naming the path and the allowed range.
     pub fn validate(&self, policies: usize) -> Result<()> {
         self.validate_horizon_and_model()?;
+        if self.replications == 0 || self.replications > MAX_REPLICATIONS {
+            return Err(Error::input(
+                "replications",
+                format!(
+                    "the replications must be between 1 and {MAX_REPLICATIONS} (got {})",
+                    self.replications
+                ),
+            ));
+        }
         if let Split::Assign { experiment, shares } = &self.split {
             check_split(shares, experiment, policies).map_err(|e| e.under("split"))?;
         }
@@ -294,8 +327,13 @@ pub struct ArmResult {
 pub struct SimulationResult {
     /// The settings it ran with.
     pub settings: Settings,
-    /// Champion first.
+    /// Champion first. With replications, the run with the settings' `seed`.
     pub arms: Vec<ArmResult>,
+    /// With two replications or more: every KPI's 95% interval, each challenger's
+    /// difference from the champion with its interval and verdict, and the size of a
+    /// live test that would detect it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// The names of the channels in the order of `Day::contacts`.
@@ -376,11 +414,8 @@ pub fn simulate_with_progress(
     settings: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SimulationResult> {
-    let arms = simulate_range(policies, cases, 0..cases.len(), settings, progress)?;
-    Ok(finish(
-        settings,
-        arms.iter().map(|(p, s)| (p.clone(), s.finish())),
-    ))
+    let reps = simulate_range(policies, cases, 0..cases.len(), settings, progress)?;
+    Ok(finish(settings, &reps))
 }
 
 /// The cases of part `part` of `parts` of a portfolio of `n` cases: consecutive
@@ -410,6 +445,9 @@ pub struct SimulationPart {
     pub parts: usize,
     /// Each arm's policy (name and version) and sums, champion first.
     pub arms: Vec<(String, run::Sums)>,
+    /// With replications: the arms of replications 2, 3, …, as `arms`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replicas: Vec<Vec<(String, run::Sums)>>,
 }
 
 /// Run part `part` of `parts` of a simulation: the cases [`part_range`] gives, through
@@ -429,13 +467,15 @@ pub fn simulate_part(
     check_count("parts", parts, 1, MAX_PARTS)?;
     check_count("part", part, 0, parts - 1)?;
     let range = part_range(cases.len(), part, parts);
-    let arms = simulate_range(policies, cases, range, settings, progress)?;
+    let mut reps = simulate_range(policies, cases, range, settings, progress)?.into_iter();
+    let arms = reps.next().unwrap_or_default();
     Ok(SimulationPart {
         settings: settings.clone(),
         portfolio: cases.len(),
         part,
         parts,
         arms,
+        replicas: reps.collect(),
     })
 }
 
@@ -460,8 +500,15 @@ pub fn merge_parts(parts: &[SimulationPart]) -> Result<SimulationResult> {
         ));
     }
     for (i, p) in parts.iter().enumerate() {
-        let same_arms = p.arms.len() == first.arms.len()
-            && p.arms.iter().zip(&first.arms).all(|(a, b)| a.0 == b.0);
+        let same = |x: &[(String, run::Sums)], y: &[(String, run::Sums)]| {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| a.0 == b.0)
+        };
+        let same_arms = same(&p.arms, &first.arms)
+            && p.replicas.len() == first.replicas.len()
+            && p.replicas
+                .iter()
+                .zip(&first.replicas)
+                .all(|(x, y)| same(x, y));
         if p.part != i
             || p.parts != first.parts
             || p.portfolio != first.portfolio
@@ -473,32 +520,37 @@ pub fn merge_parts(parts: &[SimulationPart]) -> Result<SimulationResult> {
             ));
         }
     }
-    let mut arms: Vec<(String, run::Sums)> = first.arms.clone();
+    let mut reps: Vec<Vec<(String, run::Sums)>> = std::iter::once(first.arms.clone())
+        .chain(first.replicas.iter().cloned())
+        .collect();
     for p in &parts[1..] {
-        for (acc, (_, s)) in arms.iter_mut().zip(&p.arms) {
-            acc.1.add(s);
+        for (acc_rep, rep) in reps
+            .iter_mut()
+            .zip(std::iter::once(&p.arms).chain(&p.replicas))
+        {
+            for (acc, (_, s)) in acc_rep.iter_mut().zip(rep) {
+                acc.1.add(s);
+            }
         }
     }
-    if arms.iter().any(|(_, s)| !s.exact) {
+    if reps.iter().flatten().any(|(_, s)| !s.exact) {
         return bad(
             "the parts cannot be merged exactly: a sum needed rounding to fit 28 significant digits; run the simulation in one piece".into(),
         );
     }
-    Ok(finish(
-        &first.settings,
-        arms.iter().map(|(p, s)| (p.clone(), s.finish())),
-    ))
+    Ok(finish(&first.settings, &reps))
 }
 
 /// Check the settings and every case, then run the cases in `range` through every
-/// policy, in order; each arm's policy (name and version) and sums.
+/// policy, in order, once per replication; per replication, each arm's policy (name
+/// and version) and sums.
 fn simulate_range(
     policies: &[Policy],
     cases: &[Case],
     range: std::ops::Range<usize>,
     settings: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Vec<(String, run::Sums)>> {
+) -> Result<Vec<Vec<(String, run::Sums)>>> {
     if policies.is_empty() {
         return Err(Error::new(
             ErrorCode::InputInvalid,
@@ -514,54 +566,73 @@ fn simulate_range(
             .map_err(|e| crate::model::prefix_path(e, i))?;
     }
     let cases = cases.get(range).unwrap_or_default();
-    let total = cases.len() * policies.len();
+    let total = cases.len() * policies.len() * settings.replications as usize;
     // About 200 progress reports per run, whatever its size.
     let step = (total / 200).max(1);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let mut arms = Vec::with_capacity(policies.len());
-    for (ai, policy) in policies.iter().enumerate() {
-        let members: Vec<&Case> = cases
-            .iter()
-            .filter(|c| assign(&settings.split, &c.id).is_none_or(|a| a == ai))
-            .collect();
-        let one = |c: &&Case| {
-            // INVARIANT: the settings and every case were checked above.
-            let r = run::simulate_checked(policy, c, settings, true);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n % step == 0 || n == total {
-                progress(n, total);
-            }
-            r
+    let members: Vec<Vec<&Case>> = (0..policies.len())
+        .map(|ai| {
+            cases
+                .iter()
+                .filter(|c| assign(&settings.split, &c.id).is_none_or(|a| a == ai))
+                .collect()
+        })
+        .collect();
+    let mut reps = Vec::with_capacity(settings.replications as usize);
+    for r in 0..settings.replications {
+        let settings = &Settings {
+            seed: replication_seed(settings.seed, r),
+            ..settings.clone()
         };
-        #[cfg(feature = "parallel")]
-        let outcomes: Vec<Result<run::CaseOutcome>> = {
-            use rayon::prelude::*;
-            members.par_iter().map(one).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let outcomes: Vec<Result<run::CaseOutcome>> = members.iter().map(one).collect();
-        // A policy that fails mid-run says which policy it is (`policies[1]: ...`).
-        let outcomes = outcomes
-            .into_iter()
-            .collect::<Result<Vec<_>>>()
-            .map_err(|e| Error {
-                message: format!("policies[{ai}]: {}", e.message),
-                ..e
-            })?;
-        arms.push((
-            format!("{} {}", policy.info().name, policy.info().version),
-            run::Sums::of(&outcomes, settings),
-        ));
+        let mut arms = Vec::with_capacity(policies.len());
+        for (ai, (policy, members)) in policies.iter().zip(&members).enumerate() {
+            let one = |c: &&Case| {
+                // INVARIANT: the settings and every case were checked above.
+                let r = run::simulate_checked(policy, c, settings, true);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if n % step == 0 || n == total {
+                    progress(n, total);
+                }
+                r
+            };
+            #[cfg(feature = "parallel")]
+            let outcomes: Vec<Result<run::CaseOutcome>> = {
+                use rayon::prelude::*;
+                members.par_iter().map(one).collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let outcomes: Vec<Result<run::CaseOutcome>> = members.iter().map(one).collect();
+            // A policy that fails mid-run says which policy it is (`policies[1]: ...`).
+            let outcomes = outcomes
+                .into_iter()
+                .collect::<Result<Vec<_>>>()
+                .map_err(|e| Error {
+                    message: format!("policies[{ai}]: {}", e.message),
+                    ..e
+                })?;
+            arms.push((
+                format!("{} {}", policy.info().name, policy.info().version),
+                run::Sums::of(&outcomes, settings),
+            ));
+        }
+        reps.push(arms);
     }
-    Ok(arms)
+    Ok(reps)
 }
 
-/// The result from each arm's policy, KPIs and series, champion first.
-fn finish(
-    settings: &Settings,
-    arms: impl Iterator<Item = (String, (Kpis, Vec<Day>))>,
-) -> SimulationResult {
-    let mut arms: Vec<ArmResult> = arms
+/// The result from each replication's arms (policy and sums, champion first): the
+/// first replication's KPIs and series, and with more, the intervals.
+fn finish(settings: &Settings, reps: &[Vec<(String, run::Sums)>]) -> SimulationResult {
+    let finished: Vec<Vec<(Kpis, Vec<Day>)>> = reps
+        .iter()
+        .map(|arms| arms.iter().map(|(_, s)| s.finish()).collect())
+        .collect();
+    let uncertainty = (reps.len() > 1).then(|| uncertainty::of(settings, reps, &finished));
+    let first = reps.first().map(Vec::as_slice).unwrap_or_default();
+    let mut arms: Vec<ArmResult> = first
+        .iter()
+        .zip(finished.into_iter().next().unwrap_or_default())
+        .map(|((policy, _), kpis)| (policy.clone(), kpis))
         .enumerate()
         .map(|(ai, (policy, (kpis, series)))| ArmResult {
             policy,
@@ -583,6 +654,7 @@ fn finish(
     SimulationResult {
         settings: settings.clone(),
         arms,
+        uncertainty,
     }
 }
 
@@ -619,6 +691,81 @@ impl SimulationResult {
             }
         }
         out
+    }
+
+    /// With replications, the intervals as plain text: each KPI's mean and 95%
+    /// interval per policy, each challenger's difference with its interval and
+    /// verdict, then the cases a live test would need. `None` for one run.
+    pub fn uncertainty_table(&self) -> Option<String> {
+        let u = self.uncertainty.as_ref()?;
+        let mut out = format!(
+            "Over {} replications (common random numbers), 95% intervals:\n",
+            u.replications
+        );
+        let mut header = format!("{:<22}", "KPI");
+        for a in &u.arms {
+            header.push_str(&format!(" {:>34}", a.role));
+            if !a.vs_champion.is_empty() {
+                header.push_str(&format!(" {:>44}", "vs champion"));
+            }
+        }
+        out.push_str(&header);
+        out.push('\n');
+        let r = |d: Decimal| d.round_dp(2).normalize().to_string();
+        for (i, k) in u
+            .arms
+            .first()
+            .map(|a| a.kpis.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let mut line = format!("{:<22}", k.kpi);
+            for a in &u.arms {
+                if let Some(x) = a.kpis.get(i) {
+                    let iv = &x.interval;
+                    line.push_str(&format!(
+                        " {:>34}",
+                        format!("{} [{}, {}]", r(iv.estimate), r(iv.lo), r(iv.hi))
+                    ));
+                }
+                if let Some(x) = a.vs_champion.get(i) {
+                    let iv = &x.interval;
+                    let v = serde_json::to_value(x.verdict)
+                        .ok()
+                        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+                        .unwrap_or_default();
+                    line.push_str(&format!(
+                        " {:>44}",
+                        format!("{} [{}, {}] {v}", r(iv.estimate), r(iv.lo), r(iv.hi))
+                    ));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        for a in u.arms.iter().skip(1) {
+            for t in &a.live_test {
+                out.push_str(&format!(
+                    "{}: a live 50/50 test of {} ({} vs {}) needs ",
+                    a.role,
+                    t.metric,
+                    r(t.challenger),
+                    r(t.champion)
+                ));
+                match (t.cases_per_arm, t.cases_total) {
+                    (Some(n), Some(total)) => out.push_str(&format!(
+                        "{n} cases per arm ({total} in all) at alpha {} and power {}\n",
+                        u.live_test_alpha, u.live_test_power
+                    )),
+                    _ => out.push_str(&format!(
+                        "no size: {}\n",
+                        t.note.as_deref().unwrap_or("unknown")
+                    )),
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The KPI table as plain text, with the challenger-minus-champion difference.

@@ -191,6 +191,11 @@ pub struct SimulationRequest {
     /// How debtors respond; absent: the documented defaults.
     #[serde(default)]
     pub response_model: Option<super::ResponseModel>,
+    /// Replications with common random numbers, for 95% intervals: `1..=MAX_REPLICATIONS`
+    /// (100); see `Settings::replications`.
+    #[serde(default = "super::one")]
+    #[schemars(range(min = 1, max = super::MAX_REPLICATIONS))]
+    pub replications: u32,
 }
 
 impl SimulationRequest {
@@ -239,6 +244,12 @@ impl SimulationRequest {
         if let Some(m) = &self.response_model {
             m.validate().map_err(|e| e.under("response_model"))?;
         }
+        check_count(
+            "replications",
+            self.replications as usize,
+            1,
+            super::MAX_REPLICATIONS as usize,
+        )?;
         Ok(())
     }
 
@@ -294,6 +305,7 @@ impl SimulationRequest {
                 }
             },
             response: self.response_model.clone().unwrap_or_default(),
+            replications: self.replications,
         }
     }
 

@@ -452,13 +452,19 @@ fn add(acc: &mut Option<Decimal>, x: Decimal, exact: &mut bool) {
     }
     *acc = Some(match *acc {
         None => Decimal::ZERO + x,
-        Some(a) => {
-            let sum = a + x;
-            if !a.is_zero() && !x.is_zero() && sum.scale() < a.scale().max(x.scale()) {
-                *exact = false;
+        Some(a) => match a.checked_add(x) {
+            Some(sum) => {
+                if !a.is_zero() && !x.is_zero() && sum.scale() < a.scale().max(x.scale()) {
+                    *exact = false;
+                }
+                sum
             }
-            sum
-        }
+            // Beyond a decimal's range: the sum stops and is marked inexact.
+            None => {
+                *exact = false;
+                a
+            }
+        },
     });
 }
 
@@ -509,6 +515,10 @@ pub struct Sums {
     pub days_to_pay: Option<Decimal>,
     /// One entry per day of the horizon.
     pub days: Vec<DaySums>,
+    /// The squares of each case's collected amount (report currency), summed: with
+    /// the collected total, the spread between cases a live test's size needs.
+    #[serde(default, with = "crate::money::amount_opt")]
+    pub collected_sq: Option<Decimal>,
     /// Whether every sum is exact (see [`Sums`]).
     pub exact: bool,
 }
@@ -534,12 +544,18 @@ impl Sums {
                 k.payers += 1;
                 add(&mut k.days_to_pay, Decimal::from(d), &mut exact);
             }
+            let mut case_collected = Decimal::ZERO;
             for &(day, collected, charges, cost) in &o.money {
                 if let Some(row) = k.days.get_mut(day as usize) {
+                    case_collected += collected * o.fx;
                     add(&mut row.collected, collected * o.fx, &mut exact);
                     add(&mut row.charges, charges * o.fx, &mut exact);
                     add(&mut row.cost, cost, &mut exact);
                 }
+            }
+            match case_collected.checked_mul(case_collected) {
+                Some(sq) => add(&mut k.collected_sq, sq, &mut exact),
+                None => exact = false,
             }
             for &(day, ch) in &o.contacts {
                 if let Some(row) = k.days.get_mut(day as usize) {
@@ -577,6 +593,7 @@ impl Sums {
         plus(&mut self.opening, next.opening);
         plus(&mut self.closing, next.closing);
         plus(&mut self.days_to_pay, next.days_to_pay);
+        plus(&mut self.collected_sq, next.collected_sq);
         for (row, n) in self.days.iter_mut().zip(&next.days) {
             plus(&mut row.collected, n.collected);
             plus(&mut row.charges, n.charges);
