@@ -522,3 +522,127 @@ fn report_without_previous_has_no_comparison_and_a_bad_previous_clock_fails() {
     assert_eq!(code, 2);
     assert!(err.contains("previous_as_of"), "{err}");
 }
+
+#[test]
+fn simulate_with_replications_prints_intervals_and_matches_the_library() {
+    let args = [
+        "simulate",
+        "--generate",
+        "60",
+        "--days",
+        "20",
+        "--replications",
+        "3",
+        "--challenger",
+        "rules/consumer/digital_first.rhai",
+    ];
+    let (code, json, err) = recobro(&[&args[..], &["--json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let start: recobro::Instant = AS_OF.parse().unwrap();
+    let settings = recobro::simulation::Settings {
+        start,
+        days: 20,
+        seed: 42,
+        split: recobro::simulation::Split::All,
+        response: Default::default(),
+        replications: 3,
+    };
+    let policies = [
+        recobro::Policy::default_consumer().unwrap(),
+        recobro::Policy::embedded("consumer/digital_first").unwrap(),
+    ];
+    let cases = recobro::simulation::portfolio(60, 42, start, Default::default());
+    let lib = recobro::simulation::simulate(&policies, &cases, &settings).unwrap();
+    assert_eq!(json.trim_end(), serde_json::to_string(&lib).unwrap());
+    assert!(lib.uncertainty.is_some());
+    let (code, table, err) = recobro(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        table.contains("Over 3 replications (common random numbers), 95% intervals:"),
+        "{table}"
+    );
+    assert!(
+        table.contains("a live 50/50 test of collected_per_case"),
+        "{table}"
+    );
+    let (code, _, err) = recobro(&[&args[..5], &["--replications", "0"]].concat());
+    assert_eq!(code, 1);
+    assert!(err.contains("replications"), "{err}");
+}
+
+#[test]
+fn experiment_plan_and_analyze() {
+    // The README's figures. Plan: n = (z.975 + z.80)^2 * 2 * sd^2 / delta^2
+    // = 7.848879 * 2 * 150^2 / 25^2 = 565.12 -> 566 per arm (Chow, Shao & Wang 3.2.1).
+    let (code, out, err) = recobro(&["experiment", "plan", "test-data/experiment/plan.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("566/566 cases per arm (1132 in all)"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(root().join("test-data/experiment/outcomes.json")).unwrap();
+    let lib = recobro::host::experiment(&text).unwrap();
+    let (code, out, err) = recobro(&[
+        "experiment",
+        "analyze",
+        "test-data/experiment/outcomes.json",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim_end(), lib.to_json());
+    let (code, out, _) = recobro(&[
+        "experiment",
+        "analyze",
+        "test-data/experiment/outcomes.json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("keep going: the always-valid interval still holds zero"),
+        "{out}"
+    );
+    // An outcome filed under the wrong arm is refused with its path.
+    let arm = recobro::simulation::assign(
+        &recobro::simulation::Split::Assign {
+            experiment: "softer-tone-2026-q4".into(),
+            shares: vec![50, 50],
+        },
+        "C-00000",
+    )
+    .unwrap();
+    let bad = text.replacen(
+        "\"case_id\": \"C-00000\",",
+        &format!("\"case_id\": \"C-00000\", \"arm\": {},", 1 - arm),
+        1,
+    );
+    assert_ne!(bad, text);
+    let path =
+        std::env::temp_dir().join(format!("recobro-bad-outcomes-{}.json", std::process::id()));
+    std::fs::write(&path, bad).unwrap();
+    let (code, _, err) = recobro(&["experiment", "analyze", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(code, 1);
+    assert!(err.contains("experiment.outcomes[0].arm"), "{err}");
+}
+
+#[test]
+fn the_readmes_simulation_and_experiment_commands_run() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let from = readme.find("### Uncertainty: replications").unwrap();
+    let to = readme[from..].find("## Guarantees").unwrap() + from;
+    let mut ran = 0;
+    for block in readme[from..to].split("```sh\n").skip(1) {
+        let block = &block[..block.find("```").unwrap()];
+        for line in block.lines() {
+            let line = line.split(" #").next().unwrap().trim();
+            let Some(rest) = line.strip_prefix("recobro ") else {
+                continue;
+            };
+            let args: Vec<&str> = rest.split_whitespace().collect();
+            let (code, out, err) = recobro(&args);
+            assert_eq!(code, 0, "{line}: {err}");
+            assert!(!out.is_empty(), "{line}");
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 3);
+}
