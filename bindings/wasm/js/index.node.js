@@ -3,6 +3,7 @@
 import recobro from './index.node.cjs';
 
 export const {
-  Policy, RecobroError, simulate, simulatePart, mergeParts, generatePortfolio, defaultResponseModel, diagnose,
+  Policy, RecobroError, simulate, simulatePart, mergeParts, experiment, experimentPlan,
+  generatePortfolio, defaultResponseModel, diagnose,
   embeddedSource, embeddedPaths, timeZones, version, faultCaseId, init,
 } = recobro;

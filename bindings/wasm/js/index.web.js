@@ -14,7 +14,8 @@ export async function init(input) {
 }
 
 export const {
-  Policy, simulate, simulatePart, mergeParts, generatePortfolio, defaultResponseModel, diagnose,
+  Policy, simulate, simulatePart, mergeParts, experiment, experimentPlan,
+  generatePortfolio, defaultResponseModel, diagnose,
   embeddedSource, embeddedPaths, timeZones, version, faultCaseId,
 } = wrap(() => {
   if (!loaded) {

@@ -224,6 +224,14 @@ export function wrap(load) {
       return call((g) => g.simulatePart(request ?? {}, part, parts, opts?.onProgress ?? null));
     },
     mergeParts: (parts) => call((g) => g.mergeParts(parts)),
+    experiment: (request) => {
+      exactNumbers(request, 'experiment');
+      return call((g) => g.experiment(request));
+    },
+    experimentPlan: (plan) => {
+      exactNumbers(plan, 'plan');
+      return call((g) => g.experimentPlan(plan));
+    },
     generatePortfolio: (n, seed, asOf) => call((g) => g.generatePortfolio(n, seed, asOf)),
     defaultResponseModel: () => call((g) => g.defaultResponseModel()),
     diagnose: (source, options) => call((g) => g.diagnose(source, options ?? null)),

@@ -305,9 +305,12 @@ fn report_progress(done: usize, total: usize) {
 }
 
 /// Run a simulation request (`policies`, `cases` or `generate`, `start`, `days`,
-/// `seed`, `shares`, `experiment`, `response_model`; defaults as `recobro simulate`).
-/// `onProgress(done, total)` is called as cases finish. Returns the result with the
-/// KPIs, the challenger-minus-champion difference and the daily series.
+/// `seed`, `shares`, `experiment`, `response_model`, `replications`; defaults as
+/// `recobro simulate`). `onProgress(done, total)` is called as cases finish (with
+/// replications, every replication's cases). Returns the result with the KPIs, the
+/// challenger-minus-champion difference and the daily series, and with two
+/// replications or more `uncertainty` (every KPI's 95% interval, the paired
+/// differences with their verdicts, the collected band and the live test's size).
 #[wasm_bindgen]
 pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsResult<JsValue> {
     js((|| {
@@ -361,6 +364,31 @@ pub fn merge_parts(parts: Vec<String>) -> JsResult<JsValue> {
             })
             .collect::<Result<Vec<_>, Error>>()?;
         to_js(&recobro::simulation::merge_parts(&parts)?)
+    })())
+}
+
+/// Compare a live experiment's arms (`recobro experiment analyze`): the request
+/// (`{experiment, shares, test, outcomes}`, schemas/experiment-request.schema.json) as
+/// an object or JSON text. Returns the report (schemas/experiment-report.schema.json):
+/// each arm's outcomes and each challenger's difference from the champion with its
+/// interval, p-value, status and verdict. Errors are under `experiment`
+/// (`experiment.outcomes[3].arm`).
+#[wasm_bindgen]
+pub fn experiment(request: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        let text = json_text(&request, arg::EXPERIMENT)?;
+        to_js(&host::experiment(&text)?)
+    })())
+}
+
+/// The cases a fixed-horizon live test needs (`recobro experiment plan`): the plan
+/// (`{metric, baseline, sd, minimum_effect, power, shares}`) as an object or JSON text.
+/// Errors are under `plan` (`plan.sd`).
+#[wasm_bindgen(js_name = experimentPlan)]
+pub fn experiment_plan(plan: JsValue) -> JsResult<JsValue> {
+    js((|| {
+        let text = json_text(&plan, arg::PLAN)?;
+        to_js(&host::experiment_plan(&text)?)
     })())
 }
 

@@ -2,8 +2,9 @@
 // Schemas of the contract (`schemas/*.schema.json` at the repository root, generated
 // from the core's types).
 //
-// For every object of the case, decision and simulation-result schemas (the root and
-// each `$defs` entry) the interface of the same name must declare exactly the same
+// For every object of the case, decision, simulation-result, experiment-request and
+// experiment-report schemas (the root and each `$defs` entry) the interface of the
+// same name (or its `RENAMED` name) must declare exactly the same
 // properties, each optional (`?`) exactly when the schema does not require it, and
 // `| null` exactly when the schema allows `null`. A schema union (`oneOf` of objects)
 // and a TypeScript union of interfaces are compared as one object whose property is
@@ -25,13 +26,25 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
 const MODEL = path.join(here, '../types/model.d.ts');
 
-/** Schema name to TypeScript name, where they differ. */
-const RENAMED = { Promise: 'PromiseToPay' };
+/** Schema name to TypeScript name, where they differ: in every schema (`*`), and per
+ * schema where a `$defs` name means something else in another schema (a simulation's
+ * `Verdict` is no contact verdict; an experiment's `Plan` and `Outcome` are no payment
+ * plan or contact outcome). */
+const RENAMED = {
+  '*': { Promise: 'PromiseToPay' },
+  'simulation-result.schema.json': { Verdict: 'KpiVerdict' },
+  'experiment-request.schema.json': {
+    Plan: 'ExperimentPlan', Outcome: 'ExperimentOutcome', Test: 'ExperimentTest', Metric: 'ExperimentMetric',
+  },
+  'experiment-report.schema.json': { Verdict: 'KpiVerdict', Metric: 'ExperimentMetric', Status: 'ExperimentStatus' },
+};
 /** The root object of each compared schema. */
 const ROOTS = {
   'case.schema.json': 'Case',
   'decision.schema.json': 'Decision',
   'simulation-result.schema.json': 'SimulationResult',
+  'experiment-request.schema.json': 'ExperimentRequest',
+  'experiment-report.schema.json': 'ExperimentReport',
 };
 
 // ---------------------------------------------------------------------------
@@ -158,7 +171,7 @@ export function drift(modelText, schemas) {
     const schema = schemas[file];
     const entries = [[rootName, schema], ...Object.entries(schema.$defs ?? {})];
     for (const [defName, def] of entries) {
-      const tsName = RENAMED[defName] ?? defName;
+      const tsName = RENAMED[file]?.[defName] ?? RENAMED['*'][defName] ?? defName;
       const where = `${file} ${defName === rootName ? '(root)' : `$defs/${defName}`} vs model.d.ts ${tsName}`;
       const values = schemaEnum(def);
       if (values) {
@@ -206,7 +219,7 @@ function loadSchemas() {
   );
 }
 
-test('model.d.ts declares every property of the case, decision and simulation-result schemas', () => {
+test('model.d.ts declares every property of the case, decision, simulation-result and experiment schemas', () => {
   const problems = drift(fs.readFileSync(MODEL, 'utf8'), loadSchemas());
   assert.deepEqual(problems, [], `model.d.ts has drifted from schemas/:\n${problems.join('\n')}`);
 });
@@ -221,6 +234,12 @@ test('the check catches drift and names the field', () => {
     [text.replace('  digest: string;', '  digest: string;\n  colour: string;'), /PolicyInfo: property `colour` is declared but not in the schema/],
     [text.replace("'push'", "'push' | 'fax'"), /Channel: value 'fax' is not in the schema/],
     [text.replace('  pay_by: DateString;', ''), /Offer: property `pay_by` is missing/],
+    [text.replace('  collected_band: Band[];', ''), /ArmUncertainty: property `collected_band` is missing/],
+    [text.replace('  uncertainty?: Uncertainty;', '  uncertainty: Uncertainty;'), /SimulationResult: property `uncertainty` is optional in the schema but required/],
+    [text.replace("'higher' | 'lower'", "'higher'"), /Verdict vs model.d.ts KpiVerdict: value 'lower' is missing/],
+    [text.replace('  arm?: number | null;', '  arm?: number;'), /ExperimentOutcome: property `arm` may be null in the schema but may not/],
+    [text.replace('  plan: PlanResult | null;', '  plan: PlanResult;'), /ExperimentReport: property `plan` may be null in the schema but may not/],
+    [text.replace("kind: 'sequential';\n  /** The metric (default `collected_per_case`). */\n  metric?: ExperimentMetric;", "kind: 'sequential';"), /Test vs model.d.ts ExperimentTest: property `metric` is missing/],
   ];
   for (const [changed, pattern] of cases) {
     assert.notEqual(changed, text, `the test's edit did not apply (${pattern})`);

@@ -329,6 +329,7 @@ test('the declarations compile cleanly (strict)', () => {
   for (const name of [
     'Case', 'Decision', 'ContactCheck', 'PlanCheck', 'PlanProposal', 'PolicyInfo', 'Limits', 'PolicyOptions',
     'SimulationRequest', 'SimulationResult', 'Channel', 'ErrorInfo', 'Instant', 'Decimal', 'DateString', 'BatchRow',
+    'Uncertainty', 'KpiVerdict', 'ExperimentRequest', 'ExperimentReport', 'ExperimentPlan', 'PlanResult',
   ]) {
     assert.ok(types.exported.has(name), `\`${name}\` is exported`);
   }
@@ -469,6 +470,30 @@ test('simulation results are `SimulationResult`s (what-if and split)', () => {
   assert.equal(split.settings.split.kind, 'assign');
 });
 
+test('simulation results with replications carry an `Uncertainty` (what-if, split and parts)', () => {
+  const req = { generate: 20, days: 10, replications: 3, policies: [{}, { embedded: 'consumer/digital_first' }] };
+  const whatIf = api('simulate', () => recobro.simulate(req));
+  assertConforms(outputs, whatIf, 'SimulationResult', 'simulate (replications)');
+  assert.equal(whatIf.settings.replications, 3);
+  assert.equal(whatIf.uncertainty.arms.length, 2);
+  assert.ok(whatIf.uncertainty.arms[1].live_test.length > 0);
+  const merged = api('mergeParts', () => recobro.mergeParts([0, 1].map((i) => recobro.simulatePart(req, i, 2))));
+  assertConforms(outputs, merged, 'SimulationResult', 'mergeParts (replications)');
+  const split = api('simulate', () => recobro.simulate({ ...req, shares: [50, 50] }));
+  assertConforms(outputs, split, 'SimulationResult', 'simulate (split, replications)');
+});
+
+test('experiment reports and plans are `ExperimentReport`s and `PlanResult`s', () => {
+  const outcomes = Array.from({ length: 120 }, (_, i) => ({ case_id: `C-${i}`, collected: String((i * 37) % 200), contacts: i % 4 }));
+  const plan = { baseline: '100', sd: '80', minimum_effect: '20' };
+  assertConforms(outputs, api('experimentPlan', () => recobro.experimentPlan(plan)), 'PlanResult', 'experimentPlan');
+  for (const test of [{ kind: 'fixed', plan }, { kind: 'sequential', metric: 'paid_pct', minimum_effect: '5' }]) {
+    const report = api('experiment', () => recobro.experiment({ experiment: 'exp-types', shares: [50, 50], test, outcomes }));
+    assertConforms(outputs, report, 'ExperimentReport', `experiment (${test.kind})`);
+    assert.equal(report.plan === null, test.kind === 'sequential');
+  }
+});
+
 test('diagnose and thrown errors carry `ErrorInfo`s', () => {
   const problems = api('diagnose', () => recobro.diagnose('fn segment(c) { 1 + }'));
   assert.ok(problems.length >= 1);
@@ -556,6 +581,7 @@ const fullRequest = {
   seed: 9,
   shares: [40, 30, 30],
   experiment: 'exp-types',
+  replications: 2,
   response_model: {
     channels: { call: { reach_pct: '30', cost: '0.50' }, sms: { reach_pct: '85', cost: '0.05' } },
     segments: { default: segmentModel },
@@ -565,8 +591,22 @@ const fullRequest = {
   },
 };
 
+const fullPlan = { metric: 'collected_per_case', baseline: '100', sd: '80', minimum_effect: '20', power: '0.9', shares: [60, 40] };
+const fullExperiments = [
+  {
+    experiment: 'exp-full', shares: [60, 40], test: { kind: 'fixed', plan: fullPlan },
+    outcomes: [{ case_id: 'C-1', arm: null, collected: '10.50', contacts: 2 }, { case_id: 'C-2', collected: '0' }],
+  },
+  {
+    experiment: 'exp-full', shares: [60, 40], test: { kind: 'sequential', metric: 'paid_pct', minimum_effect: '5' },
+    outcomes: [{ case_id: 'C-1', collected: '1' }],
+  },
+];
+
 test('the full input samples use every declared input property', () => {
   const full = new Checker(types);
+  assertConforms(full, fullPlan, 'ExperimentPlan', 'full ExperimentPlan');
+  fullExperiments.forEach((e, i) => assertConforms(full, e, 'ExperimentRequest', `full ExperimentRequest ${i}`));
   assertConforms(full, fullCase, 'Case', 'full Case');
   assertConforms(full, fullOptions, 'PolicyOptions', 'full PolicyOptions');
   assertConforms(full, { down_payment: '0', installments: 3, frequency: 'monthly', first_due_on: '2026-04-01' }, 'PlanProposal', 'full PlanProposal');
@@ -589,6 +629,16 @@ test('the engine accepts every declared property of SimulationRequest', () => {
   assertConforms(outputs, result, 'SimulationResult', 'simulate (full request)');
   assert.equal(result.arms.length, 3);
   assert.deepEqual(result.settings.response, fullRequest.response_model);
+});
+
+test('the engine accepts every declared property of ExperimentRequest and ExperimentPlan', () => {
+  const plan = api('experimentPlan', () => recobro.experimentPlan(fullPlan));
+  assertConforms(outputs, plan, 'PlanResult', 'experimentPlan (full plan)');
+  assert.equal(plan.power, '0.9');
+  assert.equal(plan.cases_per_arm.length, 2);
+  for (const e of fullExperiments) {
+    assertConforms(outputs, api('experiment', () => recobro.experiment(e)), 'ExperimentReport', `experiment (full, ${e.test.kind})`);
+  }
 });
 
 test('the checker detects drift (self-test)', () => {

@@ -5,11 +5,12 @@
 
 import {
   Policy, RecobroError, simulate, generatePortfolio, diagnose, embeddedSource, embeddedPaths, timeZones, version,
-  faultCaseId, init,
+  faultCaseId, init, experiment, experimentPlan,
 } from '../types/index';
 import type {
   BatchRow, Case, Channel, ContactCheck, Decimal, Decision, ErrorInfo, Instant, Limits, Offer, PlanCheck,
   PlanProposal, PolicyInfo, PolicyOptions, SimulationRequest, SimulationResult, Day, Kpis,
+  ExperimentReport, ExperimentRequest, KpiVerdict, PlanResult,
 } from '../types/index';
 
 const asOf: Instant = '2026-03-16T15:00:00Z';
@@ -98,6 +99,24 @@ async function tour(): Promise<void> {
     void shares;
   }
 
+  const replicated = simulate({ ...request, replications: 5 });
+  for (const arm of replicated.uncertainty?.arms ?? []) {
+    const band: Decimal[] = arm.collected_band.map((b) => `${b.lo}..${b.hi}`);
+    const verdicts: KpiVerdict[] = arm.vs_champion.map((d) => d.verdict);
+    const perArm: (number | null)[] = arm.live_test.map((t) => t.cases_per_arm);
+    void band, verdicts, perArm;
+  }
+  const plan2: PlanResult = experimentPlan({ baseline: '120', sd: '300', minimum_effect: '15' });
+  const live: ExperimentRequest = {
+    experiment: 'exp-live', shares: [50, 50],
+    test: { kind: 'fixed', plan: { ...{ baseline: '120', sd: '300', minimum_effect: '15' }, power: '0.9' } },
+    outcomes: [{ case_id: 'C-1', collected: '10.50', contacts: 2 }, { case_id: 'C-2', arm: 1, collected: '0' }],
+  };
+  const report: ExperimentReport = experiment(live);
+  const status: string | undefined = report.comparisons[0]?.status;
+  const pending: boolean = report.comparisons[0]?.verdict === null;
+  experiment(JSON.stringify({ ...live, test: { kind: 'sequential', metric: 'paid_pct', minimum_effect: '2' } }));
+
   const portfolio: Case[] = generatePortfolio(100, 7n, asOf);
   const problems: ErrorInfo[] = diagnose('fn segment(c) { 1 + }');
   const firstLine: number | null | undefined = problems[0]?.line;
@@ -120,7 +139,7 @@ async function tour(): Promise<void> {
   policy.free();
 
   void info, ops, fns, seg, when, total, steps, json, next, installment, champion, lift, calls, portfolio,
-    firstLine, src, paths, zones, v, fault;
+    firstLine, src, paths, zones, v, fault, plan2, status, pending;
 }
 
 /** Offers are a union told apart by `kind`. */
@@ -175,4 +194,10 @@ function readOnlyDecision(d: Decision): void {
   void n;
 }
 
-void tour, numberAmount, badContact, badKind, badProposal, badConsents, extraField, readOnlyDecision;
+// @ts-expect-error a sequential test has no plan
+const badTest: ExperimentRequest['test'] = { kind: 'sequential', plan: { baseline: '1', minimum_effect: '1' } };
+
+// @ts-expect-error the metric is `collected_per_case` or `paid_pct`
+experimentPlan({ metric: 'cured_pct', baseline: '10', minimum_effect: '1' });
+
+void tour, badTest, numberAmount, badContact, badKind, badProposal, badConsents, extraField, readOnlyDecision;

@@ -2,6 +2,7 @@
 import type {
   Case, Decision, ContactCheck, PlanCheck, PlanProposal, PolicyInfo, Limits,
   PolicyOptions, SimulationRequest, SimulationResult, Channel, ErrorInfo, Instant, ResponseModel,
+  ExperimentRequest, ExperimentReport, ExperimentPlan, PlanResult,
 } from './model.js';
 
 declare global {
@@ -92,7 +93,9 @@ export declare class Policy {
 }
 
 /** Run a simulation (defaults as `recobro simulate`); `onProgress(done, total)` is
- * called as cases finish. */
+ * called as cases finish (every replication's). With `replications` of 2 or more the
+ * result has `uncertainty`: 95% intervals over the replications, each challenger's
+ * paired difference with its verdict, the collected band and a live test's size. */
 export declare function simulate(
   request?: SimulationRequest | string,
   opts?: { onProgress?: (done: number, total: number) => void },
@@ -111,6 +114,14 @@ export declare function simulatePart(
  * byte for byte what `simulate` gives for the request. Parts of different runs, or
  * sums that cannot be added exactly, throw (`input.invalid` at `parts`). */
 export declare function mergeParts(parts: string[]): SimulationResult;
+/** Compare a live experiment's challengers with its champion (`recobro experiment
+ * analyze`): a fixed-horizon test (no verdict before the plan's cases) or a sequential
+ * one (always valid). Errors are under `experiment` (`experiment.outcomes[3].arm`: an
+ * outcome recorded under an arm the engine's assignment does not give). */
+export declare function experiment(request: ExperimentRequest | string): ExperimentReport;
+/** The cases each arm of a fixed-horizon live test needs (`recobro experiment plan`),
+ * two-sided at alpha 5%. Errors are under `plan` (`plan.sd`). */
+export declare function experimentPlan(plan: ExperimentPlan | string): PlanResult;
 /** The documented default response model of simulations (every assumption, as data). */
 export declare function defaultResponseModel(): ResponseModel;
 /** A seeded synthetic portfolio of `n` cases as of `asOf`. */

@@ -694,6 +694,9 @@ export interface SimulationRequest {
   experiment?: string;
   /** How debtors respond; absent: the documented defaults. */
   response_model?: Partial<ResponseModel> | null;
+  /** Replications with common random numbers, 1 to 100 (default 1): with 2 or more
+   * the result carries `uncertainty` (95% intervals, verdicts, a live test's size). */
+  replications?: number;
 }
 
 /** Every case runs through every policy (a what-if). */
@@ -728,6 +731,10 @@ export interface Settings {
   split: Split;
   /** How debtors respond. */
   response: ResponseModel;
+  /** Replications (absent when 1): the run repeated with this many seeds, every policy
+   * meeting the same luck in each (common random numbers); the portfolio is the same
+   * in every replication. */
+  replications?: number;
 }
 
 /** Counts per channel, in the order `call`, `sms`, `email`, `whatsapp`, `letter`,
@@ -812,8 +819,260 @@ export interface ArmResult {
 export interface SimulationResult {
   /** The settings it ran with. */
   settings: Settings;
-  /** Champion first. */
+  /** Champion first. With replications, the run with the settings' `seed`. */
   arms: ArmResult[];
+  /** With two replications or more: every KPI's 95% interval, each challenger's
+   * difference from the champion with its interval and verdict, and the size of a live
+   * test that would detect it. */
+  uncertainty?: Uncertainty;
+}
+
+/** What a difference says at 95% (`better`/`worse` for KPIs with a better side,
+ * `higher`/`lower` for the others; `not_distinguishable` when the interval holds 0). */
+export type KpiVerdict = 'better' | 'worse' | 'higher' | 'lower' | 'not_distinguishable';
+
+/** A KPI's mean over the replications and its 95% t interval. */
+export interface KpiInterval {
+  /** The KPI, named as in `Kpis` (`collected_per_case` is the collected amount per case). */
+  kpi: string;
+  /** The mean over the replications. */
+  estimate: Decimal;
+  /** Lower bound of the 95% interval. */
+  lo: Decimal;
+  /** Upper bound of the 95% interval. */
+  hi: Decimal;
+}
+
+/** A challenger's difference from the champion in one KPI: the mean of the paired
+ * (replication by replication) differences, its 95% interval and verdict. */
+export interface KpiDifference {
+  /** The KPI. */
+  kpi: string;
+  /** Challenger minus champion. */
+  estimate: Decimal;
+  /** Lower bound of the 95% interval. */
+  lo: Decimal;
+  /** Upper bound of the 95% interval. */
+  hi: Decimal;
+  /** What the interval says. */
+  verdict: KpiVerdict;
+}
+
+/** One day of the collected band: the cumulative amount collected by that day, mean
+ * and 95% interval over the replications. */
+export interface Band {
+  /** Day index from 0. */
+  day: number;
+  /** The mean. */
+  estimate: Decimal;
+  /** Lower bound of the 95% interval. */
+  lo: Decimal;
+  /** Upper bound of the 95% interval. */
+  hi: Decimal;
+}
+
+/** The cases a 50/50 live test (alpha 5% two-sided, power 80%) needs to detect a
+ * challenger's difference in one metric. */
+export interface LiveTest {
+  /** `collected_per_case` (report currency) or `cured_pct`. */
+  metric: string;
+  /** The champion's mean over the replications. */
+  champion: Decimal;
+  /** The challenger's mean over the replications. */
+  challenger: Decimal;
+  /** The standard deviation between cases (for `collected_per_case`). */
+  sd?: Decimal;
+  /** Cases per arm; `null` when there is no difference to detect or the spread could
+   * not be summed (see `note`). */
+  cases_per_arm: number | null;
+  /** Cases in both arms. */
+  cases_total: number | null;
+  /** Why `cases_per_arm` is `null`. */
+  note?: string;
+}
+
+/** One policy's figures over the replications. */
+export interface ArmUncertainty {
+  /** Policy name and version. */
+  policy: string;
+  /** `champion` or `challenger N`. */
+  role: string;
+  /** Every KPI's mean and 95% interval. */
+  kpis: KpiInterval[];
+  /** Challengers: every KPI's difference from the champion (empty for the champion). */
+  vs_champion: KpiDifference[];
+  /** The cumulative amount collected, day by day: mean and 95% band. */
+  collected_band: Band[];
+  /** Challengers: the size of a live test that would detect the difference. */
+  live_test: LiveTest[];
+}
+
+/** A simulation's figures over its replications. */
+export interface Uncertainty {
+  /** Number of replications. */
+  replications: number;
+  /** Each replication's seed, the first the request's (decimal strings: a 64-bit seed
+   * does not fit a JavaScript number). */
+  seeds: string[];
+  /** The confidence level of every interval (`0.95`). */
+  confidence: Decimal;
+  /** The live test's significance level, two-sided (`0.05`). */
+  live_test_alpha: Decimal;
+  /** The live test's power (`0.8`). */
+  live_test_power: Decimal;
+  /** Champion first. */
+  arms: ArmUncertainty[];
+}
+
+// ---------------------------------------------------------------------------
+// Live experiments
+
+/** What a live experiment compares: the amount collected per case, or the percent of
+ * cases that paid anything. */
+export type ExperimentMetric = 'collected_per_case' | 'paid_pct';
+
+/** A fixed-horizon test's plan: what to detect, and with what power. */
+export interface ExperimentPlan {
+  /** The metric (default `collected_per_case`). */
+  metric?: ExperimentMetric;
+  /** The champion's expected value: the amount collected per case, or the percent of
+   * cases that pay. */
+  baseline: Decimal;
+  /** The standard deviation of the amount collected per case (needed for
+   * `collected_per_case`; from past outcomes or a simulation's `live_test.sd`). */
+  sd?: Decimal | null;
+  /** The smallest difference worth detecting, in the metric's unit, positive. */
+  minimum_effect: Decimal;
+  /** The power, 0.5 to 0.99 (default `0.8`). */
+  power?: Decimal;
+  /** Percent per arm, champion first, adding up to 100 (default 50/50). */
+  shares?: number[];
+}
+
+/** Fixed horizon: no verdict before every arm has the cases the plan needs. */
+export interface FixedTest {
+  kind: 'fixed';
+  /** The plan (its `shares`, when given, must be the experiment's). */
+  plan: ExperimentPlan;
+}
+
+/** Sequential (mSPRT): a verdict as soon as the always-valid interval excludes zero. */
+export interface SequentialTest {
+  kind: 'sequential';
+  /** The metric (default `collected_per_case`). */
+  metric?: ExperimentMetric;
+  /** The difference the test is tuned to, in the metric's unit, positive. */
+  minimum_effect: Decimal;
+}
+
+/** The test an experiment runs, chosen before it starts. */
+export type ExperimentTest = FixedTest | SequentialTest;
+
+/** What happened to one case after it was assigned. */
+export interface ExperimentOutcome {
+  /** The case id (the assignment hashes it with the experiment id). */
+  case_id: string;
+  /** The arm the host recorded (0 for the champion); checked against the engine's
+   * assignment when given. */
+  arm?: number | null;
+  /** The amount collected since assignment, non-negative. */
+  collected: Decimal;
+  /** Contacts made since assignment (default 0). */
+  contacts?: number;
+}
+
+/** A live experiment's outcomes, to compare (schemas/experiment-request.schema.json). */
+export interface ExperimentRequest {
+  /** The experiment id the assignment hashes. */
+  experiment: string;
+  /** Percent per arm, champion first, adding up to 100. */
+  shares: number[];
+  /** The test. */
+  test: ExperimentTest;
+  /** One per case, each case once. */
+  outcomes: ExperimentOutcome[];
+}
+
+/** The cases a fixed-horizon test needs. */
+export interface PlanResult {
+  /** The metric. */
+  metric: ExperimentMetric;
+  /** The difference to detect. */
+  minimum_effect: Decimal;
+  /** Significance level, two-sided. */
+  alpha: Decimal;
+  /** Power. */
+  power: Decimal;
+  /** Cases each arm needs, champion first. */
+  cases_per_arm: number[];
+  /** Cases in all. */
+  cases_total: number;
+}
+
+/** One arm's outcomes. */
+export interface ArmOutcome {
+  /** `champion` or `challenger N`. */
+  role: string;
+  /** Its share, percent. */
+  share: number;
+  /** Cases with an outcome. */
+  cases: number;
+  /** The amount collected per case. */
+  collected_per_case: Decimal;
+  /** Percent of cases that paid. */
+  paid_pct: Decimal;
+  /** Contacts per case. */
+  contacts_per_case: Decimal;
+}
+
+/** An estimate with its 95% confidence interval. */
+export interface Interval {
+  /** The estimate. */
+  estimate: Decimal;
+  /** Lower bound. */
+  lo: Decimal;
+  /** Upper bound. */
+  hi: Decimal;
+}
+
+/** Where a comparison stands: keep collecting, decided, or the fixed horizon reached
+ * without a difference. */
+export type ExperimentStatus = 'running' | 'conclusive' | 'inconclusive';
+
+/** A challenger against the champion. */
+export interface Comparison {
+  /** `challenger N`. */
+  role: string;
+  /** Challenger minus champion on the metric (percentage points for `paid_pct`) and
+   * its 95% interval: Welch's for a fixed test, the always-valid one for a sequential
+   * test. */
+  difference: Interval;
+  /** The p-value: Welch's two-sided, or the always-valid one. */
+  p_value: Decimal;
+  /** Where the test stands. */
+  status: ExperimentStatus;
+  /** The verdict once the test may give one. */
+  verdict: KpiVerdict | null;
+  /** What to do, in words. */
+  message: string;
+}
+
+/** The comparison of a live experiment (schemas/experiment-report.schema.json). */
+export interface ExperimentReport {
+  /** The experiment id. */
+  experiment: string;
+  /** `fixed` or `sequential`. */
+  test: 'fixed' | 'sequential';
+  /** The metric the test decides on. */
+  metric: ExperimentMetric;
+  /** The confidence level of every interval. */
+  confidence: Decimal;
+  /** The fixed test's plan (`null` for a sequential test). */
+  plan: PlanResult | null;
+  /** Champion first. */
+  arms: ArmOutcome[];
+  /** One per challenger. */
+  comparisons: Comparison[];
 }
 
 // ---------------------------------------------------------------------------
