@@ -12,6 +12,7 @@ import { setupPortfolio, refreshPortfolio } from './js/portfolio.js';
 import { explore, explorerArm, setupExplorer } from './js/explorer.js';
 import { updateRunEnabled, clearRunError, run, cancel, markStale } from './js/run.js';
 import { resizeCharts } from './js/charts.js';
+import { MAX_REPLICATIONS } from './js/constants.js';
 
 async function boot() {
   startWorker((err) => {
@@ -41,6 +42,7 @@ async function boot() {
   const checked = Promise.all(editors.map((e) => e.diagnose()));
 
   $('#days').addEventListener('input', () => readInt('#days', 1, 3650));
+  $('#replications').addEventListener('input', () => readInt('#replications', 1, MAX_REPLICATIONS));
   for (const el of document.querySelectorAll('.sidebar, .editors')) el.addEventListener('input', markStale);
   $('#model-reset').addEventListener('click', markStale);
   $('#run').addEventListener('click', run);

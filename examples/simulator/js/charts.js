@@ -1,5 +1,7 @@
 // The result charts (uPlot): collected over time, contacts by channel and blocked
-// contacts per day, one series per policy.
+// contacts per day, one series per policy. With replications (the result's
+// `uncertainty`), collected over time shows each policy's mean over the replications
+// with its 95% band (`collected_band`) instead of the seed's run.
 import uPlot from '../vendor/uPlot.esm.js';
 import { $, debounce } from './dom.js';
 import { ARMS, CHANNELS } from './constants.js';
@@ -40,6 +42,47 @@ function lineSeries(result, pick, fmtValue) {
   }));
 }
 
+/** The data and series of a chart as drawn (for tests: `chartData('chart-collected')`). */
+export function chartData(id) {
+  const u = charts.get(id);
+  return u ? { data: u.data, labels: u.series.map((s) => s.label), bands: (u.bands ?? []).map((b) => b.series) } : null;
+}
+
+/** Collected over time with replications: per policy the mean (a line) and the 95%
+ * band (its low and high edges, filled between). */
+function collectedBands(result, xSeries, dayAxis, cur) {
+  const arms = result.uncertainty.arms;
+  const money = (v) => `${fmt(v, 2)} ${cur}`;
+  const series = [xSeries];
+  const data = [arms[0].collected_band.map((b) => b.day)];
+  const bands = [];
+  arms.forEach((a, i) => {
+    const arm = ARMS[i] ?? ARMS[ARMS.length - 1];
+    const at = series.length;
+    series.push(
+      { label: `${arm.label} mean`, stroke: arm.color, width: 2, points: { show: false }, value: (u, v) => (v == null ? '—' : money(v)) },
+      { label: `${arm.label} 95% high`, stroke: arm.edge, width: 1, dash: [4, 3], points: { show: false }, value: (u, v) => (v == null ? '—' : money(v)) },
+      { label: `${arm.label} 95% low`, stroke: arm.edge, width: 1, dash: [4, 3], points: { show: false }, value: (u, v) => (v == null ? '—' : money(v)) },
+    );
+    data.push(
+      a.collected_band.map((b) => Number(b.estimate)),
+      a.collected_band.map((b) => Number(b.hi)),
+      a.collected_band.map((b) => Number(b.lo)),
+    );
+    // uPlot fills between the two series of a band, the upper one first.
+    bands.push({ series: [at + 1, at + 2], fill: arm.band });
+  });
+  $('#collected-note').textContent = `(cumulative; mean of ${result.uncertainty.replications} replications, 95% band)`;
+  mount('chart-collected', {
+    scales: { x: { time: false }, y: { range: (u, min, max) => [Math.min(0, min), Math.max(1, max) * 1.05] } },
+    series,
+    bands,
+    axes: [dayAxis, { ...axisStyle, label: `collected (${cur})`, size: 64, values: (u, s) => s.map(compact) }],
+    legend: { live: true },
+    cursor: { drag: { x: true, y: false } },
+  }, data);
+}
+
 export function renderCharts(result) {
   const days = result.arms[0].series.map((d) => d.day);
   const dayAxis = { ...axisStyle, label: 'day of the simulation', values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) };
@@ -47,13 +90,18 @@ export function renderCharts(result) {
 
   // (1) Collected, cumulative.
   const cur = result.settings.response.report_currency;
-  mount('chart-collected', {
-    scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.05] } },
-    series: [xSeries, ...lineSeries(result, null, (v) => `${fmt(v, 2)} ${cur}`)],
-    axes: [dayAxis, { ...axisStyle, label: `collected (${cur})`, size: 64, values: (u, s) => s.map(compact) }],
-    legend: { live: true },
-    cursor: { drag: { x: true, y: false } },
-  }, [days, ...result.arms.map((a) => a.series.map((d) => Number(d.collected_cumulative)))]);
+  if (result.uncertainty) {
+    collectedBands(result, xSeries, dayAxis, cur);
+  } else {
+    $('#collected-note').textContent = '(cumulative)';
+    mount('chart-collected', {
+      scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.05] } },
+      series: [xSeries, ...lineSeries(result, null, (v) => `${fmt(v, 2)} ${cur}`)],
+      axes: [dayAxis, { ...axisStyle, label: `collected (${cur})`, size: 64, values: (u, s) => s.map(compact) }],
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+    }, [days, ...result.arms.map((a) => a.series.map((d) => Number(d.collected_cumulative)))]);
+  }
 
   // (3) Blocked contacts per day.
   mount('chart-blocked', {

@@ -3,6 +3,9 @@
 /** Channel order of `contacts` arrays in the simulation result (core CHANNELS). */
 export const CHANNELS = ['call', 'sms', 'email', 'whatsapp', 'letter', 'visit', 'push'];
 export const ARMS = [
-  { key: 'champion', label: 'Champion', color: '#2563eb', fill: 'rgba(37, 99, 235, 0.85)' },
-  { key: 'challenger', label: 'Challenger', color: '#ea580c', fill: 'rgba(234, 88, 12, 0.85)' },
+  { key: 'champion', label: 'Champion', color: '#2563eb', fill: 'rgba(37, 99, 235, 0.85)', band: 'rgba(37, 99, 235, 0.16)', edge: 'rgba(37, 99, 235, 0.45)' },
+  { key: 'challenger', label: 'Challenger', color: '#ea580c', fill: 'rgba(234, 88, 12, 0.85)', band: 'rgba(234, 88, 12, 0.16)', edge: 'rgba(234, 88, 12, 0.45)' },
 ];
+
+/** Most replications the page asks for (the engine takes up to 100). */
+export const MAX_REPLICATIONS = 50;

@@ -5,6 +5,7 @@ import { plural } from './format.js';
 import { setStatus, isReady } from './status.js';
 import { call, restartWorker, poolSize, workers } from './worker-client.js';
 import { readInt, readStart } from './fields.js';
+import { MAX_REPLICATIONS } from './constants.js';
 import { editors } from './editor.js';
 import { model, modelValid } from './model.js';
 import { portfolioInfo, portfolioKind, refreshPortfolio, resetPortfolio } from './portfolio.js';
@@ -49,10 +50,11 @@ export function updateRunEnabled() {
 export async function run() {
   const days = readInt('#days', 1, 3650);
   const seed = readInt('#seed', 0, Number.MAX_SAFE_INTEGER);
+  const replications = readInt('#replications', 1, MAX_REPLICATIONS);
   const start = readStart();
   const kind = portfolioKind();
   const n = kind === 'generated' ? readInt('#cases-n', 1, 100000) : null;
-  if (days == null || seed == null || start == null || (kind === 'generated' && n == null)) {
+  if (days == null || seed == null || replications == null || start == null || (kind === 'generated' && n == null)) {
     $('#run-info').textContent = 'Check the highlighted fields.';
     return;
   }
@@ -63,6 +65,7 @@ export async function run() {
     days,
     seed,
     response_model: model,
+    replications,
   };
   if (kind === 'generated') request.generate = n;
   else request.usePortfolio = true;
@@ -90,9 +93,10 @@ export async function run() {
     const cases = result.arms[0].kpis.cases;
     lastRun = { result, sources, start, ms, wall };
     runNote = {
-      text: `${plural(cases, 'case')} × ${plural(days, 'day')} × ${plural(result.arms.length, 'policy', 'policies')} in ${(ms / 1000).toFixed(2)} s on ${plural(parts, 'worker')} (seed ${seed}).`,
+      text: `${plural(cases, 'case')} × ${plural(days, 'day')} × ${plural(result.arms.length, 'policy', 'policies')}` +
+        `${replications > 1 ? ` × ${plural(replications, 'replication')}` : ''} in ${(ms / 1000).toFixed(2)} s on ${plural(parts, 'worker')} (seed ${seed}).`,
     };
-    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, run: runCount, workers: parts };
+    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, replications, run: runCount, workers: parts };
     renderResults(result, runCount);
     if (kind === 'generated') await refreshPortfolio();
   } catch (e) {

@@ -2,7 +2,9 @@
 // chromium through playwright-core, runs a 300-case simulation in the page (wasm, in
 // a Web Worker) and checks its KPIs, exactly, against the same simulation run by the
 // native CLI. Then checks the syntax-error display, takes a screenshot and records
-// timings.
+// timings. A second run with replications (a small portfolio and horizon) checks the
+// intervals, verdicts, the collected band and the live test's size against the CLI's
+// `--replications` run.
 //   node --test examples/simulator/tests/e2e.test.mjs
 // Needs: bindings/wasm/pkg (bash bindings/wasm/build.sh), target/{release,debug}/recobro,
 // /usr/bin/chromium, and bindings/wasm/node_modules (playwright-core, uplot).
@@ -30,6 +32,10 @@ const DAYS = 60;
 // The syntax error goes in as a new line here (inside `fn segment`, after its first line).
 const ERROR_LINE = 19;
 const CHANNELS = ['call', 'sms', 'email', 'whatsapp', 'letter', 'visit', 'push'];
+// The run with replications: small, so it stays fast.
+const REP_N = 60;
+const REP_DAYS = 20;
+const REPLICATIONS = 5;
 
 const { chromium } = await import(
   pathToFileURL(join(root, 'bindings/wasm/node_modules/playwright-core/index.mjs')).href
@@ -278,4 +284,151 @@ test('the simulator matches the native CLI, shows syntax errors at their line, a
   timings.seed = SEED;
   writeFileSync(join(site, 'e2e-timings.json'), JSON.stringify(timings, null, 2) + '\n');
   console.log('timings', timings);
+});
+
+test('with replications: every interval, verdict and the collected band as the CLI gives them, and the live test in words', async () => {
+  // Runs after the first test (the same page; the editors hold the shipped policies).
+  await page.waitForSelector('#kpi-table[data-run="1"]');
+  await page.waitForSelector('#challenger-error[data-state="ok"]');
+  const champion = await page.inputValue('#champion-editor');
+  const challenger = await page.inputValue('#challenger-editor');
+
+  // A bad replications count is marked and blocks the run.
+  await page.fill('#replications', '0');
+  assert.ok(await page.evaluate(() => document.querySelector('#replications').classList.contains('invalid')));
+  await page.fill('#replications', String(REPLICATIONS));
+  assert.ok(!(await page.evaluate(() => document.querySelector('#replications').classList.contains('invalid'))));
+  await page.fill('#cases-n', String(REP_N));
+  await page.fill('#days', String(REP_DAYS));
+  await page.waitForSelector('#run:not([disabled])');
+  await page.click('#run');
+  await page.waitForSelector('#kpi-table[data-run="2"]', { timeout: 300_000 });
+
+  // Through the worker pool (parts merged by the engine), every replication counted.
+  const lastRun = await page.evaluate(() => window.__recobroLastRun);
+  assert.equal(lastRun.replications, REPLICATIONS);
+  assert.equal(lastRun.workers, await page.evaluate(() => Math.min(16, navigator.hardwareConcurrency || 1)));
+  const progress = await page.evaluate(() => ({ value: document.querySelector('#progress').value, max: document.querySelector('#progress').max }));
+  assert.deepEqual(progress, { value: REP_N * 2 * REPLICATIONS, max: REP_N * 2 * REPLICATIONS });
+
+  const champFile = join(work, 'champion-rep.rhai');
+  const challFile = join(work, 'challenger-rep.rhai');
+  writeFileSync(champFile, champion);
+  writeFileSync(challFile, challenger);
+  const { stdout } = await promisify(execFile)(cli, [
+    'simulate', '--generate', String(REP_N), '--seed', String(SEED), '--days', String(REP_DAYS),
+    '--replications', String(REPLICATIONS), '--json', '--policy', champFile, '--challenger', challFile,
+  ], { maxBuffer: 256 * 1024 * 1024 });
+  const native = JSON.parse(stdout);
+  const u = native.uncertainty;
+  assert.equal(u.replications, REPLICATIONS);
+  assert.equal(u.arms.length, 2);
+
+  const cells = await page.$$eval('#kpi-table td[data-kpi]', (tds) => tds.map((td) => {
+    const ci = td.querySelector('.ci');
+    const verdict = td.querySelector('.verdict');
+    return {
+      kpi: td.dataset.kpi, arm: td.dataset.arm, value: td.dataset.value,
+      ci: ci ? { estimate: ci.dataset.estimate, lo: ci.dataset.lo, hi: ci.dataset.hi, text: ci.textContent } : null,
+      verdict: verdict ? { value: verdict.dataset.verdict, text: verdict.textContent } : null,
+      good: td.classList.contains('good'), bad: td.classList.contains('bad'),
+    };
+  }));
+  const table = new Map(cells.map((c) => [`${c.arm}/${c.kpi}`, c]));
+  // The values are still the run with the request's seed.
+  for (const [arm, kpis] of [['champion', native.arms[0].kpis], ['challenger', native.arms[1].kpis], ['difference', native.arms[1].vs_champion]]) {
+    for (const [key, value] of Object.entries(kpis)) {
+      if (key === 'contacts') continue;
+      assert.equal(table.get(`${arm}/${key}`)?.value, String(value), `${arm} ${key}`);
+    }
+  }
+  // Each KPI's mean and 95% interval per policy, exactly.
+  let intervals = 0;
+  for (const [i, arm] of [[0, 'champion'], [1, 'challenger']]) {
+    for (const k of u.arms[i].kpis) {
+      const cell = table.get(`${arm}/${k.kpi}`);
+      assert.ok(cell?.ci, `no interval for ${arm} ${k.kpi}`);
+      assert.deepEqual({ estimate: cell.ci.estimate, lo: cell.ci.lo, hi: cell.ci.hi }, { estimate: k.estimate, lo: k.lo, hi: k.hi }, `${arm} ${k.kpi}`);
+      assert.match(cell.ci.text, /\(.+ to .+\)/, `${arm} ${k.kpi}: ${cell.ci.text}`);
+      intervals++;
+    }
+  }
+  // Each difference with its interval and verdict, coloured only when better or worse.
+  const verdicts = new Set();
+  assert.ok(u.arms[1].vs_champion.length >= 10);
+  for (const d of u.arms[1].vs_champion) {
+    const cell = table.get(`difference/${d.kpi}`);
+    assert.ok(cell?.ci && cell.verdict, `no interval or verdict for the difference in ${d.kpi}`);
+    assert.deepEqual({ estimate: cell.ci.estimate, lo: cell.ci.lo, hi: cell.ci.hi }, { estimate: d.estimate, lo: d.lo, hi: d.hi }, d.kpi);
+    assert.equal(cell.verdict.value, d.verdict, d.kpi);
+    assert.equal(cell.verdict.text, d.verdict.replace('_', ' '), d.kpi);
+    assert.equal(cell.good, d.verdict === 'better', `${d.kpi} coloured good`);
+    assert.equal(cell.bad, d.verdict === 'worse', `${d.kpi} coloured bad`);
+    verdicts.add(d.verdict);
+    intervals++;
+  }
+  assert.ok(await page.isVisible('#kpi-note'));
+  assert.match(await page.textContent('#kpi-note'), new RegExp(`mean over ${REPLICATIONS} replications`));
+
+  // The collected chart: each policy's mean and 95% band, from `collected_band`.
+  await page.waitForSelector('#chart-collected canvas');
+  const chart = await page.evaluate(async () => (await import('./js/charts.js')).chartData('chart-collected'));
+  assert.equal(chart.data.length, 1 + 3 * 2);
+  assert.deepEqual(chart.data[0], [...Array(REP_DAYS).keys()]);
+  for (const i of [0, 1]) {
+    const band = u.arms[i].collected_band;
+    assert.equal(band.length, REP_DAYS);
+    assert.deepEqual(chart.data[1 + 3 * i], band.map((b) => Number(b.estimate)));
+    assert.deepEqual(chart.data[2 + 3 * i], band.map((b) => Number(b.hi)));
+    assert.deepEqual(chart.data[3 + 3 * i], band.map((b) => Number(b.lo)));
+    assert.ok(band.some((b) => b.lo !== b.hi), 'the band has a width');
+  }
+  assert.deepEqual(chart.bands, [[2, 3], [5, 6]]);
+  const legend = await page.textContent('#chart-collected .u-legend');
+  for (const label of ['Champion mean', 'Champion 95% high', 'Champion 95% low', 'Challenger mean', 'Challenger 95% low']) {
+    assert.ok(legend.includes(label), `legend lacks ${label}: ${legend}`);
+  }
+  assert.match(await page.textContent('#collected-note'), /95% band/);
+
+  // The live test's size, in words.
+  assert.ok(await page.isVisible('#live-test'));
+  const live = await page.textContent('#live-test');
+  assert.match(live, /50\/50/);
+  assert.match(live, /5%/);
+  assert.match(live, /80%/);
+  const items = await page.$$eval('#live-test li', (lis) => lis.map((li) => ({ metric: li.dataset.metric, per: li.dataset.casesPerArm ?? null, text: li.textContent })));
+  assert.equal(items.length, u.arms[1].live_test.length);
+  u.arms[1].live_test.forEach((t, i) => {
+    assert.equal(items[i].metric, t.metric);
+    if (t.cases_per_arm == null) {
+      assert.match(items[i].text, /no live test size/);
+    } else {
+      assert.equal(items[i].per, String(t.cases_per_arm));
+      assert.ok(items[i].text.includes(`${t.cases_per_arm.toLocaleString('en-US')} cases per arm`), items[i].text);
+      assert.ok(items[i].text.includes(`${t.cases_total.toLocaleString('en-US')} in all`), items[i].text);
+    }
+  });
+
+  // Nothing overflows with the wider table.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page overflows horizontally by ${overflow}px`);
+  const spilled = await page.$$eval('.card, .panel, .editor-card', (els) =>
+    els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => `${e.id || e.className}: ${e.scrollWidth} > ${e.clientWidth}`));
+  assert.deepEqual(spilled, [], 'content wider than its card');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(site, 'e2e-replications.png'), fullPage: true });
+
+  // Back to one replication: no intervals, the plain chart.
+  await page.fill('#replications', '1');
+  await page.click('#run');
+  await page.waitForSelector('#kpi-table[data-run="3"]', { timeout: 300_000 });
+  assert.equal(await page.locator('#kpi-table .ci').count(), 0);
+  assert.equal(await page.locator('#kpi-table .verdict').count(), 0);
+  assert.ok(!(await page.isVisible('#live-test')));
+  const plain = await page.evaluate(async () => (await import('./js/charts.js')).chartData('chart-collected'));
+  assert.equal(plain.data.length, 3);
+  assert.deepEqual(plain.bands, []);
+
+  assert.deepEqual(problems, [], 'page errors, console errors or failed requests');
+  console.log(`replications: ${intervals} intervals compared, verdicts ${[...verdicts].join(', ')}`);
 });
