@@ -565,6 +565,28 @@ fn simulate_with_replications_prints_intervals_and_matches_the_library() {
         table.contains("a live 50/50 test of collected_per_case"),
         "{table}"
     );
+    // The chart draws each policy's 95% band and its mean line.
+    let svg = std::env::temp_dir().join(format!("recobro-bands-{}.svg", std::process::id()));
+    let (code, _, err) = recobro(&[&args[..], &["--chart", svg.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    std::fs::remove_file(&svg).ok();
+    assert_eq!(
+        chart.matches("<polygon class=\"band\"").count(),
+        2,
+        "{chart}"
+    );
+    let u = lib.uncertainty.as_ref().unwrap();
+    let last = u.arms[1].collected_band.last().unwrap();
+    assert!(
+        chart.contains(&format!(
+            "{} [{}, {}], mean of 3 replications",
+            last.interval.estimate.round_dp(2),
+            last.interval.lo.round_dp(2),
+            last.interval.hi.round_dp(2)
+        )),
+        "{chart}"
+    );
     let (code, _, err) = recobro(&[&args[..5], &["--replications", "0"]].concat());
     assert_eq!(code, 1);
     assert!(err.contains("replications"), "{err}");

@@ -13,16 +13,28 @@ fn esc(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Cumulative amount collected per day, per policy, as a standalone SVG document.
-/// (Plotting coordinates are the only place floating point is used; every figure the
-/// chart labels is formatted from the exact decimals.)
+/// Cumulative amount collected per day, per policy, as a standalone SVG document;
+/// with replications, each policy's 95% band around its line. (Plotting coordinates
+/// are the only place floating point is used; every figure the chart labels is
+/// formatted from the exact decimals.)
 pub fn svg_collected(r: &SimulationResult) -> String {
     let (w, h, left, right, top, bottom) = (900.0_f64, 420.0_f64, 90.0, 20.0, 40.0, 50.0);
     let days = r.settings.days.max(1) as f64;
+    let bands = r
+        .uncertainty
+        .as_ref()
+        .map(|u| u.arms.as_slice())
+        .unwrap_or_default();
+    let bands_n = r.uncertainty.as_ref().map(|u| u.replications).unwrap_or(0);
     let max = r
         .arms
         .iter()
         .flat_map(|a| a.series.iter().map(|d| d.collected_cumulative))
+        .chain(
+            bands
+                .iter()
+                .flat_map(|a| a.collected_band.iter().map(|b| b.interval.hi)),
+        )
         .max()
         .unwrap_or_default();
     let maxf = max.to_f64().unwrap_or(0.0).max(1.0);
@@ -64,12 +76,64 @@ pub fn svg_collected(r: &SimulationResult) -> String {
         h - bottom,
         h - bottom
     ));
+    for (i, a) in bands.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let f = |d: rust_decimal::Decimal| d.to_f64().unwrap_or(0.0);
+        let mut points = format!("{:.1},{:.1}", x(0.0), y(0.0));
+        for b in &a.collected_band {
+            points.push_str(&format!(
+                " {:.1},{:.1}",
+                x(f64::from(b.day) + 1.0),
+                y(f(b.interval.hi))
+            ));
+        }
+        for b in a.collected_band.iter().rev() {
+            points.push_str(&format!(
+                " {:.1},{:.1}",
+                x(f64::from(b.day) + 1.0),
+                y(f(b.interval.lo))
+            ));
+        }
+        svg.push_str(&format!(
+            "<polygon class=\"band\" fill=\"{color}\" fill-opacity=\"0.18\" stroke=\"none\" points=\"{points}\"><title>{} 95% band over {} replications</title></polygon>\n",
+            esc(&a.role),
+            bands_n
+        ));
+    }
     for (i, a) in r.arms.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
         let mut points = format!("{:.1},{:.1}", x(0.0), y(0.0));
-        for day in &a.series {
-            let v = day.collected_cumulative.to_f64().unwrap_or(0.0);
-            points.push_str(&format!(" {:.1},{:.1}", x(f64::from(day.day) + 1.0), y(v)));
+        // With replications the line is the mean over them, inside its band.
+        let (line, label): (Vec<(u32, rust_decimal::Decimal)>, String) = match bands.get(i) {
+            Some(b) => (
+                b.collected_band
+                    .iter()
+                    .map(|d| (d.day, d.interval.estimate))
+                    .collect(),
+                b.collected_band
+                    .last()
+                    .map(|d| {
+                        format!(
+                            "{} [{}, {}], mean of {} replications",
+                            d.interval.estimate.round_dp(2),
+                            d.interval.lo.round_dp(2),
+                            d.interval.hi.round_dp(2),
+                            bands_n
+                        )
+                    })
+                    .unwrap_or_default(),
+            ),
+            None => (
+                a.series
+                    .iter()
+                    .map(|d| (d.day, d.collected_cumulative))
+                    .collect(),
+                a.kpis.collected.round_dp(2).to_string(),
+            ),
+        };
+        for (day, v) in line {
+            let v = v.to_f64().unwrap_or(0.0);
+            points.push_str(&format!(" {:.1},{:.1}", x(f64::from(day) + 1.0), y(v)));
         }
         svg.push_str(&format!(
             "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{points}\"/>\n\
@@ -80,7 +144,7 @@ pub fn svg_collected(r: &SimulationResult) -> String {
             top + 18.0 + 18.0 * i as f64,
             esc(&a.role),
             esc(&a.policy),
-            a.kpis.collected.round_dp(2)
+            label
         ));
     }
     svg.push_str("</svg>\n");
