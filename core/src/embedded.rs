@@ -14,15 +14,18 @@
 //! 2. `time`: instants, dates, time zones;
 //! 3. `money`: amounts and their JSON form, rounding, day counts, interest, rates,
 //!    fees, plans, charge kinds (arithmetic with no notion of a case);
-//! 4. `model`: the case as the host sends it, its validation, and the charge
+//! 4. `stats`: intervals, verdicts, sample sizes, the sequential test;
+//! 5. `model`: the case as the host sends it, its validation, and the charge
 //!    ledger replayed over it;
-//! 5. `decision`: what the engine answers;
-//! 6. `facts`: what is derived from a case at `as_of`;
-//! 7. `compliance`: contact rules, holds, calendars, the standard packs;
-//! 8. `generate`: synthetic cases;
-//! 9. `policy`: Rhai policies, the script-facing API (`policy::script`), the law on
-//!    charges, evaluation;
-//! 10. `simulate`, `testing`, `reference`: tools built on policies.
+//! 6. `decision`: what the engine answers;
+//! 7. `facts`: what is derived from a case at `as_of`;
+//! 8. `compliance`: contact rules, holds, calendars, the standard packs;
+//! 9. `generate`: synthetic cases;
+//! 10. `policy`: Rhai policies, the script-facing API (`policy::script`), the law on
+//!     charges, evaluation;
+//! 11. `simulate`, `testing`, `reference`, `report`: tools built on policies;
+//! 12. `experiment`: live experiments (the simulation's assignment and the stats);
+//! 13. `host`, `schema`: the boundary and the contract.
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 

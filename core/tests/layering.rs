@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "embedded", "sort"],
     &["time"],
     &["money"],
+    &["stats"],
     &["model"],
     &["decision"],
     &["facts"],
@@ -22,6 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["generate"],
     &["policy"],
     &["simulate", "testing", "reference", "report"],
+    &["experiment"],
     &["host", "schema"],
 ];
 
