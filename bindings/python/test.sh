@@ -28,6 +28,7 @@ missing=()
 "$PY" -c "import dask.dataframe" 2>/dev/null || missing+=("dask[dataframe]")
 "$PY" -c "import polars" 2>/dev/null || missing+=("polars>=1")  # tests/test_batch_errors.py
 "$PY" -c "import mypy.stubtest" 2>/dev/null || missing+=("mypy")
+"$PY" -c "import scipy.stats" 2>/dev/null || missing+=("scipy")  # tests/test_uncertainty.py's reference statistics
 # the types of pandas and pyarrow, for tests/test_types.py's typed use of evaluate_many
 for stubs in pandas-stubs pyarrow-stubs; do
   "$PY" -c "import importlib.metadata as m; m.version('$stubs')" 2>/dev/null || missing+=("$stubs")

@@ -10,7 +10,8 @@
 //! panic surfaces as `RecobroError` with code `internal`.
 //!
 //! Error paths name the arguments as every host does (`recobro::host::arg`): `as_of`,
-//! `at`, `channel`, `cases`, `options.limits.max_operations`, `proposal.down_payment`;
+//! `at`, `channel`, `cases`, `options.limits.max_operations`, `proposal.down_payment`,
+//! `request.replications` (a simulation), `experiment.outcomes[3].arm`, `plan.sd`;
 //! errors inside a case are relative to the case (`debts[0].due_on`) and in a batch
 //! under its index (`[3].debts[0].due_on`).
 //!
@@ -927,6 +928,77 @@ fn decision_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, P
     })
 }
 
+/// The JSON text of a request argument (`request`, `experiment`, `plan`): JSON text as
+/// given (`str`, or UTF-8 `bytes`, refused at `arg` when they are not), or a dict (any
+/// value) written exactly, a value that cannot be JSON (a float, a naive datetime)
+/// failing at its path under `arg` (`request.response_model.channels.sms.cost`).
+fn request_text(obj: &Bound<'_, PyAny>, arg: &str) -> Result<String, Error> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(host::text(b.as_bytes(), arg)?.to_string());
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|c| c.into_owned())
+            .map_err(|e| Error::input(arg, e.to_string()));
+    }
+    json_arg(obj, arg, ReadOptions::default())
+}
+
+/// Run a simulation request (`host::simulation_request`: the shape of
+/// `schemas/simulation-request.schema.json`, `replications` included) without the GIL;
+/// the result as JSON text (`schemas/simulation-result.schema.json`). Errors are under
+/// `request`, those of the run (a policy's options, a case) too, as on every host.
+#[pyfunction]
+fn simulate(py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> {
+    guard(py, || {
+        let text = request_text(request, arg::REQUEST).py_err(py)?;
+        py.detach(move || {
+            host::guard(|| {
+                let request = host::simulation_request(&text)?;
+                // The request's policies compile as it runs: their input errors'
+                // paths are under `request` too.
+                let result = request.run().map_err(|e| e.under(arg::REQUEST))?;
+                serde_json::to_string(&result).map_err(internal)
+            })
+        })
+        .py_err(py)
+    })
+}
+
+/// Compare a live experiment's outcomes (`host::experiment`: the shape of
+/// `schemas/experiment-request.schema.json`) without the GIL; the report as JSON text
+/// (`schemas/experiment-report.schema.json`). Errors are under `experiment`.
+#[pyfunction]
+fn experiment(py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> {
+    guard(py, || {
+        let text = request_text(request, arg::EXPERIMENT).py_err(py)?;
+        py.detach(move || {
+            host::guard(|| {
+                let report = host::experiment(&text)?;
+                serde_json::to_string(&report).map_err(internal)
+            })
+        })
+        .py_err(py)
+    })
+}
+
+/// The cases a fixed-horizon test needs (`host::experiment_plan`: the `plan` of an
+/// experiment request) as JSON text. Errors are under `plan`.
+#[pyfunction]
+fn experiment_plan(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<String> {
+    guard(py, || {
+        let text = request_text(plan, arg::PLAN).py_err(py)?;
+        py.detach(move || {
+            host::guard(|| {
+                let result = host::experiment_plan(&text)?;
+                serde_json::to_string(&result).map_err(internal)
+            })
+        })
+        .py_err(py)
+    })
+}
+
 /// Test hook: the JSON text a Python value (a case) becomes on its way to the engine,
 /// or the error a case made of it fails with (paths relative to it); `drop_nulls` as
 /// for DataFrame and Arrow rows.
@@ -978,6 +1050,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(case_schema, m)?)?;
     m.add_function(wrap_pyfunction!(output_schema, m)?)?;
     m.add_function(wrap_pyfunction!(decision_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(experiment, m)?)?;
+    m.add_function(wrap_pyfunction!(experiment_plan, m)?)?;
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_json_text, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -130,6 +130,21 @@ API
     exact ``schedule`` and the ``bounds``. The terms are read as one proposal: an
     error names ``proposal.down_payment``, ``proposal.frequency`` and so on.
 
+``recobro.simulate(request) -> dict``
+    A simulation (``recobro simulate``): a request dict or JSON text
+    (``schemas/simulation-request.schema.json``) in, the result
+    (``schemas/simulation-result.schema.json``) out, amounts ``Decimal``; without the
+    GIL. With ``replications`` of 2 to 100, ``uncertainty`` holds every KPI's 95%
+    interval, each challenger's paired difference from the champion with a verdict, and
+    the size of a live test; ``recobro.uncertainty_frame(result, section)`` makes a
+    DataFrame of a section. Errors are at paths under ``request``.
+
+``recobro.experiment_plan(plan) -> dict``, ``recobro.experiment(request) -> dict``
+    A live champion/challenger experiment: the cases a fixed-horizon test needs (errors
+    under ``plan``), and the comparison of the outcomes a host recorded with a fixed
+    (Welch) or sequential (mSPRT) test (``schemas/experiment-request.schema.json``,
+    ``schemas/experiment-report.schema.json``; errors under ``experiment``).
+
 Values
 ------
 Amounts may be ``Decimal``, ``int`` or ``str``; a ``float`` is refused (it is not
@@ -183,6 +198,10 @@ __all__ = [
     "InvalidInputError",
     "BatchError",
     "decision_from_json",
+    "simulate",
+    "experiment",
+    "experiment_plan",
+    "uncertainty_frame",
     "DECISION_COLUMNS",
     "arrow_schema",
     "case_schema",
@@ -334,6 +353,127 @@ def decision_from_json(text: str) -> Decision:
     an Arrow ``decision`` column) as the dict ``Policy.evaluate`` returns."""
     result: Decision = _native.decision_from_json(text)  # type: ignore[assignment]
     return result
+
+
+#: The fields of a simulation result (``schemas/simulation-result.schema.json``) and of an
+#: experiment's report and plan (``schemas/experiment-report.schema.json``) that the schemas
+#: type as ``Amount`` (exact decimal text), read as ``decimal.Decimal``. The names mean one
+#: thing wherever they occur in each schema (tests/test_uncertainty.py checks both sets
+#: against the schemas).
+_SIMULATION_DECIMALS = frozenset(
+    [
+        "avg_days_to_payment", "challenger", "champion", "charges", "closing", "collected",
+        "collected_cumulative", "collected_per_cost", "confidence", "contacts_per_case", "cost",
+        "cured_pct", "estimate", "hi", "live_test_alpha", "live_test_power", "lo", "opening",
+        "outstanding", "pay_full_pct", "pay_partial_pct", "promise_kept_pct", "promise_pct",
+        "reach_pct", "recovered_pct", "recovery_rate_pct", "sd", "self_cure_daily_pct",
+        "success_pct",
+    ]
+)
+_EXPERIMENT_DECIMALS = frozenset(
+    [
+        "alpha", "collected_per_case", "confidence", "contacts_per_case", "estimate", "hi", "lo",
+        "minimum_effect", "p_value", "paid_pct", "power",
+    ]
+)
+
+
+def _with_decimals(value: Any, decimals: frozenset[str], key: str | None = None) -> Any:
+    """The engine's JSON (parsed) with the strings at the keys in ``decimals`` as
+    ``Decimal`` and an instant at ``start`` as an aware ``datetime`` in UTC."""
+    if isinstance(value, dict):
+        return {k: _with_decimals(v, decimals, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_decimals(v, decimals, key) for v in value]
+    if isinstance(value, str):
+        if key in decimals:
+            return decimal.Decimal(value)
+        if key == "start":
+            import datetime
+
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(
+                datetime.timezone.utc
+            )
+    return value
+
+
+def _engine_json(text: str, decimals: frozenset[str]) -> dict[str, Any]:
+    data = json.loads(text, parse_float=decimal.Decimal)  # the engine writes no float
+    result: dict[str, Any] = _with_decimals(data, decimals)
+    return result
+
+
+def simulate(request: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+    """Run a simulation (``recobro simulate``): a portfolio (``cases``, or ``generate``
+    cases generated from ``seed``) through a champion policy and challengers
+    (``policies``, champion first; ``{}`` is the default consumer policy,
+    ``{"embedded": "consumer/digital_first"}`` an embedded one, ``{"source": ...}`` Rhai
+    source) over ``days`` days, with the debtors' responses drawn from ``seed``.
+
+    ``request`` is a dict (or JSON text) of ``schemas/simulation-request.schema.json``; amounts
+    as ``Decimal``, ``int`` or ``str`` and ``start`` as an aware ``datetime`` or RFC 3339 text,
+    as in a case. With ``replications`` N (2 to 100) the run is repeated with N seeds
+    (replication 0 with ``seed``: the one-run result) and the result has ``uncertainty``: each
+    KPI's mean and 95% interval, each challenger's paired difference from the champion with
+    a verdict, the collected amount's band and the size of a live test (see
+    ``uncertainty_frame``).
+
+    Returns the result (``schemas/simulation-result.schema.json``) as a dict: amounts and
+    estimates ``Decimal``, ``settings["start"]`` an aware ``datetime``, seeds decimal
+    strings. Runs without the GIL. A bad request raises ``InvalidInputError`` at its path
+    under ``request`` (``request.replications``, ``request.cases[3].debts[0].due_on``); a
+    policy that does not compile, its ``PolicySyntaxError`` (the message names
+    ``policies[i]``)."""
+    return _engine_json(_native.simulate(request), _SIMULATION_DECIMALS)
+
+
+def experiment(request: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+    """Compare a live champion/challenger experiment's outcomes (``recobro experiment
+    analyze``): ``experiment`` (the id the engine's stable assignment hashes with each case
+    id), ``shares`` (percent per arm, champion first), ``test`` (``{"kind": "fixed", "plan":
+    {...}}``: Welch's test once every arm has the cases the plan needs, or ``{"kind":
+    "sequential", "metric": ..., "minimum_effect": ...}``: the always-valid mSPRT, a verdict
+    as soon as its interval excludes zero) and ``outcomes`` (``case_id``, ``collected``,
+    ``contacts``, and ``arm`` when the host recorded it: checked against the assignment).
+
+    ``request`` is a dict (or JSON text) of ``schemas/experiment-request.schema.json``. Returns
+    the report (``schemas/experiment-report.schema.json``) as a dict, figures ``Decimal``
+    (``paid_pct`` differences in percentage points). Errors are ``InvalidInputError`` at
+    their path under ``experiment`` (``experiment.outcomes[3].arm``)."""
+    return _engine_json(_native.experiment(request), _EXPERIMENT_DECIMALS)
+
+
+def experiment_plan(plan: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+    """The cases a fixed-horizon test needs (``recobro experiment plan``): ``metric``
+    (``collected_per_case``, the default, or ``paid_pct``), ``baseline``, ``sd`` (for
+    ``collected_per_case``), ``minimum_effect``, ``power`` (default 0.8) and ``shares``
+    (default 50/50). Two-sided at 5%, the normal approximation. Returns ``metric``,
+    ``minimum_effect``, ``alpha``, ``power`` (``Decimal``), ``cases_per_arm`` (champion
+    first) and ``cases_total``. Errors are ``InvalidInputError`` at their path under
+    ``plan`` (``plan.sd``)."""
+    return _engine_json(_native.experiment_plan(plan), _EXPERIMENT_DECIMALS)
+
+
+#: The per-arm sections of a simulation's ``uncertainty`` that ``uncertainty_frame`` reads.
+_UNCERTAINTY_SECTIONS = ("kpis", "vs_champion", "collected_band", "live_test")
+
+
+def uncertainty_frame(result: Mapping[str, Any], section: str = "kpis") -> Any:
+    """One section of a simulation's ``uncertainty`` as a pandas DataFrame, one row per arm
+    and entry, with the arm's ``policy`` and ``role`` first: ``"kpis"`` (``kpi``,
+    ``estimate``, ``lo``, ``hi``), ``"vs_champion"`` (the same and ``verdict``, challengers
+    only), ``"collected_band"`` (``day``, ``estimate``, ``lo``, ``hi``) or ``"live_test"``.
+    Figures stay ``Decimal``. A result without ``uncertainty`` (one replication) raises
+    ``ValueError``."""
+    if section not in _UNCERTAINTY_SECTIONS:
+        raise ValueError(f"section must be one of {', '.join(map(repr, _UNCERTAINTY_SECTIONS))}, not {section!r}")
+    u = result.get("uncertainty")
+    if u is None:
+        raise ValueError("the result has no uncertainty: run the simulation with replications of 2 or more")
+    import pandas as pd
+
+    rows = [{"policy": arm["policy"], "role": arm["role"], **entry} for arm in u["arms"] for entry in arm[section]]
+    return pd.DataFrame(rows)
 
 
 #: The values of ``on_error`` in ``Policy.evaluate_many``.
