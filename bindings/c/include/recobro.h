@@ -168,12 +168,31 @@ char *recobro_check_plan(const recobro_policy *policy, const char *case_json,
  *    "cases": [case, ...],                           absent: a generated portfolio
  *    "generate": 1000, "start": "2026-03-16T15:00:00Z", "days": 180, "seed": 42,
  *    "shares": [50, 50], "experiment": "exp-1",      shares absent: every case, every policy
- *    "response_model": {...}}                        absent: the documented defaults
+ *    "response_model": {...},                        absent: the documented defaults
+ *    "replications": 1}                               1 to 100; 2 or more: "uncertainty"
  * Returns the result JSON ("settings", "arms": [{"policy", "role", "kpis",
- * "vs_champion", "series"}]), as `recobro simulate --json` prints it. Errors in the
+ * "vs_champion", "series"}], with replications "uncertainty": 95% intervals, verdicts,
+ * bands, a live test's size), as `recobro simulate --json` prints it. Errors in the
  * request are at paths under "request" ("request.days", "request.split.shares").
  */
 char *recobro_simulate(const char *request_json, recobro_error *err);
+
+/*
+ * Compare a live experiment's arms: `request_json` as schemas/experiment-request.schema.json
+ * ({"experiment", "shares", "test": {"kind": "fixed", "plan": {...}} | {"kind":
+ * "sequential", "minimum_effect"}, "outcomes": [{"case_id", "collected", "contacts"}]}).
+ * Returns the report JSON (schemas/experiment-report.schema.json), as `recobro experiment
+ * analyze --json` prints it. Errors are at paths under "experiment"
+ * ("experiment.outcomes[3].arm").
+ */
+char *recobro_experiment(const char *request_json, recobro_error *err);
+
+/*
+ * The cases a fixed-horizon test needs: `plan_json` {"metric", "baseline", "sd",
+ * "minimum_effect", "power", "shares"}. Returns {"cases_per_arm", "cases_total", ...} as
+ * `recobro experiment plan --json` prints it. Errors are at paths under "plan".
+ */
+char *recobro_experiment_plan(const char *plan_json, recobro_error *err);
 
 /* Free a string returned by the library (NULL is fine). */
 void recobro_string_free(char *s);

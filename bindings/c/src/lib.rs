@@ -294,6 +294,45 @@ pub unsafe extern "C" fn recobro_simulate(
     }
 }
 
+/// Compare a live experiment's arms (`host::experiment`): `request_json` as
+/// `schemas/experiment-request.schema.json`. Returns the report JSON; NULL on failure
+/// (errors under `experiment`).
+///
+/// # Safety
+/// `request_json` NULL or NUL-terminated; `err` as above.
+#[no_mangle]
+pub unsafe extern "C" fn recobro_experiment(
+    request_json: *const c_char,
+    err: *mut RecobroError,
+) -> *mut c_char {
+    // SAFETY: per the contract above.
+    unsafe {
+        entry(err, ptr::null_mut(), || {
+            let text = read_str(request_json, arg::EXPERIMENT)?;
+            json(&host::experiment(text)?)
+        })
+    }
+}
+
+/// The cases a fixed-horizon test needs (`host::experiment_plan`). Returns the plan
+/// JSON; NULL on failure (errors under `plan`).
+///
+/// # Safety
+/// `plan_json` NULL or NUL-terminated; `err` as above.
+#[no_mangle]
+pub unsafe extern "C" fn recobro_experiment_plan(
+    plan_json: *const c_char,
+    err: *mut RecobroError,
+) -> *mut c_char {
+    // SAFETY: per the contract above.
+    unsafe {
+        entry(err, ptr::null_mut(), || {
+            let text = read_str(plan_json, arg::PLAN)?;
+            json(&host::experiment_plan(text)?)
+        })
+    }
+}
+
 /// Free a string the library returned (NULL is fine).
 ///
 /// # Safety

@@ -737,6 +737,34 @@ int main(int argc, char **argv) {
     out = recobro_simulate("{\"days\": \"many\"}", &err);
     expect_error("bad request field names its path under request", out, &err, "input.invalid", "request.days");
     recobro_error_free(&err);
+    out = recobro_simulate("{\"generate\": 20, \"days\": 5, \"replications\": 3}", &err);
+    check("replications give intervals", has(out, "\"uncertainty\":{\"replications\":3"), out ? "" : err.message);
+    recobro_string_free(out);
+    out = recobro_simulate("{\"replications\": 0}", &err);
+    expect_error("replications are bounded", out, &err, "input.invalid", "request.replications");
+    recobro_error_free(&err);
+
+    /* 6b. Live experiments. sd 150, detect 25: (1.959964 + 0.841621)^2 * 2 * 150^2 / 25^2
+     * = 565.1 -> 566 per arm (Chow, Shao & Wang 3.2.1). */
+    printf("experiments\n");
+    out = recobro_experiment_plan("{\"baseline\": \"120\", \"sd\": \"150\", \"minimum_effect\": \"25\"}", &err);
+    check("plan: 566 per arm", has(out, "\"cases_per_arm\":[566,566]"), out ? out : err.message);
+    recobro_string_free(out);
+    out = recobro_experiment_plan("{\"baseline\": \"120\", \"minimum_effect\": \"25\"}", &err);
+    expect_error("a plan of amounts needs sd", out, &err, "input.invalid", "plan.sd");
+    recobro_error_free(&err);
+    out = recobro_experiment("{\"experiment\": \"e\", \"shares\": [50, 50], \"test\": {\"kind\": \"sequential\", "
+                             "\"minimum_effect\": \"10\"}, \"outcomes\": [{\"case_id\": \"A\", \"collected\": \"5\"}, "
+                             "{\"case_id\": \"A\", \"collected\": \"5\"}]}",
+                             &err);
+    expect_error("a case once", out, &err, "input.invalid", "experiment.outcomes[1].case_id");
+    recobro_error_free(&err);
+    out = recobro_experiment("{\"experiment\": \"e\", \"shares\": [50, 50], \"test\": {\"kind\": \"sequential\", "
+                             "\"minimum_effect\": \"10\"}, \"outcomes\": [{\"case_id\": \"A\", \"collected\": \"5\"}]}",
+                             &err);
+    check("a running sequential test", has(out, "\"status\":\"running\"") && has(out, "\"verdict\":null"),
+          out ? out : err.message);
+    recobro_string_free(out);
 
     /* 7. No panic crosses the boundary: the engine panics on the case id FAULT_CASE_ID
      * (the fault-injection build); every call fails with `internal`, and only that call. */
