@@ -623,6 +623,18 @@ def test_simulation_request_errors(request_: dict[str, Any]) -> None:
     assert (e.value.code, e.value.path) == ("input.json", "request")
 
 
+def test_start_is_read_and_written_as_an_instant() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    bogota = timezone(timedelta(hours=-5))
+    r = recobro.simulate({"generate": 5, "days": 3, "start": datetime(2026, 3, 16, 10, tzinfo=bogota)})
+    assert r["settings"]["start"] == datetime(2026, 3, 16, 15, tzinfo=timezone.utc)
+    assert r["settings"]["start"].tzinfo == timezone.utc
+    with pytest.raises(recobro.InvalidInputError) as e:  # naive: refused, as in a case
+        recobro.simulate({"generate": 5, "days": 3, "start": datetime(2026, 3, 16, 10)})
+    assert e.value.path == "request.start"
+
+
 def test_wrong_arm_is_refused() -> None:
     rows = outcomes(50, seed=9)
     shares = [50, 50]
