@@ -85,9 +85,9 @@ export function renderKpis(result, runCount) {
   const note = $('#kpi-note');
   note.hidden = !u;
   note.textContent = u
-    ? `Each value is the run with seed ${result.settings.seed}; under it, the mean over ${u.replications} replications ` +
-      `(mean (low to high): the 95% interval). Both policies meet the same luck in each replication, so a difference ` +
-      `is paired, replication by replication, and is coloured only when its interval excludes zero.`
+    ? `Each value is the run with seed ${result.settings.seed}. Under it: the mean over ${u.replications} replications, ` +
+      `with its 95% interval in parentheses. Both policies meet the same luck in each replication, so each difference ` +
+      `is paired (replication by replication) and coloured only when its interval excludes zero.`
     : '';
   const table = $('#kpi-table');
   table.closest('.kpi-card').classList.toggle('uncertain', !!u);
@@ -137,9 +137,8 @@ export function renderKpis(result, runCount) {
             : `the 95% interval excludes zero (${d.verdict})`,
         }, VERDICTS[d.verdict] ?? d.verdict));
         if (d.verdict === 'better' || d.verdict === 'worse') td.classList.add(d.verdict === 'better' ? 'good' : 'bad');
-      } else if (u && ivs.length) {
+      } else if (!u && k.better && !isZero(v)) {
         // With replications a difference is coloured by its verdict only.
-      } else if (k.better && !isZero(v)) {
         const good = (isNegative(v) ? -1 : 1) === k.better;
         td.classList.add(good ? 'good' : 'bad');
       }
