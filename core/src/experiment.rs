@@ -521,8 +521,8 @@ pub fn analyze(r: &ExperimentRequest) -> Result<ExperimentReport> {
     };
     let champ = Moments::of(&values[0]);
     let mut comparisons = Vec::new();
-    for i in 1..arms {
-        let chall = Moments::of(&values[i]);
+    for (i, arm_values) in values.iter().enumerate().skip(1) {
+        let chall = Moments::of(arm_values);
         let few = champ.n < 2.0 || chall.n < 2.0;
         let c = match (&r.test, &plan_result) {
             (Test::Fixed { .. }, Some(p)) => {

@@ -622,6 +622,10 @@ pub struct SimulationSettings {
     /// The response model as JSON (the shape of `--response-model`); none: the defaults.
     #[uniffi(default = None)]
     pub response_model_json: Option<String>,
+    /// Replications with common random numbers (1 to 100); 2 or more give 95%
+    /// intervals (`uncertainty_table`, and `uncertainty` in `json`).
+    #[uniffi(default = 1)]
+    pub replications: u32,
 }
 
 /// Key figures of one policy (money in the report currency, as decimal strings).
@@ -739,6 +743,10 @@ pub struct SimulationSummary {
     pub series_csv: String,
     /// The whole result as JSON (as `recobro simulate --json` prints it).
     pub json: String,
+    /// With replications: every KPI's 95% interval, each challenger's difference with
+    /// its verdict, and a live test's size, as plain text (as `recobro simulate
+    /// --replications N` prints it).
+    pub uncertainty_table: Option<String>,
 }
 
 impl From<&recobro::simulation::SimulationResult> for SimulationSummary {
@@ -777,6 +785,7 @@ impl From<&recobro::simulation::SimulationResult> for SimulationSummary {
             kpi_table: r.kpi_table(),
             series_csv: r.series_csv(),
             json: serde_json::to_string(r).unwrap_or_default(),
+            uncertainty_table: r.uncertainty_table(),
         }
     }
 }

@@ -299,10 +299,30 @@ pub fn simulate(
             seed: settings.seed,
             split,
             response,
-            replications: 1,
+            replications: settings.replications,
         };
         let r = recobro::simulation::simulate(&policies, &cases, &s)?;
         Ok(SimulationSummary::from(&r))
+    })
+}
+
+/// Compare a live experiment's arms: `request_json` as
+/// `schemas/experiment-request.schema.json`; the report as JSON
+/// (`schemas/experiment-report.schema.json`, as `recobro experiment analyze --json`
+/// prints it). Errors are at paths under `experiment`.
+#[uniffi::export]
+pub fn experiment(request_json: String) -> Result<String, RecobroError> {
+    guard(|| Ok(host::experiment(&request_json)?.to_json()))
+}
+
+/// The cases a fixed-horizon test needs: `plan_json` a plan (`metric`, `baseline`,
+/// `sd`, `minimum_effect`, `power`, `shares`); the plan's sizes as JSON (as `recobro
+/// experiment plan --json` prints them). Errors are at paths under `plan`.
+#[uniffi::export]
+pub fn experiment_plan(plan_json: String) -> Result<String, RecobroError> {
+    guard(|| {
+        let p = host::experiment_plan(&plan_json)?;
+        serde_json::to_string(&p).map_err(|e| recobro::host::internal_error(&e.to_string()))
     })
 }
 

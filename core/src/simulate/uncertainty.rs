@@ -148,6 +148,9 @@ pub struct Uncertainty {
 
 type Getter = fn(&Kpis) -> f64;
 
+/// One replication's finished arm: its KPIs and daily series.
+type Finished = (Kpis, Vec<Day>);
+
 /// The KPIs with intervals, which way each is better, and how to read it.
 const KPIS: [(&str, Better, Getter); 13] = [
     ("collected", Better::Higher, |k| stats::float(k.collected)),
@@ -182,10 +185,10 @@ const KPIS: [(&str, Better, Getter); 13] = [
 pub(super) fn of(
     settings: &Settings,
     reps: &[Vec<(String, Sums)>],
-    finished: &[Vec<(Kpis, Vec<Day>)>],
+    finished: &[Vec<Finished>],
 ) -> Uncertainty {
     let arms = reps.first().map(Vec::len).unwrap_or(0);
-    let column = |ai: usize, f: &dyn Fn(&(Kpis, Vec<Day>)) -> f64| -> Vec<f64> {
+    let column = |ai: usize, f: &dyn Fn(&Finished) -> f64| -> Vec<f64> {
         finished.iter().filter_map(|r| r.get(ai)).map(f).collect()
     };
     let mut out = Vec::with_capacity(arms);

@@ -223,6 +223,20 @@ fun main(args: Array<String>) {
     expectFailure("bad shares") { simulate(policy, listOf(challenger), generate = 4u, settings = SimulationSettings(shares = listOf(60u, 30u))) }?.let { e ->
         check("shares must add up to 100", e.path == "split.shares") { "path=${e.path} ${e.reason}" }
     }
+    val reps = simulate(policy, listOf(Policy.embedded("consumer/digital_first")), generate = 40u, settings = SimulationSettings(days = 10u, seed = 7uL, replications = 3u))
+    check("replications: intervals in the table and the JSON", reps.uncertaintyTable?.contains("Over 3 replications") == true && reps.json.contains("\"uncertainty\":{\"replications\":3")) { reps.uncertaintyTable ?: "none" }
+    check("one run has no intervals", sim.uncertaintyTable == null)
+    expectFailure("replications 0") { simulate(policy, generate = 4u, settings = SimulationSettings(replications = 0u)) }?.let { e ->
+        check("replications are bounded", e.path == "replications") { "path=${e.path} ${e.reason}" }
+    }
+    // sd 150, detect 25: (1.959964 + 0.841621)^2 * 2 * 150^2 / 25^2 = 565.1 -> 566 per arm.
+    val testPlan = experimentPlan("{\"baseline\": \"120\", \"sd\": \"150\", \"minimum_effect\": \"25\"}")
+    check("experiment plan: 566 per arm", testPlan.contains("\"cases_per_arm\":[566,566]")) { testPlan }
+    expectFailure("plan without sd") { experimentPlan("{\"baseline\": \"120\", \"minimum_effect\": \"25\"}") }?.let { e ->
+        check("a plan of amounts needs sd", e.path == "plan.sd") { "path=${e.path} ${e.reason}" }
+    }
+    val report = experiment("{\"experiment\": \"e\", \"shares\": [50, 50], \"test\": {\"kind\": \"sequential\", \"minimum_effect\": \"10\"}, \"outcomes\": [{\"case_id\": \"A\", \"collected\": \"5\"}]}")
+    check("experiment: a running sequential test", report.contains("\"status\":\"running\"")) { report }
 
     // 8. No panic crosses the binding: the engine panics on the case id FAULT_CASE_ID
     // (the fault-injection build); every call fails with `internal`, and only that call.

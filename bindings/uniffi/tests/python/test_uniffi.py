@@ -128,3 +128,22 @@ def test_simulate(policy):
     assert s.arms[0].kpis.cases == 20
     assert len(s.arms[0].series) == 10
     assert json.loads(s.json)["arms"][0]["kpis"]["cases"] == 20
+    assert s.uncertainty_table is None
+
+
+def test_simulate_with_replications(policy):
+    s = r.simulate(policy, generate=20, settings=r.SimulationSettings(days=5, seed=3, replications=3))
+    u = json.loads(s.json)["uncertainty"]
+    assert u["replications"] == 3 and u["seeds"][0] == "3"
+    assert "Over 3 replications" in s.uncertainty_table
+
+
+def test_experiment_plan_and_analyze():
+    # sd 150, detect 25: (1.959964 + 0.841621)^2 * 2 * 150^2 / 25^2 = 565.1 -> 566 per arm.
+    plan = json.loads(r.experiment_plan('{"baseline": "120", "sd": "150", "minimum_effect": "25"}'))
+    assert plan["cases_per_arm"] == [566, 566]
+    report = json.loads(r.experiment(
+        '{"experiment": "e", "shares": [50, 50], "test": {"kind": "sequential", "minimum_effect": "10"},'
+        ' "outcomes": [{"case_id": "A", "collected": "5"}]}'
+    ))
+    assert report["comparisons"][0]["status"] == "running"
