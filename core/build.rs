@@ -74,4 +74,34 @@ fn main() {
     if let Err(e) = fs::write(out_dir.join("embedded_rates.rs"), code) {
         println!("cargo:warning=cannot write embedded_rates.rs: {e}");
     }
+
+    // Scorecards: rules/scorecards/*.json, by module path `scorecards/NAME`.
+    let cards = rules.join("scorecards");
+    println!("cargo:rerun-if-changed={}", cards.display());
+    let mut code = String::from(
+        "/// Embedded scorecards: (module path, JSON).\npub static EMBEDDED_SCORECARDS: &[(&str, &str)] = &[\n",
+    );
+    if let Ok(entries) = fs::read_dir(&cards) {
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        for path in files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let abs = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            code.push_str(&format!(
+                "    (\"scorecards/{name}\", include_str!({:?})),\n",
+                abs.display().to_string()
+            ));
+        }
+    }
+    code.push_str("];\n");
+    if let Err(e) = fs::write(out_dir.join("embedded_scorecards.rs"), code) {
+        println!("cargo:warning=cannot write embedded_scorecards.rs: {e}");
+    }
 }

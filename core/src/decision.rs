@@ -252,6 +252,10 @@ pub struct Decision {
     pub charges: Charges,
     /// Settlements and payment plans the policy allows.
     pub offers: Vec<Offer>,
+    /// The scorecards the policy called (`c.score(name)`), in the order first called:
+    /// score, band, probability when calibrated, reason codes. Left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<Score>,
     /// Every rule that applied to a candidate, with citation and outcome.
     pub compliance: Vec<RuleOutcome>,
     /// The trace, when requested.
@@ -270,4 +274,41 @@ impl Decision {
         // serde_json writes UTF-8 only.
         String::from_utf8(out).unwrap_or_default()
     }
+}
+
+/// A characteristic that cost points: a reason code of a score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Reason {
+    /// The characteristic's id.
+    pub characteristic: String,
+    /// What it is, in words (`Days past due`).
+    pub reason: String,
+    /// The points it gave.
+    pub points: i64,
+    /// The points its best bin gives.
+    pub best: i64,
+}
+
+/// One scorecard's result in a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Score {
+    /// The scorecard's name.
+    pub scorecard: String,
+    /// Its version.
+    pub version: String,
+    /// The base plus every characteristic's points.
+    pub score: i64,
+    /// The band the score falls in.
+    pub band: String,
+    /// With a calibration: the probability of its event (6 decimals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::amount_opt")]
+    #[schemars(with = "Option<crate::money::Amount>")]
+    pub probability: Option<Decimal>,
+    /// With a calibration: what the probability is of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The characteristics that cost the most points against their best, largest
+    /// shortfall first.
+    pub reasons: Vec<Reason>,
 }

@@ -37,6 +37,14 @@ pub fn source(path: &str) -> Option<&'static str> {
         .map(|(_, s)| *s)
 }
 
+include!(concat!(env!("OUT_DIR"), "/embedded_scorecards.rs"));
+
+/// The embedded scorecards (`rules/scorecards/*.json`): module path
+/// (`scorecards/behavioural`) and JSON text, in path order.
+pub fn scorecards() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EMBEDDED_SCORECARDS.iter().copied()
+}
+
 /// Every embedded module path, in path order.
 pub fn paths() -> impl Iterator<Item = &'static str> {
     EMBEDDED_RULES.iter().map(|(p, _)| *p)

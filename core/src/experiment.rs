@@ -17,7 +17,14 @@
 //!
 //! Every interval is 95% (α = 5%, two-sided); each challenger is compared with the
 //! champion on its own, without a correction for several challengers. Variances are
-//! estimated from the data, as usual for these tests.
+//! estimated from the data, as usual for these tests; the 5% bound of the sequential
+//! test is exact for a known spread, so it reads no verdict before
+//! [`MIN_SEQUENTIAL_CASES`] cases per arm, nor while an arm's outcomes are all the same.
+//! Each analysis reads the outcomes it is given: the sequential test's p-value and
+//! interval are those of this look (a host that keeps the smallest p-value of its
+//! looks, as Johari et al. do, may stop on it), and it ends only with a verdict (no
+//! maximum size: stop it by the plan's size if you set one). A fixed test's verdict is
+//! its answer at the planned size: analyzing again with more cases is peeking.
 
 use crate::error::{Error, Result};
 use crate::simulate::{assign, check_split, Split, MAX_EXPERIMENT};
@@ -28,6 +35,11 @@ use std::collections::BTreeSet;
 
 /// Most outcomes in one analysis.
 pub const MAX_OUTCOMES: usize = 1_000_000;
+/// Cases each arm needs before a sequential test may give a verdict: the spread is
+/// estimated from the data, and a handful of cases estimate it badly.
+pub const MIN_SEQUENTIAL_CASES: usize = 30;
+/// The smallest `minimum_effect` of a test, in the metric's unit.
+pub const MIN_EFFECT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 /// Longest case id of an outcome, in bytes.
 pub const MAX_CASE_ID: usize = 256;
 
@@ -114,11 +126,11 @@ impl Plan {
     /// minimum_effect` at most 100 for `paid_pct`; the shares as a split's.
     pub fn validate(&self) -> Result<()> {
         let amount_ok = |d: Decimal| d > Decimal::ZERO && d <= crate::money::max_amount();
-        if !amount_ok(self.minimum_effect) {
+        if self.minimum_effect < MIN_EFFECT || !amount_ok(self.minimum_effect) {
             return Err(Error::input(
                 "minimum_effect",
                 format!(
-                    "the difference to detect must be a positive amount up to 10^15 (got {})",
+                    "the difference to detect must be from 0.01 up to 10^15 (got {})",
                     self.minimum_effect
                 ),
             ));
@@ -211,20 +223,26 @@ pub fn plan(p: &Plan) -> Result<PlanResult> {
         Metric::PaidPct => delta / 100.0,
     };
     let w: Vec<f64> = p.shares.iter().map(|s| f64::from(*s) / 100.0).collect();
+    let too_big = || {
+        Error::input(
+            "minimum_effect",
+            format!(
+                "a test to detect {} would need more than 10^15 cases; detect a larger difference",
+                p.minimum_effect
+            ),
+        )
+    };
     let mut total: f64 = 0.0;
-    for (i, wi) in w.iter().enumerate().skip(1) {
-        let n = stats::cases_needed(v0, v1, w[0], *wi, delta, alpha, power).ok_or_else(|| {
-            Error::input(
-                format!("shares[{i}]"),
-                "an arm with no share cannot be tested; give every arm a share above 0",
-            )
-        })?;
+    for wi in w.iter().skip(1) {
+        // INVARIANT: shares above 0 and a positive difference (validated): `None`
+        // only for a size beyond any float.
+        let n = stats::cases_needed(v0, v1, w[0], *wi, delta, alpha, power).ok_or_else(too_big)?;
         total = total.max(n);
     }
     let per_arm: Vec<u64> = w
         .iter()
-        .map(|wi| stats::ceil_count(total * wi).unwrap_or(0))
-        .collect();
+        .map(|wi| stats::ceil_count(total * wi).ok_or_else(too_big))
+        .collect::<Result<_>>()?;
     Ok(PlanResult {
         metric: p.metric,
         minimum_effect: p.minimum_effect,
@@ -403,13 +421,19 @@ impl ExperimentRequest {
                     ));
                 }
             }
-            Test::Sequential { minimum_effect, .. } => {
-                if *minimum_effect <= Decimal::ZERO || *minimum_effect > crate::money::max_amount()
-                {
+            Test::Sequential {
+                minimum_effect,
+                metric,
+            } => {
+                let max = match metric {
+                    Metric::CollectedPerCase => crate::money::max_amount(),
+                    Metric::PaidPct => Decimal::ONE_HUNDRED,
+                };
+                if *minimum_effect < MIN_EFFECT || *minimum_effect > max {
                     return Err(Error::input(
                         "test.minimum_effect",
                         format!(
-                            "the difference to detect must be a positive amount up to 10^15 (got {minimum_effect})"
+                            "the difference to detect must be from 0.01 up to {max} (got {minimum_effect})"
                         ),
                     ));
                 }
@@ -555,11 +579,21 @@ pub fn analyze(r: &ExperimentRequest) -> Result<ExperimentReport> {
                 let tau = stats::float(*minimum_effect) / scale;
                 let v = champ.var / champ.n.max(1.0) + chall.var / chall.n.max(1.0);
                 let (p_value, iv) = stats::msprt(chall.mean - champ.mean, v, tau * tau);
-                let (status, verdict, message) = if few {
+                let burn_in = (champ.n as usize) < MIN_SEQUENTIAL_CASES
+                    || (chall.n as usize) < MIN_SEQUENTIAL_CASES;
+                let (status, verdict, message) = if burn_in {
                     (
                         Status::Running,
                         None,
-                        "keep going: each arm needs two cases or more".to_string(),
+                        format!("keep going: the sequential test reads no verdict before {MIN_SEQUENTIAL_CASES} cases per arm"),
+                    )
+                } else if champ.var <= 0.0 || chall.var <= 0.0 {
+                    // A spread of zero in an arm is no estimate of its spread: an
+                    // interval of no width would be a false certainty.
+                    (
+                        Status::Running,
+                        None,
+                        "keep going: an arm's outcomes are all the same so far, so its spread is unknown".to_string(),
                     )
                 } else {
                     match decide(&iv, false) {
@@ -612,17 +646,17 @@ fn decide(iv: &Interval, few: bool) -> (Status, Option<Verdict>, String) {
         Verdict::Better => (
             Status::Conclusive,
             Some(Verdict::Better),
-            "the challenger is better: promote it".into(),
+            "the challenger is better: promote it and stop the test".into(),
         ),
         Verdict::Worse => (
             Status::Conclusive,
             Some(Verdict::Worse),
-            "the challenger is worse: keep the champion".into(),
+            "the challenger is worse: keep the champion and stop the test".into(),
         ),
         v => (
             Status::Inconclusive,
             Some(v),
-            "not distinguishable at 95%: keep the champion".into(),
+            "not distinguishable at 95%: keep the champion and stop the test (collecting more and asking again is peeking)".into(),
         ),
     }
 }
@@ -696,6 +730,11 @@ impl ExperimentReport {
             ));
         }
         for c in &self.comparisons {
+            if c.status == Status::Running && self.plan.is_some() {
+                // A fixed test's interim figures are not for reading.
+                out.push_str(&format!("{}: {}\n", c.role, c.message));
+                continue;
+            }
             out.push_str(&format!(
                 "{}: {} [{}, {}], p = {}: {}\n",
                 c.role,

@@ -55,6 +55,15 @@ pub use model::{
     Direction, Flag, Installment, InterestTerms, Outcome, Payment, Plan, PreferredWindow, Promise,
 };
 pub use policy::{EvalOptions, Hooks, Limits, PlanCheck, Policy, PolicyBuilder, PolicyOptions};
+
+/// Points-based scorecards a policy calls with `c.score(name)`: the format, its checks
+/// and the result a decision carries (see the module's documentation).
+pub mod scorecard {
+    pub use crate::policy::scorecard::{
+        Calibration, Reason, Score, Scorecard, Scorecards, FACTS, MAX_BANDS, MAX_BINS,
+        MAX_CHARACTERISTICS, MAX_POINTS, MAX_REASONS,
+    };
+}
 /// Exact decimal numbers: every amount, rate and share the engine reads or writes.
 pub use rust_decimal::Decimal;
 /// Free-form JSON: a case's `attributes` (segmentation inputs the policy reads),

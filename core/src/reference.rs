@@ -202,6 +202,7 @@ const AMOUNT_PARAMETERS: &[&str] = &[
 fn dynamic_name(function: &str, position: Option<usize>) -> &'static str {
     match (function, position) {
         ("get$oldest_overdue", None) => "Debt or nothing",
+        ("score", None) => "map",
         (f, Some(_)) if AMOUNT_PARAMETERS.contains(&f) => "decimal",
         _ => "any",
     }
@@ -439,10 +440,10 @@ mod tests {
                     "::",
                     "<",
                     ">>",
-                    "alloc",
-                    "core",
-                    "rhai",
-                    "recobro",
+                    "alloc::",
+                    "core::",
+                    "rhai::",
+                    "recobro::",
                     "Box",
                     "Result",
                     "&",

@@ -159,10 +159,14 @@ pub fn t_cdf(t: f64, df: f64) -> f64 {
 }
 
 /// Student's t quantile: `t` with `P(T ≤ t) = p`, for `0 < p < 1` and `df > 0` (NaN
-/// otherwise).
+/// otherwise). Above 10^7 degrees of freedom it is the normal quantile (they differ
+/// by less than 10^-7 there, and the incomplete beta loses precision beyond).
 pub fn t_quantile(p: f64, df: f64) -> f64 {
     if !(p > 0.0 && p < 1.0 && df > 0.0) {
         return f64::NAN;
+    }
+    if df > 1e7 {
+        return norm_quantile(p);
     }
     // Widen the bracket until it holds the quantile (df = 1, p = 0.9995 is 636.6).
     let mut hi = 8.0_f64;
@@ -338,6 +342,10 @@ pub fn cases_needed(
     if w0 <= 0.0 || w1 <= 0.0 || delta == 0.0 {
         return None;
     }
+    if v0 <= 0.0 && v1 <= 0.0 {
+        // No spread at all: any difference shows at the smallest size.
+        return Some(4.0);
+    }
     let z = norm_quantile(1.0 - alpha / 2.0) + norm_quantile(power);
     let n = z * z * (v0 / w0 + v1 / w1) / (delta * delta);
     (n.is_finite() && n > 0.0).then_some(n)
@@ -382,10 +390,12 @@ pub(crate) fn ceil_count(n: f64) -> Option<u64> {
 /// The normal-mixture sequential test (mSPRT) of a difference `δ̂` whose variance is
 /// `v` (`σ²_a/n_a + σ²_b/n_b`), with mixing variance `τ²` (Johari et al. 2022, eq. 4,
 /// for a normal estimate): `Λ = √(v/(v+τ²)) · exp(τ²δ̂² / (2v(v+τ²)))`. Returns the
-/// always-valid p-value `min(1, 1/Λ)` and the always-valid 95% interval, `δ̂ ±
+/// p-value of this look, `min(1, 1/Λ)`, and the 95% interval of this look, `δ̂ ±
 /// √(v(v+τ²)/τ² · (ln((v+τ²)/v) + 2 ln(1/α)))`: the set of differences the test
-/// does not reject. Looking at the data after every case does not raise the chance of
-/// a false win above α = 5%.
+/// does not reject. With a known `v`, looking at the data after every case does not
+/// raise the chance of a false win above α = 5% (the running minimum of the p-values
+/// and the intersection of the intervals stay valid); with `v` estimated from the
+/// data it holds approximately, once each arm has enough cases.
 pub fn msprt(delta: f64, v: f64, tau2: f64) -> (f64, Interval) {
     if !(v > 0.0 && tau2 > 0.0) {
         return (1.0, Interval::new(delta, 0.0));

@@ -268,3 +268,51 @@ fn a_sequential_test_stops_on_a_real_difference() {
     let w = |c: &recobro::experiment::Comparison| c.difference.hi - c.difference.lo;
     assert!(w(c) > w(&fixed.comparisons[0]));
 }
+
+#[test]
+fn the_sequential_test_through_analyze_keeps_false_wins_at_5_percent_when_peeking() {
+    // A/A on the share that paid (30% in both arms), looked at after every 40
+    // outcomes from the first, up to 800: the whole path (burn-in, a spread of zero,
+    // the percentage scale of `minimum_effect`), 200 experiments.
+    let (experiments, step, max) = (200u64, 40usize, 800usize);
+    let mut false_wins = 0;
+    for e in 0..experiments {
+        let mut rng = Rng::new(0xaa00 + e);
+        let all: Vec<Outcome> = (0..max)
+            .map(|i| Outcome {
+                case_id: format!("E{e}-{i}"),
+                arm: None,
+                collected: if rng.next_u64() % 100 < 30 { d("50") } else { Decimal::ZERO },
+                contacts: 0,
+            })
+            .collect();
+        let mut won = false;
+        for k in (step..=max).step_by(step) {
+            let r = ExperimentRequest {
+                experiment: format!("aa-{e}"),
+                shares: vec![50, 50],
+                test: Test::Sequential {
+                    metric: Metric::PaidPct,
+                    minimum_effect: d("5"),
+                },
+                outcomes: all[..k].to_vec(),
+            };
+            let c = &analyze(&r).unwrap().comparisons[0];
+            won |= c.status == Status::Conclusive;
+        }
+        false_wins += usize::from(won);
+    }
+    let rate = false_wins as f64 / experiments as f64;
+    eprintln!("A/A paid_pct through analyze, 20 looks: false wins {rate}");
+    assert!(rate <= 0.05, "{rate}");
+}
+
+#[test]
+fn a_plan_beyond_any_practical_size_is_refused() {
+    let mut p = means_plan("1000000", "0.01", vec![50, 50]);
+    let e = plan(&p).unwrap_err();
+    assert_eq!(e.path(), Some("minimum_effect"), "{e}");
+    assert!(e.message.contains("more than 10^15 cases"), "{e}");
+    p.minimum_effect = d("0.001");
+    assert_eq!(plan(&p).unwrap_err().path(), Some("minimum_effect"));
+}

@@ -46,9 +46,10 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap()
 }
 
-/// Student's t at 0.975 for 2 and 3 degrees of freedom (Abramowitz & Stegun, Table
-/// 26.10; any statistics table).
-const T_975: [(u32, f64); 2] = [(3, 4.302_653), (4, 3.182_446)];
+/// Student's t at 0.975 for 2 and 3 degrees of freedom (4.303 and 3.182 in any printed
+/// table; to 16 digits from an independent implementation, `scipy.stats.t.ppf(0.975,
+/// df)`, since the intervals here are wide enough for a 7-digit constant to show).
+const T_975: [(u32, f64); 2] = [(3, 4.302_652_729_749_462), (4, 3.182_446_305_283_708)];
 
 #[test]
 fn intervals_are_t_intervals_over_runs_with_each_replications_seed() {
@@ -161,7 +162,9 @@ fn a_better_challenger_gets_a_verdict_and_a_live_test_size() {
         .iter()
         .find(|k| k.kpi == "collected")
         .unwrap();
-    // The verdict follows the interval's side: recomputed, not trusted.
+    // This challenger collects more on this portfolio (5 replications; the CLI shows
+    // the same): a verdict, and the one its interval's side gives.
+    assert_ne!(d.verdict, Verdict::NotDistinguishable, "{d:?}");
     let want = if d.interval.lo > Decimal::ZERO {
         Verdict::Better
     } else if d.interval.hi < Decimal::ZERO {
@@ -210,4 +213,24 @@ fn replications_are_bounded() {
     }
     let e = recobro::host::simulation_request(r#"{"replications": 0}"#).unwrap_err();
     assert_eq!(e.path(), Some("request.replications"), "{e}");
+}
+
+#[test]
+fn parts_with_missing_or_ragged_replications_are_refused() {
+    let policies = policies();
+    let cases = cases();
+    let s = settings(9, 3);
+    let parts: Vec<recobro::simulation::SimulationPart> = (0..2)
+        .map(|i| simulate_part(&policies, &cases, i, 2, &s, &|_, _| {}).unwrap())
+        .collect();
+    let mut missing = parts.clone();
+    missing[0].replicas.pop();
+    missing[1].replicas.pop();
+    let e = merge_parts(&missing).unwrap_err();
+    assert_eq!(e.path(), Some("parts"), "{e}");
+    let mut ragged = parts.clone();
+    ragged[0].replicas[1].pop();
+    ragged[1].replicas[1].pop();
+    assert_eq!(merge_parts(&ragged).unwrap_err().path(), Some("parts"));
+    assert!(merge_parts(&parts).is_ok());
 }

@@ -149,6 +149,8 @@ impl Policy {
             rates: self.inner.rates.clone(),
             max_operations: self.inner.limits.max_operations,
             native_operations: std::sync::atomic::AtomicU64::new(0),
+            scorecards: self.inner.scorecards.clone(),
+            scores: std::sync::Mutex::new(Vec::new()),
         });
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
@@ -465,6 +467,11 @@ impl Policy {
             candidates,
             charges,
             offers: to_offers(offers_out)?,
+            scores: ctx
+                .scores
+                .lock()
+                .map(|mut s| std::mem::take(&mut *s))
+                .unwrap_or_default(),
             compliance,
             trace,
         })

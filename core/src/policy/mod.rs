@@ -17,6 +17,7 @@ mod limits;
 mod modules;
 mod native;
 mod options;
+pub mod scorecard;
 mod script;
 
 pub use crate::embedded::{paths as embedded_paths, source as embedded};
@@ -86,6 +87,7 @@ pub struct PolicyBuilder {
     rules: Option<RuleSet>,
     closures: Vec<(String, Vec<chrono::NaiveDate>)>,
     rate_entries: Vec<(String, Vec<crate::money::rates::RateEntry>)>,
+    scorecards: BTreeMap<String, String>,
 }
 
 impl PolicyBuilder {
@@ -98,7 +100,17 @@ impl PolicyBuilder {
             rules: None,
             closures: Vec::new(),
             rate_entries: Vec::new(),
+            scorecards: BTreeMap::new(),
         }
+    }
+
+    /// Supply a scorecard (JSON, see [`crate::policy::scorecard`]) the policy can call
+    /// by `name` with `c.score(name)`; it replaces an embedded one of that name. Checked
+    /// when the policy is built (errors at the scorecard's line, module
+    /// `scorecards/NAME`).
+    pub fn scorecard(mut self, name: impl Into<String>, json: impl Into<String>) -> Self {
+        self.scorecards.insert(name.into(), json.into());
+        self
     }
 
     /// Supply a module the policy can `import` by `name` (host modules win over embedded ones).
@@ -258,6 +270,8 @@ impl PolicyBuilder {
             rates.upsert(&table, entries);
         }
 
+        let scorecards = scorecard::Scorecards::build(&self.scorecards)?;
+
         let mut policy = Policy {
             inner: Arc::new(Inner {
                 engine,
@@ -273,6 +287,7 @@ impl PolicyBuilder {
                 source: self.source,
                 modules: self.modules,
                 limits: self.limits,
+                scorecards: Arc::new(scorecards),
             }),
         };
         if has_metadata {
@@ -365,6 +380,7 @@ pub(crate) struct Inner {
     pub source: String,
     pub modules: BTreeMap<String, String>,
     pub limits: Limits,
+    pub scorecards: Arc<scorecard::Scorecards>,
 }
 
 /// A compiled policy: cheap to clone, `Send + Sync`, evaluated any number of times

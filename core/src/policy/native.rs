@@ -13,8 +13,8 @@
 
 use super::errors;
 use super::script::{
-    agreed_fee, contact, debt_ref, may_charge, plan_offer, settlement, task, ActionRef, Ctx,
-    OfferRef, Rr,
+    agreed_fee, contact, debt_ref, may_charge, plan_offer, score_map, settlement, task, ActionRef,
+    Ctx, OfferRef, Rr,
 };
 use crate::decision::Action;
 use crate::error::Result;
@@ -29,34 +29,11 @@ fn rr<T>(r: Rr<T>) -> Result<T> {
     r.map_err(|e| errors::from_eval(&e))
 }
 
-/// `stages::risk_band(c)`: `attr("risk_score", 500)` cut at 700 and 400. Rhai compares a
-/// number with a number of the other kind exactly, and anything else with a number as
-/// false (so a text score is `low`).
-fn risk_band(ctx: &Ctx) -> &'static str {
-    let score = ctx
-        .case
-        .attributes
-        .get("risk_score")
-        .filter(|v| !v.is_null());
-    let at_least = |n: i64| -> bool {
-        match score {
-            None => 500 >= n,
-            Some(serde_json::Value::Number(x)) => match x.as_i64() {
-                Some(i) => i >= n,
-                None => {
-                    crate::money::parse_amount(&x.to_string()).is_ok_and(|d| d >= Decimal::from(n))
-                }
-            },
-            Some(_) => false,
-        }
-    };
-    if at_least(700) {
-        "high"
-    } else if at_least(400) {
-        "medium"
-    } else {
-        "low"
-    }
+/// `stages::risk_band(c)`: the band of the behavioural scorecard, recorded for the
+/// decision as the script's `c.score("behavioural")` records it.
+fn risk_band(ctx: &Ctx) -> Result<String> {
+    let m = rr(score_map(ctx, "behavioural"))?;
+    Ok(m.get("band").map(|b| b.to_string()).unwrap_or_default())
 }
 
 fn stage(dpd: i64) -> &'static str {
@@ -116,7 +93,7 @@ fn actions(ctx: &Ctx) -> Result<Array> {
         return Ok(out);
     }
     let dpd = f.days_past_due;
-    let risk = risk_band(ctx);
+    let risk = risk_band(ctx)?;
     let promise = promise_status(ctx);
     if promise == Some(PromiseStatus::Pending) || f.plan_status == "active" {
         return Ok(out);

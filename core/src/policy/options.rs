@@ -24,6 +24,10 @@ pub struct PolicyOptions {
     /// Reference-rate entries per table, upserted over the embedded ones.
     #[serde(default)]
     pub rate_entries: BTreeMap<String, Vec<RateEntry>>,
+    /// Scorecards the policy may call by name (name to JSON text), over the embedded
+    /// ones.
+    #[serde(default)]
+    pub scorecards: BTreeMap<String, String>,
 }
 
 impl PolicyOptions {
@@ -41,6 +45,9 @@ impl PolicyOptions {
         }
         for (table, entries) in self.rate_entries {
             b = b.rate_entries(&table, entries);
+        }
+        for (name, json) in self.scorecards {
+            b = b.scorecard(name, json);
         }
         b.build()
     }

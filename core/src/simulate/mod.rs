@@ -499,6 +499,17 @@ pub fn merge_parts(parts: &[SimulationPart]) -> Result<SimulationResult> {
             parts.len()
         ));
     }
+    if first.replicas.len() + 1 != first.settings.replications as usize
+        || first.replicas.iter().any(|r| {
+            r.len() != first.arms.len() || r.iter().zip(&first.arms).any(|(a, b)| a.0 != b.0)
+        })
+    {
+        return bad(format!(
+            "part 0 carries {} replication(s) of its arms where the settings ask for {}",
+            first.replicas.len() + 1,
+            first.settings.replications
+        ));
+    }
     for (i, p) in parts.iter().enumerate() {
         let same = |x: &[(String, run::Sums)], y: &[(String, run::Sums)]| {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| a.0 == b.0)

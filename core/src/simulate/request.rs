@@ -36,6 +36,9 @@ pub struct PolicySpec {
     /// Reference-rate entries per table.
     #[serde(default)]
     pub rate_entries: BTreeMap<String, Vec<RateEntry>>,
+    /// Scorecards the policy may call by name (JSON text).
+    #[serde(default)]
+    pub scorecards: BTreeMap<String, String>,
 }
 
 impl PolicySpec {
@@ -47,6 +50,7 @@ impl PolicySpec {
             limits: self.limits,
             closures: self.closures.clone(),
             rate_entries: self.rate_entries.clone(),
+            scorecards: self.scorecards.clone(),
         }
     }
 }
@@ -94,6 +98,25 @@ impl PolicySpec {
                     format!("modules.{name}"),
                     format!(
                         "a module source may have at most {MAX_POLICY_SOURCE} bytes (got {})",
+                        src.len()
+                    ),
+                ));
+            }
+        }
+        if self.scorecards.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "scorecards".into(),
+                "scorecards",
+                self.scorecards.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (name, src) in &self.scorecards {
+            if src.len() > MAX_POLICY_SOURCE {
+                return Err(Error::input(
+                    format!("scorecards.{name}"),
+                    format!(
+                        "a scorecard may have at most {MAX_POLICY_SOURCE} bytes (got {})",
                         src.len()
                     ),
                 ));

@@ -519,6 +519,11 @@ pub struct Sums {
     /// the collected total, the spread between cases a live test's size needs.
     #[serde(default, with = "crate::money::amount_opt")]
     pub collected_sq: Option<Decimal>,
+    /// Whether `collected_sq` is exact: squares of amounts with many decimal places
+    /// (an exchange rate's) can pass 28 digits. Apart from `exact`, so that a spread
+    /// that could not be summed only leaves out the live test's size, never a merge.
+    #[serde(default)]
+    pub collected_sq_exact: bool,
     /// Whether every sum is exact (see [`Sums`]).
     pub exact: bool,
 }
@@ -533,6 +538,7 @@ impl Sums {
             ..Sums::default()
         };
         let mut exact = true;
+        let mut sq_exact = true;
         for o in outcomes {
             add(&mut k.opening, o.opening * o.fx, &mut exact);
             add(&mut k.closing, o.closing * o.fx, &mut exact);
@@ -554,8 +560,11 @@ impl Sums {
                 }
             }
             match case_collected.checked_mul(case_collected) {
-                Some(sq) => add(&mut k.collected_sq, sq, &mut exact),
-                None => exact = false,
+                // A square whose scale had to be cut was rounded.
+                Some(sq) if sq.scale() >= case_collected.scale().saturating_mul(2).min(28) => {
+                    add(&mut k.collected_sq, sq, &mut sq_exact)
+                }
+                _ => sq_exact = false,
             }
             for &(day, ch) in &o.contacts {
                 if let Some(row) = k.days.get_mut(day as usize) {
@@ -579,6 +588,7 @@ impl Sums {
             }
         }
         k.exact = exact;
+        k.collected_sq_exact = sq_exact;
         k
     }
 
@@ -593,7 +603,6 @@ impl Sums {
         plus(&mut self.opening, next.opening);
         plus(&mut self.closing, next.closing);
         plus(&mut self.days_to_pay, next.days_to_pay);
-        plus(&mut self.collected_sq, next.collected_sq);
         for (row, n) in self.days.iter_mut().zip(&next.days) {
             plus(&mut row.collected, n.collected);
             plus(&mut row.charges, n.charges);
@@ -605,6 +614,11 @@ impl Sums {
             row.promises_made += n.promises_made;
             row.promises_kept += n.promises_kept;
         }
+        let mut sq_exact = self.collected_sq_exact && next.collected_sq_exact;
+        if let Some(x) = next.collected_sq {
+            add(&mut self.collected_sq, x, &mut sq_exact);
+        }
+        self.collected_sq_exact = sq_exact;
         self.cases += next.cases;
         self.decisions += next.decisions;
         self.cured += next.cured;

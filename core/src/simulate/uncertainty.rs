@@ -207,7 +207,7 @@ pub(super) fn of(
             for (name, better, get) in KPIS {
                 let d: Vec<f64> = finished
                     .iter()
-                    .map(|r| get(&r[ai].0) - get(&r[0].0))
+                    .filter_map(|r| Some(get(&r.get(ai)?.0) - get(&r.first()?.0)))
                     .collect();
                 let interval = stats::mean_interval(&Moments::of(&d));
                 vs_champion.push(KpiDifference {
@@ -297,7 +297,7 @@ fn collected_test(
         cases_total: None,
         note: None,
     };
-    if !(champ.exact && chall.exact) {
+    if !(champ.collected_sq_exact && chall.collected_sq_exact) {
         t.note = Some("the spread between cases could not be summed exactly".into());
         return t;
     }

@@ -472,6 +472,9 @@ fn register_api(r: &mut Registrar<'_>) {
         })
         .func("has_attr", "Whether an attribute is present and not null.", |c: &mut CaseRef, name: &str| -> bool {
             c.0.case.attributes.get(name).is_some_and(|v| !v.is_null())
+        })
+        .func("score", "Score the case with the scorecard `name` (embedded under `rules/scorecards/`, or the host's): `#{score, band, probability, reasons}`, where `probability` is `()` without a calibration and `reasons` lists the ids of the characteristics that cost the most points, largest shortfall first. The decision's `scores` carries every scorecard the policy called, with its reason codes. An unknown name, or an attribute the scorecard reads that is not a number, is an error.", |c: &mut CaseRef, name: &str| -> Rr<Dynamic> {
+            score_map(&c.0, name).map(Dynamic::from_map)
         });
 
     r.group(GROUP_CASE)
@@ -734,4 +737,54 @@ fn register_api(r: &mut Registrar<'_>) {
             o.0.name = name.to_string();
             o
         });
+}
+
+/// `c.score(name)`: the score of a scorecard, computed once per evaluation and
+/// recorded for the decision.
+pub(crate) fn score_map(ctx: &Ctx, name: &str) -> Rr<Map> {
+    let mut scores = ctx
+        .scores
+        .lock()
+        .map_err(|_| rt_err("the scores of this evaluation are unavailable".into()))?;
+    let score = match scores.iter().find(|s| s.scorecard == name) {
+        Some(s) => s.clone(),
+        None => {
+            let card = ctx.scorecards.get(name).ok_or_else(|| {
+                rt_err(format!(
+                    "no scorecard `{name}`; the scorecards are {}",
+                    ctx.scorecards
+                        .0
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            let s = card.score(&ctx.case, &ctx.facts).map_err(|e| {
+                rt_err(match e.path() {
+                    Some(p) => format!("scorecard `{name}`: {p}: {}", e.message),
+                    None => format!("scorecard `{name}`: {}", e.message),
+                })
+            })?;
+            scores.push(s.clone());
+            s
+        }
+    };
+    let mut m = Map::new();
+    m.insert("score".into(), Dynamic::from(score.score));
+    m.insert(
+        "band".into(),
+        Dynamic::from(ImmutableString::from(score.band.as_str())),
+    );
+    m.insert(
+        "probability".into(),
+        score.probability.map_or(Dynamic::UNIT, Dynamic::from),
+    );
+    let reasons: Array = score
+        .reasons
+        .iter()
+        .map(|r| Dynamic::from(ImmutableString::from(r.characteristic.as_str())))
+        .collect();
+    m.insert("reasons".into(), Dynamic::from(reasons));
+    Ok(m)
 }

@@ -24,6 +24,10 @@ pub(crate) struct Ctx {
     pub max_operations: u64,
     /// Operations native helpers spent in this evaluation (per-day accrual).
     pub native_operations: std::sync::atomic::AtomicU64,
+    /// The scorecards the policy may call.
+    pub scorecards: Arc<crate::policy::scorecard::Scorecards>,
+    /// The scores computed in this evaluation, in the order first asked for.
+    pub scores: std::sync::Mutex<Vec<crate::policy::scorecard::Score>>,
 }
 
 impl Ctx {
