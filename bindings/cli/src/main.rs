@@ -66,9 +66,11 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
-    /// Compile and lint policies; errors carry line and column. Exits non-zero on any error.
+    /// Compile and lint policies, and check scorecards (`.json`: bins that leave a gap
+    /// or overlap, unknown facts, bands); errors carry line and column. Exits non-zero
+    /// on any error.
     Check {
-        /// Policy files.
+        /// Policy files (`.rhai`) and scorecards (`.json`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Host module, as NAME=FILE (repeatable).
@@ -731,6 +733,23 @@ fn rules() -> Result<ExitCode, ExitCode> {
 fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> {
     let mut bad = 0;
     for f in &files {
+        // A `.json` file is a scorecard: its checks, with the line of the bin at fault.
+        if f.extension().is_some_and(|e| e == "json") {
+            let text =
+                std::fs::read_to_string(f).map_err(|e| fail(format!("{}: {e}", f.display())))?;
+            let module = format!(
+                "scorecards/{}",
+                f.file_stem().unwrap_or_default().to_string_lossy()
+            );
+            match recobro::scorecard::Scorecard::parse(&module, &text) {
+                Ok(card) => println!("{}: ok: scorecard `{}`", f.display(), card.name()),
+                Err(e) => {
+                    report(&e, Some(f));
+                    bad += 1;
+                }
+            }
+            continue;
+        }
         match build_policy(Some(f), modules) {
             Ok(p) => {
                 let h = p.hooks();

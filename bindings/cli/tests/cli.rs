@@ -668,3 +668,31 @@ fn the_readmes_simulation_and_experiment_commands_run() {
     }
     assert_eq!(ran, 3);
 }
+
+#[test]
+fn check_reads_scorecards_and_names_the_line_of_a_gap() {
+    let (code, out, err) = recobro(&["check", "rules/scorecards/behavioural.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ok: scorecard `behavioural`"), "{out}");
+    let text = std::fs::read_to_string(root().join("rules/scorecards/behavioural.json")).unwrap();
+    let bin = r#"{"from": 30, "to": 60, "points": 70}"#;
+    let line = text.lines().position(|l| l.contains(bin)).unwrap() + 1;
+    let column = text.lines().nth(line - 1).unwrap().find(bin).unwrap() + 1;
+    let path = std::env::temp_dir().join(format!("recobro-gap-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        text.replace(bin, r#"{"from": 31, "to": 60, "points": 70}"#),
+    )
+    .unwrap();
+    let (code, _, err) = recobro(&["check", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!(":{line}:{column}: policy.contract:")),
+        "{err}"
+    );
+    assert!(
+        err.contains("values from 30 up to 31 fall in no bin"),
+        "{err}"
+    );
+}
