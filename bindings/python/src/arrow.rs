@@ -45,8 +45,8 @@ use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 /// The scale of the decimal128 columns written (`charges_total`): every amount the
-/// engine writes is rounded to its currency's minor unit (at most 4 places), so 10
-/// places hold any of them exactly.
+/// engine writes is rounded to its currency's minor unit (at most 4 places), and a
+/// score's probability has 6, so 10 places hold any of them exactly.
 pub(crate) const DECIMAL_SCALE: i8 = 10;
 
 // ---- The case's shape -------------------------------------------------------------
@@ -982,7 +982,14 @@ fn decision_shape() -> &'static Shape {
 }
 
 /// The parts of the decision written as nested columns, in this order.
-pub(crate) const NESTED: [&str; 5] = ["action", "candidates", "charges", "offers", "compliance"];
+pub(crate) const NESTED: [&str; 6] = [
+    "action",
+    "candidates",
+    "charges",
+    "offers",
+    "scores",
+    "compliance",
+];
 
 /// The Arrow type a decision's value of this shape is written as: amounts as
 /// decimal128(38, [`DECIMAL_SCALE`]), instants as timestamp(us, UTC), dates as date32,

@@ -832,7 +832,8 @@ fn field_kind(parent: Kind, key: &str) -> Kind {
         | "outstanding"
         | "original_amount"
         | "max"
-        | "max_pct" => Kind::Amount,
+        | "max_pct"
+        | "probability" => Kind::Amount,
         _ => Kind::Plain,
     }
 }

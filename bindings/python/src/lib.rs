@@ -242,6 +242,8 @@ fn batch_text(cases: &Bound<'_, PyAny>) -> Result<String, Error> {
 #[pyclass(module = "recobro._native", name = "Policy", frozen)]
 struct NativePolicy {
     inner: recobro::Policy,
+    /// The host scorecards it was built with (name to JSON text), kept to pickle it.
+    scorecards: BTreeMap<String, String>,
 }
 
 impl NativePolicy {
@@ -386,19 +388,27 @@ fn error_entry<'py>(
 
 #[pymethods]
 impl NativePolicy {
-    /// Compile `source` with host `modules` and sandbox `limits`: the policy options
-    /// (`host::policy`), so their errors are at `options.modules...`/`options.limits...`.
+    /// Compile `source` with host `modules`, sandbox `limits` and host `scorecards`
+    /// (name to JSON text): the policy options (`host::policy`), so their errors are at
+    /// `options.modules...`/`options.limits...`/`options.scorecards...`, and a bad
+    /// scorecard is `policy.contract` at its line (module `scorecards/NAME`).
     #[new]
-    #[pyo3(signature = (source, modules=None, limits=None))]
+    #[pyo3(signature = (source, modules=None, limits=None, scorecards=None))]
     fn new(
         py: Python<'_>,
         source: String,
         modules: Option<&Bound<'_, PyAny>>,
         limits: Option<&Bound<'_, PyAny>>,
+        scorecards: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let mut options = String::from("{");
-            for (name, obj) in [("modules", modules), ("limits", limits)] {
+            let mut cards = None;
+            for (name, obj) in [
+                ("modules", modules),
+                ("limits", limits),
+                ("scorecards", scorecards),
+            ] {
                 let Some(obj) = obj.filter(|o| !o.is_none()) else {
                     continue;
                 };
@@ -408,12 +418,20 @@ impl NativePolicy {
                     options.push(',');
                 }
                 options.push_str(&format!("\"{name}\":{text}"));
+                if name == "scorecards" {
+                    cards = Some(text);
+                }
             }
             options.push('}');
             let inner = py
                 .detach(move || host::policy(&source, Some(&options)))
                 .py_err(py)?;
-            Ok(NativePolicy { inner })
+            // The policy was built, so the options held a map of texts there.
+            let scorecards = match cards {
+                Some(text) => host::read(&text, arg::OPTIONS).py_err(py)?,
+                None => BTreeMap::new(),
+            };
+            Ok(NativePolicy { inner, scorecards })
         })
     }
 
@@ -424,7 +442,10 @@ impl NativePolicy {
             let inner = py
                 .detach(|| host::guard(recobro::Policy::default_consumer))
                 .py_err(py)?;
-            Ok(NativePolicy { inner })
+            Ok(NativePolicy {
+                inner,
+                scorecards: BTreeMap::new(),
+            })
         })
     }
 
@@ -435,7 +456,10 @@ impl NativePolicy {
             let inner = py
                 .detach(move || host::guard(|| recobro::Policy::embedded(&path)))
                 .py_err(py)?;
-            Ok(NativePolicy { inner })
+            Ok(NativePolicy {
+                inner,
+                scorecards: BTreeMap::new(),
+            })
         })
     }
 
@@ -462,6 +486,12 @@ impl NativePolicy {
     #[getter]
     fn modules(&self, py: Python<'_>) -> PyResult<BTreeMap<String, String>> {
         guard(py, || Ok(self.inner.host_modules().clone()))
+    }
+
+    /// The host scorecards the policy was built with (name to JSON text).
+    #[getter]
+    fn scorecards(&self) -> BTreeMap<String, String> {
+        self.scorecards.clone()
     }
 
     #[getter]
@@ -902,7 +932,11 @@ impl NativePolicy {
             let me = slf.get();
             let cls: Bound<'py, PyType> = slf.get_type();
             let limits = me.limits(py)?;
-            (cls, (me.source(py)?, me.modules(py)?, limits)).into_pyobject(py)
+            (
+                cls,
+                (me.source(py)?, me.modules(py)?, limits, me.scorecards()),
+            )
+                .into_pyobject(py)
         })
     }
 

@@ -419,8 +419,10 @@ def test_nested_columns_hold_the_decision(policy: recobro.Policy, lines: List[st
     assert schema.field("action").type.field("earliest_at").type == pa.timestamp("us", tz="UTC")
     assert schema.field("offers").type.value_type.field("pay_by").type == pa.date32()
     names = recobro.arrow_schema().names
-    parts = names[len(recobro.DECISION_COLUMNS) : len(recobro.DECISION_COLUMNS) + 5]
-    assert parts == ["action", "candidates", "charges", "offers", "compliance"]
+    parts = names[len(recobro.DECISION_COLUMNS) : len(recobro.DECISION_COLUMNS) + 6]
+    assert parts == ["action", "candidates", "charges", "offers", "scores", "compliance"]
+    assert schema.field("scores").type.value_type.field("probability").type == pa.decimal128(38, 10)
+    assert schema.field("scores").type.value_type.field("score").type == pa.int64()
     counted = {p: 0 for p in parts}
     for i, row in enumerate(out.to_pylist()):
         whole = json.loads(row["decision"])
@@ -438,7 +440,7 @@ def test_nested_columns_are_null_for_a_failed_case(policy: recobro.Policy) -> No
     out = policy.evaluate_many(pa.Table.from_pylist([case, bad]), AS_OF, on_error="collect")
     rows = out.to_pylist()
     assert rows[0]["action"] is not None and rows[0]["compliance"]
-    assert all(rows[1][p] is None for p in ("action", "candidates", "charges", "offers", "compliance"))
+    assert all(rows[1][p] is None for p in ("action", "candidates", "charges", "offers", "scores", "compliance"))
 
 
 def test_instants_and_dates_read_as_their_text(policy: recobro.Policy) -> None:

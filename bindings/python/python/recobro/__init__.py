@@ -22,24 +22,33 @@ trace. Pure and deterministic; money is exact.
 
 API
 ---
-``Policy(source, modules=None, limits=None)``
+``Policy(source, modules=None, limits=None, scorecards=None)``
     Compile a policy from Rhai source. ``modules`` maps import names to Rhai source
     (host modules win over the embedded ones under ``rules/``); ``limits`` is a dict of
     sandbox limits (``max_operations``, ``max_call_depth``, ``max_expression_depth``,
     ``max_function_expression_depth``, ``max_string_size``, ``max_array_size``,
-    ``max_map_size``, ``max_modules``, ``max_variables``). Both are the policy options
-    of every host: a bad one is an ``InvalidInputError`` at its path under ``options``
-    (``options.limits.max_operations``). ``Policy.from_file(path, modules=None,
-    limits=None)`` reads the source from a file; ``Policy.default()`` is the embedded
-    default consumer policy and ``Policy.embedded("b2b/policy")`` any embedded one.
-    Properties: ``name``, ``version``, ``digest``, ``source``, ``modules``,
-    ``limits``. A ``Policy`` is immutable, thread-safe and picklable (it is rebuilt
-    from source, modules and limits), so it travels to Dask and Spark workers.
+    ``max_map_size``, ``max_modules``, ``max_variables``); ``scorecards`` maps names to
+    points-based scorecards as JSON text, which the policy calls with
+    ``c.score("name")`` (a host scorecard replaces an embedded one of that name, such as
+    ``behavioural``). They are the policy options of every host: a bad one is an
+    ``InvalidInputError`` at its path under ``options``
+    (``options.limits.max_operations``), and a scorecard that does not check (a gap or
+    an overlap between bins, an unknown fact) a ``PolicyRuntimeError`` with code
+    ``policy.contract`` at its line (module ``scorecards/NAME``).
+    ``Policy.from_file(path, modules=None, limits=None, scorecards=None)`` reads the
+    source from a file; ``Policy.default()`` is the embedded default consumer policy
+    and ``Policy.embedded("b2b/policy")`` any embedded one. Properties: ``name``,
+    ``version``, ``digest``, ``source``, ``modules``, ``limits``, ``scorecards``. A
+    ``Policy`` is immutable, thread-safe and picklable (it is rebuilt from source,
+    modules, limits and scorecards), so it travels to Dask and Spark workers.
 
 ``policy.evaluate(case, as_of, trace=False) -> Decision``
-    The decision as a plain dict (the keys of the JSON decision): amounts are
-    ``decimal.Decimal``, instants timezone-aware ``datetime`` in UTC, dates
-    ``datetime.date``. Raises a ``RecobroError`` subclass on failure. ``case`` is a
+    The decision as a plain dict (the keys of the JSON decision): amounts (and a
+    score's ``probability``) are ``decimal.Decimal``, instants timezone-aware
+    ``datetime`` in UTC, dates ``datetime.date``. ``scores`` (left out when the policy
+    called no scorecard) holds each scorecard's ``score``, ``band``, ``probability``,
+    ``event`` and reason codes (``reasons``: ``characteristic``, ``reason``, ``points``,
+    ``best``). Raises a ``RecobroError`` subclass on failure. ``case`` is a
     dict; ``recobro.Case`` and ``recobro.Decision`` (``recobro.types``, generated from
     the JSON Schemas) are their ``TypedDict``s for type checkers.
 
@@ -676,13 +685,29 @@ def _report_tables(data: dict[str, Any]) -> dict[str, tuple[list[str], list[dict
 
 
 @functools.lru_cache(maxsize=16)
-def _compiled(source: str, modules: tuple[tuple[str, str], ...], limits: tuple[tuple[str, int], ...]) -> _native.Policy:
-    return _native.Policy(source, dict(modules), dict(limits))
+def _compiled(
+    source: str,
+    modules: tuple[tuple[str, str], ...],
+    limits: tuple[tuple[str, int], ...],
+    scorecards: tuple[tuple[str, str], ...] = (),
+) -> _native.Policy:
+    return _native.Policy(source, dict(modules), dict(limits), dict(scorecards))
 
 
-def _rebuild(source: str, modules: dict[str, str], limits: dict[str, int]) -> Policy:
-    """Unpickle a ``Policy``: compiled once per process for the same source, modules and limits."""
-    native = _compiled(source, tuple(sorted(modules.items())), tuple(sorted(limits.items())))
+def _rebuild(
+    source: str,
+    modules: dict[str, str],
+    limits: dict[str, int],
+    scorecards: dict[str, str] | None = None,
+) -> Policy:
+    """Unpickle a ``Policy``: compiled once per process for the same source, modules,
+    limits and scorecards (a pickle without scorecards, from before them, has none)."""
+    native = _compiled(
+        source,
+        tuple(sorted(modules.items())),
+        tuple(sorted(limits.items())),
+        tuple(sorted((scorecards or {}).items())),
+    )
     return Policy._wrap(native)
 
 
@@ -698,11 +723,13 @@ class Policy:
         source: str,
         modules: Mapping[str, str] | None = None,
         limits: Mapping[str, int] | None = None,
+        scorecards: Mapping[str, str] | None = None,
     ) -> None:
         self._inner = _native.Policy(
             source,
             None if modules is None else dict(modules),
             None if limits is None else dict(limits),
+            None if scorecards is None else dict(scorecards),
         )
 
     @classmethod
@@ -717,11 +744,12 @@ class Policy:
         path: str | os.PathLike[str],
         modules: Mapping[str, str] | None = None,
         limits: Mapping[str, int] | None = None,
+        scorecards: Mapping[str, str] | None = None,
     ) -> Policy:
         """Compile the policy in a file (UTF-8 Rhai source)."""
         with open(path, encoding="utf-8") as f:
             source = f.read()
-        return cls(source, modules, limits)
+        return cls(source, modules, limits, scorecards)
 
     @classmethod
     def default(cls) -> Policy:
@@ -762,6 +790,12 @@ class Policy:
     def limits(self) -> dict[str, int]:
         """The sandbox limits the policy runs under."""
         return self._inner.limits
+
+    @property
+    def scorecards(self) -> dict[str, str]:
+        """The host scorecards the policy was built with (name -> JSON text); the
+        embedded ones (``behavioural``) are not listed."""
+        return self._inner.scorecards
 
     def evaluate(self, case: _CaseLike, as_of: Any, trace: bool = False) -> Decision:
         """Decide one case at ``as_of`` (an aware datetime or RFC 3339 string)."""
@@ -965,8 +999,8 @@ class Policy:
             }
         return {"json": text, "report": data, **frames}
 
-    def __reduce__(self) -> tuple[Any, tuple[str, dict[str, str], dict[str, int]]]:
-        return (_rebuild, (self.source, self.modules, self.limits))
+    def __reduce__(self) -> tuple[Any, tuple[str, dict[str, str], dict[str, int], dict[str, str]]]:
+        return (_rebuild, (self.source, self.modules, self.limits, self.scorecards))
 
     def __repr__(self) -> str:
         return f"<recobro.Policy {self.name} {self.version} {self.digest}>"
@@ -974,7 +1008,8 @@ class Policy:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Policy):
             return NotImplemented
-        return (self.digest, self.limits) == (other.digest, other.limits)
+        # The digest covers the source and the modules, not the host scorecards.
+        return (self.digest, self.limits, self.scorecards) == (other.digest, other.limits, other.scorecards)
 
     def __hash__(self) -> int:
         return hash(self.digest)

@@ -60,8 +60,10 @@ __all__ = [
     "PolicyInfo",
     "PreferredWindow",
     "Promise",
+    "Reason",
     "RuleOutcome",
     "Schedule",
+    "Score",
     "TraceEntry",
     "Verdict",
 ]
@@ -665,6 +667,41 @@ class Offer(_OfferRequired, total=False):
     """Plan: the schedule at the longest term and smallest down payment allowed."""
 
 
+class Reason(TypedDict):
+    """A characteristic that cost points: a reason code of a score."""
+    characteristic: str
+    """The characteristic's id."""
+    reason: str
+    """What it is, in words (`Days past due`)."""
+    points: int
+    """The points it gave."""
+    best: int
+    """The points its best bin gives."""
+
+
+class _ScoreRequired(TypedDict):
+    scorecard: str
+    """The scorecard's name."""
+    version: str
+    """Its version."""
+    score: int
+    """The base plus every characteristic's points."""
+    band: str
+    """The band the score falls in."""
+    reasons: List[Reason]
+    """The characteristics that cost the most points against their best, largest
+    shortfall first.
+    """
+
+
+class Score(_ScoreRequired, total=False):
+    """One scorecard's result in a decision."""
+    probability: Decimal
+    """With a calibration: the probability of its event (6 decimals)."""
+    event: str
+    """With a calibration: what the probability is of."""
+
+
 class RuleOutcome(TypedDict):
     """One rule's outcome on one candidate."""
     rule: str
@@ -717,6 +754,10 @@ class _DecisionRequired(TypedDict):
 @final
 class Decision(_DecisionRequired, total=False):
     """The engine's answer for one case, as it writes it (Decision::to_json, every binding)."""
+    scores: List[Score]
+    """The scorecards the policy called (`c.score(name)`), in the order first called:
+    score, band, probability when calibrated, reason codes. Left out when none.
+    """
     trace: List[TraceEntry]
     """The trace, when requested."""
 
