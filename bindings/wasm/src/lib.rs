@@ -52,8 +52,9 @@ pub struct Policy {
 #[wasm_bindgen]
 impl Policy {
     /// Compile Rhai policy source. `options` may give `modules` ({name: source}),
-    /// `limits` ({max_operations, ...}), `closures` ({calendar: ["YYYY-MM-DD"]}) and
-    /// `rate_entries` ({table: [{from, rate, source, confidence}]}).
+    /// `limits` ({max_operations, ...}), `closures` ({calendar: ["YYYY-MM-DD"]}),
+    /// `rate_entries` ({table: [{from, rate, source, confidence}]}) and `scorecards`
+    /// ({name: scorecard JSON text}, for `c.score(name)`).
     #[wasm_bindgen(constructor)]
     pub fn new(source: &str, options: JsValue) -> JsResult<Policy> {
         js(compile(source, &options).map(|inner| Policy { inner }))

@@ -29,9 +29,11 @@ const MODEL = path.join(here, '../types/model.d.ts');
 /** Schema name to TypeScript name, where they differ: in every schema (`*`), and per
  * schema where a `$defs` name means something else in another schema (a simulation's
  * `Verdict` is no contact verdict; an experiment's `Plan` and `Outcome` are no payment
- * plan or contact outcome). */
+ * plan or contact outcome; a decision's `Reason` is a score's reason code, not the
+ * reason of an action). */
 const RENAMED = {
   '*': { Promise: 'PromiseToPay' },
+  'decision.schema.json': { Reason: 'ScoreReason' },
   'simulation-result.schema.json': { Verdict: 'KpiVerdict' },
   'experiment-request.schema.json': {
     Plan: 'ExperimentPlan', Outcome: 'ExperimentOutcome', Test: 'ExperimentTest', Metric: 'ExperimentMetric',
@@ -234,6 +236,9 @@ test('the check catches drift and names the field', () => {
     [text.replace('  digest: string;', '  digest: string;\n  colour: string;'), /PolicyInfo: property `colour` is declared but not in the schema/],
     [text.replace("'push'", "'push' | 'fax'"), /Channel: value 'fax' is not in the schema/],
     [text.replace('  pay_by: DateString;', ''), /Offer: property `pay_by` is missing/],
+    [text.replace('  scores?: Score[];', '  scores: Score[];'), /Decision: property `scores` is optional in the schema but required/],
+    [text.replace('  best: number;', ''), /Reason vs model.d.ts ScoreReason: property `best` is missing/],
+    [text.replace('  probability?: Decimal;', '  probability: Decimal;'), /Score: property `probability` is optional in the schema but required/],
     [text.replace('  collected_band: Band[];', ''), /ArmUncertainty: property `collected_band` is missing/],
     [text.replace('  uncertainty?: Uncertainty;', '  uncertainty: Uncertainty;'), /SimulationResult: property `uncertainty` is optional in the schema but required/],
     [text.replace("'higher' | 'lower'", "'higher'"), /Verdict vs model.d.ts KpiVerdict: value 'lower' is missing/],

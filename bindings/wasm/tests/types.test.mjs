@@ -562,8 +562,17 @@ const fullOptions = {
   },
   closures: { US: ['2026-03-20'], '*': ['2026-12-24'] },
   rate_entries: { ecb_mro: [{ from: '2026-07-01', rate: '2.15', source: 'test', confidence: 'to_verify' }] },
+  // A host scorecard without a calibration (no `probability` or `event` in its score).
+  scorecards: {
+    house: JSON.stringify({
+      name: 'house', version: '0.1.0', base: 10,
+      characteristics: [{ id: 'dpd', fact: 'days_past_due', reason: 'Days past due', bins: [{ to: 30, points: 5 }, { from: 30, points: 0 }] }],
+      bands: [{ name: 'good', min: 15 }, { name: 'poor' }],
+    }),
+  },
 };
 const HOUSE_POLICY = 'import "house" as h; fn segment(c) { `s${h::floor()}` }';
+const HOUSE_SCORE_POLICY = 'fn segment(c) { c.score("house").band }';
 const segmentModel = {
   pay_full_pct: '5', pay_partial_pct: '10', partial_share_pct: [20, 60], promise_pct: '20', promise_kept_pct: '60',
   self_cure_daily_pct: '0.1',
@@ -622,6 +631,43 @@ test('the engine accepts every declared property of Case and PolicyOptions', () 
   assert.equal(policy.limits().max_operations, 500000);
   assert.equal(policy.evaluate(fullCase, AS_OF).segment, 's7');
   assert.equal(new recobro.Policy(HOUSE_POLICY, JSON.stringify(fullOptions)).evaluate(fullCase, AS_OF).segment, 's7');
+  // The host's scorecard is the one `c.score("house")` reads: the full case is 60 days
+  // past due, so `dpd` gives 0 of its best 5 (a reason code) and the score is the base.
+  const scored = new recobro.Policy(HOUSE_SCORE_POLICY, fullOptions).evaluate(fullCase, AS_OF);
+  assertConforms(outputs, scored, 'Decision', 'decision of a policy with a host scorecard');
+  assert.equal(scored.segment, 'poor');
+  assert.deepEqual(scored.scores, [{
+    scorecard: 'house', version: '0.1.0', score: 10, band: 'poor',
+    reasons: [{ characteristic: 'dpd', reason: 'Days past due', points: 0, best: 5 }],
+  }]);
+});
+
+test('decisions of the default policy carry the behavioural score (`Score`, `ScoreReason`), calibrated', () => {
+  const policy = recobro.Policy.default();
+  let scored = 0;
+  let withReasons = 0;
+  const consumer = sampleCases.filter((c) => c.value.debtor.kind === 'consumer');
+  for (const { name, value } of consumer) {
+    const d = policy.evaluate(value, AS_OF);
+    assertConforms(outputs, d, 'Decision', `decision of ${name}`);
+    // Left out when the policy scored nothing (a dispute or a cease request stops it
+    // before its risk band), never an empty array.
+    if (!('scores' in d)) continue;
+    scored += 1;
+    assert.ok(d.scores.length > 0, `${name}: \`scores\` is present but empty`);
+    const s = d.scores.find((x) => x.scorecard === 'behavioural');
+    assert.ok(s, `${name}: no behavioural score`);
+    assert.ok(Number.isInteger(s.score), `${name}: the score is an integer`);
+    assert.equal(s.event, 'pays within 30 days');
+    assert.match(s.probability, /^(0|1|0\.\d{1,6})$/, `${name}: a probability of 6 decimals at most`);
+    assert.equal(d.segment === null || typeof d.segment === 'string', true);
+    for (const r of s.reasons) assert.ok(r.points < r.best, `${name}: a reason code costs points (${JSON.stringify(r)})`);
+    if (s.reasons.length) withReasons += 1;
+  }
+  assert.ok(scored >= consumer.length / 2, `most consumer decisions are scored (${scored} of ${consumer.length})`);
+  assert.ok(withReasons > 0, 'some sample decision has reason codes');
+  // A policy that scores nothing leaves the field out.
+  assert.equal('scores' in new recobro.Policy('fn segment(c) { "x" }').evaluate(sampleCases[0].value, AS_OF), false);
 });
 
 test('the engine accepts every declared property of SimulationRequest', () => {
@@ -698,6 +744,12 @@ test('the checker detects drift (self-test)', () => {
   assert.match(lacks.check(d, 'Decision').join('\n'), /unknown property `no_action_reason`/);
   const extra = drift('  no_action_reason: string | null;', '  no_action_reason: string | null;\n  score: number;');
   assert.match(extra.check(d, 'Decision').join('\n'), /missing required property `score`/);
+  // The scores: a decision field and a reason code field the d.ts would lack.
+  assert.ok(d.scores?.[0]?.reasons?.length > 0, 'the sample decision has a score with reason codes');
+  const noScores = drift('  scores?: Score[];', '');
+  assert.match(noScores.check(d, 'Decision').join('\n'), /unknown property `scores`/);
+  const noBest = drift('  /** The points its best bin gives. */\n  best: number;', '');
+  assert.match(noBest.check(d, 'Decision').join('\n'), /Decision\.scores\[0\]\.reasons\[0\]: unknown property `best`/);
   const retyped = drift('  outstanding: Decimal;\n  /** When the debt was issued. */', '  outstanding: number;\n  /** When the debt was issued. */');
   assert.match(retyped.check(c, 'Case').join('\n'), /outstanding: expected a number/);
   const instant = drift('  as_of: Instant;', '  as_of: DateString;');

@@ -10,7 +10,7 @@ import {
 import type {
   BatchRow, Case, Channel, ContactCheck, Decimal, Decision, ErrorInfo, Instant, Limits, Offer, PlanCheck,
   PlanProposal, PolicyInfo, PolicyOptions, SimulationRequest, SimulationResult, Day, Kpis,
-  ExperimentReport, ExperimentRequest, KpiVerdict, PlanResult,
+  ExperimentReport, ExperimentRequest, KpiVerdict, PlanResult, Score, ScoreReason,
 } from '../types/index';
 
 const asOf: Instant = '2026-03-16T15:00:00Z';
@@ -45,6 +45,7 @@ async function tour(): Promise<void> {
     limits: { max_operations: 100_000 }, // partial limits keep the other defaults
     closures: { US: ['2026-07-03'] },
     rate_entries: { ecb_mro: [{ from: '2026-07-01', rate: '2.15' }] },
+    scorecards: { house: '{"name": "house", "version": "1", "base": 0, "characteristics": [], "bands": [{"name": "all"}]}' },
   };
   const policy = new Policy('import "house" as h; fn segment(c) { `s${h::floor()}` }', options);
   using scoped = Policy.embedded('b2b/policy');
@@ -63,6 +64,14 @@ async function tour(): Promise<void> {
     void blocked, ch;
   }
   for (const o of d.offers) describe(o);
+  for (const s of d.scores ?? []) {
+    const points: number = s.score;
+    const band: string = s.band;
+    const p: Decimal | undefined = s.probability;
+    const why: string[] = s.reasons.map((r: ScoreReason) => `${r.characteristic} ${r.reason}: ${r.points} of ${r.best}`);
+    void points, band, p, why;
+  }
+  const first: Score | undefined = d.scores?.[0];
   const steps = d.trace?.map((t) => `${t.step}: ${t.detail}`) ?? [];
   const json: string = policy.evaluateJson(JSON.stringify(c), new Date('2026-03-16T15:00:00Z'));
 
@@ -87,7 +96,7 @@ async function tour(): Promise<void> {
   const installment: Decimal | undefined = plan.schedule.installments[0]?.amount;
 
   const request: SimulationRequest = {
-    generate: 20, days: 20, seed: 7, policies: [{}, { embedded: 'consumer/digital_first' }],
+    generate: 20, days: 20, seed: 7, policies: [{}, { embedded: 'consumer/digital_first', scorecards: options.scorecards }],
   };
   const result: SimulationResult = simulate(request, { onProgress: (done, all) => void (done / all) });
   const champion: Kpis | undefined = result.arms[0]?.kpis;
@@ -138,7 +147,7 @@ async function tour(): Promise<void> {
   }
   policy.free();
 
-  void info, ops, fns, seg, when, total, steps, json, next, installment, champion, lift, calls, portfolio,
+  void info, ops, fns, seg, when, total, steps, first, json, next, installment, champion, lift, calls, portfolio,
     firstLine, src, paths, zones, v, fault, plan2, status, pending;
 }
 
@@ -191,8 +200,15 @@ const extraField: Case = { id: 'C', debtor: c.debtor, bogus: 1 };
 function readOnlyDecision(d: Decision): void {
   // @ts-expect-error charge totals are decimal strings
   const n: number = d.charges.totals['USD'];
-  void n;
+  // @ts-expect-error `scores` may be absent (a policy that calls no scorecard)
+  const s: Score[] = d.scores;
+  // @ts-expect-error a score's probability is a decimal string
+  const p: number | undefined = d.scores?.[0]?.probability;
+  void n, s, p;
 }
+
+// @ts-expect-error a scorecard is given as JSON text
+const badScorecards: PolicyOptions = { scorecards: { house: { name: 'house' } } };
 
 // @ts-expect-error a sequential test has no plan
 const badTest: ExperimentRequest['test'] = { kind: 'sequential', plan: { baseline: '1', minimum_effect: '1' } };
@@ -200,4 +216,4 @@ const badTest: ExperimentRequest['test'] = { kind: 'sequential', plan: { baselin
 // @ts-expect-error the metric is `collected_per_case` or `paid_pct`
 experimentPlan({ metric: 'cured_pct', baseline: '10', minimum_effect: '1' });
 
-void tour, badTest, numberAmount, badContact, badKind, badProposal, badConsents, extraField, readOnlyDecision;
+void tour, badScorecards, badTest, numberAmount, badContact, badKind, badProposal, badConsents, extraField, readOnlyDecision;

@@ -468,6 +468,38 @@ export interface PlanOffer {
 /** A settlement or payment plan the policy allows this debtor (tell them apart by `kind`). */
 export type Offer = SettlementOffer | PlanOffer;
 
+/** A reason code of a score: a characteristic that cost points against its best bin
+ * (`Reason` in `schemas/decision.schema.json`). */
+export interface ScoreReason {
+  /** The characteristic's id (`dpd`). */
+  characteristic: string;
+  /** What it is, in words (`Days past due`). */
+  reason: string;
+  /** The points it gave. */
+  points: number;
+  /** The points its best bin gives. */
+  best: number;
+}
+
+/** One scorecard's result in a decision (a policy's `c.score(name)`). */
+export interface Score {
+  /** The scorecard's name (`behavioural`). */
+  scorecard: string;
+  /** Its version. */
+  version: string;
+  /** The base plus every characteristic's points (an integer). */
+  score: number;
+  /** The band the score falls in (`low`, `medium`, `high` in the shipped card). */
+  band: string;
+  /** With a calibration: the probability of `event`, a decimal string (6 decimals). */
+  probability?: Decimal;
+  /** With a calibration: what the probability is of (`pays within 30 days`). */
+  event?: string;
+  /** The characteristics that cost the most points against their best, largest
+   * shortfall first (characteristics at their best are left out). */
+  reasons: ScoreReason[];
+}
+
 /** One step of the trace. */
 export interface TraceEntry {
   /** Stage: `facts`, `segment`, `actions`, `compliance`, `choose`, `charges`, `print`, `debug`. */
@@ -498,6 +530,9 @@ export interface Decision {
   charges: Charges;
   /** Settlements and payment plans the policy allows. */
   offers: Offer[];
+  /** The scorecards the policy called (`c.score(name)`), in the order first called;
+   * absent when it called none. */
+  scores?: Score[];
   /** Every rule that applied to a candidate, with citation and outcome. */
   compliance: RuleOutcome[];
   /** The trace, when requested (`{trace: true}`). */
@@ -608,6 +643,9 @@ export interface PolicyOptions {
   /** Reference-rate entries per table (`ecb_mro`, `boe_base`, `de_basiszins`,
    * `es_demora_comercial`, or a new table), upserted over the embedded ones. */
   rate_entries?: { [table: string]: RateEntry[] };
+  /** Scorecards the policy may call by name with `c.score(name)` (name to the
+   * scorecard's JSON text), over the embedded ones (`behavioural`). */
+  scorecards?: { [name: string]: string };
 }
 
 // ---------------------------------------------------------------------------
