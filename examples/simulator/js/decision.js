@@ -1,6 +1,6 @@
 // The rendering of one decision in the case explorer: the case's facts, the next
-// action (or why none), the candidates with their compliance verdicts, charges,
-// offers and the trace.
+// action (or why none), the scores with their reason codes, the candidates with
+// their compliance verdicts, charges, offers and the trace.
 import { h } from './dom.js';
 import { ARMS } from './constants.js';
 import { fmt, fmtInstant } from './format.js';
@@ -16,6 +16,47 @@ function describeCandidate(c) {
 
 function confidenceBadge(conf) {
   return conf ? h('span', { class: `conf conf-${conf}`, title: `confidence: ${conf}` }, conf.replace('_', ' ')) : null;
+}
+
+/** A probability (a decimal string from the engine, `0.377541`) as a percent
+ * (`37.8%`), shifting the decimal point of the string (no float on the way). */
+function pct(p) {
+  const [int, frac = ''] = String(p).split('.');
+  const f = frac.padEnd(2, '0');
+  const shifted = `${BigInt(`${int}${f.slice(0, 2)}`)}${f.length > 2 ? `.${f.slice(2)}` : ''}`;
+  return `${fmt(shifted, 1)}%`;
+}
+
+/** The scorecards the policy called (`d.scores`): per scorecard its score, band,
+ * probability with its event, and its reason codes (the characteristics that cost the
+ * most points against their best bin, largest shortfall first). */
+function renderScores(scores) {
+  return h('div', { class: 'scores' }, scores.map((s) => h('div', {
+    class: 'score',
+    dataset: { scorecard: s.scorecard, score: String(s.score), band: s.band, ...(s.probability != null ? { probability: s.probability } : {}) },
+  },
+  h('div', { class: 'score-head' },
+    h('span', { class: 'score-title' }, h('strong', { class: 'score-name mono' }, s.scorecard), h('span', { class: 'muted' }, ` v${s.version}`)),
+    h('span', { class: 'score-value' }, h('span', { class: 'k' }, 'score'), ' ', h('strong', {}, String(s.score))),
+    h('span', { class: 'score-band' }, h('span', { class: 'k' }, 'band'), ' ', badge(s.band, `band band-${s.band}`)),
+    s.probability != null
+      ? h('span', { class: 'score-probability', title: `probability ${s.probability}` },
+        h('span', { class: 'k' }, 'probability'), ' ', h('strong', {}, pct(s.probability)),
+        h('span', { class: 'muted' }, ` (${s.probability})`), s.event ? h('span', { class: 'score-event' }, ` of “${s.event}”`) : null)
+      : h('span', { class: 'muted' }, 'not calibrated (no probability)')),
+  s.reasons?.length
+    ? h('table', { class: 'reasons' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Reason code'), h('th', {}, 'Reason'), h('th', { class: 'num' }, 'Points'),
+        h('th', { class: 'num' }, 'Best'), h('th', { class: 'num' }, 'Cost'))),
+      h('tbody', {}, s.reasons.map((r) => h('tr', {
+        class: 'reason', dataset: { characteristic: r.characteristic, points: String(r.points), best: String(r.best) },
+      },
+      h('td', { class: 'mono' }, r.characteristic),
+      h('td', {}, r.reason),
+      h('td', { class: 'num' }, String(r.points)),
+      h('td', { class: 'num' }, String(r.best)),
+      h('td', { class: 'num cost' }, `−${r.best - r.points}`)))))
+    : h('p', { class: 'muted small' }, 'No reason codes: every characteristic gave its best points.'))));
 }
 
 /** A decision of a policy (`arm`) for case `c`, as a document fragment. */
@@ -49,6 +90,11 @@ export function renderDecision(d, c, arm) {
       h('span', { class: 'action-label' }, 'No action'),
       h('span', { class: 'action-reason' }, d.no_action_reason ?? ''),
       h('span', { class: 'muted' }, d.next_allowed_at ? ` next allowed at ${fmtInstant(d.next_allowed_at)}` : '')));
+  }
+
+  // Scores (the scorecards the policy called), with their reason codes.
+  if (d.scores?.length) {
+    frag.append(h('h4', {}, `Scores (${d.scores.length})`), renderScores(d.scores));
   }
 
   // Candidates with their compliance verdicts.

@@ -1,7 +1,8 @@
 // End-to-end test of the what-if simulator: serves target/simulator, drives Debian
 // chromium through playwright-core, runs a 300-case simulation in the page (wasm, in
 // a Web Worker) and checks its KPIs, exactly, against the same simulation run by the
-// native CLI. Then checks the syntax-error display, takes a screenshot and records
+// native CLI, and the case explorer's scores against `recobro eval` for the same case.
+// Then checks the syntax-error display, takes screenshots and records
 // timings. A second run with replications (a small portfolio and horizon) checks the
 // intervals, verdicts, the collected band and the live test's size against the CLI's
 // `--replications` run.
@@ -232,6 +233,50 @@ test('the simulator matches the native CLI, shows syntax errors at their line, a
   const rule = await page.textContent('#decision tr[data-verdict="blocked"] li.rule.blocked');
   assert.ok(rule.trim().length > 0);
 
+  // The same case's scores, as `recobro eval` gives them: the champion (the shipped
+  // consumer policy) takes its risk band from the behavioural scorecard, so its
+  // decision carries that score, band, probability with its event, and reason codes.
+  const explored = await page.getAttribute('#case-explorer', 'data-case-id');
+  assert.equal(await page.getAttribute('#case-explorer', 'data-arm'), 'champion');
+  const shown = await page.$$eval('#decision .score', (els) => els.map((el) => ({
+    scorecard: el.dataset.scorecard, score: el.dataset.score, band: el.dataset.band,
+    probability: el.dataset.probability ?? null, text: el.querySelector('.score-head').textContent,
+    value: el.querySelector('.score-value').textContent,
+    bandBadge: el.querySelector('.score-band .badge')?.textContent ?? null,
+    reasons: [...el.querySelectorAll('tr.reason')].map((tr) => ({
+      characteristic: tr.dataset.characteristic, points: tr.dataset.points, best: tr.dataset.best,
+      cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
+    })),
+  })));
+  const caseJson = await page.textContent('#decision details.case-json pre');
+  const caseFile = join(work, 'explored-case.json');
+  writeFileSync(caseFile, caseJson);
+  assert.equal(JSON.parse(caseJson).id, explored);
+  const evalOut = await promisify(execFile)(cli, [
+    'eval', '--policy', champFile, '--as-of', await page.inputValue('#start'), caseFile,
+  ], { maxBuffer: 16 * 1024 * 1024 });
+  const nativeDecision = JSON.parse(evalOut.stdout.trim().split('\n')[0]);
+  assert.equal(nativeDecision.case_id, explored);
+  const nativeScore = nativeDecision.scores?.find((x) => x.scorecard === 'behavioural');
+  assert.ok(nativeScore, `recobro eval gives no behavioural score for ${explored}`);
+  assert.ok(nativeScore.reasons.length > 0, `recobro eval gives no reason code for ${explored}`);
+  assert.equal(shown.length, nativeDecision.scores.length, 'one score shown per scorecard called');
+  const score = shown.find((x) => x.scorecard === 'behavioural');
+  assert.ok(score, `the explorer shows no behavioural score for ${explored}`);
+  assert.deepEqual({ score: score.score, band: score.band, probability: score.probability },
+    { score: String(nativeScore.score), band: nativeScore.band, probability: nativeScore.probability });
+  assert.equal(score.bandBadge, nativeScore.band);
+  assert.equal(score.value, `score ${nativeScore.score}`);
+  assert.ok(score.text.includes(`(${nativeScore.probability})`), score.text);
+  assert.ok(score.text.includes(nativeScore.event), `the event is not shown: ${score.text}`);
+  assert.deepEqual(score.reasons.map((r) => ({ characteristic: r.characteristic, points: Number(r.points), best: Number(r.best) })),
+    nativeScore.reasons.map((r) => ({ characteristic: r.characteristic, points: r.points, best: r.best })),
+    'the reason codes, in order');
+  nativeScore.reasons.forEach((r, i) => {
+    assert.deepEqual(score.reasons[i].cells, [r.characteristic, r.reason, String(r.points), String(r.best), `−${r.best - r.points}`]);
+  });
+  timings.explored_score = { case_id: explored, score: nativeScore.score, band: nativeScore.band, reasons: nativeScore.reasons.length };
+
   // Nothing overflows horizontally at 1280 wide: not the page, not a card.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page overflows horizontally by ${overflow}px`);
@@ -241,6 +286,9 @@ test('the simulator matches the native CLI, shows syntax errors at their line, a
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(site, 'e2e-viewport.png') });
   await page.screenshot({ path: join(site, 'e2e-results.png'), fullPage: true });
+  // The case explorer alone: the explored case's decision with its behavioural score
+  // (the sticky top bar hidden while it is taken, so it does not cover the card).
+  await page.locator('#case-explorer').screenshot({ path: join(site, 'e2e-explorer.png'), style: '.topbar { visibility: hidden; }' });
 
   // A syntax error in the challenger: shown under the editor at its line, and in the gutter.
   const lines = challenger.split('\n');
