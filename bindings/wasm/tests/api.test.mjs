@@ -158,6 +158,63 @@ test('host modules, limits and a runaway policy', () => {
   assert.equal(p.evaluate(sample('preventive'), AS_OF).segment, 'from-module');
 });
 
+test('a host scorecard by name: the decision carries its score, and a bad one is thrown at its line', () => {
+  const card = (bins, name = 'house') => JSON.stringify({
+    name, version: '2.0.0', base: 100,
+    characteristics: [{ id: 'dpd', fact: 'days_past_due', reason: 'Days past due', bins }],
+    bands: [{ name: 'good', min: 150 }, { name: 'poor' }],
+    calibration: { intercept: '-1', slope: '0.01', event: 'pays' },
+  }, null, 2);
+  const good = card([{ to: 30, points: 60 }, { from: 30, points: 0 }]);
+  const source = 'fn segment(c) { c.score("house").band }';
+  const p = new Policy(source, { scorecards: { house: good } });
+  // Not overdue: the best bin, no reason code; 160 points, 1 / (1 + e^-0.6) = 0.645656.
+  const current = p.evaluate(sample('preventive'), AS_OF);
+  assert.equal(current.segment, 'good');
+  assert.deepEqual(current.scores, [{ scorecard: 'house', version: '2.0.0', score: 160, band: 'good', probability: '0.645656', event: 'pays', reasons: [] }]);
+  // Long overdue: 0 of the best 60 points is the reason code; 1 / (1 + e^0) = 0.5.
+  const legal = p.evaluate(sample('legal'), AS_OF);
+  assert.equal(legal.segment, 'poor');
+  assert.deepEqual(legal.scores, [{
+    scorecard: 'house', version: '2.0.0', score: 100, band: 'poor', probability: '0.5', event: 'pays',
+    reasons: [{ characteristic: 'dpd', reason: 'Days past due', points: 0, best: 60 }],
+  }]);
+  // The same through a simulation's policy spec.
+  const sim = r.simulate({ generate: 5, days: 2, policies: [{ source: `${source} fn actions(c) { [] }`, scorecards: { house: good } }] });
+  assert.equal(sim.arms[0].kpis.cases, 5);
+
+  // A gap between bins: thrown when the policy is built, at the bin's line in the card.
+  const gap = card([{ to: 30, points: 60 }, { from: 40, points: 0 }]);
+  // The bin `{"from": 40, ...}`: its opening brace's line and column.
+  const at = gap.lastIndexOf('{', gap.indexOf('"from": 40'));
+  const gapLine = gap.slice(0, at).split('\n').length;
+  const gapColumn = at - gap.lastIndexOf('\n', at);
+  assert.ok(gapLine > 1 && gapColumn > 1);
+  for (const build of [
+    () => new Policy(source, { scorecards: { house: gap } }),
+    () => r.simulate({ generate: 5, days: 2, policies: [{ source, scorecards: { house: gap } }] }),
+  ]) {
+    throwsRecobro(build, (e) => {
+      assert.equal(e.code, 'policy.contract');
+      assert.equal(e.module, 'scorecards/house');
+      assert.equal(e.line, gapLine);
+      assert.equal(e.column, gapColumn);
+      assert.match(e.detail, /values from 30 up to 40 fall in no bin/);
+    });
+  }
+  // A card given under another name than its own.
+  throwsRecobro(() => new Policy(source, { scorecards: { house: card([{ points: 1 }], 'other') } }), (e) => {
+    assert.equal(e.code, 'policy.contract');
+    assert.equal(e.module, 'scorecards/house');
+    assert.match(e.detail, /named `other`/);
+  });
+  // A scorecard is JSON text, not an object.
+  throwsRecobro(() => new Policy(source, { scorecards: { house: JSON.parse(good) } }), (e) => {
+    assert.equal(e.code, 'input.invalid');
+    assert.ok(e.path.startsWith('options'), e.path);
+  });
+});
+
 test('evaluateMany keeps order and puts each error under its index', () => {
   const p = Policy.default();
   const bad = sample('legal');
