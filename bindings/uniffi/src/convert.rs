@@ -363,6 +363,62 @@ pub struct Offer {
     pub schedule: Option<Schedule>,
 }
 
+/// A reason code of a score: a characteristic that cost points against its best bin.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ScoreReason {
+    /// The characteristic's id (`days_past_due`).
+    pub characteristic: String,
+    /// What it is, in words (`Days past due on the oldest overdue debt`).
+    pub reason: String,
+    /// The points it gave.
+    pub points: i64,
+    /// The points its best bin gives.
+    pub best: i64,
+}
+
+/// One scorecard's result in a decision (`c.score(name)` in the policy).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Score {
+    /// The scorecard's name (`behavioural`).
+    pub scorecard: String,
+    /// Its version.
+    pub version: String,
+    /// The base plus every characteristic's points.
+    pub score: i64,
+    /// The band the score falls in (`low`, `medium`, `high` for `behavioural`).
+    pub band: String,
+    /// With a calibration: the probability of its event, a decimal string (6 places).
+    pub probability: Option<String>,
+    /// With a calibration: what the probability is of (`pays within 30 days`).
+    pub event: Option<String>,
+    /// The reason codes: the characteristics that cost the most points against their
+    /// best, largest shortfall first.
+    pub reasons: Vec<ScoreReason>,
+}
+
+impl From<&recobro::scorecard::Score> for Score {
+    fn from(s: &recobro::scorecard::Score) -> Self {
+        Score {
+            scorecard: s.scorecard.clone(),
+            version: s.version.clone(),
+            score: s.score,
+            band: s.band.clone(),
+            probability: s.probability.map(|p| p.to_string()),
+            event: s.event.clone(),
+            reasons: s
+                .reasons
+                .iter()
+                .map(|r| ScoreReason {
+                    characteristic: r.characteristic.clone(),
+                    reason: r.reason.clone(),
+                    points: r.points,
+                    best: r.best,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One trace step.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TraceEntry {
@@ -395,6 +451,8 @@ pub struct Decision {
     pub charges: Charges,
     /// Settlements and payment plans.
     pub offers: Vec<Offer>,
+    /// The scorecards the policy called, in the order first called (empty when none).
+    pub scores: Vec<Score>,
     /// Every rule that blocked a candidate or allowed the chosen one.
     pub compliance: Vec<RuleOutcome>,
     /// The trace, when requested.
@@ -484,6 +542,7 @@ impl From<&recobro::Decision> for Decision {
                     schedule: o.schedule.as_ref().map(Into::into),
                 })
                 .collect(),
+            scores: d.scores.iter().map(Into::into).collect(),
             compliance: d.compliance.iter().map(Into::into).collect(),
             trace: d.trace.as_ref().map(|t| {
                 t.iter()

@@ -71,12 +71,14 @@ impl Policy {
         limits: Option<Limits>,
         closures: HashMap<String, Vec<String>>,
         rate_entries: HashMap<String, Vec<RateEntry>>,
+        scorecards: HashMap<String, String>,
     ) -> Result<Arc<Self>, recobro::Error> {
         let options = json_of(&serde_json::json!({
             "modules": modules,
             "limits": limits,
             "closures": closures,
             "rate_entries": rate_entries,
+            "scorecards": scorecards,
         }))?;
         Ok(Arc::new(Policy {
             inner: host::policy(source, Some(&options))?,
@@ -88,22 +90,33 @@ impl Policy {
 impl Policy {
     /// Compile policy source (Rhai) with host modules the policy may `import` by name,
     /// sandbox limits (none: the defaults), extra closed days per holiday calendar
-    /// (`CO`, `US`, or `*` for all; dates `YYYY-MM-DD`) and reference-rate entries.
-    #[uniffi::constructor(default(modules), default(limits = None), default(closures), default(rate_entries))]
+    /// (`CO`, `US`, or `*` for all; dates `YYYY-MM-DD`), reference-rate entries and
+    /// scorecards the policy may call by name with `c.score(name)` (name to the
+    /// scorecard's JSON text, over the embedded ones such as `behavioural`; one that
+    /// does not check, such as a gap between bins, fails with `policy.contract` at its
+    /// line, module `scorecards/NAME`).
+    #[uniffi::constructor(
+        default(modules),
+        default(limits = None),
+        default(closures),
+        default(rate_entries),
+        default(scorecards)
+    )]
     pub fn new(
         source: String,
         modules: HashMap<String, String>,
         limits: Option<Limits>,
         closures: HashMap<String, Vec<String>>,
         rate_entries: HashMap<String, Vec<RateEntry>>,
+        scorecards: HashMap<String, String>,
     ) -> Result<Arc<Self>, RecobroError> {
-        guard(|| Policy::build(&source, modules, limits, closures, rate_entries))
+        guard(|| Policy::build(&source, modules, limits, closures, rate_entries, scorecards))
     }
 
     /// Compile policy source (Rhai) with its options given as JSON text, the shape
     /// every host gives them in: `modules` ({name: source}), `limits`, `closures`
     /// ({calendar: [dates]}), `rate_entries` ({table: [{from, rate, source,
-    /// confidence}]}); none (or blank) for no options. Errors in the options are at
+    /// confidence}]}), `scorecards` ({name: JSON text}); none (or blank) for no options. Errors in the options are at
     /// paths under `options` (`options.limits.max_operations`).
     #[uniffi::constructor(default(options_json = None))]
     pub fn with_options_json(
@@ -404,6 +417,7 @@ mod tests {
             "fn segment(c) { 1 + }".into(),
             HashMap::new(),
             None,
+            HashMap::new(),
             HashMap::new(),
             HashMap::new(),
         );

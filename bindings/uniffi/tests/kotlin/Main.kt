@@ -100,6 +100,95 @@ fun main(args: Array<String>) {
     val traced = policy.evaluate(cases.getValue("administrative"), AS_OF, trace = true)
     check("trace on request", traced.trace?.any { it.step == "facts" } == true && pre.trace == null)
 
+    // Scores: the default policy takes its risk band from the embedded behavioural
+    // scorecard, and the decision carries the score with its reason codes.
+    println("scores")
+    var scoredSamples = 0
+    for ((name, json) in cases) {
+        val expected = File(expectedDir, "$name.ndjson").readText()
+        val d = policy.evaluate(json, AS_OF)
+        val fragments = d.scores.map { s ->
+            "{\"scorecard\":\"${s.scorecard}\",\"version\":\"${s.version}\",\"score\":${s.score},\"band\":\"${s.band}\"" +
+                (s.probability?.let { ",\"probability\":\"$it\"" } ?: "") +
+                (s.event?.let { ",\"event\":\"$it\"" } ?: "") +
+                ",\"reasons\":[" + s.reasons.joinToString(",") { r ->
+                    "{\"characteristic\":\"${r.characteristic}\",\"reason\":\"${r.reason}\",\"points\":${r.points},\"best\":${r.best}}"
+                } + "]}"
+        }
+        check(
+            "$name: typed scores are the CLI's",
+            d.scores.size == Regex("\"scorecard\":").findAll(expected).count() &&
+                (d.scores.isEmpty() || expected.contains("\"scores\":[" + fragments.joinToString(",") + "]")),
+        ) { "${d.scores} vs ${expected.substringAfter("\"scores\":").take(300)}" }
+        if (d.scores.isNotEmpty()) scoredSamples++
+    }
+    check("the default policy scores the sample cases", scoredSamples >= cases.size / 2) { "$scoredSamples of ${cases.size}" }
+    // Worked by hand from rules/scorecards/behavioural.json: 15 days past due, no promise,
+    // no payment, risk_score 300: 230 + 90 + 80 + 0 + 10 (no payment) + 180 = 590, band
+    // low (>= 550); probability 1 / (1 + e^-(-5 + 5.90)) = 0.710950; reason codes by
+    // shortfall: recent_payment 70, promises_kept 50, days_past_due 10.
+    val scoredCase = """{"id": "S-1",
+        "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "CO", "timezone": "America/Bogota"},
+        "debts": [{"id": "L-1", "currency": "COP", "original_amount": "1000000", "outstanding": "800000",
+                   "issued_on": "2025-06-01", "due_on": "2026-03-01"}],
+        "attributes": {"risk_score": 300}}"""
+    val scored = policy.evaluate(scoredCase, AS_OF).scores
+    val probability = scored.singleOrNull()?.probability
+    check(
+        "the probability is a decimal string equal to 0.710950",
+        probability != null && java.math.BigDecimal(probability).compareTo(java.math.BigDecimal("0.710950")) == 0,
+    ) { "$probability" }
+    check(
+        "the behavioural score, band and reason codes",
+        scored == listOf(
+            Score(
+                scorecard = "behavioural", version = "1.0.0", score = 590L, band = "low",
+                probability = probability, event = "pays within 30 days",
+                reasons = listOf(
+                    ScoreReason("recent_payment", "No recent payment", 10L, 80L),
+                    ScoreReason("promises_kept", "Few kept payment promises", 0L, 50L),
+                    ScoreReason("days_past_due", "Days past due on the oldest overdue debt", 90L, 100L),
+                ),
+            ),
+        ),
+    ) { scored.toString() }
+    // A host scorecard in the options: 5 points below 10 days past due, 0 from 10 on;
+    // band a from 3, else b. The second bin is on line 8.
+    val house = listOf(
+        "{",
+        "  \"name\": \"house\",",
+        "  \"version\": \"7\",",
+        "  \"characteristics\": [",
+        "    {\"id\": \"dpd\", \"fact\": \"days_past_due\", \"reason\": \"DPD\",",
+        "     \"bins\": [",
+        "       {\"to\": 10, \"points\": 5},",
+        "       {\"from\": 10, \"points\": 0}",
+        "     ]}",
+        "  ],",
+        "  \"bands\": [{\"name\": \"a\", \"min\": 3}, {\"name\": \"b\"}]",
+        "}",
+    ).joinToString("\n")
+    val scoring = "fn segment(c) { c.score(\"house\").band }"
+    val housed = Policy(scoring, scorecards = mapOf("house" to house)).evaluate(scoredCase, AS_OF)
+    check(
+        "a host scorecard is scored (15 DPD: 0 points, band b, no calibration)",
+        housed.segment == "b" &&
+            housed.scores == listOf(Score("house", "7", 0L, "b", null, null, listOf(ScoreReason("dpd", "DPD", 0L, 5L)))),
+    ) { housed.scores.toString() }
+    val gap = house.replace("{\"from\": 10, \"points\": 0}", "{\"from\": 12, \"points\": 0}")
+    check("the gap is in the card", gap != house)
+    expectFailure("a scorecard with a gap") { Policy(scoring, scorecards = mapOf("house" to gap)) }?.let { e ->
+        check(
+            "a gap between bins is policy.contract at the bin's line",
+            e.code == "policy.contract" && e.line == 8u && e.module == "scorecards/house" && e.reason.contains("fall in no bin"),
+        ) { "code=${e.code} line=${e.line} module=${e.module} ${e.reason}" }
+    }
+    expectFailure("a scorecard with a gap, as options JSON") {
+        Policy.withOptionsJson(scoring, "{\"scorecards\": {\"house\": ${jsonString(gap)}}}")
+    }?.let { e ->
+        check("the same through the options JSON", e.code == "policy.contract" && e.line == 8u) { "code=${e.code} line=${e.line}" }
+    }
+
     // 2. Errors: the exception carries code, message (reason), line, column, path.
     println("errors")
     expectFailure("syntax error") { Policy("fn segment(c) {\n    let x = ;\n}\n") }?.let { e ->
@@ -500,3 +589,7 @@ fun runErrorCorpus(file: File) {
         }
     }
 }
+
+/** [text] as a JSON string literal. */
+fun jsonString(text: String): String =
+    "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\""

@@ -43,6 +43,110 @@ def test_decision_json_equals_cli_bytes(policy, name):
     assert d.segment == doc["segment"]
     assert [c.blocked_by for c in d.candidates] == [c["blocked_by"] for c in doc["candidates"]]
     assert d.charges.totals == doc["charges"]["totals"]
+    # the typed scores are the CLI's (the default policy scores most cases)
+    assert [
+        {
+            "scorecard": s.scorecard,
+            "version": s.version,
+            "score": s.score,
+            "band": s.band,
+            **({} if s.probability is None else {"probability": s.probability}),
+            **({} if s.event is None else {"event": s.event}),
+            "reasons": [
+                {"characteristic": x.characteristic, "reason": x.reason, "points": x.points, "best": x.best}
+                for x in s.reasons
+            ],
+        }
+        for s in d.scores
+    ] == doc.get("scores", [])
+
+
+def test_samples_are_scored():
+    scored = [n for n in SAMPLES if '"scores":[{"scorecard":"behavioural"' in (EXPECTED / f"{n}.ndjson").read_text()]
+    assert len(scored) >= len(SAMPLES) // 2
+
+
+SCORED_CASE = json.dumps(
+    {
+        "id": "S-1",
+        "debtor": {"id": "D-1", "kind": "consumer", "jurisdiction": "CO", "timezone": "America/Bogota"},
+        "debts": [
+            {
+                "id": "L-1",
+                "currency": "COP",
+                "original_amount": "1000000",
+                "outstanding": "800000",
+                "issued_on": "2025-06-01",
+                "due_on": "2026-03-01",
+            }
+        ],
+        "attributes": {"risk_score": 300},
+    }
+)
+
+
+def test_default_policy_decision_carries_the_behavioural_score(policy):
+    # Worked by hand from rules/scorecards/behavioural.json: 15 days past due, no promise,
+    # no payment, risk_score 300: 230 + 90 + 80 + 0 + 10 + 180 = 590, band low (>= 550);
+    # probability 1 / (1 + e^-(-5 + 5.90)) = 0.710950; reason codes by shortfall against
+    # the best bin: recent_payment 70, promises_kept 50, days_past_due 10.
+    from decimal import Decimal
+
+    (s,) = policy.evaluate(SCORED_CASE, AS_OF).scores
+    assert (s.scorecard, s.version, s.score, s.band, s.event) == (
+        "behavioural",
+        "1.0.0",
+        590,
+        "low",
+        "pays within 30 days",
+    )
+    assert Decimal(s.probability) == Decimal("0.710950")
+    assert s.reasons == [
+        r.ScoreReason(characteristic="recent_payment", reason="No recent payment", points=10, best=80),
+        r.ScoreReason(characteristic="promises_kept", reason="Few kept payment promises", points=0, best=50),
+        r.ScoreReason(
+            characteristic="days_past_due", reason="Days past due on the oldest overdue debt", points=90, best=100
+        ),
+    ]
+
+
+# 5 points below 10 days past due, 0 from 10 on; band a from 3, else b. The second bin
+# is on line 8.
+HOUSE = """{
+  "name": "house",
+  "version": "7",
+  "characteristics": [
+    {"id": "dpd", "fact": "days_past_due", "reason": "DPD",
+     "bins": [
+       {"to": 10, "points": 5},
+       {"from": 10, "points": 0}
+     ]}
+  ],
+  "bands": [{"name": "a", "min": 3}, {"name": "b"}]
+}"""
+SCORING = 'fn segment(c) { c.score("house").band }'
+
+
+def test_host_scorecard_in_the_options():
+    d = r.Policy(SCORING, scorecards={"house": HOUSE}).evaluate(SCORED_CASE, AS_OF)
+    assert d.segment == "b"
+    assert d.scores == [
+        r.Score(
+            scorecard="house",
+            version="7",
+            score=0,
+            band="b",
+            probability=None,
+            event=None,
+            reasons=[r.ScoreReason(characteristic="dpd", reason="DPD", points=0, best=5)],
+        )
+    ]
+    gap = HOUSE.replace('{"from": 10, "points": 0}', '{"from": 12, "points": 0}')
+    assert gap != HOUSE
+    with pytest.raises(r.RecobroError.Failure) as e:
+        r.Policy(SCORING, scorecards={"house": gap})
+    assert (e.value.code, e.value.line, e.value.module) == ("policy.contract", 8, "scorecards/house")
+    assert "fall in no bin" in e.value.message
 
 
 def test_typed_action(policy):
