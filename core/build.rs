@@ -75,13 +75,19 @@ fn main() {
         println!("cargo:warning=cannot write embedded_rates.rs: {e}");
     }
 
-    // Scorecards: rules/scorecards/*.json, by module path `scorecards/NAME`.
-    let cards = rules.join("scorecards");
-    println!("cargo:rerun-if-changed={}", cards.display());
-    let mut code = String::from(
-        "/// Embedded scorecards: (module path, JSON).\npub static EMBEDDED_SCORECARDS: &[(&str, &str)] = &[\n",
-    );
-    if let Ok(entries) = fs::read_dir(&cards) {
+    // Scorecards and decision tables: rules/{scorecards,tables}/*.json, by module path
+    // `scorecards/NAME` and `tables/NAME`.
+    data_files(&rules, "scorecards", "EMBEDDED_SCORECARDS", &out_dir);
+    data_files(&rules, "tables", "EMBEDDED_TABLES", &out_dir);
+}
+
+/// Embed `rules/DIR/*.json` as `static NAME: &[(&str, &str)]` (module path, JSON) in
+/// `OUT_DIR/embedded_DIR.rs`.
+fn data_files(rules: &Path, dir: &str, name: &str, out_dir: &Path) {
+    let folder = rules.join(dir);
+    println!("cargo:rerun-if-changed={}", folder.display());
+    let mut code = format!("/// Embedded `rules/{dir}/`: (module path, JSON).\npub static {name}: &[(&str, &str)] = &[\n");
+    if let Ok(entries) = fs::read_dir(&folder) {
         let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         files.sort();
         for path in files
@@ -90,18 +96,19 @@ fn main() {
         {
             println!("cargo:rerun-if-changed={}", path.display());
             let abs = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            let name = path
+            let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
             code.push_str(&format!(
-                "    (\"scorecards/{name}\", include_str!({:?})),\n",
+                "    (\"{dir}/{stem}\", include_str!({:?})),\n",
                 abs.display().to_string()
             ));
         }
     }
     code.push_str("];\n");
-    if let Err(e) = fs::write(out_dir.join("embedded_scorecards.rs"), code) {
-        println!("cargo:warning=cannot write embedded_scorecards.rs: {e}");
+    let file = out_dir.join(format!("embedded_{dir}.rs"));
+    if let Err(e) = fs::write(&file, code) {
+        println!("cargo:warning=cannot write {}: {e}", file.display());
     }
 }

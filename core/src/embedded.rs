@@ -45,6 +45,14 @@ pub fn scorecards() -> impl Iterator<Item = (&'static str, &'static str)> {
     EMBEDDED_SCORECARDS.iter().copied()
 }
 
+include!(concat!(env!("OUT_DIR"), "/embedded_tables.rs"));
+
+/// The embedded decision tables (`rules/tables/*.json`): module path
+/// (`tables/consumer_treatment`) and JSON text, in path order.
+pub fn tables() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EMBEDDED_TABLES.iter().copied()
+}
+
 /// Every embedded module path, in path order.
 pub fn paths() -> impl Iterator<Item = &'static str> {
     EMBEDDED_RULES.iter().map(|(p, _)| *p)

@@ -64,6 +64,14 @@ pub mod scorecard {
         MAX_CHARACTERISTICS, MAX_POINTS, MAX_REASONS,
     };
 }
+
+/// Decision tables a policy calls with `c.table(name, inputs)`: the format, its checks
+/// (gaps, unreachable rows) and evaluation (see the module's documentation).
+pub mod table {
+    pub use crate::policy::table::{
+        Table, Tables, MAX_COMBINATIONS, MAX_INPUTS, MAX_OUTPUTS, MAX_ROWS, MAX_VALUES,
+    };
+}
 /// Exact decimal numbers: every amount, rate and share the engine reads or writes.
 pub use rust_decimal::Decimal;
 /// Free-form JSON: a case's `attributes` (segmentation inputs the policy reads),

@@ -282,7 +282,11 @@ fn the_sequential_test_through_analyze_keeps_false_wins_at_5_percent_when_peekin
             .map(|i| Outcome {
                 case_id: format!("E{e}-{i}"),
                 arm: None,
-                collected: if rng.next_u64() % 100 < 30 { d("50") } else { Decimal::ZERO },
+                collected: if rng.next_u64() % 100 < 30 {
+                    d("50")
+                } else {
+                    Decimal::ZERO
+                },
                 contacts: 0,
             })
             .collect();

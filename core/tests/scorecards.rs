@@ -53,7 +53,10 @@ fn the_behavioural_scorecard_scored_by_hand() {
         &case("2026-03-01", r#", "attributes": {"risk_score": 300}"#),
     );
     assert_eq!((s.score, s.band.as_str()), (590, "low"));
-    assert_eq!(s.probability.unwrap(), "0.710950".parse::<recobro::Decimal>().unwrap());
+    assert_eq!(
+        s.probability.unwrap(),
+        "0.710950".parse::<recobro::Decimal>().unwrap()
+    );
     assert_eq!(s.event.as_deref(), Some("pays within 30 days"));
     let reasons: Vec<(&str, i64, i64)> = s
         .reasons
@@ -87,7 +90,10 @@ fn the_behavioural_scorecard_scored_by_hand() {
         ),
     );
     assert_eq!((s.score, s.band.as_str()), (430, "medium"), "{s:?}");
-    assert_eq!(s.probability.unwrap(), "0.331812".parse::<recobro::Decimal>().unwrap());
+    assert_eq!(
+        s.probability.unwrap(),
+        "0.331812".parse::<recobro::Decimal>().unwrap()
+    );
     let ids: Vec<&str> = s
         .reasons
         .iter()
@@ -124,7 +130,12 @@ fn the_default_policy_takes_its_risk_band_from_the_scorecard() {
     assert_eq!(d.scores[0].band, "high");
     // High risk at 5 DPD: a call first (rules/consumer/policy.rhai), not an SMS.
     let first = &d.candidates[0];
-    assert_eq!(first.action.channel, Some(recobro::Channel::Call), "{}", d.to_json());
+    assert_eq!(
+        first.action.channel,
+        Some(recobro::Channel::Call),
+        "{}",
+        d.to_json()
+    );
     assert_eq!(first.action.reason.as_deref(), Some("5 DPD, risk high"));
     // A text where the scorecard reads a number is an error that names the attribute.
     let e = p

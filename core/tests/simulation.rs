@@ -223,12 +223,12 @@ fn champion_challenger_assignment_is_stable_and_follows_shares() {
 /// draw is the only extra luck it consumes.
 fn consumer_with_a_noop_in_promise_pending() -> Policy {
     let src = include_str!("../../rules/consumer/policy.rhai");
-    let old = "    if c.promise_status == \"pending\" || c.plan_status == \"active\" {\n        return out;\n    }";
+    let old = "        // \"pause\": a pending promise or a plan in good standing pauses the chase.\n        _ => {}";
     assert!(
         src.contains(old),
         "the consumer policy changed: update this test"
     );
-    let new = "    if c.promise_status == \"pending\" || c.plan_status == \"active\" {\n        if c.promise_status == \"pending\" && c.plan_status != \"active\" {\n            out.push(task(\"promise_watch\").with_priority(1).because(\"watch the promise\"));\n        }\n        return out;\n    }";
+    let new = "        _ => {\n            if c.promise_status == \"pending\" && c.plan_status != \"active\" {\n                out.push(task(\"promise_watch\").with_priority(1).because(\"watch the promise\"));\n            }\n        }";
     Policy::from_source(&src.replacen(old, new, 1)).unwrap()
 }
 

@@ -66,11 +66,12 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
-    /// Compile and lint policies, and check scorecards (`.json`: bins that leave a gap
-    /// or overlap, unknown facts, bands); errors carry line and column. Exits non-zero
-    /// on any error.
+    /// Compile and lint policies, and check scorecards and decision tables (`.json`:
+    /// gaps, overlapping bins, rows no input reaches; overlapping rows of a first-hit
+    /// table are listed as notes); errors carry line and column. Exits non-zero on any
+    /// error.
     Check {
-        /// Policy files (`.rhai`) and scorecards (`.json`).
+        /// Policy files (`.rhai`), scorecards and decision tables (`.json`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Host module, as NAME=FILE (repeatable).
@@ -733,20 +734,43 @@ fn rules() -> Result<ExitCode, ExitCode> {
 fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> {
     let mut bad = 0;
     for f in &files {
-        // A `.json` file is a scorecard: its checks, with the line of the bin at fault.
+        // A `.json` file is a decision table (it has `rows`) or a scorecard: its checks,
+        // with the line of the row or bin at fault.
         if f.extension().is_some_and(|e| e == "json") {
             let text =
                 std::fs::read_to_string(f).map_err(|e| fail(format!("{}: {e}", f.display())))?;
-            let module = format!(
-                "scorecards/{}",
-                f.file_stem().unwrap_or_default().to_string_lossy()
-            );
-            match recobro::scorecard::Scorecard::parse(&module, &text) {
-                Ok(card) => println!("{}: ok: scorecard `{}`", f.display(), card.name()),
-                Err(e) => {
-                    report(&e, Some(f));
-                    bad += 1;
-                }
+            let stem = f
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            let is_table = serde_json::from_str::<serde_json::Value>(&text)
+                .is_ok_and(|v| v.get("rows").is_some());
+            let checked = if is_table {
+                recobro::table::Table::parse(&format!("tables/{stem}"), &text).map(|t| {
+                    println!("{}: ok: decision table `{}`", f.display(), t.name());
+                    // One note per row that earlier rows partly shadow (first hit).
+                    let mut by_row: std::collections::BTreeMap<usize, Vec<String>> =
+                        Default::default();
+                    for (a, b) in t.overlaps() {
+                        by_row.entry(b).or_default().push(a.to_string());
+                    }
+                    for (b, earlier) in by_row {
+                        println!(
+                            "{}:{}: note: row {b} overlaps row(s) {}, which win where both match",
+                            f.display(),
+                            t.row_line(b).unwrap_or(1),
+                            earlier.join(", ")
+                        );
+                    }
+                })
+            } else {
+                recobro::scorecard::Scorecard::parse(&format!("scorecards/{stem}"), &text)
+                    .map(|card| println!("{}: ok: scorecard `{}`", f.display(), card.name()))
+            };
+            if let Err(e) = checked {
+                report(&e, Some(f));
+                bad += 1;
             }
             continue;
         }

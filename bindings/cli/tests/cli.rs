@@ -696,3 +696,37 @@ fn check_reads_scorecards_and_names_the_line_of_a_gap() {
         "{err}"
     );
 }
+
+#[test]
+fn check_reads_decision_tables_and_names_an_unreachable_row() {
+    let (code, out, err) = recobro(&["check", "rules/tables/consumer_treatment.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("ok: decision table `consumer_treatment`"),
+        "{out}"
+    );
+    // Row 13 (collection calls) is partly shadowed by the reminders above it.
+    assert!(
+        out.contains("note: row 13 overlaps row(s) 1, 2, 3, 4, 11, 12"),
+        "{out}"
+    );
+    // Widen the early reminders to every risk: row 12 (low risk, 1..21) keeps 8..21, but
+    // make it 1..8 and nothing is left for it.
+    let text =
+        std::fs::read_to_string(root().join("rules/tables/consumer_treatment.json")).unwrap();
+    let row12 = r#"{"dpd": "1..21", "risk": "low"}"#;
+    let line = text.lines().position(|l| l.contains(row12)).unwrap() + 1;
+    let path = std::env::temp_dir().join(format!("recobro-table-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        text.replace(row12, r#"{"dpd": "1..8", "risk": "low"}"#),
+    )
+    .unwrap();
+    let (code, _, err) = recobro(&["check", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!(":{line}:")) && err.contains("row 12 is never reached"),
+        "{err}"
+    );
+}

@@ -150,6 +150,7 @@ impl Policy {
             max_operations: self.inner.limits.max_operations,
             native_operations: std::sync::atomic::AtomicU64::new(0),
             scorecards: self.inner.scorecards.clone(),
+            tables: self.inner.tables.clone(),
             scores: std::sync::Mutex::new(Vec::new()),
         });
         if opts.trace {

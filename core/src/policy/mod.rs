@@ -19,6 +19,7 @@ mod native;
 mod options;
 pub mod scorecard;
 mod script;
+pub mod table;
 
 pub use crate::embedded::{paths as embedded_paths, source as embedded};
 pub(crate) use evaluate::par_map;
@@ -88,6 +89,7 @@ pub struct PolicyBuilder {
     closures: Vec<(String, Vec<chrono::NaiveDate>)>,
     rate_entries: Vec<(String, Vec<crate::money::rates::RateEntry>)>,
     scorecards: BTreeMap<String, String>,
+    tables: BTreeMap<String, String>,
 }
 
 impl PolicyBuilder {
@@ -101,7 +103,17 @@ impl PolicyBuilder {
             closures: Vec::new(),
             rate_entries: Vec::new(),
             scorecards: BTreeMap::new(),
+            tables: BTreeMap::new(),
         }
+    }
+
+    /// Supply a decision table (JSON, see [`crate::policy::table`]) the policy can call
+    /// by `name` with `c.table(name, inputs)`; it replaces an embedded one of that
+    /// name. Checked when the policy is built (gaps, unreachable rows, at the row's
+    /// line, module `tables/NAME`).
+    pub fn table(mut self, name: impl Into<String>, json: impl Into<String>) -> Self {
+        self.tables.insert(name.into(), json.into());
+        self
     }
 
     /// Supply a scorecard (JSON, see [`crate::policy::scorecard`]) the policy can call
@@ -271,6 +283,7 @@ impl PolicyBuilder {
         }
 
         let scorecards = scorecard::Scorecards::build(&self.scorecards)?;
+        let tables = table::Tables::build(&self.tables)?;
 
         let mut policy = Policy {
             inner: Arc::new(Inner {
@@ -288,6 +301,7 @@ impl PolicyBuilder {
                 modules: self.modules,
                 limits: self.limits,
                 scorecards: Arc::new(scorecards),
+                tables: Arc::new(tables),
             }),
         };
         if has_metadata {
@@ -381,6 +395,7 @@ pub(crate) struct Inner {
     pub modules: BTreeMap<String, String>,
     pub limits: Limits,
     pub scorecards: Arc<scorecard::Scorecards>,
+    pub tables: Arc<table::Tables>,
 }
 
 /// A compiled policy: cheap to clone, `Send + Sync`, evaluated any number of times

@@ -28,6 +28,10 @@ pub struct PolicyOptions {
     /// ones.
     #[serde(default)]
     pub scorecards: BTreeMap<String, String>,
+    /// Decision tables the policy may call by name (name to JSON text), over the
+    /// embedded ones.
+    #[serde(default)]
+    pub tables: BTreeMap<String, String>,
 }
 
 impl PolicyOptions {
@@ -48,6 +52,9 @@ impl PolicyOptions {
         }
         for (name, json) in self.scorecards {
             b = b.scorecard(name, json);
+        }
+        for (name, json) in self.tables {
+            b = b.table(name, json);
         }
         b.build()
     }

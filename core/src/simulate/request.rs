@@ -39,6 +39,9 @@ pub struct PolicySpec {
     /// Scorecards the policy may call by name (JSON text).
     #[serde(default)]
     pub scorecards: BTreeMap<String, String>,
+    /// Decision tables the policy may call by name (JSON text).
+    #[serde(default)]
+    pub tables: BTreeMap<String, String>,
 }
 
 impl PolicySpec {
@@ -51,6 +54,7 @@ impl PolicySpec {
             closures: self.closures.clone(),
             rate_entries: self.rate_entries.clone(),
             scorecards: self.scorecards.clone(),
+            tables: self.tables.clone(),
         }
     }
 }
@@ -117,6 +121,25 @@ impl PolicySpec {
                     format!("scorecards.{name}"),
                     format!(
                         "a scorecard may have at most {MAX_POLICY_SOURCE} bytes (got {})",
+                        src.len()
+                    ),
+                ));
+            }
+        }
+        if self.tables.len() > MAX_POLICY_MAPS {
+            return Err(too_many(
+                "tables".into(),
+                "tables",
+                self.tables.len(),
+                MAX_POLICY_MAPS,
+            ));
+        }
+        for (name, src) in &self.tables {
+            if src.len() > MAX_POLICY_SOURCE {
+                return Err(Error::input(
+                    format!("tables.{name}"),
+                    format!(
+                        "a table may have at most {MAX_POLICY_SOURCE} bytes (got {})",
                         src.len()
                     ),
                 ));

@@ -475,6 +475,15 @@ fn register_api(r: &mut Registrar<'_>) {
         })
         .func("score", "Score the case with the scorecard `name` (embedded under `rules/scorecards/`, or the host's): `#{score, band, probability, reasons}`, where `probability` is `()` without a calibration and `reasons` lists the ids of the characteristics that cost the most points, largest shortfall first. The decision's `scores` carries every scorecard the policy called, with its reason codes. An unknown name, or an attribute the scorecard reads that is not a number, is an error.", |c: &mut CaseRef, name: &str| -> Rr<Dynamic> {
             score_map(&c.0, name).map(Dynamic::from_map)
+        })
+        .func("table", "Evaluate the decision table `name` (embedded under `rules/tables/`, or the host's) on `inputs`, a map with every input the table declares: under hit policy `first` the first matching row's outputs as a map (`()` when no row matches), under `collect` every matching row's outputs as an array. An input missing, undeclared, of the wrong type or a text outside the declared values is an error.", |c: &mut CaseRef, name: &str, inputs: Map| -> Rr<Dynamic> {
+            let t = c.0.tables.get(name).ok_or_else(|| {
+                rt_err(format!(
+                    "no decision table `{name}`; the tables are {}",
+                    c.0.tables.0.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+            t.call(&inputs).map_err(rt_err)
         });
 
     r.group(GROUP_CASE)

@@ -26,6 +26,8 @@ pub(crate) struct Ctx {
     pub native_operations: std::sync::atomic::AtomicU64,
     /// The scorecards the policy may call.
     pub scorecards: Arc<crate::policy::scorecard::Scorecards>,
+    /// The decision tables the policy may call.
+    pub tables: Arc<crate::policy::table::Tables>,
     /// The scores computed in this evaluation, in the order first asked for.
     pub scores: std::sync::Mutex<Vec<crate::policy::scorecard::Score>>,
 }
