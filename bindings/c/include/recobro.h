@@ -94,11 +94,16 @@ const char *recobro_version(void);
  *    "limits": {"max_operations": 100000, ...},              sandbox limits (others default)
  *    "closures": {"CO": ["2026-03-20"], "*": [...]},          extra closed days per calendar
  *    "rate_entries": {"ecb_mro": [{"from": "2026-07-01", "rate": "2.15",
- *                                  "source": "...", "confidence": "confirmed"}]}}
+ *                                  "source": "...", "confidence": "confirmed"}]},
+ *    "scorecards": {"house": "{\"name\": \"house\", ...}"}}  scorecards by name, JSON text
  * Limit fields: max_operations, max_call_depth, max_expression_depth,
  * max_function_expression_depth, max_string_size, max_array_size, max_map_size,
- * max_modules, max_variables. Errors in the options are at paths under "options"
- * ("options.limits.max_operations"). Returns NULL on failure.
+ * max_modules, max_variables. A scorecard (the format: core/src/policy/scorecard.rs)
+ * is called by the policy with `c.score("house")` and replaces an embedded one of that
+ * name (the default policy's "behavioural"); each is checked here, and one that does
+ * not check (a gap or an overlap between bins, an unknown fact) fails with
+ * "policy.contract" at its line, module "scorecards/NAME". Errors in the options are
+ * at paths under "options" ("options.limits.max_operations"). Returns NULL on failure.
  */
 recobro_policy *recobro_policy_new(const char *source, const char *options_json,
                                    recobro_error *err);
@@ -163,7 +168,8 @@ char *recobro_check_plan(const recobro_policy *policy, const char *case_json,
 /*
  * Run a simulation. `request_json` (every field optional):
  *   {"policies": [{"source": "..."} | {"embedded": "b2b/policy"} | {},   champion first;
- *                 each may add "modules", "limits", "closures", "rate_entries"],
+ *                 each may add "modules", "limits", "closures", "rate_entries",
+ *                 "scorecards"],
  *                                                  empty: the default consumer policy
  *    "cases": [case, ...],                           absent: a generated portfolio
  *    "generate": 1000, "start": "2026-03-16T15:00:00Z", "days": 180, "seed": 42,

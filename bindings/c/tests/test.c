@@ -644,6 +644,84 @@ int main(int argc, char **argv) {
     recobro_error_free(&err);
     recobro_policy_free(p);
 
+    /* Scores: the default policy's decision carries the behavioural score (worked by
+     * hand from rules/scorecards/behavioural.json: 15 days past due, no promise, no
+     * payment, risk_score 300: 230 + 90 + 80 + 0 + 10 + 180 = 590, band low, reason codes
+     * by shortfall recent_payment 70, promises_kept 50, days_past_due 10). */
+    {
+        const char *scored_case =
+            "{\"id\": \"S-1\", \"debtor\": {\"id\": \"D-1\", \"kind\": \"consumer\", "
+            "\"jurisdiction\": \"CO\", \"timezone\": \"America/Bogota\"}, \"debts\": [{\"id\": \"L-1\", "
+            "\"currency\": \"COP\", \"original_amount\": \"1000000\", \"outstanding\": \"800000\", "
+            "\"issued_on\": \"2025-06-01\", \"due_on\": \"2026-03-01\"}], "
+            "\"attributes\": {\"risk_score\": 300}}";
+        out = recobro_evaluate(policy, scored_case, AS_OF, &err);
+        check("a decision carries the behavioural score",
+              has(out, "\"scores\":[{\"scorecard\":\"behavioural\",\"version\":\"1.0.0\","
+                       "\"score\":590,\"band\":\"low\",") &&
+                  has(out, "\"event\":\"pays within 30 days\",\"reasons\":["
+                           "{\"characteristic\":\"recent_payment\",\"reason\":\"No recent payment\","
+                           "\"points\":10,\"best\":80},"
+                           "{\"characteristic\":\"promises_kept\",\"reason\":\"Few kept payment promises\","
+                           "\"points\":0,\"best\":50},"
+                           "{\"characteristic\":\"days_past_due\",\"reason\":"
+                           "\"Days past due on the oldest overdue debt\",\"points\":90,\"best\":100}]}]"),
+              out ? out : err.message);
+        recobro_string_free(out);
+        recobro_error_free(&err);
+        int scored = 0;
+        for (int i = 0; i < n_cases; i++) scored += has(expected[i], "\"scores\":[{\"scorecard\":\"behavioural\"");
+        check("the CLI's decisions of the sample cases carry the score (compared byte for byte above)",
+              scored >= n_cases / 2, NULL);
+
+        /* A host scorecard in the options: 5 points below 10 days past due, 0 from 10
+         * on; band a from 3, else b. The second bin is on line 8 of the card. */
+        const char *house_options =
+            "{\"scorecards\": {\"house\": \"{\\n"
+            "  \\\"name\\\": \\\"house\\\",\\n"
+            "  \\\"version\\\": \\\"7\\\",\\n"
+            "  \\\"characteristics\\\": [\\n"
+            "    {\\\"id\\\": \\\"dpd\\\", \\\"fact\\\": \\\"days_past_due\\\", \\\"reason\\\": \\\"DPD\\\",\\n"
+            "     \\\"bins\\\": [\\n"
+            "       {\\\"to\\\": 10, \\\"points\\\": 5},\\n"
+            "       {\\\"from\\\": 10, \\\"points\\\": 0}\\n"
+            "     ]}\\n"
+            "  ],\\n"
+            "  \\\"bands\\\": [{\\\"name\\\": \\\"a\\\", \\\"min\\\": 3}, {\\\"name\\\": \\\"b\\\"}]\\n"
+            "}\"}}";
+        const char *scoring = "fn segment(c) { c.score(\"house\").band }";
+        p = recobro_policy_new(scoring, house_options, &err);
+        check("a host scorecard in the options compiles", p != NULL, err.message);
+        out = recobro_evaluate(p, scored_case, AS_OF, &err);
+        check("the host scorecard is scored (15 DPD: 0 points, band b)",
+              has(out, "\"segment\":\"b\"") &&
+                  has(out, "\"scores\":[{\"scorecard\":\"house\",\"version\":\"7\",\"score\":0,"
+                           "\"band\":\"b\",\"reasons\":[{\"characteristic\":\"dpd\",\"reason\":\"DPD\","
+                           "\"points\":0,\"best\":5}]}]"),
+              out ? out : err.message);
+        recobro_string_free(out);
+        recobro_error_free(&err);
+        recobro_policy_free(p);
+
+        char *gap = replace(house_options, "{\\\"from\\\": 10, \\\"points\\\": 0}",
+                            "{\\\"from\\\": 12, \\\"points\\\": 0}");
+        check("the gap is in the card", gap && strcmp(gap, house_options) != 0, gap);
+        p = recobro_policy_new(scoring, gap, &err);
+        {
+            char detail[1024];
+            snprintf(detail, sizeof detail, "(code=%s line=%d module=%s message=%s)",
+                     err.code ? err.code : "NULL", err.line, err.module ? err.module : "NULL",
+                     err.message ? err.message : "NULL");
+            check("a scorecard with a gap between bins: policy.contract at the bin's line",
+                  p == NULL && streq(err.code, "policy.contract") && err.line == 8 && err.column > 0 &&
+                      streq(err.module, "scorecards/house") && has(err.message, "fall in no bin"),
+                  detail);
+        }
+        recobro_policy_free(p);
+        recobro_error_free(&err);
+        free(gap);
+    }
+
     p = recobro_policy_new("fn segment(c) { \"x\" }", "{\"limits\": {\"max_operation\": 5}}", &err);
     check("bad options name their path",
           p == NULL && streq(err.code, "input.invalid") && streq(err.path, "options.limits.max_operation"),
