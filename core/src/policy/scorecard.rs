@@ -569,11 +569,19 @@ impl Scorecards {
     /// scorecard's errors have the module `scorecards/NAME`; its `name` field must be
     /// the name it is given under.
     pub fn build(host: &BTreeMap<String, String>) -> Result<Scorecards> {
-        let mut out = BTreeMap::new();
-        for (path, text) in crate::embedded::scorecards() {
-            let card = Scorecard::parse(path, text)?;
-            out.insert(card.name.clone(), Arc::new(card));
-        }
+        // The embedded ones are read and checked once per process.
+        static EMBEDDED: std::sync::OnceLock<Result<BTreeMap<String, Arc<Scorecard>>>> =
+            std::sync::OnceLock::new();
+        let mut out = EMBEDDED
+            .get_or_init(|| {
+                let mut m = BTreeMap::new();
+                for (path, text) in crate::embedded::scorecards() {
+                    let card = Scorecard::parse(path, text)?;
+                    m.insert(card.name.clone(), Arc::new(card));
+                }
+                Ok(m)
+            })
+            .clone()?;
         for (name, text) in host {
             let module = format!("scorecards/{name}");
             let card = Scorecard::parse(&module, text)?;

@@ -599,11 +599,19 @@ impl Tables {
     /// errors have the module `tables/NAME`; its `name` field must be the name it is
     /// given under.
     pub fn build(host: &BTreeMap<String, String>) -> Result<Tables> {
-        let mut out = BTreeMap::new();
-        for (path, text) in crate::embedded::tables() {
-            let t = Table::parse(path, text)?;
-            out.insert(t.name.clone(), Arc::new(t));
-        }
+        // The embedded ones are read and checked once per process.
+        static EMBEDDED: std::sync::OnceLock<Result<BTreeMap<String, Arc<Table>>>> =
+            std::sync::OnceLock::new();
+        let mut out = EMBEDDED
+            .get_or_init(|| {
+                let mut m = BTreeMap::new();
+                for (path, text) in crate::embedded::tables() {
+                    let t = Table::parse(path, text)?;
+                    m.insert(t.name.clone(), Arc::new(t));
+                }
+                Ok(m)
+            })
+            .clone()?;
         for (name, text) in host {
             let module = format!("tables/{name}");
             let t = Table::parse(&module, text)?;
