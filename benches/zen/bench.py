@@ -81,8 +81,10 @@ def facts(case: dict[str, Any], as_of: datetime) -> dict[str, Any]:
       after `created_at` for its debts (any when it names none, or the payment names none)
       against its installments in due order: completed when they cover the total, behind when
       an installment due before today is not covered, else active;
-    - risk_score: `attributes.risk_score`, None when absent or null (the graph applies the
-      policy's default of 500 and the bands of stages::risk_band).
+    - risk_score: `attributes.risk_score`, None when absent or null; promises_kept: how many
+      promises are kept; days_since_last_payment: whole seconds-days (truncated) since the
+      latest payment, None without any. The graph scores them as the behavioural scorecard
+      does (rules/scorecards/behavioural.json, stages::risk_band) and cuts the band.
     """
     tz_name = case["debtor"]["timezone"]
     try:
@@ -154,6 +156,10 @@ def facts(case: dict[str, Any], as_of: datetime) -> dict[str, Any]:
 
     flags = case["debtor"].get("flags", [])
     risk = (case.get("attributes") or {}).get("risk_score")
+    since = None
+    if payments:
+        gap = now - max(_seconds(at) for at, _, _ in payments)
+        since = gap // 86_400 if gap >= 0 else -((-gap) // 86_400)
     return {
         "on_hold": bool(flags),
         "dispute": "dispute" in flags,
@@ -164,6 +170,8 @@ def facts(case: dict[str, Any], as_of: datetime) -> dict[str, Any]:
         "calls_2d": calls_2d,
         "promise_status": status,
         "promises_broken": statuses.count("broken"),
+        "promises_kept": statuses.count("kept"),
+        "days_since_last_payment": since,
         "plan_status": plan_status,
         "risk_score": risk if risk is None or isinstance(risk, int) else float(risk),
     }
