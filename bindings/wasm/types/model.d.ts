@@ -646,6 +646,10 @@ export interface PolicyOptions {
   /** Scorecards the policy may call by name with `c.score(name)` (name to the
    * scorecard's JSON text), over the embedded ones (`behavioural`). */
   scorecards?: { [name: string]: string };
+  /** Decision tables the policy may call by name with `c.table(name, inputs)` (name to
+   * the table's JSON text), over the embedded ones (`collection_stage`,
+   * `consumer_treatment`). */
+  tables?: { [name: string]: string };
 }
 
 // ---------------------------------------------------------------------------
