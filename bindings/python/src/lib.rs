@@ -244,6 +244,8 @@ struct NativePolicy {
     inner: recobro::Policy,
     /// The host scorecards it was built with (name to JSON text), kept to pickle it.
     scorecards: BTreeMap<String, String>,
+    /// The host decision tables it was built with (name to JSON text), kept to pickle it.
+    tables: BTreeMap<String, String>,
 }
 
 impl NativePolicy {
@@ -388,26 +390,30 @@ fn error_entry<'py>(
 
 #[pymethods]
 impl NativePolicy {
-    /// Compile `source` with host `modules`, sandbox `limits` and host `scorecards`
-    /// (name to JSON text): the policy options (`host::policy`), so their errors are at
-    /// `options.modules...`/`options.limits...`/`options.scorecards...`, and a bad
-    /// scorecard is `policy.contract` at its line (module `scorecards/NAME`).
+    /// Compile `source` with host `modules`, sandbox `limits`, host `scorecards` and
+    /// host decision `tables` (each name to JSON text): the policy options
+    /// (`host::policy`), so their errors are at `options.modules...`/`options.limits...`/
+    /// `options.scorecards...`/`options.tables...`, and a bad scorecard or table is
+    /// `policy.contract` at its line (module `scorecards/NAME` or `tables/NAME`).
     #[new]
-    #[pyo3(signature = (source, modules=None, limits=None, scorecards=None))]
+    #[pyo3(signature = (source, modules=None, limits=None, scorecards=None, tables=None))]
     fn new(
         py: Python<'_>,
         source: String,
         modules: Option<&Bound<'_, PyAny>>,
         limits: Option<&Bound<'_, PyAny>>,
         scorecards: Option<&Bound<'_, PyAny>>,
+        tables: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let mut options = String::from("{");
             let mut cards = None;
+            let mut table_text = None;
             for (name, obj) in [
                 ("modules", modules),
                 ("limits", limits),
                 ("scorecards", scorecards),
+                ("tables", tables),
             ] {
                 let Some(obj) = obj.filter(|o| !o.is_none()) else {
                     continue;
@@ -418,8 +424,10 @@ impl NativePolicy {
                     options.push(',');
                 }
                 options.push_str(&format!("\"{name}\":{text}"));
-                if name == "scorecards" {
-                    cards = Some(text);
+                match name {
+                    "scorecards" => cards = Some(text),
+                    "tables" => table_text = Some(text),
+                    _ => {}
                 }
             }
             options.push('}');
@@ -431,7 +439,15 @@ impl NativePolicy {
                 Some(text) => host::read(&text, arg::OPTIONS).py_err(py)?,
                 None => BTreeMap::new(),
             };
-            Ok(NativePolicy { inner, scorecards })
+            let tables = match table_text {
+                Some(text) => host::read(&text, arg::OPTIONS).py_err(py)?,
+                None => BTreeMap::new(),
+            };
+            Ok(NativePolicy {
+                inner,
+                scorecards,
+                tables,
+            })
         })
     }
 
@@ -445,6 +461,7 @@ impl NativePolicy {
             Ok(NativePolicy {
                 inner,
                 scorecards: BTreeMap::new(),
+                tables: BTreeMap::new(),
             })
         })
     }
@@ -459,6 +476,7 @@ impl NativePolicy {
             Ok(NativePolicy {
                 inner,
                 scorecards: BTreeMap::new(),
+                tables: BTreeMap::new(),
             })
         })
     }
@@ -492,6 +510,12 @@ impl NativePolicy {
     #[getter]
     fn scorecards(&self) -> BTreeMap<String, String> {
         self.scorecards.clone()
+    }
+
+    /// The host decision tables the policy was built with (name to JSON text).
+    #[getter]
+    fn tables(&self) -> BTreeMap<String, String> {
+        self.tables.clone()
     }
 
     #[getter]
@@ -934,7 +958,13 @@ impl NativePolicy {
             let limits = me.limits(py)?;
             (
                 cls,
-                (me.source(py)?, me.modules(py)?, limits, me.scorecards()),
+                (
+                    me.source(py)?,
+                    me.modules(py)?,
+                    limits,
+                    me.scorecards(),
+                    me.tables(),
+                ),
             )
                 .into_pyobject(py)
         })

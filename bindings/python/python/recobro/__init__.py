@@ -22,7 +22,7 @@ trace. Pure and deterministic; money is exact.
 
 API
 ---
-``Policy(source, modules=None, limits=None, scorecards=None)``
+``Policy(source, modules=None, limits=None, scorecards=None, tables=None)``
     Compile a policy from Rhai source. ``modules`` maps import names to Rhai source
     (host modules win over the embedded ones under ``rules/``); ``limits`` is a dict of
     sandbox limits (``max_operations``, ``max_call_depth``, ``max_expression_depth``,
@@ -30,17 +30,21 @@ API
     ``max_map_size``, ``max_modules``, ``max_variables``); ``scorecards`` maps names to
     points-based scorecards as JSON text, which the policy calls with
     ``c.score("name")`` (a host scorecard replaces an embedded one of that name, such as
-    ``behavioural``). They are the policy options of every host: a bad one is an
-    ``InvalidInputError`` at its path under ``options``
-    (``options.limits.max_operations``), and a scorecard that does not check (a gap or
-    an overlap between bins, an unknown fact) a ``PolicyRuntimeError`` with code
-    ``policy.contract`` at its line (module ``scorecards/NAME``).
-    ``Policy.from_file(path, modules=None, limits=None, scorecards=None)`` reads the
-    source from a file; ``Policy.default()`` is the embedded default consumer policy
-    and ``Policy.embedded("b2b/policy")`` any embedded one. Properties: ``name``,
-    ``version``, ``digest``, ``source``, ``modules``, ``limits``, ``scorecards``. A
-    ``Policy`` is immutable, thread-safe and picklable (it is rebuilt from source,
-    modules, limits and scorecards), so it travels to Dask and Spark workers.
+    ``behavioural``); ``tables`` maps names to decision tables as JSON text, which the
+    policy calls with ``c.table("name", #{input: value})`` (a host table replaces an
+    embedded one of that name, such as ``collection_stage``). They are the policy
+    options of every host: a bad one is an ``InvalidInputError`` at its path under
+    ``options`` (``options.limits.max_operations``), and a scorecard or table that does
+    not check (a gap or an overlap between bins, an unknown fact; a gap between rows, a
+    row never reached) a ``PolicyRuntimeError`` with code ``policy.contract`` at its
+    line (module ``scorecards/NAME`` or ``tables/NAME``).
+    ``Policy.from_file(path, modules=None, limits=None, scorecards=None, tables=None)``
+    reads the source from a file; ``Policy.default()`` is the embedded default consumer
+    policy and ``Policy.embedded("b2b/policy")`` any embedded one. Properties: ``name``,
+    ``version``, ``digest``, ``source``, ``modules``, ``limits``, ``scorecards``,
+    ``tables``. A ``Policy`` is immutable, thread-safe and picklable (it is rebuilt from
+    source, modules, limits, scorecards and tables), so it travels to Dask and Spark
+    workers.
 
 ``policy.evaluate(case, as_of, trace=False) -> Decision``
     The decision as a plain dict (the keys of the JSON decision): amounts (and a
@@ -690,8 +694,9 @@ def _compiled(
     modules: tuple[tuple[str, str], ...],
     limits: tuple[tuple[str, int], ...],
     scorecards: tuple[tuple[str, str], ...] = (),
+    tables: tuple[tuple[str, str], ...] = (),
 ) -> _native.Policy:
-    return _native.Policy(source, dict(modules), dict(limits), dict(scorecards))
+    return _native.Policy(source, dict(modules), dict(limits), dict(scorecards), dict(tables))
 
 
 def _rebuild(
@@ -699,14 +704,17 @@ def _rebuild(
     modules: dict[str, str],
     limits: dict[str, int],
     scorecards: dict[str, str] | None = None,
+    tables: dict[str, str] | None = None,
 ) -> Policy:
     """Unpickle a ``Policy``: compiled once per process for the same source, modules,
-    limits and scorecards (a pickle without scorecards, from before them, has none)."""
+    limits, scorecards and tables (a pickle from before scorecards or tables has
+    none)."""
     native = _compiled(
         source,
         tuple(sorted(modules.items())),
         tuple(sorted(limits.items())),
         tuple(sorted((scorecards or {}).items())),
+        tuple(sorted((tables or {}).items())),
     )
     return Policy._wrap(native)
 
@@ -724,12 +732,14 @@ class Policy:
         modules: Mapping[str, str] | None = None,
         limits: Mapping[str, int] | None = None,
         scorecards: Mapping[str, str] | None = None,
+        tables: Mapping[str, str] | None = None,
     ) -> None:
         self._inner = _native.Policy(
             source,
             None if modules is None else dict(modules),
             None if limits is None else dict(limits),
             None if scorecards is None else dict(scorecards),
+            None if tables is None else dict(tables),
         )
 
     @classmethod
@@ -745,11 +755,12 @@ class Policy:
         modules: Mapping[str, str] | None = None,
         limits: Mapping[str, int] | None = None,
         scorecards: Mapping[str, str] | None = None,
+        tables: Mapping[str, str] | None = None,
     ) -> Policy:
         """Compile the policy in a file (UTF-8 Rhai source)."""
         with open(path, encoding="utf-8") as f:
             source = f.read()
-        return cls(source, modules, limits, scorecards)
+        return cls(source, modules, limits, scorecards, tables)
 
     @classmethod
     def default(cls) -> Policy:
@@ -796,6 +807,12 @@ class Policy:
         """The host scorecards the policy was built with (name -> JSON text); the
         embedded ones (``behavioural``) are not listed."""
         return self._inner.scorecards
+
+    @property
+    def tables(self) -> dict[str, str]:
+        """The host decision tables the policy was built with (name -> JSON text); the
+        embedded ones (``collection_stage``, ``consumer_treatment``) are not listed."""
+        return self._inner.tables
 
     def evaluate(self, case: _CaseLike, as_of: Any, trace: bool = False) -> Decision:
         """Decide one case at ``as_of`` (an aware datetime or RFC 3339 string)."""
@@ -999,8 +1016,10 @@ class Policy:
             }
         return {"json": text, "report": data, **frames}
 
-    def __reduce__(self) -> tuple[Any, tuple[str, dict[str, str], dict[str, int], dict[str, str]]]:
-        return (_rebuild, (self.source, self.modules, self.limits, self.scorecards))
+    def __reduce__(
+        self,
+    ) -> tuple[Any, tuple[str, dict[str, str], dict[str, int], dict[str, str], dict[str, str]]]:
+        return (_rebuild, (self.source, self.modules, self.limits, self.scorecards, self.tables))
 
     def __repr__(self) -> str:
         return f"<recobro.Policy {self.name} {self.version} {self.digest}>"
@@ -1008,8 +1027,13 @@ class Policy:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Policy):
             return NotImplemented
-        # The digest covers the source and the modules, not the host scorecards.
-        return (self.digest, self.limits, self.scorecards) == (other.digest, other.limits, other.scorecards)
+        # The digest covers the source and the modules, not the host scorecards or tables.
+        return (self.digest, self.limits, self.scorecards, self.tables) == (
+            other.digest,
+            other.limits,
+            other.scorecards,
+            other.tables,
+        )
 
     def __hash__(self) -> int:
         return hash(self.digest)
