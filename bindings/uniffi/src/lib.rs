@@ -72,6 +72,7 @@ impl Policy {
         closures: HashMap<String, Vec<String>>,
         rate_entries: HashMap<String, Vec<RateEntry>>,
         scorecards: HashMap<String, String>,
+        tables: HashMap<String, String>,
     ) -> Result<Arc<Self>, recobro::Error> {
         let options = json_of(&serde_json::json!({
             "modules": modules,
@@ -79,6 +80,7 @@ impl Policy {
             "closures": closures,
             "rate_entries": rate_entries,
             "scorecards": scorecards,
+            "tables": tables,
         }))?;
         Ok(Arc::new(Policy {
             inner: host::policy(source, Some(&options))?,
@@ -90,17 +92,22 @@ impl Policy {
 impl Policy {
     /// Compile policy source (Rhai) with host modules the policy may `import` by name,
     /// sandbox limits (none: the defaults), extra closed days per holiday calendar
-    /// (`CO`, `US`, or `*` for all; dates `YYYY-MM-DD`), reference-rate entries and
+    /// (`CO`, `US`, or `*` for all; dates `YYYY-MM-DD`), reference-rate entries,
     /// scorecards the policy may call by name with `c.score(name)` (name to the
     /// scorecard's JSON text, over the embedded ones such as `behavioural`; one that
     /// does not check, such as a gap between bins, fails with `policy.contract` at its
-    /// line, module `scorecards/NAME`).
+    /// line, module `scorecards/NAME`) and decision tables it may call with
+    /// `c.table(name, #{inputs})` (name to the table's JSON text, over the embedded
+    /// ones such as `collection_stage`; one that does not check, such as a gap between
+    /// rows or a row never reached, fails with `policy.contract` at the row's line,
+    /// module `tables/NAME`).
     #[uniffi::constructor(
         default(modules),
         default(limits = None),
         default(closures),
         default(rate_entries),
-        default(scorecards)
+        default(scorecards),
+        default(tables)
     )]
     pub fn new(
         source: String,
@@ -109,15 +116,27 @@ impl Policy {
         closures: HashMap<String, Vec<String>>,
         rate_entries: HashMap<String, Vec<RateEntry>>,
         scorecards: HashMap<String, String>,
+        tables: HashMap<String, String>,
     ) -> Result<Arc<Self>, RecobroError> {
-        guard(|| Policy::build(&source, modules, limits, closures, rate_entries, scorecards))
+        guard(|| {
+            Policy::build(
+                &source,
+                modules,
+                limits,
+                closures,
+                rate_entries,
+                scorecards,
+                tables,
+            )
+        })
     }
 
     /// Compile policy source (Rhai) with its options given as JSON text, the shape
     /// every host gives them in: `modules` ({name: source}), `limits`, `closures`
     /// ({calendar: [dates]}), `rate_entries` ({table: [{from, rate, source,
-    /// confidence}]}), `scorecards` ({name: JSON text}); none (or blank) for no options. Errors in the options are at
-    /// paths under `options` (`options.limits.max_operations`).
+    /// confidence}]}), `scorecards` ({name: JSON text}), `tables` ({name: JSON text});
+    /// none (or blank) for no options. Errors in the options are at paths under
+    /// `options` (`options.limits.max_operations`).
     #[uniffi::constructor(default(options_json = None))]
     pub fn with_options_json(
         source: String,
@@ -417,6 +436,7 @@ mod tests {
             "fn segment(c) { 1 + }".into(),
             HashMap::new(),
             None,
+            HashMap::new(),
             HashMap::new(),
             HashMap::new(),
             HashMap::new(),

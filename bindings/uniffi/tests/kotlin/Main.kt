@@ -189,6 +189,49 @@ fun main(args: Array<String>) {
         check("the same through the options JSON", e.code == "policy.contract" && e.line == 8u) { "code=${e.code} line=${e.line}" }
     }
 
+    // Decision tables: a host table in the options, first hit on days past due: below 10
+    // early (priority 1), 10 up to 30 mid (2), from 30 late (3); the rows on lines 8-10.
+    println("tables")
+    val houseTable = listOf(
+        "{",
+        "  \"name\": \"house\",",
+        "  \"version\": \"3\",",
+        "  \"hit\": \"first\",",
+        "  \"inputs\": [{\"name\": \"dpd\", \"type\": \"number\"}],",
+        "  \"outputs\": [\"segment\", \"priority\"],",
+        "  \"rows\": [",
+        "    {\"when\": {\"dpd\": \"..10\"}, \"then\": {\"segment\": \"early\", \"priority\": 1}},",
+        "    {\"when\": {\"dpd\": \"10..30\"}, \"then\": {\"segment\": \"mid\", \"priority\": 2}},",
+        "    {\"when\": {\"dpd\": \"30..\"}, \"then\": {\"segment\": \"late\", \"priority\": 3}}",
+        "  ]",
+        "}",
+    ).joinToString("\n")
+    val tabled = "fn segment(c) {\n    let t = c.table(\"house\", #{dpd: c.days_past_due});\n    `\${t.segment}-\${t.priority}`\n}"
+    val tablePolicy = Policy(tabled, tables = mapOf("house" to houseTable))
+    // Worked by hand from the table, as of 2026-03-16: due 2026-03-01 is 15 days past due
+    // (row 2, 10 <= 15 < 30), due 2026-01-01 is 31 + 28 + 15 = 74 (row 3), due
+    // 2026-03-11 is 5 (row 1).
+    for ((dueOn, want) in listOf("2026-03-01" to "mid-2", "2026-01-01" to "late-3", "2026-03-11" to "early-1")) {
+        val got = tablePolicy.evaluate(scoredCase.replace("2026-03-01", dueOn), AS_OF).segment
+        check("a host table decides $dueOn: $want", got == want) { "$got" }
+    }
+    val viaJson = Policy.withOptionsJson(tabled, "{\"tables\": {\"house\": ${jsonString(houseTable)}}}")
+    check("a host table through the options JSON", viaJson.evaluate(scoredCase, AS_OF).segment == "mid-2")
+    // A row for 5 up to 8 days after the row below 10: every value it matches is matched
+    // first by row 1, so row 2 (now on line 9) is never reached.
+    val shadowed = houseTable.replace(
+        "\"priority\": 1}},\n",
+        "\"priority\": 1}},\n    {\"when\": {\"dpd\": \"5..8\"}, \"then\": {\"segment\": \"never\", \"priority\": 0}},\n",
+    )
+    check("the shadowed row is on line 9", shadowed.lines()[8].trimStart().startsWith("{\"when\": {\"dpd\": \"5..8\"}"))
+    expectFailure("a table with a row never reached") { Policy(tabled, tables = mapOf("house" to shadowed)) }?.let { e ->
+        check(
+            "a row never reached is policy.contract at its line",
+            e.code == "policy.contract" && e.line == 9u && e.module == "tables/house" &&
+                e.reason.contains("row 2 is never reached"),
+        ) { "code=${e.code} line=${e.line} module=${e.module} ${e.reason}" }
+    }
+
     // 2. Errors: the exception carries code, message (reason), line, column, path.
     println("errors")
     expectFailure("syntax error") { Policy("fn segment(c) {\n    let x = ;\n}\n") }?.let { e ->

@@ -149,6 +149,56 @@ def test_host_scorecard_in_the_options():
     assert "fall in no bin" in e.value.message
 
 
+# A host decision table, first hit on days past due: below 10 early (priority 1), 10 up
+# to 30 mid (2), from 30 late (3). The rows are on lines 8, 9 and 10.
+HOUSE_TABLE = """{
+  "name": "house",
+  "version": "3",
+  "hit": "first",
+  "inputs": [{"name": "dpd", "type": "number"}],
+  "outputs": ["segment", "priority"],
+  "rows": [
+    {"when": {"dpd": "..10"}, "then": {"segment": "early", "priority": 1}},
+    {"when": {"dpd": "10..30"}, "then": {"segment": "mid", "priority": 2}},
+    {"when": {"dpd": "30.."}, "then": {"segment": "late", "priority": 3}}
+  ]
+}"""
+TABLED = """fn segment(c) {
+    let t = c.table("house", #{dpd: c.days_past_due});
+    `${t.segment}-${t.priority}`
+}"""
+
+
+def test_host_table_in_the_options():
+    # Worked by hand from the table: SCORED_CASE is 15 days past due (due 2026-03-01,
+    # as of 2026-03-16): row 2 (10 <= 15 < 30), mid, priority 2; due 2026-01-01 is
+    # 31 + 28 + 15 = 74 days past due: row 3; due 2026-03-11 is 5: row 1.
+    p = r.Policy(TABLED, tables={"house": HOUSE_TABLE})
+    assert p.evaluate(SCORED_CASE, AS_OF).segment == "mid-2"
+    for due_on, segment in (("2026-01-01", "late-3"), ("2026-03-11", "early-1")):
+        assert p.evaluate(SCORED_CASE.replace("2026-03-01", due_on), AS_OF).segment == segment
+    # the same through the options JSON
+    q = r.Policy.with_options_json(TABLED, json.dumps({"tables": {"house": HOUSE_TABLE}}))
+    assert q.evaluate(SCORED_CASE, AS_OF).segment == "mid-2"
+
+
+def test_host_table_with_a_row_never_reached():
+    # A row for 5 up to 8 days after the row below 10: every value it matches is matched
+    # first by row 1, so row 2 (now on line 9) is never reached.
+    shadowed = HOUSE_TABLE.replace(
+        '"priority": 1}},\n',
+        '"priority": 1}},\n    {"when": {"dpd": "5..8"}, "then": {"segment": "never", "priority": 0}},\n',
+    )
+    assert shadowed.splitlines()[8].lstrip().startswith('{"when": {"dpd": "5..8"}')
+    with pytest.raises(r.RecobroError.Failure) as e:
+        r.Policy(TABLED, tables={"house": shadowed})
+    assert (e.value.code, e.value.line, e.value.module) == ("policy.contract", 9, "tables/house")
+    assert "row 2 is never reached" in e.value.message
+    with pytest.raises(r.RecobroError.Failure) as e:
+        r.Policy.with_options_json(TABLED, json.dumps({"tables": {"house": shadowed}}))
+    assert (e.value.code, e.value.line, e.value.module) == ("policy.contract", 9, "tables/house")
+
+
 def test_typed_action(policy):
     d = policy.evaluate(case("preventive"), AS_OF)
     assert d.action.kind == "contact"
