@@ -107,7 +107,7 @@ impl PolicyBuilder {
         }
     }
 
-    /// Supply a decision table (JSON, see [`crate::policy::table`]) the policy can call
+    /// Supply a decision table (JSON, see [`crate::table`]) the policy can call
     /// by `name` with `c.table(name, inputs)`; it replaces an embedded one of that
     /// name. Checked when the policy is built (gaps, unreachable rows, at the row's
     /// line, module `tables/NAME`).
@@ -116,7 +116,7 @@ impl PolicyBuilder {
         self
     }
 
-    /// Supply a scorecard (JSON, see [`crate::policy::scorecard`]) the policy can call
+    /// Supply a scorecard (JSON, see [`crate::scorecard`]) the policy can call
     /// by `name` with `c.score(name)`; it replaces an embedded one of that name. Checked
     /// when the policy is built (errors at the scorecard's line, module
     /// `scorecards/NAME`).
