@@ -570,6 +570,7 @@ const fullOptions = {
       bands: [{ name: 'good', min: 15 }, { name: 'poor' }],
     }),
   },
+  tables: { collection_stage: '{"name": "collection_stage", "version": "1", "hit": "first", "inputs": [{"name": "dpd", "type": "number"}], "outputs": ["stage"], "rows": [{"when": {"dpd": "..1"}, "then": {"stage": "preventive"}}, {"when": {"dpd": "1..60"}, "then": {"stage": "administrative"}}, {"when": {"dpd": "60..120"}, "then": {"stage": "extrajudicial"}}, {"when": {"dpd": "120.."}, "then": {"stage": "legal"}}]}' },
 };
 const HOUSE_POLICY = 'import "house" as h; fn segment(c) { `s${h::floor()}` }';
 const HOUSE_SCORE_POLICY = 'fn segment(c) { c.score("house").band }';
