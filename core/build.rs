@@ -75,10 +75,11 @@ fn main() {
         println!("cargo:warning=cannot write embedded_rates.rs: {e}");
     }
 
-    // Scorecards and decision tables: rules/{scorecards,tables}/*.json, by module path
-    // `scorecards/NAME` and `tables/NAME`.
+    // Scorecards, decision tables and contact-timing priors:
+    // rules/{scorecards,tables,priors}/*.json, by module path `scorecards/NAME` etc.
     data_files(&rules, "scorecards", "EMBEDDED_SCORECARDS", &out_dir);
     data_files(&rules, "tables", "EMBEDDED_TABLES", &out_dir);
+    data_files(&rules, "priors", "EMBEDDED_PRIORS", &out_dir);
 }
 
 /// Embed `rules/DIR/*.json` as `static NAME: &[(&str, &str)]` (module path, JSON) in

@@ -63,6 +63,47 @@ pub struct ChosenAction {
     pub action: Action,
     /// When it may happen: `as_of`, or later if the policy said so.
     pub earliest_at: Instant,
+    /// The best lawful moment for this contact within the policy's horizon (its
+    /// `contact_timing()`), at or after `earliest_at`; left out without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_at: Option<Instant>,
+    /// What `best_at` expects and the evidence behind it; left out without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_slot: Option<BestSlot>,
+}
+
+/// The evidence behind a contact's `best_at`: the expected right-party-contact rate
+/// at that slot, the debtor's own attempts at that local hour, and the prior it was
+/// shrunk toward (`rate = (right_party + prior_weight * prior_rate) / (attempts +
+/// prior_weight)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct BestSlot {
+    /// The slot's local hour (0 to 23) in the debtor's time zone.
+    pub local_hour: u32,
+    /// The slot's local weekday (`mon` to `sun`).
+    pub weekday: String,
+    /// The expected right-party-contact rate (6 decimals).
+    #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
+    pub rate: Decimal,
+    /// The debtor's outbound attempts on this channel at this local hour (any weekday).
+    pub attempts: u32,
+    /// How many of them reached the debtor (connected, or a conversation).
+    pub right_party: u32,
+    /// The prior, `name@version`.
+    pub prior: String,
+    /// The prior's rate for this channel, hour and weekday.
+    #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
+    pub prior_rate: Decimal,
+    /// The prior's weight, in attempts.
+    #[serde(with = "amount")]
+    #[schemars(with = "crate::money::Amount")]
+    pub prior_weight: Decimal,
+    /// How many slots the compliance rules were asked about before this one passed
+    /// (the better-rated slots before it were not lawful).
+    pub slots_checked: u32,
 }
 
 /// Allowed or blocked.
@@ -96,6 +137,14 @@ pub struct Candidate {
     /// `null` `next_allowed_at` without it means a person must act.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_allowed_search: Option<String>,
+    /// A contact's best lawful moment within the policy's horizon (its
+    /// `contact_timing()`); left out without one, or when no slot in the horizon is
+    /// lawful, or only a person can lift the block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_at: Option<Instant>,
+    /// What `best_at` expects and the evidence behind it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_slot: Option<BestSlot>,
 }
 
 /// How sure the project is of a rule's legal reading.

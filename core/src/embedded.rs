@@ -53,6 +53,14 @@ pub fn tables() -> impl Iterator<Item = (&'static str, &'static str)> {
     EMBEDDED_TABLES.iter().copied()
 }
 
+include!(concat!(env!("OUT_DIR"), "/embedded_priors.rs"));
+
+/// The embedded contact-timing priors (`rules/priors/*.json`): module path
+/// (`priors/consumer`) and JSON text, in path order.
+pub fn priors() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EMBEDDED_PRIORS.iter().copied()
+}
+
 /// Every embedded module path, in path order.
 pub fn paths() -> impl Iterator<Item = &'static str> {
     EMBEDDED_RULES.iter().map(|(p, _)| *p)

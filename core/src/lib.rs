@@ -69,8 +69,16 @@ pub mod scorecard {
 /// (gaps, unreachable rows) and evaluation (see the module's documentation).
 pub mod table {
     pub use crate::policy::table::{
-        Table, Tables, MAX_COMBINATIONS, MAX_INPUTS, MAX_OUTPUTS, MAX_ROWS, MAX_VALUES,
+        Table, Tables, MAX_BOUND, MAX_COMBINATIONS, MAX_CONDITION, MAX_INPUTS, MAX_OUTPUTS,
+        MAX_ROWS, MAX_VALUES,
     };
+}
+
+/// The best contact moment: a policy's `contact_timing()` and the priors it shrinks a
+/// debtor's own contact ledger toward (see the module's documentation).
+pub mod timing {
+    pub use crate::decision::BestSlot;
+    pub use crate::policy::timing::{Prior, Priors, Timing, MAX_HORIZON_HOURS, MAX_WEIGHT};
 }
 /// Exact decimal numbers: every amount, rate and share the engine reads or writes.
 pub use rust_decimal::Decimal;

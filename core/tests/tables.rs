@@ -88,6 +88,20 @@ fn bad_tables_are_refused_at_their_row() {
         ),
         // A condition that does not read.
         (r#"{"dpd": "30.."}"#, r#"{"dpd": "thirty"}"#, 13, "no range"),
+        // Bounds past 10^15 (at 10^28 the gap walk stepped below the lowest bound and
+        // overflowed `Decimal`, a panic before the bound).
+        (
+            r#"{"dpd": "..30", "risk": "high"}"#,
+            r#"{"dpd": "-79228162514264337593543950335..30", "risk": "high"}"#,
+            11,
+            "within ±10^15",
+        ),
+        (
+            r#"{"dpd": "30.."}"#,
+            r#"{"dpd": "30..1000000000000001"}"#,
+            13,
+            "within ±10^15",
+        ),
         // A text value the input does not declare.
         (
             r#""risk": "high"}"#,
@@ -105,6 +119,13 @@ fn bad_tables_are_refused_at_their_row() {
             "no input `days`",
         ),
     ];
+    let long = format!(r#"{{"dpd": "{}..30"}}"#, "0".repeat(300));
+    let cases = cases.into_iter().chain([(
+        r#"{"dpd": "30.."}"#,
+        long.as_str(),
+        13,
+        "a condition of 304 bytes; at most 256",
+    )]);
     for (from, to, line, says) in cases {
         let e = bad(from, to);
         assert_eq!(e.code, ErrorCode::PolicyContract, "{e}");

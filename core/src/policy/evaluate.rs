@@ -152,6 +152,8 @@ impl Policy {
             scorecards: self.inner.scorecards.clone(),
             tables: self.inner.tables.clone(),
             scores: std::sync::Mutex::new(Vec::new()),
+            timing: self.inner.timing.clone(),
+            policy: self.inner.clone(),
         });
         if opts.trace {
             OUTPUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
@@ -372,15 +374,46 @@ impl Policy {
                     }
                 ),
             );
+            let next_allowed_at = if verdict == Verdict::Blocked && !forever {
+                next
+            } else {
+                None
+            };
+            // The best moment: for a contact, when the policy has `contact_timing()`,
+            // and not when only a person can lift the block.
+            let best = match &inner.timing {
+                Some(t) if action.is_contact() && !forever => super::timing::best_slot(
+                    t,
+                    &check_ctx,
+                    &inner.rules,
+                    &action,
+                    at,
+                    next_allowed_at,
+                ),
+                _ => None,
+            };
+            if let Some((best_at, b)) = &best {
+                note!(
+                    "timing",
+                    format!(
+                        "candidate {ci}: best at {best_at} ({} {:02}:00 local), expected right-party rate {} from {} of {} attempt(s) at that hour and the prior {} ({} at weight {}); {} slot(s) checked",
+                        b.weekday, b.local_hour, b.rate, b.right_party, b.attempts, b.prior, b.prior_rate, b.prior_weight, b.slots_checked
+                    ),
+                );
+            } else if inner.timing.is_some() && action.is_contact() {
+                note!(
+                    "timing",
+                    format!("candidate {ci}: no best moment (a channel the prior does not know, no lawful slot within the horizon, or a block only a person can lift)"),
+                );
+            }
+            let (best_at, best_slot) = best.map_or((None, None), |(a, b)| (Some(a), Some(b)));
             candidates.push(Candidate {
                 action,
                 verdict,
                 blocked_by,
-                next_allowed_at: if verdict == Verdict::Blocked && !forever {
-                    next
-                } else {
-                    None
-                },
+                next_allowed_at,
+                best_at,
+                best_slot,
                 next_allowed_search: assessed
                     .search_exhausted
                     .as_deref()
@@ -398,6 +431,8 @@ impl Policy {
                     .action
                     .not_before
                     .map_or(facts.as_of, |t| t.max(facts.as_of)),
+                best_at: c.best_at,
+                best_slot: c.best_slot.clone(),
             });
         let (no_action_reason, next_allowed_at) = match &chosen {
             Some(_) => (None, None),

@@ -20,6 +20,7 @@ mod options;
 pub mod scorecard;
 mod script;
 pub mod table;
+pub(crate) mod timing;
 
 pub use crate::embedded::{paths as embedded_paths, source as embedded};
 pub(crate) use evaluate::par_map;
@@ -90,6 +91,7 @@ pub struct PolicyBuilder {
     rate_entries: Vec<(String, Vec<crate::money::rates::RateEntry>)>,
     scorecards: BTreeMap<String, String>,
     tables: BTreeMap<String, String>,
+    priors: BTreeMap<String, String>,
 }
 
 impl PolicyBuilder {
@@ -104,6 +106,7 @@ impl PolicyBuilder {
             rate_entries: Vec::new(),
             scorecards: BTreeMap::new(),
             tables: BTreeMap::new(),
+            priors: BTreeMap::new(),
         }
     }
 
@@ -113,6 +116,14 @@ impl PolicyBuilder {
     /// line, module `tables/NAME`).
     pub fn table(mut self, name: impl Into<String>, json: impl Into<String>) -> Self {
         self.tables.insert(name.into(), json.into());
+        self
+    }
+
+    /// Supply a contact-timing prior (JSON, see [`crate::timing`]) a policy's
+    /// `contact_timing()` can name; it replaces an embedded one of that name. Checked
+    /// when the policy is built (errors at the prior's line, module `priors/NAME`).
+    pub fn prior(mut self, name: impl Into<String>, json: impl Into<String>) -> Self {
+        self.priors.insert(name.into(), json.into());
         self
     }
 
@@ -177,6 +188,7 @@ impl PolicyBuilder {
         let mut hooks = Hooks::default();
         let mut has_metadata = false;
         let mut has_house_rules = false;
+        let mut has_timing = false;
         for f in ast.iter_functions() {
             let (slot, arity) = match f.name {
                 "segment" => (Some(&mut hooks.segment), 1),
@@ -184,6 +196,10 @@ impl PolicyBuilder {
                 "charges" => (Some(&mut hooks.charges), 1),
                 "offers" => (Some(&mut hooks.offers), 1),
                 "metadata" => (None, 0),
+                "contact_timing" => {
+                    has_timing = true;
+                    (None, 0)
+                }
                 "house_rules" => {
                     has_house_rules = true;
                     (None, 0)
@@ -202,7 +218,7 @@ impl PolicyBuilder {
                     ),
                 )
                 .with_help(
-                    "hooks are `segment(c)`, `actions(c)`, `charges(c)`, `offers(c)`, `metadata()` and `house_rules()`",
+                    "hooks are `segment(c)`, `actions(c)`, `charges(c)`, `offers(c)`, `metadata()`, `house_rules()` and `contact_timing()`",
                 ));
             }
             match slot {
@@ -284,6 +300,16 @@ impl PolicyBuilder {
 
         let scorecards = scorecard::Scorecards::build(&self.scorecards)?;
         let tables = table::Tables::build(&self.tables)?;
+        let timing = if has_timing {
+            let priors = timing::Priors::build(&self.priors)?;
+            Some(Arc::new(read_timing(&engine, &ast, &priors, &self.source)?))
+        } else {
+            if !self.priors.is_empty() {
+                // Checked all the same: a host's prior with an error is refused.
+                timing::Priors::build(&self.priors)?;
+            }
+            None
+        };
 
         let mut policy = Policy {
             inner: Arc::new(Inner {
@@ -302,6 +328,7 @@ impl PolicyBuilder {
                 limits: self.limits,
                 scorecards: Arc::new(scorecards),
                 tables: Arc::new(tables),
+                timing,
             }),
         };
         if has_metadata {
@@ -396,6 +423,37 @@ pub(crate) struct Inner {
     pub limits: Limits,
     pub scorecards: Arc<scorecard::Scorecards>,
     pub tables: Arc<table::Tables>,
+    /// What the policy's `contact_timing()` set, if it has one.
+    pub timing: Option<Arc<timing::Timing>>,
+}
+
+/// Call `contact_timing()` once and read its settings; an error is `policy.contract`
+/// at the hook's line.
+fn read_timing(
+    engine: &Engine,
+    ast: &AST,
+    priors: &timing::Priors,
+    source: &str,
+) -> Result<timing::Timing> {
+    let at = source.find("fn contact_timing").map_or((1, 1), |i| {
+        let line = source[..i].matches('\n').count() + 1;
+        (line, i - source[..i].rfind('\n').map_or(0, |n| n + 1) + 1)
+    });
+    let v = engine
+        .call_fn_with_options::<rhai::Dynamic>(
+            rhai::CallFnOptions::new(),
+            &mut Scope::new(),
+            ast,
+            "contact_timing",
+            (),
+        )
+        .map_err(|e| errors::from_eval(&e))?;
+    let m = v.try_cast::<rhai::Map>().ok_or_else(|| {
+        "`contact_timing()` must return a map like #{ prior: \"consumer\", horizon_hours: 48, weight: 4 }"
+            .to_string()
+    });
+    m.and_then(|m| timing::Timing::from_map(&m, priors))
+        .map_err(|msg| Error::new(ErrorCode::PolicyContract, msg).at_policy(None, at.0, at.1))
 }
 
 /// A compiled policy: cheap to clone, `Send + Sync`, evaluated any number of times

@@ -32,6 +32,10 @@ pub struct PolicyOptions {
     /// embedded ones.
     #[serde(default)]
     pub tables: BTreeMap<String, String>,
+    /// Contact-timing priors a policy's `contact_timing()` may name (name to JSON
+    /// text), over the embedded ones.
+    #[serde(default)]
+    pub priors: BTreeMap<String, String>,
 }
 
 impl PolicyOptions {
@@ -55,6 +59,9 @@ impl PolicyOptions {
         }
         for (name, json) in self.tables {
             b = b.table(name, json);
+        }
+        for (name, json) in self.priors {
+            b = b.prior(name, json);
         }
         b.build()
     }

@@ -208,10 +208,7 @@ struct Place<'a> {
 impl Place<'_> {
     /// `policy.contract` at the start of `part` (a slice of the text).
     fn err(&self, part: &str, message: String) -> Error {
-        let offset = (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        let (line, column) = super::table::position(self.text, part);
         Error::new(ErrorCode::PolicyContract, message).at_policy(
             Some(self.module.to_string()),
             line,

@@ -57,6 +57,12 @@ pub const MAX_VALUES: usize = 64;
 /// Most combinations of input values the checks walk.
 pub const MAX_COMBINATIONS: usize = 1_000_000;
 const MAX_NAME: usize = 64;
+/// Longest condition text of a row (`"1..30"`, `"low|medium"`), in bytes.
+pub const MAX_CONDITION: usize = 256;
+/// Largest magnitude of a number a range names (10^15): wider than any amount or day
+/// count a case holds, and far enough from `Decimal`'s limits that the checks can step
+/// below the lowest bound without overflowing.
+pub const MAX_BOUND: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
@@ -139,8 +145,9 @@ fn name_ok(s: &str) -> bool {
     !s.is_empty() && s.len() <= MAX_NAME
 }
 
-/// Line and column of `part` (a slice of `text`).
-fn position(text: &str, part: &str) -> (usize, usize) {
+/// Line and column of `part` (a slice of `text`): 1-based; (1, 1) when `part` is not
+/// inside `text`.
+pub(crate) fn position(text: &str, part: &str) -> (usize, usize) {
     let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     let before = text.get(..offset).unwrap_or("");
     let line = before.matches('\n').count() + 1;
@@ -152,7 +159,8 @@ fn contract(module: &str, (line, column): (usize, usize), message: String) -> Er
     Error::new(ErrorCode::PolicyContract, message).at_policy(Some(module.to_string()), line, column)
 }
 
-/// A number's condition: `a..b`, `..b`, `a..` (half-open).
+/// A number's condition: `a..b`, `..b`, `a..` (half-open), its bounds within
+/// [`MAX_BOUND`].
 fn parse_range(s: &str) -> Option<(Option<Decimal>, Option<Decimal>)> {
     let (a, b) = s.split_once("..")?;
     let num = |t: &str| -> Option<Option<Decimal>> {
@@ -160,7 +168,10 @@ fn parse_range(s: &str) -> Option<(Option<Decimal>, Option<Decimal>)> {
         if t.is_empty() {
             Some(None)
         } else {
-            crate::money::parse_amount(t).ok().map(Some)
+            crate::money::parse_amount(t)
+                .ok()
+                .filter(|x| x.abs() <= MAX_BOUND)
+                .map(Some)
         }
     };
     let (a, b) = (num(a)?, num(b)?);
@@ -281,12 +292,19 @@ impl Table {
             let mut when = Vec::new();
             for input in &inputs {
                 let cond = match r.when.get(&input.name).map(|s| s.trim()) {
+                    Some(s) if s.len() > MAX_CONDITION => {
+                        return Err(here(format!(
+                            "input `{}`: a condition of {} bytes; at most {MAX_CONDITION}",
+                            input.name,
+                            s.len()
+                        )))
+                    }
                     None | Some("-") => Cond::Any,
                     Some(s) => match &input.kind {
                         Kind::Number => {
                             let (a, b) = parse_range(s).ok_or_else(|| {
                                 here(format!(
-                                    "input `{}`: `{s}` is no range; write `a..b` (a <= x < b), `..b` or `a..`",
+                                    "input `{}`: `{s}` is no range; write `a..b` (a <= x < b), `..b` or `a..`, each bound within ±10^15",
                                     input.name
                                 ))
                             })?;

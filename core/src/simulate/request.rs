@@ -42,6 +42,9 @@ pub struct PolicySpec {
     /// Decision tables the policy may call by name (JSON text).
     #[serde(default)]
     pub tables: BTreeMap<String, String>,
+    /// Contact-timing priors a `contact_timing()` may name (JSON text).
+    #[serde(default)]
+    pub priors: BTreeMap<String, String>,
 }
 
 impl PolicySpec {
@@ -55,6 +58,7 @@ impl PolicySpec {
             rate_entries: self.rate_entries.clone(),
             scorecards: self.scorecards.clone(),
             tables: self.tables.clone(),
+            priors: self.priors.clone(),
         }
     }
 }
@@ -107,42 +111,24 @@ impl PolicySpec {
                 ));
             }
         }
-        if self.scorecards.len() > MAX_POLICY_MAPS {
-            return Err(too_many(
-                "scorecards".into(),
-                "scorecards",
-                self.scorecards.len(),
-                MAX_POLICY_MAPS,
-            ));
-        }
-        for (name, src) in &self.scorecards {
-            if src.len() > MAX_POLICY_SOURCE {
-                return Err(Error::input(
-                    format!("scorecards.{name}"),
-                    format!(
-                        "a scorecard may have at most {MAX_POLICY_SOURCE} bytes (got {})",
-                        src.len()
-                    ),
-                ));
+        for (field, what, map) in [
+            ("scorecards", "scorecard", &self.scorecards),
+            ("tables", "table", &self.tables),
+            ("priors", "prior", &self.priors),
+        ] {
+            if map.len() > MAX_POLICY_MAPS {
+                return Err(too_many(field.into(), field, map.len(), MAX_POLICY_MAPS));
             }
-        }
-        if self.tables.len() > MAX_POLICY_MAPS {
-            return Err(too_many(
-                "tables".into(),
-                "tables",
-                self.tables.len(),
-                MAX_POLICY_MAPS,
-            ));
-        }
-        for (name, src) in &self.tables {
-            if src.len() > MAX_POLICY_SOURCE {
-                return Err(Error::input(
-                    format!("tables.{name}"),
-                    format!(
-                        "a table may have at most {MAX_POLICY_SOURCE} bytes (got {})",
-                        src.len()
-                    ),
-                ));
+            for (name, src) in map {
+                if src.len() > MAX_POLICY_SOURCE {
+                    return Err(Error::input(
+                        format!("{field}.{name}"),
+                        format!(
+                            "a {what} may have at most {MAX_POLICY_SOURCE} bytes (got {})",
+                            src.len()
+                        ),
+                    ));
+                }
             }
         }
         if self.closures.len() > MAX_POLICY_MAPS {

@@ -476,6 +476,9 @@ fn register_api(r: &mut Registrar<'_>) {
         .func("score", "Score the case with the scorecard `name` (embedded under `rules/scorecards/`, or the host's): `#{score, band, probability, reasons}`, where `probability` is `()` without a calibration and `reasons` lists the ids of the characteristics that cost the most points, largest shortfall first. The decision's `scores` carries every scorecard the policy called, with its reason codes. An unknown name, or an attribute the scorecard reads that is not a number, is an error.", |c: &mut CaseRef, name: &str| -> Rr<Dynamic> {
             score_map(&c.0, name).map(Dynamic::from_map)
         })
+        .func("best_moment", "The best lawful moment to contact the debtor on `channel` from now, within the policy's `contact_timing()` horizon: `#{at, rate, local_hour, weekday, attempts, right_party, prior_rate}` (`at` an RFC 3339 instant, `rate` the expected right-party-contact rate), or `()` when the prior does not know the channel, no slot in the horizon is lawful, or only a person can lift a block. Use it to choose a channel by expected rate, or to wait for the best slot (`not_before(best.at)`). An error without `contact_timing()` or for an unknown channel.", |c: &mut CaseRef, channel: &str| -> Rr<Dynamic> {
+            best_moment_map(&c.0, channel)
+        })
         .func("table", "Evaluate the decision table `name` (embedded under `rules/tables/`, or the host's) on `inputs`, a map with every input the table declares: under hit policy `first` the first matching row's outputs as a map (`()` when no row matches), under `collect` every matching row's outputs as an array. An input missing, undeclared, of the wrong type or a text outside the declared values is an error.", |c: &mut CaseRef, name: &str, inputs: Map| -> Rr<Dynamic> {
             let t = c.0.tables.get(name).ok_or_else(|| {
                 rt_err(format!(
@@ -750,6 +753,74 @@ fn register_api(r: &mut Registrar<'_>) {
 
 /// `c.score(name)`: the score of a scorecard, computed once per evaluation and
 /// recorded for the decision.
+/// `c.best_moment(channel)`: the best lawful slot from `as_of` for a plain contact on
+/// `channel`, as a map, or `()`.
+fn best_moment_map(ctx: &Ctx, channel: &str) -> Rr<Dynamic> {
+    let timing = ctx.timing.as_ref().ok_or_else(|| {
+        rt_err(
+            "`best_moment` needs the policy's `contact_timing()` hook (its prior and horizon)"
+                .into(),
+        )
+    })?;
+    let ch = Channel::parse(channel).ok_or_else(|| {
+        rt_err(format!(
+            "`{channel}` is not a channel: expected one of {}",
+            Channel::names()
+        ))
+    })?;
+    // Each slot checked costs about what a rule check does in the script.
+    if !ctx.spend_operations(u64::from(timing.horizon_hours) + 1) {
+        return Err(rt_err(
+            "`best_moment`: the policy's operation limit was reached".into(),
+        ));
+    }
+    let rules = &ctx.policy.rules;
+    let check = crate::compliance::CheckContext::new(&ctx.case, &ctx.facts, rules.closures());
+    let action = Action {
+        kind: "contact".into(),
+        channel: Some(ch),
+        template: None,
+        debt_id: None,
+        priority: 0,
+        reason: None,
+        not_before: None,
+    };
+    let from = ctx.facts.as_of;
+    let applicable = rules.applicable(&ctx.case.debtor.jurisdiction, ctx.facts.today.0);
+    let now = crate::compliance::assess(&applicable, &check, &action, from);
+    let not_before = if now.blocked_by.is_empty() {
+        None
+    } else {
+        match now.next_allowed_at {
+            Some(t) => Some(t),
+            None => return Ok(Dynamic::UNIT),
+        }
+    };
+    let Some((at, b)) =
+        crate::policy::timing::best_slot(timing, &check, rules, &action, from, not_before)
+    else {
+        return Ok(Dynamic::UNIT);
+    };
+    let mut m = Map::new();
+    m.insert(
+        "at".into(),
+        Dynamic::from(ImmutableString::from(at.to_rfc3339())),
+    );
+    m.insert("rate".into(), Dynamic::from(b.rate));
+    m.insert("local_hour".into(), Dynamic::from(INT::from(b.local_hour)));
+    m.insert(
+        "weekday".into(),
+        Dynamic::from(ImmutableString::from(b.weekday)),
+    );
+    m.insert("attempts".into(), Dynamic::from(INT::from(b.attempts)));
+    m.insert(
+        "right_party".into(),
+        Dynamic::from(INT::from(b.right_party)),
+    );
+    m.insert("prior_rate".into(), Dynamic::from(b.prior_rate));
+    Ok(Dynamic::from_map(m))
+}
+
 pub(crate) fn score_map(ctx: &Ctx, name: &str) -> Rr<Map> {
     let mut scores = ctx
         .scores

@@ -30,6 +30,10 @@ pub(crate) struct Ctx {
     pub tables: Arc<crate::policy::table::Tables>,
     /// The scores computed in this evaluation, in the order first asked for.
     pub scores: std::sync::Mutex<Vec<crate::policy::scorecard::Score>>,
+    /// The policy's contact timing and compliance rules (for `c.best_moment`).
+    pub timing: Option<Arc<crate::policy::timing::Timing>>,
+    /// The policy (its compliance rules, for `c.best_moment`).
+    pub policy: Arc<crate::policy::Inner>,
 }
 
 impl Ctx {
