@@ -401,3 +401,21 @@ pub fn experiment_plan(json: &str) -> Result<crate::experiment::PlanResult> {
 }
 
 pub use crate::error::{guard, internal_error, internal_fault, panic_error};
+
+/// The day's work queue ([`crate::queue`]) of a batch given as JSON text (see [`cases`]
+/// for the shapes) at `as_of` (RFC 3339 text), under `capacity_json`
+/// (`{"call": 400, "sms": 5000}`, errors at `capacity.CHANNEL`). Every case that cannot
+/// be read or decided is in the queue's `errors` (under its index), never dropped; the
+/// call fails only when the clock or the capacities are bad, or the text is no batch.
+/// Write it with [`crate::queue::WorkQueue::to_json`] (or `to_csv`, `to_table`).
+pub fn queue(
+    policy: &Policy,
+    cases_json: &str,
+    as_of: &str,
+    capacity_json: &str,
+) -> Result<crate::queue::WorkQueue> {
+    let as_of = instant(as_of, arg::AS_OF)?;
+    let capacity = crate::queue::Capacity::from_json(capacity_json)?;
+    let items = guard(|| cases(cases_json))?;
+    guard(|| crate::queue::queue(policy, items, as_of, &capacity))
+}

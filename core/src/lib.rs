@@ -136,6 +136,10 @@ pub mod stats;
 
 pub mod experiment;
 
+// ---- Work queues: the day's queue of a batch under channel capacities. -------------
+
+pub mod queue;
+
 // ---- Testing and tooling: policy tests, the reference, embedded sources. -------------
 
 /// Policy tests (`recobro test`), the policy API reference (`recobro docs`) and the

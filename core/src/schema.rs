@@ -96,9 +96,19 @@ pub fn experiment_report() -> String {
     )
 }
 
+/// The work queue schema: a batch's day queue under channel capacities.
+pub fn work_queue() -> String {
+    generate::<crate::queue::WorkQueue>(
+        "work-queue.schema.json",
+        "Recobro work queue",
+        "The day's queue of a batch under daily channel capacities, as the engine writes it (`recobro queue --format json`, host::queue).",
+        Contract::Serialize,
+    )
+}
+
 /// Every schema with its file name under `schemas/`: case, decision, simulation
-/// request, simulation result, report, experiment request and report.
-pub fn all() -> [(&'static str, String); 7] {
+/// request, simulation result, report, experiment request and report, work queue.
+pub fn all() -> [(&'static str, String); 8] {
     [
         ("case.schema.json", case()),
         ("decision.schema.json", decision()),
@@ -107,6 +117,7 @@ pub fn all() -> [(&'static str, String); 7] {
         ("report.schema.json", report()),
         ("experiment-request.schema.json", experiment_request()),
         ("experiment-report.schema.json", experiment_report()),
+        ("work-queue.schema.json", work_queue()),
     ]
 }
 

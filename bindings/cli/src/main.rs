@@ -112,6 +112,11 @@ enum Command {
     /// rates, cures and the collection effectiveness index. Exit 1 if any case failed
     /// (the report still lists it).
     Report(ReportArgs),
+    /// The day's work queue of a batch under daily channel capacities: every case
+    /// decided, then queued by priority and expected value; a case whose channel is
+    /// full takes its next lawful candidate or waits, with the reason. Exit 1 if any
+    /// case failed (the queue still lists it under `errors`).
+    Queue(QueueArgs),
     /// Live champion/challenger experiments: `plan` gives the cases a fixed-horizon test
     /// needs (schemas: the `plan` of experiment-request.schema.json); `analyze`
     /// compares the outcomes a host recorded (schemas/experiment-request.schema.json)
@@ -161,6 +166,79 @@ enum ReportFormat {
     Json,
     /// A self-contained HTML page with charts (no network needed).
     Html,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum QueueFormat {
+    /// Used and capacity per channel, counts by status.
+    Table,
+    /// One row per case in queue order.
+    Csv,
+    /// The queue as JSON (schemas/work-queue.schema.json).
+    Json,
+}
+
+#[derive(clap::Args)]
+struct QueueArgs {
+    /// Case files or directories (stdin when none).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// The clock (RFC 3339 with offset).
+    #[arg(long)]
+    as_of: String,
+    /// A channel's daily capacity, CHANNEL=N (repeatable); channels not given are not limited.
+    #[arg(long)]
+    capacity: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: QueueFormat,
+    /// Write the queue to this file instead of stdout.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+fn queue_cmd(a: QueueArgs) -> Result<ExitCode, ExitCode> {
+    let as_of = parse_as_of(&a.as_of)?;
+    let mut capacity = recobro::queue::Capacity::default();
+    for c in &a.capacity {
+        let (ch, n) = recobro::queue::Capacity::parse_pair(c).map_err(|e| {
+            report(&e, None);
+            ExitCode::from(2)
+        })?;
+        capacity.0.insert(ch, n);
+    }
+    let policy = build_policy(a.policy.policy.as_deref(), &a.policy.modules)?;
+    let cases = read_snapshot(&a.paths)?;
+    let q = recobro::queue::queue(&policy, cases, as_of, &capacity).map_err(|e| {
+        report(&e, None);
+        ExitCode::from(2)
+    })?;
+    for e in &q.errors {
+        report(&e.error, None);
+    }
+    let body = match a.format {
+        QueueFormat::Table => q.to_table(),
+        QueueFormat::Csv => q.to_csv(),
+        QueueFormat::Json => {
+            let mut j = q.to_json();
+            j.push('\n');
+            j
+        }
+    };
+    match &a.out {
+        Some(p) => std::fs::write(p, body).map_err(|e| fail(format!("{}: {e}", p.display())))?,
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(body.as_bytes()).map_err(fail)?;
+            out.flush().map_err(fail)?;
+        }
+    }
+    Ok(if q.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 #[derive(clap::Args)]
@@ -363,6 +441,7 @@ fn run(cli: Cli) -> ExitCode {
             policy,
         } => contact(&case, &channel, &at, debt.as_deref(), policy.as_deref()),
         Command::Report(args) => report_cmd(args),
+        Command::Queue(args) => queue_cmd(args),
         Command::Experiment { what, file, json } => experiment_cmd(what, &file, json),
         Command::Rules => rules(),
         Command::Simulate(args) => simulate(args),

@@ -730,3 +730,60 @@ fn check_reads_decision_tables_and_names_an_unreachable_row() {
         "{err}"
     );
 }
+
+/// `recobro queue`: the library's queue (core/tests/queue.rs works the rules by hand),
+/// written whole, the bad case named and counted in the exit code.
+#[test]
+fn queue_json_is_the_librarys_queue_and_names_the_bad_case() {
+    let (code, out, err) = recobro(&[
+        "queue",
+        "test-data/report/current.json",
+        "--as-of",
+        "2026-06-30T15:00:00Z",
+        "--capacity",
+        "call=1",
+        "--capacity",
+        "sms=2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("[10].debts[0].due_on"), "{err}");
+    let text = std::fs::read_to_string(root().join("test-data/report/current.json")).unwrap();
+    let cases = recobro::host::cases(&text).unwrap();
+    let policy = recobro::Policy::default_consumer().unwrap();
+    let mut capacity = recobro::queue::Capacity::default();
+    capacity.0.insert(recobro::Channel::Call, 1);
+    capacity.0.insert(recobro::Channel::Sms, 2);
+    let q = recobro::queue::queue(
+        &policy,
+        cases,
+        "2026-06-30T15:00:00Z".parse().unwrap(),
+        &capacity,
+    )
+    .unwrap();
+    // The same queue; the CLI's error message also names the file.
+    let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut lib: serde_json::Value = serde_json::from_str(&q.to_json()).unwrap();
+    let (cli_errors, lib_errors) = (v["errors"].take(), lib["errors"].take());
+    assert_eq!(v, lib);
+    assert_eq!(
+        cli_errors[0]["error"]["path"],
+        lib_errors[0]["error"]["path"]
+    );
+    assert!(cli_errors[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("test-data/report/current.json: "));
+    assert!(v["used"]["call"].as_u64().unwrap() <= 1, "{out}");
+    let (code, table, _) = recobro(&[
+        "queue",
+        "test-data/report/current.json",
+        "--as-of",
+        "2026-06-30T15:00:00Z",
+        "--capacity",
+        "fax=3",
+    ]);
+    assert_eq!(code, 2);
+    assert!(table.is_empty());
+}

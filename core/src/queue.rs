@@ -1,0 +1,451 @@
+//! Work queues under capacity: a batch of decisions becomes the day's queue.
+//!
+//! Given a daily capacity per channel (`{"call": 400}`; a channel not listed, and a
+//! task such as `legal_review`, is not limited), every case is decided and then
+//! placed, in this order: the chosen action's priority (higher first), then its
+//! expected value (higher first), then the case id. Each case takes its chosen action
+//! when its channel has room; otherwise its next lawful candidate (the allowed
+//! candidates after the chosen one, in the policy's order) whose channel has room,
+//! `rerouted`; otherwise it `waits`, with the reason. A case with no action keeps the
+//! decision's reason (`no_action`), and a case that cannot be read or decided is in
+//! `errors` under its index: nothing is dropped.
+//!
+//! Expected value, in the case's own currency (no conversion between currencies):
+//!
+//! ```text
+//! outstanding * contact rate * probability of payment     (2 decimals, half up)
+//! ```
+//!
+//! where the contact rate is the chosen action's `best_slot.rate` when the policy has
+//! `contact_timing()` (1 otherwise, and for tasks), and the probability is the first
+//! calibrated score's `probability` in the decision (1 without one).
+
+use crate::decision::{ChosenAction, Decision, Verdict};
+use crate::error::{guard, Error, Result};
+use crate::facts::Facts;
+use crate::model::{prefix_path, Case, Channel};
+use crate::policy::{par_map, Policy};
+use crate::report::RowError;
+use crate::time::Instant;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Largest daily capacity of one channel.
+pub const MAX_CAPACITY: u32 = 10_000_000;
+
+/// A daily capacity per channel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct Capacity(pub BTreeMap<Channel, u32>);
+
+impl Capacity {
+    /// Read `{"call": 400, "sms": 5000}`, each within 0 to [`MAX_CAPACITY`], errors
+    /// at `capacity.CHANNEL`.
+    pub fn from_json(json: &str) -> Result<Capacity> {
+        let raw: BTreeMap<String, serde_json::Value> = crate::host::read(json, "capacity")?;
+        let mut out = BTreeMap::new();
+        for (name, v) in raw {
+            let path = format!("capacity.{name}");
+            let ch = Channel::parse_input(&name, &path)?;
+            let n = v
+                .as_u64()
+                .filter(|n| *n <= u64::from(MAX_CAPACITY))
+                .ok_or_else(|| {
+                    Error::input(
+                        path.clone(),
+                        format!("a capacity is a whole number from 0 to {MAX_CAPACITY}, not {v}"),
+                    )
+                })?;
+            // INVARIANT: n <= MAX_CAPACITY < u32::MAX.
+            out.insert(ch, n as u32);
+        }
+        Ok(Capacity(out))
+    }
+
+    /// Read `call=400` (the command line's form).
+    pub fn parse_pair(s: &str) -> Result<(Channel, u32)> {
+        let (name, n) = s.split_once('=').ok_or_else(|| {
+            Error::input("capacity", format!("`{s}`: write CHANNEL=N, like call=400"))
+        })?;
+        let path = format!("capacity.{}", name.trim());
+        let ch = Channel::parse_input(name.trim(), &path)?;
+        let n = n
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= MAX_CAPACITY)
+            .ok_or_else(|| {
+                Error::input(
+                    path.clone(),
+                    format!("a capacity is a whole number from 0 to {MAX_CAPACITY}, not `{n}`"),
+                )
+            })?;
+        Ok((ch, n))
+    }
+}
+
+/// What became of a case in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Its chosen action is in today's queue.
+    Scheduled,
+    /// Its chosen action's channel was full: its next lawful candidate is queued.
+    Rerouted,
+    /// No lawful candidate had room today.
+    Waiting,
+    /// The decision has no action.
+    NoAction,
+}
+
+/// One case's place in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct QueueItem {
+    /// Its position in today's queue (1 first); absent when it waits or has no action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    /// The case.
+    pub case_id: String,
+    /// What became of it.
+    pub status: Status,
+    /// The action to take today (the chosen one, or the candidate it was rerouted to).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ChosenAction>,
+    /// The index of that action in the decision's `candidates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<usize>,
+    /// The chosen action's priority (the queue's first key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Outstanding times contact rate times probability of payment (the second key).
+    #[serde(with = "crate::money::amount")]
+    #[schemars(with = "crate::money::Amount")]
+    pub expected_value: Decimal,
+    /// The case's currency.
+    pub currency: String,
+    /// Why it was rerouted, waits, or has no action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The day's queue of a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct WorkQueue {
+    /// The clock.
+    pub as_of: Instant,
+    /// The capacities (channels not listed are not limited).
+    pub capacity: Capacity,
+    /// Per channel, how many actions the queue uses today.
+    pub used: BTreeMap<Channel, u32>,
+    /// Every case: the queued ones in queue order, then the waiting ones in the same
+    /// order, then those with no action in batch order.
+    pub items: Vec<QueueItem>,
+    /// Entries that could not be read or decided, under their index.
+    pub errors: Vec<RowError>,
+}
+
+impl WorkQueue {
+    /// The queue as JSON (one line).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The queue as CSV: rank, case, status, channel or task, template, priority,
+    /// expected value, currency, reason.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from(
+            "rank,case_id,status,action,channel,template,priority,expected_value,currency,reason\n",
+        );
+        let q = |s: &str| {
+            if s.contains([',', '"', '\n']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        for i in &self.items {
+            let a = i.action.as_ref().map(|a| &a.action);
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                i.rank.map(|r| r.to_string()).unwrap_or_default(),
+                q(&i.case_id),
+                status_name(i.status),
+                q(a.map_or("", |a| a.kind.as_str())),
+                a.and_then(|a| a.channel).map_or("", |c| c.as_str()),
+                q(a.and_then(|a| a.template.as_deref()).unwrap_or("")),
+                i.priority.map(|p| p.to_string()).unwrap_or_default(),
+                i.expected_value,
+                q(&i.currency),
+                q(i.reason.as_deref().unwrap_or("")),
+            ));
+        }
+        out
+    }
+
+    /// A summary for a terminal: per channel, used of capacity; counts by status.
+    pub fn to_table(&self) -> String {
+        let mut out = format!(
+            "work queue at {}\n\nchannel    used  capacity\n",
+            self.as_of
+        );
+        let channels: std::collections::BTreeSet<Channel> = self
+            .used
+            .keys()
+            .chain(self.capacity.0.keys())
+            .copied()
+            .collect();
+        for ch in channels {
+            out.push_str(&format!(
+                "{:<9} {:>5}  {:>8}\n",
+                ch.as_str(),
+                self.used.get(&ch).copied().unwrap_or(0),
+                self.capacity
+                    .0
+                    .get(&ch)
+                    .map_or("no limit".to_string(), |c| c.to_string())
+            ));
+        }
+        let count = |s: Status| self.items.iter().filter(|i| i.status == s).count();
+        out.push_str(&format!(
+            "\nscheduled {}, rerouted {}, waiting {}, no action {}, errors {}\n",
+            count(Status::Scheduled),
+            count(Status::Rerouted),
+            count(Status::Waiting),
+            count(Status::NoAction),
+            self.errors.len()
+        ));
+        out
+    }
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Scheduled => "scheduled",
+        Status::Rerouted => "rerouted",
+        Status::Waiting => "waiting",
+        Status::NoAction => "no_action",
+    }
+}
+
+/// A decided case, ready to be placed.
+struct Decided {
+    decision: Decision,
+    expected_value: Decimal,
+    currency: String,
+}
+
+/// The expected value of a decision's chosen action (see the module's documentation).
+fn expected_value(case: &Case, d: &Decision, as_of: Instant) -> Decimal {
+    let outstanding = Facts::derive(case, as_of).total_outstanding;
+    let rate = d
+        .action
+        .as_ref()
+        .and_then(|a| a.best_slot.as_ref())
+        .map_or(Decimal::ONE, |b| b.rate);
+    let p = d
+        .scores
+        .iter()
+        .find_map(|s| s.probability)
+        .unwrap_or(Decimal::ONE);
+    // INVARIANT: rate and p are within 0 and 1, so the product is at most the
+    // outstanding amount; checked all the same.
+    outstanding
+        .checked_mul(rate)
+        .and_then(|x| x.checked_mul(p))
+        .unwrap_or(outstanding)
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Decide every case of the batch at `as_of` and place it in the day's queue (see the
+/// module's documentation). A case's own error (reading, deciding, a repeated id) is in
+/// `errors` under its index; the result is `Err` only for what no case can escape.
+pub fn queue(
+    policy: &Policy,
+    cases: Vec<Result<Case>>,
+    as_of: Instant,
+    capacity: &Capacity,
+) -> Result<WorkQueue> {
+    let indexed: Vec<(usize, Result<Case>)> = cases.into_iter().enumerate().collect();
+    let decided = par_map(indexed, |(i, c)| {
+        let r = c.and_then(|case| {
+            guard(|| {
+                let d = policy.evaluate(&case, as_of)?;
+                let currency = case
+                    .debts
+                    .first()
+                    .map(|d| d.currency.clone())
+                    .unwrap_or_default();
+                Ok(Decided {
+                    expected_value: expected_value(&case, &d, as_of),
+                    decision: d,
+                    currency,
+                })
+            })
+        });
+        (i, r.map_err(|e| prefix_path(e, i)))
+    });
+    let mut errors = Vec::new();
+    let mut acting = Vec::new();
+    let mut idle = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, r) in decided {
+        match r {
+            Ok(d) => {
+                if let Some(first) = seen.get(&d.decision.case_id) {
+                    let e = Error::input(
+                        "id",
+                        format!(
+                            "case id `{}` appears more than once in the batch (first at index {first})",
+                            d.decision.case_id
+                        ),
+                    );
+                    errors.push(RowError {
+                        index,
+                        error: prefix_path(e, index),
+                    });
+                    continue;
+                }
+                seen.insert(d.decision.case_id.clone(), index);
+                if d.decision.action.is_some() {
+                    acting.push(d);
+                } else {
+                    idle.push(d);
+                }
+            }
+            Err(error) => errors.push(RowError { index, error }),
+        }
+    }
+    let key = |d: &Decided| d.decision.action.as_ref().map_or(0, |a| a.action.priority);
+    crate::sort::sort_by(&mut acting, |a, b| {
+        key(b)
+            .cmp(&key(a))
+            .then_with(|| b.expected_value.cmp(&a.expected_value))
+            .then_with(|| a.decision.case_id.cmp(&b.decision.case_id))
+    });
+
+    let mut used: BTreeMap<Channel, u32> = BTreeMap::new();
+    let room = |used: &BTreeMap<Channel, u32>, ch: Option<Channel>| match ch {
+        None => true,
+        Some(ch) => capacity
+            .0
+            .get(&ch)
+            .is_none_or(|cap| used.get(&ch).copied().unwrap_or(0) < *cap),
+    };
+    let mut items = Vec::with_capacity(acting.len() + idle.len());
+    let mut waiting = Vec::new();
+    let mut rank = 0u32;
+    for d in acting {
+        let dec = &d.decision;
+        let allowed: Vec<usize> = dec
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.verdict == Verdict::Allowed)
+            .map(|(i, _)| i)
+            .collect();
+        let priority = dec.action.as_ref().map(|a| a.action.priority);
+        let first_channel = dec.action.as_ref().and_then(|a| a.action.channel);
+        let full = |ch: Option<Channel>| {
+            ch.map(|c| {
+                format!(
+                    "{} capacity ({}) reached",
+                    c.as_str(),
+                    capacity.0.get(&c).copied().unwrap_or(0)
+                )
+            })
+            .unwrap_or_default()
+        };
+        let pick = allowed
+            .iter()
+            .copied()
+            .find(|&i| room(&used, dec.candidates[i].action.channel));
+        match pick {
+            Some(i) => {
+                let c = &dec.candidates[i];
+                if let Some(ch) = c.action.channel {
+                    let n = used.entry(ch).or_insert(0);
+                    *n = n.saturating_add(1);
+                }
+                rank = rank.saturating_add(1);
+                let rerouted = allowed.first() != Some(&i);
+                let action = if rerouted {
+                    ChosenAction {
+                        action: c.action.clone(),
+                        earliest_at: c.action.not_before.map_or(as_of, |t| t.max(as_of)),
+                        best_at: c.best_at,
+                        best_slot: c.best_slot.clone(),
+                    }
+                } else {
+                    // INVARIANT: the chosen action is the first allowed candidate.
+                    dec.action.clone().unwrap_or_else(|| ChosenAction {
+                        action: c.action.clone(),
+                        earliest_at: as_of,
+                        best_at: c.best_at,
+                        best_slot: c.best_slot.clone(),
+                    })
+                };
+                items.push(QueueItem {
+                    rank: Some(rank),
+                    case_id: dec.case_id.clone(),
+                    status: if rerouted {
+                        Status::Rerouted
+                    } else {
+                        Status::Scheduled
+                    },
+                    action: Some(action),
+                    candidate: Some(i),
+                    priority,
+                    expected_value: d.expected_value,
+                    currency: d.currency.clone(),
+                    reason: rerouted.then(|| {
+                        format!(
+                            "{}: next lawful candidate {} ({})",
+                            full(first_channel),
+                            i,
+                            c.action
+                                .channel
+                                .map_or(c.action.kind.as_str(), |c| c.as_str())
+                        )
+                    }),
+                });
+            }
+            None => waiting.push(QueueItem {
+                rank: None,
+                case_id: dec.case_id.clone(),
+                status: Status::Waiting,
+                action: None,
+                candidate: None,
+                priority,
+                expected_value: d.expected_value,
+                currency: d.currency.clone(),
+                reason: Some(format!(
+                    "{}, and no other lawful candidate has room today",
+                    full(first_channel)
+                )),
+            }),
+        }
+    }
+    items.extend(waiting);
+    for d in idle {
+        items.push(QueueItem {
+            rank: None,
+            case_id: d.decision.case_id.clone(),
+            status: Status::NoAction,
+            action: None,
+            candidate: None,
+            priority: None,
+            expected_value: d.expected_value,
+            currency: d.currency,
+            reason: d.decision.no_action_reason.clone(),
+        });
+    }
+    crate::sort::sort_by_key(&mut errors, |e| e.index);
+    Ok(WorkQueue {
+        as_of,
+        capacity: capacity.clone(),
+        used,
+        items,
+        errors,
+    })
+}
