@@ -345,16 +345,28 @@ pub fn queue(
             .map(|(i, _)| i)
             .collect();
         let priority = dec.action.as_ref().map(|a| a.action.priority);
-        let first_channel = dec.action.as_ref().and_then(|a| a.action.channel);
-        let full = |ch: Option<Channel>| {
-            ch.map(|c| {
-                format!(
-                    "{} capacity ({}) reached",
-                    c.as_str(),
-                    capacity.0.get(&c).copied().unwrap_or(0)
-                )
-            })
-            .unwrap_or_default()
+        // The full channels of the allowed candidates before `upto` (all when `None`).
+        let full = |used: &BTreeMap<Channel, u32>, upto: Option<usize>| {
+            let mut chans: Vec<Channel> = Vec::new();
+            for &i in allowed.iter().take_while(|&&i| upto.is_none_or(|u| i < u)) {
+                if let Some(c) = dec.candidates[i].action.channel {
+                    if !room(used, Some(c)) && !chans.contains(&c) {
+                        chans.push(c);
+                    }
+                }
+            }
+            chans
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} capacity ({})",
+                        c.as_str(),
+                        capacity.0.get(c).copied().unwrap_or(0)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+                + " reached"
         };
         let pick = allowed
             .iter()
@@ -363,6 +375,7 @@ pub fn queue(
         match pick {
             Some(i) => {
                 let c = &dec.candidates[i];
+                let why = full(&used, Some(i));
                 if let Some(ch) = c.action.channel {
                     let n = used.entry(ch).or_insert(0);
                     *n = n.saturating_add(1);
@@ -400,8 +413,7 @@ pub fn queue(
                     currency: d.currency.clone(),
                     reason: rerouted.then(|| {
                         format!(
-                            "{}: next lawful candidate {} ({})",
-                            full(first_channel),
+                            "{why}: next lawful candidate {} ({})",
                             i,
                             c.action
                                 .channel
@@ -420,8 +432,8 @@ pub fn queue(
                 expected_value: d.expected_value,
                 currency: d.currency.clone(),
                 reason: Some(format!(
-                    "{}, and no other lawful candidate has room today",
-                    full(first_channel)
+                    "{}: no lawful candidate has room today",
+                    full(&used, None)
                 )),
             }),
         }

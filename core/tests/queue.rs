@@ -94,7 +94,7 @@ fn the_queue_fills_by_priority_then_value_and_reroutes_or_waits_when_full() {
     );
     assert_eq!(
         v["items"][4]["reason"],
-        "call capacity (2) reached, and no other lawful candidate has room today"
+        "call capacity (2) and sms capacity (1) reached: no lawful candidate has room today"
     );
     assert_eq!(
         v["items"][6]["reason"],

@@ -666,7 +666,7 @@ fn the_readmes_simulation_and_experiment_commands_run() {
             ran += 1;
         }
     }
-    assert_eq!(ran, 3);
+    assert_eq!(ran, 4);
 }
 
 #[test]
