@@ -43,7 +43,8 @@ impl Capacity {
     /// Read `{"call": 400, "sms": 5000}`, each within 0 to [`MAX_CAPACITY`], errors
     /// at `capacity.CHANNEL`.
     pub fn from_json(json: &str) -> Result<Capacity> {
-        let raw: BTreeMap<String, serde_json::Value> = crate::host::read(json, "capacity")?;
+        let raw: BTreeMap<String, serde_json::Value> =
+            crate::model::parse_json(json).map_err(|e| e.under("capacity"))?;
         let mut out = BTreeMap::new();
         for (name, v) in raw {
             let path = format!("capacity.{name}");
@@ -236,7 +237,7 @@ struct Decided {
 }
 
 /// The expected value of a decision's chosen action (see the module's documentation).
-fn expected_value(case: &Case, d: &Decision, as_of: Instant) -> Decimal {
+pub(crate) fn expected_value(case: &Case, d: &Decision, as_of: Instant) -> Decimal {
     let outstanding = Facts::derive(case, as_of).total_outstanding;
     let rate = d
         .action
@@ -255,6 +256,123 @@ fn expected_value(case: &Case, d: &Decision, as_of: Instant) -> Decimal {
         .and_then(|x| x.checked_mul(p))
         .unwrap_or(outstanding)
         .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Where one decision goes in a queue.
+pub(crate) struct Placed {
+    /// Its index in the slice given to [`place`].
+    pub index: usize,
+    /// Scheduled, rerouted or waiting.
+    pub status: Status,
+    /// The candidate taken (scheduled or rerouted).
+    pub candidate: Option<usize>,
+    /// Why it was rerouted or waits.
+    pub reason: Option<String>,
+}
+
+/// Place decisions that have an action (each with its expected value) under
+/// `capacity`, `used` counting what earlier placements took: in queue order (priority,
+/// then expected value, then case id), each its chosen action when its channel has
+/// room, else its next lawful candidate with room, else waiting. Shared by
+/// [`queue`] and the simulator's capacity runs.
+pub(crate) fn place(
+    items: &[(&Decision, Decimal)],
+    capacity: &Capacity,
+    used: &mut BTreeMap<Channel, u32>,
+) -> Vec<Placed> {
+    let key = |d: &Decision| d.action.as_ref().map_or(0, |a| a.action.priority);
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    crate::sort::sort_by(&mut order, |&a, &b| {
+        let (da, va) = items[a];
+        let (db, vb) = items[b];
+        key(db)
+            .cmp(&key(da))
+            .then_with(|| vb.cmp(&va))
+            .then_with(|| da.case_id.cmp(&db.case_id))
+    });
+    let room = |used: &BTreeMap<Channel, u32>, ch: Option<Channel>| match ch {
+        None => true,
+        Some(ch) => capacity
+            .0
+            .get(&ch)
+            .is_none_or(|cap| used.get(&ch).copied().unwrap_or(0) < *cap),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for index in order {
+        let dec = items[index].0;
+        let allowed: Vec<usize> = dec
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.verdict == Verdict::Allowed)
+            .map(|(i, _)| i)
+            .collect();
+        // The full channels of the allowed candidates before `upto` (all when `None`).
+        let full = |used: &BTreeMap<Channel, u32>, upto: Option<usize>| {
+            let mut chans: Vec<Channel> = Vec::new();
+            for &i in allowed.iter().take_while(|&&i| upto.is_none_or(|u| i < u)) {
+                if let Some(c) = dec.candidates[i].action.channel {
+                    if !room(used, Some(c)) && !chans.contains(&c) {
+                        chans.push(c);
+                    }
+                }
+            }
+            chans
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} capacity ({})",
+                        c.as_str(),
+                        capacity.0.get(c).copied().unwrap_or(0)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+                + " reached"
+        };
+        let pick = allowed
+            .iter()
+            .copied()
+            .find(|&i| room(used, dec.candidates[i].action.channel));
+        out.push(match pick {
+            Some(i) => {
+                let c = &dec.candidates[i];
+                let why = full(used, Some(i));
+                if let Some(ch) = c.action.channel {
+                    let n = used.entry(ch).or_insert(0);
+                    *n = n.saturating_add(1);
+                }
+                let rerouted = allowed.first() != Some(&i);
+                Placed {
+                    index,
+                    status: if rerouted {
+                        Status::Rerouted
+                    } else {
+                        Status::Scheduled
+                    },
+                    candidate: Some(i),
+                    reason: rerouted.then(|| {
+                        format!(
+                            "{why}: next lawful candidate {i} ({})",
+                            c.action
+                                .channel
+                                .map_or(c.action.kind.as_str(), |c| c.as_str())
+                        )
+                    }),
+                }
+            }
+            None => Placed {
+                index,
+                status: Status::Waiting,
+                candidate: None,
+                reason: Some(format!(
+                    "{}: no lawful candidate has room today",
+                    full(used, None)
+                )),
+            },
+        });
+    }
+    out
 }
 
 /// Decide every case of the batch at `as_of` and place it in the day's queue (see the
@@ -316,126 +434,52 @@ pub fn queue(
             Err(error) => errors.push(RowError { index, error }),
         }
     }
-    let key = |d: &Decided| d.decision.action.as_ref().map_or(0, |a| a.action.priority);
-    crate::sort::sort_by(&mut acting, |a, b| {
-        key(b)
-            .cmp(&key(a))
-            .then_with(|| b.expected_value.cmp(&a.expected_value))
-            .then_with(|| a.decision.case_id.cmp(&b.decision.case_id))
-    });
-
+    let order: Vec<(&Decision, Decimal)> = acting
+        .iter()
+        .map(|d| (&d.decision, d.expected_value))
+        .collect();
     let mut used: BTreeMap<Channel, u32> = BTreeMap::new();
-    let room = |used: &BTreeMap<Channel, u32>, ch: Option<Channel>| match ch {
-        None => true,
-        Some(ch) => capacity
-            .0
-            .get(&ch)
-            .is_none_or(|cap| used.get(&ch).copied().unwrap_or(0) < *cap),
-    };
+    let placed = place(&order, capacity, &mut used);
     let mut items = Vec::with_capacity(acting.len() + idle.len());
     let mut waiting = Vec::new();
     let mut rank = 0u32;
-    for d in acting {
+    for p in placed {
+        let d = &acting[p.index];
         let dec = &d.decision;
-        let allowed: Vec<usize> = dec
-            .candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.verdict == Verdict::Allowed)
-            .map(|(i, _)| i)
-            .collect();
         let priority = dec.action.as_ref().map(|a| a.action.priority);
-        // The full channels of the allowed candidates before `upto` (all when `None`).
-        let full = |used: &BTreeMap<Channel, u32>, upto: Option<usize>| {
-            let mut chans: Vec<Channel> = Vec::new();
-            for &i in allowed.iter().take_while(|&&i| upto.is_none_or(|u| i < u)) {
-                if let Some(c) = dec.candidates[i].action.channel {
-                    if !room(used, Some(c)) && !chans.contains(&c) {
-                        chans.push(c);
-                    }
-                }
-            }
-            chans
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} capacity ({})",
-                        c.as_str(),
-                        capacity.0.get(c).copied().unwrap_or(0)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" and ")
-                + " reached"
-        };
-        let pick = allowed
-            .iter()
-            .copied()
-            .find(|&i| room(&used, dec.candidates[i].action.channel));
-        match pick {
-            Some(i) => {
-                let c = &dec.candidates[i];
-                let why = full(&used, Some(i));
-                if let Some(ch) = c.action.channel {
-                    let n = used.entry(ch).or_insert(0);
-                    *n = n.saturating_add(1);
-                }
-                rank = rank.saturating_add(1);
-                let rerouted = allowed.first() != Some(&i);
-                let action = if rerouted {
-                    ChosenAction {
+        let action = match p.status {
+            Status::Waiting | Status::NoAction => None,
+            Status::Scheduled => dec.action.clone(),
+            Status::Rerouted => {
+                p.candidate
+                    .and_then(|i| dec.candidates.get(i))
+                    .map(|c| ChosenAction {
                         action: c.action.clone(),
                         earliest_at: c.action.not_before.map_or(as_of, |t| t.max(as_of)),
                         best_at: c.best_at,
                         best_slot: c.best_slot.clone(),
-                    }
-                } else {
-                    // INVARIANT: the chosen action is the first allowed candidate.
-                    dec.action.clone().unwrap_or_else(|| ChosenAction {
-                        action: c.action.clone(),
-                        earliest_at: as_of,
-                        best_at: c.best_at,
-                        best_slot: c.best_slot.clone(),
                     })
-                };
-                items.push(QueueItem {
-                    rank: Some(rank),
-                    case_id: dec.case_id.clone(),
-                    status: if rerouted {
-                        Status::Rerouted
-                    } else {
-                        Status::Scheduled
-                    },
-                    action: Some(action),
-                    candidate: Some(i),
-                    priority,
-                    expected_value: d.expected_value,
-                    currency: d.currency.clone(),
-                    reason: rerouted.then(|| {
-                        format!(
-                            "{why}: next lawful candidate {} ({})",
-                            i,
-                            c.action
-                                .channel
-                                .map_or(c.action.kind.as_str(), |c| c.as_str())
-                        )
-                    }),
-                });
             }
-            None => waiting.push(QueueItem {
-                rank: None,
-                case_id: dec.case_id.clone(),
-                status: Status::Waiting,
-                action: None,
-                candidate: None,
-                priority,
-                expected_value: d.expected_value,
-                currency: d.currency.clone(),
-                reason: Some(format!(
-                    "{}: no lawful candidate has room today",
-                    full(&used, None)
-                )),
-            }),
+        };
+        let item = QueueItem {
+            rank: None,
+            case_id: dec.case_id.clone(),
+            status: p.status,
+            action,
+            candidate: p.candidate,
+            priority,
+            expected_value: d.expected_value,
+            currency: d.currency.clone(),
+            reason: p.reason,
+        };
+        if p.status == Status::Waiting {
+            waiting.push(item);
+        } else {
+            rank = rank.saturating_add(1);
+            items.push(QueueItem {
+                rank: Some(rank),
+                ..item
+            });
         }
     }
     items.extend(waiting);

@@ -535,6 +535,7 @@ fn the_simulator_books_each_charge_once_in_the_ledger() {
         split: Split::All,
         response: ResponseModel::default(),
         replications: 1,
+        capacity: Default::default(),
     };
     let o = simulate_case(&p, &c, &s).unwrap();
     let fees: Vec<_> = o

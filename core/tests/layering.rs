@@ -22,7 +22,9 @@ const LAYERS: &[&[&str]] = &[
     &["compliance"],
     &["generate"],
     &["policy"],
-    &["simulate", "testing", "reference", "report"],
+    &["report"],
+    &["queue"],
+    &["simulate", "testing", "reference"],
     &["experiment"],
     &["host", "schema"],
 ];

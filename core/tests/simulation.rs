@@ -22,6 +22,7 @@ fn settings(days: u32, split: Split) -> Settings {
         split,
         response: ResponseModel::default(),
         replications: 1,
+        capacity: Default::default(),
     }
 }
 

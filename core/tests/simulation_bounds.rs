@@ -254,6 +254,7 @@ fn settings() -> Settings {
         split: Split::All,
         response: ResponseModel::default(),
         replications: 1,
+        capacity: Default::default(),
     }
 }
 

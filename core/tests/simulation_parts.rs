@@ -24,6 +24,7 @@ fn settings(seed: u64, days: u32, split: Split, response: ResponseModel) -> Sett
         split,
         response,
         replications: 1,
+        capacity: Default::default(),
     }
 }
 

@@ -28,6 +28,7 @@ fn settings(seed: u64, replications: u32) -> Settings {
         split: Split::All,
         response: ResponseModel::default(),
         replications,
+        capacity: Default::default(),
     }
 }
 

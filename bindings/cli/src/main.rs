@@ -669,6 +669,10 @@ struct SimArgs {
     /// difference with a verdict, and the cases a live test would need (1 to 100).
     #[arg(long, default_value_t = 1)]
     replications: u32,
+    /// A channel's daily capacity, CHANNEL=N (repeatable), each policy its own team of
+    /// that size: a case over capacity takes its next lawful candidate or waits a day.
+    #[arg(long)]
+    capacity: Vec<String>,
 }
 
 fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
@@ -710,6 +714,14 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         }
         None => ResponseModel::default(),
     };
+    let mut capacity = recobro::queue::Capacity::default();
+    for c in &a.capacity {
+        let (ch, n) = recobro::queue::Capacity::parse_pair(c).map_err(|e| {
+            report(&e, None);
+            ExitCode::from(2)
+        })?;
+        capacity.0.insert(ch, n);
+    }
     let split = if a.shares.is_empty() {
         Split::All
     } else {
@@ -725,6 +737,7 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         split,
         response,
         replications: a.replications,
+        capacity,
     };
     let began = std::time::Instant::now();
     let result = simulate::simulate(&policies, &cases, &settings).map_err(|e| {

@@ -546,6 +546,7 @@ fn simulate_with_replications_prints_intervals_and_matches_the_library() {
         split: recobro::simulation::Split::All,
         response: Default::default(),
         replications: 3,
+        capacity: Default::default(),
     };
     let policies = [
         recobro::Policy::default_consumer().unwrap(),

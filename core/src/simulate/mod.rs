@@ -176,6 +176,17 @@ pub struct Settings {
     #[serde(default = "one", skip_serializing_if = "is_one")]
     #[schemars(range(min = 1, max = MAX_REPLICATIONS))]
     pub replications: u32,
+    /// Daily capacity per channel (`{"call": 400}`), each arm its own team of that
+    /// size: the cases advance a day at a time together and each day's decisions are
+    /// placed as a work queue places them ([`crate::queue`]); a case over capacity takes
+    /// its next lawful candidate or waits a day. Empty (the default): no limit, and
+    /// every case runs on its own. A run under capacities is not split into parts.
+    #[serde(default, skip_serializing_if = "is_unlimited")]
+    pub capacity: crate::queue::Capacity,
+}
+
+fn is_unlimited(c: &crate::queue::Capacity) -> bool {
+    c.0.is_empty()
 }
 
 impl Settings {
@@ -193,6 +204,17 @@ impl Settings {
                     self.replications
                 ),
             ));
+        }
+        for (ch, n) in &self.capacity.0 {
+            if *n > crate::queue::MAX_CAPACITY {
+                return Err(Error::input(
+                    format!("capacity.{}", ch.as_str()),
+                    format!(
+                        "a capacity is a whole number from 0 to {} (got {n})",
+                        crate::queue::MAX_CAPACITY
+                    ),
+                ));
+            }
         }
         if let Split::Assign { experiment, shares } = &self.split {
             check_split(shares, experiment, policies).map_err(|e| e.under("split"))?;
@@ -466,6 +488,12 @@ pub fn simulate_part(
 ) -> Result<SimulationPart> {
     check_count("parts", parts, 1, MAX_PARTS)?;
     check_count("part", part, 0, parts - 1)?;
+    if parts > 1 && !settings.capacity.0.is_empty() {
+        return Err(Error::input(
+            "parts",
+            "a run under daily capacities cannot be split into parts (the capacities couple every case of a day): run it in one part",
+        ));
+    }
     let range = part_range(cases.len(), part, parts);
     let mut reps = simulate_range(policies, cases, range, settings, progress)?.into_iter();
     let arms = reps.next().unwrap_or_default();
@@ -597,6 +625,21 @@ fn simulate_range(
         };
         let mut arms = Vec::with_capacity(policies.len());
         for (ai, (policy, members)) in policies.iter().zip(&members).enumerate() {
+            if !settings.capacity.0.is_empty() {
+                let outcomes =
+                    run::simulate_with_capacity(policy, members, settings).map_err(|e| Error {
+                        message: format!("policies[{ai}]: {}", e.message),
+                        ..e
+                    })?;
+                let n = done.fetch_add(members.len(), std::sync::atomic::Ordering::Relaxed)
+                    + members.len();
+                progress(n, total);
+                arms.push((
+                    format!("{} {}", policy.info().name, policy.info().version),
+                    run::Sums::of(&outcomes, settings),
+                ));
+                continue;
+            }
             let one = |c: &&Case| {
                 // INVARIANT: the settings and every case were checked above.
                 let r = run::simulate_checked(policy, c, settings, true);

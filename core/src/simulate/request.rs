@@ -228,6 +228,10 @@ pub struct SimulationRequest {
     #[serde(default = "super::one")]
     #[schemars(range(min = 1, max = super::MAX_REPLICATIONS))]
     pub replications: u32,
+    /// Daily capacity per channel (`{"call": 400}`), each within 0 to
+    /// `queue::MAX_CAPACITY`; see `Settings::capacity`. Empty: no limit.
+    #[serde(default)]
+    pub capacity: crate::queue::Capacity,
 }
 
 impl SimulationRequest {
@@ -338,6 +342,7 @@ impl SimulationRequest {
             },
             response: self.response_model.clone().unwrap_or_default(),
             replications: self.replications,
+            capacity: self.capacity.clone(),
         }
     }
 

@@ -219,89 +219,198 @@ pub(crate) fn simulate_checked(
     s: &Settings,
     case_checked: bool,
 ) -> Result<CaseOutcome> {
-    let model: &ResponseModel = &s.response;
-    // Common random numbers: every draw is keyed by the seed, the case, the day and
-    // what is drawn (see `Draws`), not by the policy or the draws before it, so arms
-    // differ only by what their policies do.
-    let mut draws = Draws::new(s.seed, &case.id);
-    let case = case.clone();
-    let start = s.start;
-    let end = Instant::from_timestamp(start.timestamp() + i64::from(s.days) * DAY);
-    let day_of = |t: Instant| -> u32 { ((t.timestamp() - start.timestamp()).max(0) / DAY) as u32 };
-    let currency = case
-        .debts
-        .first()
-        .map(|d| d.currency.clone())
-        .unwrap_or_default();
-    let dp = minor_units(&currency).unwrap_or(2);
-    let mut out = CaseOutcome {
-        fx: model.fx(&currency),
-        opening: balance(&case),
-        closing: Decimal::ZERO,
-        money: Vec::new(),
-        contacts: Vec::new(),
-        blocked: Vec::new(),
-        promises_made: Vec::new(),
-        promises_kept: Vec::new(),
-        decisions: 0,
-        first_payment_day: None,
-        final_case: Case::default(),
-    };
-    // Scheduled payments: (at, share of balance in percent, is a kept promise).
-    let mut scheduled: Vec<(Instant, Decimal, bool)> = Vec::new();
+    let mut run = CaseRun::new(policy, case, s, case_checked)?;
+    while let Some(d) = run.next_decision(run.end)? {
+        run.apply(&d, Act::Chosen);
+    }
+    Ok(run.finish())
+}
 
-    // Self-cure: the first day, if any, on which the debtor pays in full unprompted.
-    let (first, back) = policy.evaluate_and_return(case, start, case_checked);
-    let mut case = back;
-    let first = first?;
-    let cure_pct = model.segment(first.segment.as_deref()).self_cure_daily_pct;
-    for day in 0..s.days {
-        if pct_hit(&mut draws.rng(day, Purpose::SelfCure, &[]), cure_pct) {
-            let secs = draws
-                .rng(day, Purpose::SelfCureTime, &[])
-                .range(3_600, 20 * 3_600);
-            let at = Instant::from_timestamp(start.timestamp() + i64::from(day) * DAY + secs);
-            scheduled.push((at, Decimal::ONE_HUNDRED, false));
-            break;
+/// What a case does with a decision: its chosen action, another of its candidates (a
+/// work queue rerouted it), or nothing today (the queue had no room).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Act {
+    /// The decision's chosen action (or, without one, wait for `next_allowed_at`).
+    Chosen,
+    /// The candidate at this index of the decision's `candidates`.
+    Candidate(usize),
+    /// Nothing today: decide again a day later.
+    Wait,
+}
+
+/// One case's run through one policy, a decision at a time: [`simulate_checked`] runs
+/// it to the end; a run under work-queue capacities advances every case of a day
+/// together ([`CaseRun::next_decision`] up to the day's end, then [`CaseRun::apply`]).
+pub(crate) struct CaseRun<'a> {
+    policy: &'a Policy,
+    s: &'a Settings,
+    draws: Draws,
+    case: Case,
+    out: CaseOutcome,
+    /// Scheduled payments: (at, share of balance in percent, is a kept promise).
+    scheduled: Vec<(Instant, Decimal, bool)>,
+    start: Instant,
+    /// The end of the horizon.
+    pub(crate) end: Instant,
+    dp: u32,
+    t: Instant,
+    closed: bool,
+    pending_first: Option<Decision>,
+    done: bool,
+}
+
+impl<'a> CaseRun<'a> {
+    /// Start a case's run: its first decision (at the start) and its self-cure day.
+    pub(crate) fn new(
+        policy: &'a Policy,
+        case: &Case,
+        s: &'a Settings,
+        case_checked: bool,
+    ) -> Result<CaseRun<'a>> {
+        let model: &ResponseModel = &s.response;
+        // Common random numbers: every draw is keyed by the seed, the case, the day and
+        // what is drawn (see `Draws`), not by the policy or the draws before it, so arms
+        // differ only by what their policies do.
+        let mut draws = Draws::new(s.seed, &case.id);
+        let case = case.clone();
+        let start = s.start;
+        let end = Instant::from_timestamp(start.timestamp() + i64::from(s.days) * DAY);
+        let currency = case
+            .debts
+            .first()
+            .map(|d| d.currency.clone())
+            .unwrap_or_default();
+        let dp = minor_units(&currency).unwrap_or(2);
+        let out = CaseOutcome {
+            fx: model.fx(&currency),
+            opening: balance(&case),
+            closing: Decimal::ZERO,
+            money: Vec::new(),
+            contacts: Vec::new(),
+            blocked: Vec::new(),
+            promises_made: Vec::new(),
+            promises_kept: Vec::new(),
+            decisions: 0,
+            first_payment_day: None,
+            final_case: Case::default(),
+        };
+        let mut scheduled: Vec<(Instant, Decimal, bool)> = Vec::new();
+
+        // Self-cure: the first day, if any, on which the debtor pays in full unprompted.
+        let (first, back) = policy.evaluate_and_return(case, start, case_checked);
+        let case = back;
+        let first = first?;
+        let cure_pct = model.segment(first.segment.as_deref()).self_cure_daily_pct;
+        for day in 0..s.days {
+            if pct_hit(&mut draws.rng(day, Purpose::SelfCure, &[]), cure_pct) {
+                let secs = draws
+                    .rng(day, Purpose::SelfCureTime, &[])
+                    .range(3_600, 20 * 3_600);
+                let at = Instant::from_timestamp(start.timestamp() + i64::from(day) * DAY + secs);
+                scheduled.push((at, Decimal::ONE_HUNDRED, false));
+                break;
+            }
+        }
+        Ok(CaseRun {
+            policy,
+            s,
+            draws,
+            case,
+            out,
+            scheduled,
+            start,
+            end,
+            dp,
+            t: start,
+            closed: false,
+            pending_first: Some(first),
+            done: false,
+        })
+    }
+
+    fn day_of(&self, t: Instant) -> u32 {
+        ((t.timestamp() - self.start.timestamp()).max(0) / DAY) as u32
+    }
+
+    /// The case's next decision if it falls before `limit` (its money received up to
+    /// then); `None` when the run is over or the next decision is at `limit` or later.
+    pub(crate) fn next_decision(&mut self, limit: Instant) -> Result<Option<Decision>> {
+        loop {
+            if self.done || self.t >= self.end {
+                self.done = true;
+                return Ok(None);
+            }
+            if self.t >= limit {
+                return Ok(None);
+            }
+            let t = self.t;
+            // Money that arrives before this instant.
+            crate::sort::sort_by_key(&mut self.scheduled, |x| x.0);
+            while let Some(&(at, share, kept)) = self.scheduled.first() {
+                if at > t {
+                    break;
+                }
+                self.scheduled.remove(0);
+                let day = self.day_of(at);
+                receive(&mut self.case, &mut self.out, at, share, kept, self.dp, day);
+            }
+            if balance(&self.case) <= Decimal::ZERO {
+                self.done = true;
+                return Ok(None);
+            }
+            if self.closed {
+                match self.scheduled.first() {
+                    Some(&(at, _, _)) if at < self.end => {
+                        self.t = at;
+                        continue;
+                    }
+                    _ => {
+                        self.done = true;
+                        return Ok(None);
+                    }
+                }
+            }
+            return match self.pending_first.take() {
+                Some(d) if t == self.start => Ok(Some(d)),
+                _ => {
+                    let (d, back) =
+                        self.policy
+                            .evaluate_and_return(std::mem::take(&mut self.case), t, true);
+                    self.case = back;
+                    d.map(Some)
+                }
+            };
         }
     }
 
-    let mut t = start;
-    let mut closed = false;
-    let mut pending_first: Option<Decision> = Some(first);
-    while t < end {
-        // Money that arrives before this instant.
-        crate::sort::sort_by_key(&mut scheduled, |x| x.0);
-        while let Some(&(at, share, kept)) = scheduled.first() {
-            if at > t {
-                break;
-            }
-            scheduled.remove(0);
-            receive(&mut case, &mut out, at, share, kept, dp, day_of(at));
-        }
-        if balance(&case) <= Decimal::ZERO {
-            break;
-        }
-        if closed {
-            match scheduled.first() {
-                Some(&(at, _, _)) if at < end => {
-                    t = at;
-                    continue;
-                }
-                _ => break,
-            }
-        }
-        let decision = match pending_first.take() {
-            Some(d) if t == start => d,
-            _ => {
-                let (d, back) = policy.evaluate_and_return(std::mem::take(&mut case), t, true);
-                case = back;
-                d?
-            }
-        };
+    /// The case as it stands (its balance and ledger), for a work queue's expected value.
+    pub(crate) fn case(&self) -> &Case {
+        &self.case
+    }
+
+    /// The instant of the decision [`CaseRun::next_decision`] returned.
+    pub(crate) fn now(&self) -> Instant {
+        self.t
+    }
+
+    /// Act on the decision [`CaseRun::next_decision`] returned, as `act` says.
+    pub(crate) fn apply(&mut self, decision: &Decision, act: Act) {
+        let model: &ResponseModel = &self.s.response;
+        let t = self.t;
+        let end = self.end;
+        let dp = self.dp;
+        let start = self.start;
+        let day_of =
+            |t: Instant| -> u32 { ((t.timestamp() - start.timestamp()).max(0) / DAY) as u32 };
+        let (case, out, draws, scheduled) = (
+            &mut self.case,
+            &mut self.out,
+            &mut self.draws,
+            &mut self.scheduled,
+        );
         out.decisions += 1;
         let day = day_of(t);
-        let booked = book_charges(&mut case, &decision);
+        let booked = book_charges(case, decision);
         if !booked.is_zero() {
             out.money.push((day, Decimal::ZERO, booked, Decimal::ZERO));
         }
@@ -313,13 +422,34 @@ pub(crate) fn simulate_checked(
         if blocked > 0 {
             out.blocked.push((day, blocked));
         }
+        let rerouted;
+        let action = match act {
+            Act::Chosen => decision.action.as_ref(),
+            Act::Candidate(i) => {
+                rerouted = decision
+                    .candidates
+                    .get(i)
+                    .map(|c| crate::decision::ChosenAction {
+                        action: c.action.clone(),
+                        earliest_at: c.action.not_before.map_or(t, |n| n.max(t)),
+                        best_at: c.best_at,
+                        best_slot: c.best_slot.clone(),
+                    });
+                rerouted.as_ref()
+            }
+            Act::Wait => {
+                self.t = Instant::from_timestamp(t.timestamp() + DAY);
+                return;
+            }
+        };
         let seg = model.segment(decision.segment.as_deref());
         let mut next = Instant::from_timestamp(t.timestamp() + DAY);
-        match &decision.action {
+        match action {
             Some(chosen) => {
                 let at = chosen.earliest_at.max(t);
                 if at >= end {
-                    break;
+                    self.done = true;
+                    return;
                 }
                 let aday = day_of(at);
                 match chosen.action.channel {
@@ -375,7 +505,7 @@ pub(crate) fn simulate_checked(
                                 let tz = crate::time::parse_tz(&case.debtor.timezone)
                                     .unwrap_or(chrono_tz::UTC);
                                 let due = at.date_in(tz).0 + Duration::days(days);
-                                let amount = Rounding::HalfUp.round(balance(&case), dp);
+                                let amount = Rounding::HalfUp.round(balance(case), dp);
                                 case.promises.push(Promise {
                                     id: format!("SIM-P{}", case.promises.len() + 1),
                                     made_at: at,
@@ -414,7 +544,7 @@ pub(crate) fn simulate_checked(
                             scheduled.push((pay_at, tm.recovered_pct, false));
                         }
                         if tm.closes_case {
-                            closed = true;
+                            self.closed = true;
                         }
                     }
                 }
@@ -425,16 +555,27 @@ pub(crate) fn simulate_checked(
                 }
             }
         }
-        t = next;
+        self.t = next;
     }
-    // Money due before the horizon that the loop did not reach (closed cases).
-    crate::sort::sort_by_key(&mut scheduled, |x| x.0);
-    for (at, share, kept) in scheduled.into_iter().filter(|x| x.0 < end && x.0 >= t) {
-        receive(&mut case, &mut out, at, share, kept, dp, day_of(at));
+
+    /// The outcome, once [`CaseRun::next_decision`] returned `None` for the horizon's
+    /// end: money due before the horizon that the decisions did not reach (closed cases).
+    pub(crate) fn finish(mut self) -> CaseOutcome {
+        crate::sort::sort_by_key(&mut self.scheduled, |x| x.0);
+        let t = self.t;
+        let end = self.end;
+        let pending: Vec<_> = std::mem::take(&mut self.scheduled)
+            .into_iter()
+            .filter(|x| x.0 < end && x.0 >= t)
+            .collect();
+        for (at, share, kept) in pending {
+            let day = self.day_of(at);
+            receive(&mut self.case, &mut self.out, at, share, kept, self.dp, day);
+        }
+        self.out.closing = balance(&self.case);
+        self.out.final_case = self.case;
+        self.out
     }
-    out.closing = balance(&case);
-    out.final_case = case;
-    Ok(out)
 }
 
 /// An exact sum of non-negative amounts, as `Decimal` addition folds them: `None`
@@ -685,4 +826,89 @@ impl Sums {
         }
         (k, series)
     }
+}
+
+/// Every member's run through `policy` under the daily capacities of `s.capacity`:
+/// the cases advance a day at a time, together; each round, every case whose next
+/// decision falls before the day's end decides, and the decisions are placed as a work
+/// queue places them ([`crate::queue`]: priority, then expected value, then case id),
+/// against what the day's earlier rounds took. A case scheduled takes its chosen
+/// action, a case rerouted its next lawful candidate with room, a case waiting does
+/// nothing and decides again a day later. The outcomes are in `members`' order.
+pub(crate) fn simulate_with_capacity(
+    policy: &Policy,
+    members: &[&Case],
+    s: &Settings,
+) -> Result<Vec<CaseOutcome>> {
+    use crate::queue::{expected_value, place, Status};
+    let mut runs: Vec<CaseRun<'_>> = members
+        .iter()
+        .map(|c| CaseRun::new(policy, c, s, true))
+        .collect::<Result<_>>()?;
+    for day in 0..s.days {
+        let limit = Instant::from_timestamp(s.start.timestamp() + (i64::from(day) + 1) * DAY);
+        let mut used = std::collections::BTreeMap::new();
+        loop {
+            let step = |r: &mut CaseRun<'_>| r.next_decision(limit);
+            #[cfg(feature = "parallel")]
+            let next: Vec<Result<Option<Decision>>> = {
+                use rayon::prelude::*;
+                runs.par_iter_mut().map(step).collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let next: Vec<Result<Option<Decision>>> = runs.iter_mut().map(step).collect();
+            let next: Vec<Option<Decision>> = next.into_iter().collect::<Result<_>>()?;
+            if next.iter().all(Option::is_none) {
+                break;
+            }
+            let mut acts: Vec<Option<Act>> = next
+                .iter()
+                .map(|d| d.as_ref().map(|_| Act::Chosen))
+                .collect();
+            let acting: Vec<(usize, &Decision, Decimal)> = next
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| d.as_ref().map(|d| (i, d)))
+                .filter(|(_, d)| d.action.is_some())
+                .map(|(i, d)| (i, d, expected_value(runs[i].case(), d, runs[i].now())))
+                .collect();
+            let items: Vec<(&Decision, Decimal)> = acting.iter().map(|&(_, d, v)| (d, v)).collect();
+            for p in place(&items, &s.capacity, &mut used) {
+                let run = acting[p.index].0;
+                acts[run] = Some(match (p.status, p.candidate) {
+                    (Status::Rerouted, Some(i)) => Act::Candidate(i),
+                    (Status::Waiting, _) => Act::Wait,
+                    _ => Act::Chosen,
+                });
+            }
+            let apply = |(r, (d, a)): (&mut CaseRun<'_>, (&Option<Decision>, &Option<Act>))| {
+                if let (Some(d), Some(a)) = (d, a) {
+                    r.apply(d, *a);
+                }
+            };
+            #[cfg(feature = "parallel")]
+            {
+                use rayon::prelude::*;
+                runs.par_iter_mut()
+                    .zip(next.par_iter().zip(acts.par_iter()))
+                    .for_each(apply);
+            }
+            #[cfg(not(feature = "parallel"))]
+            runs.iter_mut()
+                .zip(next.iter().zip(acts.iter()))
+                .for_each(apply);
+        }
+    }
+    // The horizon's end: every run is over (a decision at or after it is not taken).
+    let end = runs.first().map(|r| r.end);
+    let mut out = Vec::with_capacity(runs.len());
+    for mut r in runs {
+        if let Some(end) = end {
+            while r.next_decision(end)?.is_some() {
+                // INVARIANT: no decision is due before the end once every day ran.
+            }
+        }
+        out.push(r.finish());
+    }
+    Ok(out)
 }
