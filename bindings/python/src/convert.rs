@@ -818,7 +818,7 @@ fn field_kind(parent: Kind, key: &str) -> Kind {
         "basis" | "attributes" => Kind::Opaque,
         "totals" => Kind::AmountMap,
         "as_of" | "at" | "earliest_at" | "next_allowed_at" | "not_before" | "made_at"
-        | "created_at" | "opted_out_at" | "consented_at" => Kind::Instant,
+        | "created_at" | "opted_out_at" | "consented_at" | "best_at" => Kind::Instant,
         "due_on" | "pay_by" | "issued_on" => Kind::Date,
         "amount"
         | "balance"
@@ -833,7 +833,10 @@ fn field_kind(parent: Kind, key: &str) -> Kind {
         | "original_amount"
         | "max"
         | "max_pct"
-        | "probability" => Kind::Amount,
+        | "probability"
+        | "rate"
+        | "prior_rate"
+        | "prior_weight" => Kind::Amount,
         _ => Kind::Plain,
     }
 }

@@ -246,6 +246,9 @@ struct NativePolicy {
     scorecards: BTreeMap<String, String>,
     /// The host decision tables it was built with (name to JSON text), kept to pickle it.
     tables: BTreeMap<String, String>,
+    /// The host contact-timing priors it was built with (name to JSON text), kept to
+    /// pickle it.
+    priors: BTreeMap<String, String>,
 }
 
 impl NativePolicy {
@@ -390,13 +393,14 @@ fn error_entry<'py>(
 
 #[pymethods]
 impl NativePolicy {
-    /// Compile `source` with host `modules`, sandbox `limits`, host `scorecards` and
-    /// host decision `tables` (each name to JSON text): the policy options
-    /// (`host::policy`), so their errors are at `options.modules...`/`options.limits...`/
-    /// `options.scorecards...`/`options.tables...`, and a bad scorecard or table is
-    /// `policy.contract` at its line (module `scorecards/NAME` or `tables/NAME`).
+    /// Compile `source` with host `modules`, sandbox `limits`, host `scorecards`, host
+    /// decision `tables` and host contact-timing `priors` (each name to JSON text): the
+    /// policy options (`host::policy`), so their errors are at `options.modules...`/
+    /// `options.limits...`/`options.scorecards...`/`options.tables...`/
+    /// `options.priors...`, and a bad scorecard, table or prior is `policy.contract` at
+    /// its line (module `scorecards/NAME`, `tables/NAME` or `priors/NAME`).
     #[new]
-    #[pyo3(signature = (source, modules=None, limits=None, scorecards=None, tables=None))]
+    #[pyo3(signature = (source, modules=None, limits=None, scorecards=None, tables=None, priors=None))]
     fn new(
         py: Python<'_>,
         source: String,
@@ -404,16 +408,19 @@ impl NativePolicy {
         limits: Option<&Bound<'_, PyAny>>,
         scorecards: Option<&Bound<'_, PyAny>>,
         tables: Option<&Bound<'_, PyAny>>,
+        priors: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let mut options = String::from("{");
             let mut cards = None;
             let mut table_text = None;
+            let mut prior_text = None;
             for (name, obj) in [
                 ("modules", modules),
                 ("limits", limits),
                 ("scorecards", scorecards),
                 ("tables", tables),
+                ("priors", priors),
             ] {
                 let Some(obj) = obj.filter(|o| !o.is_none()) else {
                     continue;
@@ -427,6 +434,7 @@ impl NativePolicy {
                 match name {
                     "scorecards" => cards = Some(text),
                     "tables" => table_text = Some(text),
+                    "priors" => prior_text = Some(text),
                     _ => {}
                 }
             }
@@ -443,10 +451,15 @@ impl NativePolicy {
                 Some(text) => host::read(&text, arg::OPTIONS).py_err(py)?,
                 None => BTreeMap::new(),
             };
+            let priors = match prior_text {
+                Some(text) => host::read(&text, arg::OPTIONS).py_err(py)?,
+                None => BTreeMap::new(),
+            };
             Ok(NativePolicy {
                 inner,
                 scorecards,
                 tables,
+                priors,
             })
         })
     }
@@ -462,6 +475,7 @@ impl NativePolicy {
                 inner,
                 scorecards: BTreeMap::new(),
                 tables: BTreeMap::new(),
+                priors: BTreeMap::new(),
             })
         })
     }
@@ -477,6 +491,7 @@ impl NativePolicy {
                 inner,
                 scorecards: BTreeMap::new(),
                 tables: BTreeMap::new(),
+                priors: BTreeMap::new(),
             })
         })
     }
@@ -516,6 +531,12 @@ impl NativePolicy {
     #[getter]
     fn tables(&self) -> BTreeMap<String, String> {
         self.tables.clone()
+    }
+
+    /// The host contact-timing priors the policy was built with (name to JSON text).
+    #[getter]
+    fn priors(&self) -> BTreeMap<String, String> {
+        self.priors.clone()
     }
 
     #[getter]
@@ -964,6 +985,7 @@ impl NativePolicy {
                     limits,
                     me.scorecards(),
                     me.tables(),
+                    me.priors(),
                 ),
             )
                 .into_pyobject(py)

@@ -22,7 +22,7 @@ trace. Pure and deterministic; money is exact.
 
 API
 ---
-``Policy(source, modules=None, limits=None, scorecards=None, tables=None)``
+``Policy(source, modules=None, limits=None, scorecards=None, tables=None, priors=None)``
     Compile a policy from Rhai source. ``modules`` maps import names to Rhai source
     (host modules win over the embedded ones under ``rules/``); ``limits`` is a dict of
     sandbox limits (``max_operations``, ``max_call_depth``, ``max_expression_depth``,
@@ -32,19 +32,25 @@ API
     ``c.score("name")`` (a host scorecard replaces an embedded one of that name, such as
     ``behavioural``); ``tables`` maps names to decision tables as JSON text, which the
     policy calls with ``c.table("name", #{input: value})`` (a host table replaces an
-    embedded one of that name, such as ``collection_stage``). They are the policy
-    options of every host: a bad one is an ``InvalidInputError`` at its path under
-    ``options`` (``options.limits.max_operations``), and a scorecard or table that does
-    not check (a gap or an overlap between bins, an unknown fact; a gap between rows, a
-    row never reached) a ``PolicyRuntimeError`` with code ``policy.contract`` at its
-    line (module ``scorecards/NAME`` or ``tables/NAME``).
-    ``Policy.from_file(path, modules=None, limits=None, scorecards=None, tables=None)``
-    reads the source from a file; ``Policy.default()`` is the embedded default consumer
-    policy and ``Policy.embedded("b2b/policy")`` any embedded one. Properties: ``name``,
-    ``version``, ``digest``, ``source``, ``modules``, ``limits``, ``scorecards``,
-    ``tables``. A ``Policy`` is immutable, thread-safe and picklable (it is rebuilt from
-    source, modules, limits, scorecards and tables), so it travels to Dask and Spark
-    workers.
+    embedded one of that name, such as ``collection_stage``); ``priors`` maps names to
+    contact-timing priors as JSON text (right-party-contact rates per channel and local
+    hour), which the policy names in its ``contact_timing()`` (``#{ prior: "name",
+    horizon_hours: 48, weight: 4 }``) for the ``best_at`` and ``best_slot`` of its
+    contact candidates and chosen action (a host prior replaces an embedded one of that
+    name, such as ``consumer``). They are the policy options of every host: a bad one
+    is an ``InvalidInputError`` at its path under ``options``
+    (``options.limits.max_operations``), and a scorecard, table or prior that does not
+    check (a gap or an overlap between bins, an unknown fact; a gap between rows, a row
+    never reached; a rate outside 0 to 1, not 24 hourly rates) a ``PolicyRuntimeError``
+    with code ``policy.contract`` at its line (module ``scorecards/NAME``,
+    ``tables/NAME`` or ``priors/NAME``).
+    ``Policy.from_file(path, modules=None, limits=None, scorecards=None, tables=None,
+    priors=None)`` reads the source from a file; ``Policy.default()`` is the embedded
+    default consumer policy and ``Policy.embedded("b2b/policy")`` any embedded one.
+    Properties: ``name``, ``version``, ``digest``, ``source``, ``modules``, ``limits``,
+    ``scorecards``, ``tables``, ``priors``. A ``Policy`` is immutable, thread-safe and
+    picklable (it is rebuilt from source, modules, limits, scorecards, tables and
+    priors), so it travels to Dask and Spark workers.
 
 ``policy.evaluate(case, as_of, trace=False) -> Decision``
     The decision as a plain dict (the keys of the JSON decision): amounts (and a
@@ -695,8 +701,9 @@ def _compiled(
     limits: tuple[tuple[str, int], ...],
     scorecards: tuple[tuple[str, str], ...] = (),
     tables: tuple[tuple[str, str], ...] = (),
+    priors: tuple[tuple[str, str], ...] = (),
 ) -> _native.Policy:
-    return _native.Policy(source, dict(modules), dict(limits), dict(scorecards), dict(tables))
+    return _native.Policy(source, dict(modules), dict(limits), dict(scorecards), dict(tables), dict(priors))
 
 
 def _rebuild(
@@ -705,16 +712,18 @@ def _rebuild(
     limits: dict[str, int],
     scorecards: dict[str, str] | None = None,
     tables: dict[str, str] | None = None,
+    priors: dict[str, str] | None = None,
 ) -> Policy:
     """Unpickle a ``Policy``: compiled once per process for the same source, modules,
-    limits, scorecards and tables (a pickle from before scorecards or tables has
-    none)."""
+    limits, scorecards, tables and priors (a pickle from before scorecards, tables or
+    priors has none)."""
     native = _compiled(
         source,
         tuple(sorted(modules.items())),
         tuple(sorted(limits.items())),
         tuple(sorted((scorecards or {}).items())),
         tuple(sorted((tables or {}).items())),
+        tuple(sorted((priors or {}).items())),
     )
     return Policy._wrap(native)
 
@@ -733,6 +742,7 @@ class Policy:
         limits: Mapping[str, int] | None = None,
         scorecards: Mapping[str, str] | None = None,
         tables: Mapping[str, str] | None = None,
+        priors: Mapping[str, str] | None = None,
     ) -> None:
         self._inner = _native.Policy(
             source,
@@ -740,6 +750,7 @@ class Policy:
             None if limits is None else dict(limits),
             None if scorecards is None else dict(scorecards),
             None if tables is None else dict(tables),
+            None if priors is None else dict(priors),
         )
 
     @classmethod
@@ -756,11 +767,12 @@ class Policy:
         limits: Mapping[str, int] | None = None,
         scorecards: Mapping[str, str] | None = None,
         tables: Mapping[str, str] | None = None,
+        priors: Mapping[str, str] | None = None,
     ) -> Policy:
         """Compile the policy in a file (UTF-8 Rhai source)."""
         with open(path, encoding="utf-8") as f:
             source = f.read()
-        return cls(source, modules, limits, scorecards, tables)
+        return cls(source, modules, limits, scorecards, tables, priors)
 
     @classmethod
     def default(cls) -> Policy:
@@ -813,6 +825,12 @@ class Policy:
         """The host decision tables the policy was built with (name -> JSON text); the
         embedded ones (``collection_stage``, ``consumer_treatment``) are not listed."""
         return self._inner.tables
+
+    @property
+    def priors(self) -> dict[str, str]:
+        """The host contact-timing priors the policy was built with (name -> JSON text);
+        the embedded ones (``consumer``) are not listed."""
+        return self._inner.priors
 
     def evaluate(self, case: _CaseLike, as_of: Any, trace: bool = False) -> Decision:
         """Decide one case at ``as_of`` (an aware datetime or RFC 3339 string)."""
@@ -1018,8 +1036,8 @@ class Policy:
 
     def __reduce__(
         self,
-    ) -> tuple[Any, tuple[str, dict[str, str], dict[str, int], dict[str, str], dict[str, str]]]:
-        return (_rebuild, (self.source, self.modules, self.limits, self.scorecards, self.tables))
+    ) -> tuple[Any, tuple[str, dict[str, str], dict[str, int], dict[str, str], dict[str, str], dict[str, str]]]:
+        return (_rebuild, (self.source, self.modules, self.limits, self.scorecards, self.tables, self.priors))
 
     def __repr__(self) -> str:
         return f"<recobro.Policy {self.name} {self.version} {self.digest}>"
@@ -1027,12 +1045,14 @@ class Policy:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Policy):
             return NotImplemented
-        # The digest covers the source and the modules, not the host scorecards or tables.
-        return (self.digest, self.limits, self.scorecards, self.tables) == (
+        # The digest covers the source and the modules, not the host scorecards, tables
+        # or priors.
+        return (self.digest, self.limits, self.scorecards, self.tables, self.priors) == (
             other.digest,
             other.limits,
             other.scorecards,
             other.tables,
+            other.priors,
         )
 
     def __hash__(self) -> int:

@@ -28,6 +28,7 @@ __all__ = [
     "Agreement",
     "AmountIn",
     "AppliedCharge",
+    "BestSlot",
     "Candidate",
     "Case",
     "Channel",
@@ -514,6 +515,34 @@ class PolicyInfo(TypedDict):
     """`sha256:` digest of the policy source and its host modules."""
 
 
+class BestSlot(TypedDict):
+    """The evidence behind a contact's `best_at`: the expected right-party-contact rate
+    at that slot, the debtor's own attempts at that local hour, and the prior it was
+    shrunk toward (`rate = (right_party + prior_weight * prior_rate) / (attempts +
+    prior_weight)`).
+    """
+    local_hour: int
+    """The slot's local hour (0 to 23) in the debtor's time zone."""
+    weekday: str
+    """The slot's local weekday (`mon` to `sun`)."""
+    rate: Decimal
+    """The expected right-party-contact rate (6 decimals)."""
+    attempts: int
+    """The debtor's outbound attempts on this channel at this local hour (any weekday)."""
+    right_party: int
+    """How many of them reached the debtor (connected, or a conversation)."""
+    prior: str
+    """The prior, `name@version`."""
+    prior_rate: Decimal
+    """The prior's rate for this channel, hour and weekday."""
+    prior_weight: Decimal
+    """The prior's weight, in attempts."""
+    slots_checked: int
+    """How many slots the compliance rules were asked about before this one passed
+    (the better-rated slots before it were not lawful).
+    """
+
+
 class _ChosenActionRequired(TypedDict):
     kind: str
     """What to do: `contact` for an outreach on a channel, or a task such as
@@ -537,6 +566,12 @@ class ChosenAction(_ChosenActionRequired, total=False):
     """Why the policy proposed it."""
     not_before: datetime.datetime
     """The policy's own earliest time for it, if it set one."""
+    best_at: datetime.datetime
+    """The best lawful moment for this contact within the policy's horizon (its
+    `contact_timing()`), at or after `earliest_at`; left out without one.
+    """
+    best_slot: BestSlot
+    """What `best_at` expects and the evidence behind it; left out without one."""
 
 
 class _CandidateRequired(TypedDict):
@@ -575,6 +610,13 @@ class Candidate(_CandidateRequired, total=False):
     that never agree): `exhausted: ` then the reason. Absent otherwise, so a
     `null` `next_allowed_at` without it means a person must act.
     """
+    best_at: datetime.datetime
+    """A contact's best lawful moment within the policy's horizon (its
+    `contact_timing()`); left out without one, or when no slot in the horizon is
+    lawful, or only a person can lift the block.
+    """
+    best_slot: BestSlot
+    """What `best_at` expects and the evidence behind it."""
 
 
 class _ChargeLineRequired(TypedDict):
