@@ -200,6 +200,19 @@ char *recobro_experiment(const char *request_json, recobro_error *err);
  */
 char *recobro_experiment_plan(const char *plan_json, recobro_error *err);
 
+/*
+ * The day's work queue of a batch under daily channel capacities: `cases_json` as for
+ * recobro_evaluate_many, `capacity_json` like {"call": 400, "sms": 5000} (channels not
+ * listed are not limited). Every case is decided, then queued by priority, expected
+ * value (outstanding x best_slot.rate x a calibrated score's probability) and id; a case
+ * whose channel is full takes its next lawful candidate ("rerouted") or waits, with the
+ * reason. Returns the queue JSON (schemas/work-queue.schema.json), as `recobro queue
+ * --format json` prints it; a case that cannot be read or decided is in its "errors".
+ * NULL when as_of, the capacities (errors at "capacity.CHANNEL") or the batch are bad.
+ */
+char *recobro_queue(const recobro_policy *policy, const char *cases_json, const char *as_of,
+                    const char *capacity_json, recobro_error *err);
+
 /* Free a string returned by the library (NULL is fine). */
 void recobro_string_free(char *s);
 

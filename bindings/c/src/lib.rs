@@ -214,6 +214,34 @@ pub unsafe extern "C" fn recobro_evaluate_many(
     }
 }
 
+/// The day's work queue of a batch (`host::queue`): `cases_json` as for
+/// `recobro_evaluate_many`, `capacity_json` the daily capacity per channel
+/// (`{"call": 400}`; channels not listed are not limited). Returns the queue JSON
+/// (`schemas/work-queue.schema.json`), every case in it or in its `errors`; NULL when
+/// `as_of`, the capacities (errors at `capacity.CHANNEL`) or the batch are bad.
+///
+/// # Safety
+/// As `recobro_evaluate`; `capacity_json` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn recobro_queue(
+    policy: *const RecobroPolicy,
+    cases_json: *const c_char,
+    as_of: *const c_char,
+    capacity_json: *const c_char,
+    err: *mut RecobroError,
+) -> *mut c_char {
+    // SAFETY: per the contract above.
+    unsafe {
+        entry(err, ptr::null_mut(), || {
+            let p = policy_ref(policy)?;
+            let cases = read_str(cases_json, arg::CASES)?;
+            let as_of = read_str(as_of, arg::AS_OF)?;
+            let capacity = read_str(capacity_json, "capacity")?;
+            Ok(c_string(&host::queue(p, cases, as_of, capacity)?.to_json()))
+        })
+    }
+}
+
 /// May this contact happen? `channel` is `call`, `sms`, `email`, `whatsapp`, `letter`,
 /// `visit` or `push`; `at` an RFC 3339 instant; `debt_id` NULL or a debt of the case.
 /// Returns JSON: `case_id`, `channel`, `at`, `allowed`, `blocked_by`,

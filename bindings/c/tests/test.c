@@ -844,6 +844,29 @@ int main(int argc, char **argv) {
           out ? out : err.message);
     recobro_string_free(out);
 
+    /* Work queues: with no call capacity, the administrative case (call, then SMS, then
+     * email, all allowed at AS_OF) is rerouted to its SMS (core/tests/queue.rs works the
+     * rules by hand). */
+    printf("work queue\n");
+    {
+        const char *adm = case_named("administrative");
+        size_t n = strlen(adm) + 3;
+        char *batch = malloc(n);
+        snprintf(batch, n, "[%s]", adm);
+        out = recobro_queue(policy, batch, AS_OF, "{\"call\": 0}", &err);
+        check("queue: rerouted to the SMS", has(out, "\"status\":\"rerouted\"") && has(out, "\"channel\":\"sms\"") &&
+              has(out, "call capacity (0) reached: next lawful candidate 1 (sms)"), out ? out : err.message);
+        recobro_string_free(out);
+        out = recobro_queue(policy, batch, AS_OF, "{}", &err);
+        check("queue: scheduled without a limit", has(out, "\"status\":\"scheduled\"") && has(out, "\"rank\":1"),
+              out ? out : err.message);
+        recobro_string_free(out);
+        out = recobro_queue(policy, batch, AS_OF, "{\"fax\": 3}", &err);
+        expect_error("queue: an unknown channel", out, &err, "input.invalid", "capacity.fax");
+        recobro_error_free(&err);
+        free(batch);
+    }
+
     /* 7. No panic crosses the boundary: the engine panics on the case id FAULT_CASE_ID
      * (the fault-injection build); every call fails with `internal`, and only that call. */
     printf("fault injection\n");
