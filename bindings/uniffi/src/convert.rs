@@ -181,6 +181,54 @@ pub struct Action {
     pub not_before: Option<String>,
     /// When it may happen: `as_of`, or later if the policy said so.
     pub earliest_at: String,
+    /// The best lawful moment for this contact within the policy's horizon (its
+    /// `contact_timing()`), at or after `earliest_at`; none without one.
+    pub best_at: Option<String>,
+    /// What `best_at` expects and the evidence behind it; none without one.
+    pub best_slot: Option<BestSlot>,
+}
+
+/// The evidence behind a contact's `best_at` (`recobro::timing::BestSlot`): the
+/// expected right-party-contact rate at that slot, the debtor's own attempts at that
+/// local hour, and the prior it was shrunk toward
+/// (`rate = (right_party + prior_weight * prior_rate) / (attempts + prior_weight)`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BestSlot {
+    /// The slot's local hour (0 to 23) in the debtor's time zone.
+    pub local_hour: u32,
+    /// The slot's local weekday (`mon` to `sun`).
+    pub weekday: String,
+    /// The expected right-party-contact rate, a decimal string (6 decimals at most).
+    pub rate: String,
+    /// The debtor's outbound attempts on this channel at this local hour (any weekday).
+    pub attempts: u32,
+    /// How many of them reached the debtor (connected, or a conversation).
+    pub right_party: u32,
+    /// The prior, `name@version`.
+    pub prior: String,
+    /// The prior's rate for this channel, hour and weekday, a decimal string.
+    pub prior_rate: String,
+    /// The prior's weight, in attempts, a decimal string.
+    pub prior_weight: String,
+    /// How many slots the compliance rules were asked about before this one passed
+    /// (the better-rated slots before it were not lawful).
+    pub slots_checked: u32,
+}
+
+impl From<&recobro::timing::BestSlot> for BestSlot {
+    fn from(b: &recobro::timing::BestSlot) -> Self {
+        BestSlot {
+            local_hour: b.local_hour,
+            weekday: b.weekday.clone(),
+            rate: b.rate.to_string(),
+            attempts: b.attempts,
+            right_party: b.right_party,
+            prior: b.prior.clone(),
+            prior_rate: b.prior_rate.to_string(),
+            prior_weight: b.prior_weight.to_string(),
+            slots_checked: b.slots_checked,
+        }
+    }
 }
 
 /// A candidate with its compliance verdict.
@@ -210,6 +258,12 @@ pub struct Candidate {
     /// Present when the bounded search for `next_allowed_at` gave up (`exhausted: ...`),
     /// so a missing instant does not mean only a person can lift the block.
     pub next_allowed_search: Option<String>,
+    /// A contact's best lawful moment within the policy's horizon (its
+    /// `contact_timing()`); none without one, when no slot in the horizon is lawful, or
+    /// when only a person can lift the block.
+    pub best_at: Option<String>,
+    /// What `best_at` expects and the evidence behind it.
+    pub best_slot: Option<BestSlot>,
 }
 
 /// One rule's outcome on one candidate.
@@ -481,6 +535,8 @@ impl From<&recobro::Decision> for Decision {
                 reason: c.action.reason.clone(),
                 not_before: c.action.not_before.as_ref().map(instant),
                 earliest_at: instant(&c.earliest_at),
+                best_at: c.best_at.as_ref().map(instant),
+                best_slot: c.best_slot.as_ref().map(Into::into),
             }),
             no_action_reason: d.no_action_reason.clone(),
             next_allowed_at: d.next_allowed_at.as_ref().map(instant),
@@ -499,6 +555,8 @@ impl From<&recobro::Decision> for Decision {
                     blocked_by: c.blocked_by.clone(),
                     next_allowed_at: c.next_allowed_at.as_ref().map(instant),
                     next_allowed_search: c.next_allowed_search.clone(),
+                    best_at: c.best_at.as_ref().map(instant),
+                    best_slot: c.best_slot.as_ref().map(Into::into),
                 })
                 .collect(),
             charges: Charges {

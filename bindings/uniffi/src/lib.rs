@@ -65,6 +65,10 @@ pub struct Policy {
 impl Policy {
     /// The policy options as JSON (the shape every host gives `options` in), read by
     /// the host boundary: errors are under `options` (`options.closures.CO[0]`).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the policy options, one argument each as the constructor takes them"
+    )]
     fn build(
         source: &str,
         modules: HashMap<String, String>,
@@ -73,6 +77,7 @@ impl Policy {
         rate_entries: HashMap<String, Vec<RateEntry>>,
         scorecards: HashMap<String, String>,
         tables: HashMap<String, String>,
+        priors: HashMap<String, String>,
     ) -> Result<Arc<Self>, recobro::Error> {
         let options = json_of(&serde_json::json!({
             "modules": modules,
@@ -81,6 +86,7 @@ impl Policy {
             "rate_entries": rate_entries,
             "scorecards": scorecards,
             "tables": tables,
+            "priors": priors,
         }))?;
         Ok(Arc::new(Policy {
             inner: host::policy(source, Some(&options))?,
@@ -100,14 +106,24 @@ impl Policy {
     /// `c.table(name, #{inputs})` (name to the table's JSON text, over the embedded
     /// ones such as `collection_stage`; one that does not check, such as a gap between
     /// rows or a row never reached, fails with `policy.contract` at the row's line,
-    /// module `tables/NAME`).
+    /// module `tables/NAME`) and contact-timing priors its `contact_timing()` may name
+    /// (name to the prior's JSON text, over the embedded ones such as `consumer`: the
+    /// right-party-contact rates per channel and local hour that give contact
+    /// candidates their `best_at` and `best_slot`; one that does not check, such as a
+    /// rate outside 0 to 1 or not 24 hourly rates, fails with `policy.contract` at its
+    /// line, module `priors/NAME`).
     #[uniffi::constructor(
         default(modules),
         default(limits = None),
         default(closures),
         default(rate_entries),
         default(scorecards),
-        default(tables)
+        default(tables),
+        default(priors)
+    )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the policy options, each with a default in the generated bindings"
     )]
     pub fn new(
         source: String,
@@ -117,6 +133,7 @@ impl Policy {
         rate_entries: HashMap<String, Vec<RateEntry>>,
         scorecards: HashMap<String, String>,
         tables: HashMap<String, String>,
+        priors: HashMap<String, String>,
     ) -> Result<Arc<Self>, RecobroError> {
         guard(|| {
             Policy::build(
@@ -127,6 +144,7 @@ impl Policy {
                 rate_entries,
                 scorecards,
                 tables,
+                priors,
             )
         })
     }
@@ -134,8 +152,8 @@ impl Policy {
     /// Compile policy source (Rhai) with its options given as JSON text, the shape
     /// every host gives them in: `modules` ({name: source}), `limits`, `closures`
     /// ({calendar: [dates]}), `rate_entries` ({table: [{from, rate, source,
-    /// confidence}]}), `scorecards` ({name: JSON text}), `tables` ({name: JSON text});
-    /// none (or blank) for no options. Errors in the options are at paths under
+    /// confidence}]}), `scorecards` ({name: JSON text}), `tables` ({name: JSON text}),
+    /// `priors` ({name: JSON text}); none (or blank) for no options. Errors in the options are at paths under
     /// `options` (`options.limits.max_operations`).
     #[uniffi::constructor(default(options_json = None))]
     pub fn with_options_json(
@@ -332,6 +350,7 @@ pub fn simulate(
             split,
             response,
             replications: settings.replications,
+            capacity: Default::default(),
         };
         let r = recobro::simulation::simulate(&policies, &cases, &s)?;
         Ok(SimulationSummary::from(&r))
@@ -436,6 +455,7 @@ mod tests {
             "fn segment(c) { 1 + }".into(),
             HashMap::new(),
             None,
+            HashMap::new(),
             HashMap::new(),
             HashMap::new(),
             HashMap::new(),

@@ -232,6 +232,75 @@ fun main(args: Array<String>) {
         ) { "code=${e.code} line=${e.line} module=${e.module} ${e.reason}" }
     }
 
+    // The best contact moment: a flat host prior (0.1 at every local hour for calls) and a
+    // New York debtor (UTC-5 in January) with three unanswered calls at 09:00 local (14:00Z)
+    // and three conversations at 19:00 local (00:00Z the next day), all in December 2025.
+    println("contact timing")
+    val flatPrior = "{\"name\": \"flat\", \"version\": \"1\", \"channels\": {\"call\": {\"hours\": [" +
+        List(24) { "\"0.1\"" }.joinToString(", ") + "]}}}"
+    val timed = "fn contact_timing() { #{ prior: \"flat\", horizon_hours: 48, weight: 4 } }\n" +
+        "fn actions(c) { [contact(\"call\", \"t\")] }"
+    val nyContacts = listOf("01", "02", "03").map { d ->
+        "{\"at\": \"2025-12-${d}T14:00:00Z\", \"channel\": \"call\", \"direction\": \"outbound\", " +
+            "\"outcome\": \"no_answer\", \"debt_ids\": [\"A\"]}"
+    } + listOf("11", "12", "13").map { d ->
+        "{\"at\": \"2025-12-${d}T00:00:00Z\", \"channel\": \"call\", \"direction\": \"outbound\", " +
+            "\"outcome\": \"conversation\", \"debt_ids\": [\"A\"]}"
+    }
+    val newYorker = "{\"id\": \"C\", \"debtor\": {\"id\": \"D\", \"kind\": \"consumer\", " +
+        "\"jurisdiction\": \"US-NY\", \"timezone\": \"America/New_York\"}, " +
+        "\"debts\": [{\"id\": \"A\", \"currency\": \"USD\", \"original_amount\": \"900\", " +
+        "\"outstanding\": \"900\", \"issued_on\": \"2025-10-01\", \"due_on\": \"2025-11-01\"}], " +
+        "\"contacts\": [" + nyContacts.joinToString(", ") + "]}"
+    // Monday 12 January 2026, 10:00 in New York. Worked by hand: hour 19 has 3 attempts,
+    // 3 reaching the debtor: (3 + 4 * 0.1) / (3 + 4) = 3.4 / 7 = 0.485714; hour 9:
+    // 0.4 / 7 = 0.057143; any other hour 0.4 / 4 = 0.1. The best slot is Monday 19:00 local
+    // (00:00Z Tuesday), lawful (Reg F: 8:00 to 21:00 local), the first asked about.
+    val timedAsOf = "2026-01-12T15:00:00Z"
+    val wantSlot = BestSlot(
+        localHour = 19u, weekday = "mon", rate = "0.485714", attempts = 3u, rightParty = 3u,
+        prior = "flat@1", priorRate = "0.1", priorWeight = "4", slotsChecked = 1u,
+    )
+    val timedPolicy = Policy(timed, priors = mapOf("flat" to flatPrior))
+    val td = timedPolicy.evaluate(newYorker, timedAsOf)
+    val tc = td.candidates[0]
+    check("a host prior: the candidate's best_at", tc.bestAt == "2026-01-13T00:00:00Z") { "${tc.bestAt}" }
+    check(
+        "a host prior: rate 0.485714 from 3 attempts, 3 right party",
+        tc.bestSlot?.rate == "0.485714" && tc.bestSlot?.attempts == 3u && tc.bestSlot?.rightParty == 3u,
+    ) { "${tc.bestSlot}" }
+    check("a host prior: the whole best slot", tc.bestSlot == wantSlot) { "${tc.bestSlot}" }
+    check(
+        "the chosen action keeps earliest_at and carries best_at",
+        td.action?.earliestAt == timedAsOf && td.action?.bestAt == "2026-01-13T00:00:00Z" && td.action?.bestSlot == wantSlot,
+    ) { "${td.action}" }
+    check("best_at in the decision JSON", td.json.contains("\"best_at\":\"2026-01-13T00:00:00Z\"")) { td.json }
+    val timedViaJson = Policy.withOptionsJson(timed, "{\"priors\": {\"flat\": ${jsonString(flatPrior)}}}")
+    check(
+        "a host prior through the options JSON",
+        timedViaJson.evaluate(newYorker, timedAsOf).candidates[0].bestSlot == wantSlot,
+    )
+    val untimed = Policy("fn actions(c) { [contact(\"call\", \"t\")] }").evaluate(newYorker, timedAsOf)
+    check(
+        "no contact_timing(): no best moment",
+        untimed.candidates[0].bestAt == null && untimed.candidates[0].bestSlot == null && untimed.action?.bestAt == null,
+    )
+    val shortPrior = flatPrior.replaceFirst("\"0.1\", ", "")
+    expectFailure("a prior with 23 hours") { Policy(timed, priors = mapOf("flat" to shortPrior)) }?.let { e ->
+        check(
+            "a prior with 23 hours is policy.contract in priors/flat",
+            e.code == "policy.contract" && e.line == 1u && e.module == "priors/flat" && e.reason.contains("needs 24 rates"),
+        ) { "code=${e.code} line=${e.line} module=${e.module} ${e.reason}" }
+    }
+    val dflt = Policy.default().evaluate(newYorker, timedAsOf)
+    check(
+        "the default policy's chosen call has a best moment from the consumer prior",
+        dflt.action?.channel == Channel.CALL && dflt.action?.bestAt != null &&
+            dflt.action!!.bestAt!! >= dflt.action!!.earliestAt &&
+            dflt.action?.bestSlot?.prior?.startsWith("consumer@") == true &&
+            dflt.json.contains("\"best_at\":\"${dflt.action!!.bestAt}\""),
+    ) { "${dflt.action}" }
+
     // 2. Errors: the exception carries code, message (reason), line, column, path.
     println("errors")
     expectFailure("syntax error") { Policy("fn segment(c) {\n    let x = ;\n}\n") }?.let { e ->

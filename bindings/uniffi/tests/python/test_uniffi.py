@@ -199,6 +199,92 @@ def test_host_table_with_a_row_never_reached():
     assert (e.value.code, e.value.line, e.value.module) == ("policy.contract", 9, "tables/house")
 
 
+# The best contact moment: a flat host prior (0.1 at every local hour for calls) and a
+# New York debtor (UTC-5 in January) whose ledger holds three unanswered calls at 09:00
+# local (14:00Z) and three conversations at 19:00 local (00:00Z the next day), all in
+# December 2025, past every Regulation F cap and wait.
+FLAT_PRIOR = json.dumps({"name": "flat", "version": "1", "channels": {"call": {"hours": ["0.1"] * 24}}})
+TIMED = 'fn contact_timing() { #{ prior: "flat", horizon_hours: 48, weight: 4 } }\nfn actions(c) { [contact("call", "t")] }'
+NEW_YORKER = json.dumps(
+    {
+        "id": "C",
+        "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "US-NY", "timezone": "America/New_York"},
+        "debts": [
+            {"id": "A", "currency": "USD", "original_amount": "900", "outstanding": "900",
+             "issued_on": "2025-10-01", "due_on": "2025-11-01"}
+        ],
+        "contacts": [
+            {"at": f"2025-12-0{d}T14:00:00Z", "channel": "call", "direction": "outbound",
+             "outcome": "no_answer", "debt_ids": ["A"]}
+            for d in (1, 2, 3)
+        ]
+        + [
+            {"at": f"2025-12-{d}T00:00:00Z", "channel": "call", "direction": "outbound",
+             "outcome": "conversation", "debt_ids": ["A"]}
+            for d in (11, 12, 13)
+        ],
+    }
+)
+# Monday 12 January 2026, 10:00 in New York.
+TIMED_AS_OF = "2026-01-12T15:00:00Z"
+
+
+def test_host_prior_gives_the_best_moment():
+    # Worked by hand: hour 19 has 3 attempts, 3 reaching the debtor:
+    # (3 + 4 * 0.1) / (3 + 4) = 3.4 / 7 = 0.485714; hour 9: 0.4 / 7 = 0.057143; any other
+    # hour 0.4 / 4 = 0.1. The best slot is Monday 19:00 local (00:00Z Tuesday), lawful
+    # (Reg F: 8:00 to 21:00 local), the first asked about.
+    want = r.BestSlot(
+        local_hour=19, weekday="mon", rate="0.485714", attempts=3, right_party=3, prior="flat@1",
+        prior_rate="0.1", prior_weight="4", slots_checked=1,
+    )
+    p = r.Policy(TIMED, priors={"flat": FLAT_PRIOR})
+    d = p.evaluate(NEW_YORKER, TIMED_AS_OF)
+    c = d.candidates[0]
+    assert c.best_at == "2026-01-13T00:00:00Z"
+    assert c.best_slot == want
+    assert (c.best_slot.rate, c.best_slot.attempts, c.best_slot.right_party) == ("0.485714", 3, 3)
+    assert d.action.earliest_at == TIMED_AS_OF
+    assert d.action.best_at == "2026-01-13T00:00:00Z"
+    assert d.action.best_slot == want
+    doc = json.loads(d.json)
+    assert doc["action"]["best_slot"] == {
+        "local_hour": 19, "weekday": "mon", "rate": "0.485714", "attempts": 3, "right_party": 3,
+        "prior": "flat@1", "prior_rate": "0.1", "prior_weight": "4", "slots_checked": 1,
+    }
+    # the same through the options JSON
+    q = r.Policy.with_options_json(TIMED, json.dumps({"priors": {"flat": FLAT_PRIOR}}))
+    assert q.evaluate(NEW_YORKER, TIMED_AS_OF).candidates[0].best_slot == want
+    # a policy without contact_timing() has no best moment
+    plain = r.Policy('fn actions(c) { [contact("call", "t")] }')
+    e = plain.evaluate(NEW_YORKER, TIMED_AS_OF)
+    assert (e.candidates[0].best_at, e.candidates[0].best_slot, e.action.best_at) == (None, None, None)
+
+
+def test_host_prior_that_does_not_check():
+    short = json.dumps({"name": "flat", "version": "1", "channels": {"call": {"hours": ["0.1"] * 23}}})
+    with pytest.raises(r.RecobroError.Failure) as e:
+        r.Policy(TIMED, priors={"flat": short})
+    assert (e.value.code, e.value.line, e.value.module) == ("policy.contract", 1, "priors/flat")
+    assert "needs 24 rates" in e.value.message
+    with pytest.raises(r.RecobroError.Failure) as e:
+        r.Policy(TIMED)
+    assert e.value.code == "policy.contract" and "no prior `flat`" in e.value.message
+
+
+def test_default_policy_best_moment_matches_its_json(policy):
+    d = policy.evaluate(NEW_YORKER, TIMED_AS_OF)
+    doc = json.loads(d.json)
+    assert d.action.channel == r.Channel.CALL
+    assert d.action.best_at == doc["action"]["best_at"] >= d.action.earliest_at
+    assert d.action.best_slot.prior.startswith("consumer@")
+    for c, j in zip(d.candidates, doc["candidates"]):
+        assert c.best_at == j.get("best_at")
+        if c.best_slot is not None:
+            assert (c.best_slot.rate, c.best_slot.prior_rate, c.best_slot.prior_weight) == (
+                j["best_slot"]["rate"], j["best_slot"]["prior_rate"], j["best_slot"]["prior_weight"])
+
+
 def test_typed_action(policy):
     d = policy.evaluate(case("preventive"), AS_OF)
     assert d.action.kind == "contact"
