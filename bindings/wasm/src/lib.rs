@@ -53,8 +53,10 @@ pub struct Policy {
 impl Policy {
     /// Compile Rhai policy source. `options` may give `modules` ({name: source}),
     /// `limits` ({max_operations, ...}), `closures` ({calendar: ["YYYY-MM-DD"]}),
-    /// `rate_entries` ({table: [{from, rate, source, confidence}]}) and `scorecards`
-    /// ({name: scorecard JSON text}, for `c.score(name)`).
+    /// `rate_entries` ({table: [{from, rate, source, confidence}]}), `scorecards`
+    /// ({name: scorecard JSON text}, for `c.score(name)`), `tables` ({name: decision
+    /// table JSON text}, for `c.table(name, inputs)`) and `priors` ({name: contact-timing
+    /// prior JSON text}, for `contact_timing()`).
     #[wasm_bindgen(constructor)]
     pub fn new(source: &str, options: JsValue) -> JsResult<Policy> {
         js(compile(source, &options).map(|inner| Policy { inner }))

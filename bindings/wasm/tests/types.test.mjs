@@ -571,9 +571,18 @@ const fullOptions = {
     }),
   },
   tables: { collection_stage: '{"name": "collection_stage", "version": "1", "hit": "first", "inputs": [{"name": "dpd", "type": "number"}], "outputs": ["stage"], "rows": [{"when": {"dpd": "..1"}, "then": {"stage": "preventive"}}, {"when": {"dpd": "1..60"}, "then": {"stage": "administrative"}}, {"when": {"dpd": "60..120"}, "then": {"stage": "extrajudicial"}}, {"when": {"dpd": "120.."}, "then": {"stage": "legal"}}]}' },
+  // A host contact-timing prior: calls answered only at 19:00 local (0.5), on no weekday
+  // better than another.
+  priors: {
+    house: JSON.stringify({
+      name: 'house', version: '0.1.0', source: 'test',
+      channels: { call: { hours: Array.from({ length: 24 }, (_, h) => (h === 19 ? 0.5 : 0.01)), weekdays: [1, 1, 1, 1, 1, 1, 1] } },
+    }),
+  },
 };
 const HOUSE_POLICY = 'import "house" as h; fn segment(c) { `s${h::floor()}` }';
 const HOUSE_SCORE_POLICY = 'fn segment(c) { c.score("house").band }';
+const HOUSE_TIMING_POLICY = 'fn contact_timing() { #{ prior: "house", horizon_hours: 48, weight: 0 } } fn actions(c) { [contact("call", "t").with_priority(5)] }';
 const segmentModel = {
   pay_full_pct: '5', pay_partial_pct: '10', partial_share_pct: [20, 60], promise_pct: '20', promise_kept_pct: '60',
   self_cure_daily_pct: '0.1',
@@ -592,6 +601,7 @@ const fullRequest = {
   shares: [40, 30, 30],
   experiment: 'exp-types',
   replications: 2,
+  capacity: { call: 400, sms: 5000 },
   response_model: {
     channels: { call: { reach_pct: '30', cost: '0.50' }, sms: { reach_pct: '85', cost: '0.05' } },
     segments: { default: segmentModel },
@@ -641,6 +651,17 @@ test('the engine accepts every declared property of Case and PolicyOptions', () 
     scorecard: 'house', version: '0.1.0', score: 10, band: 'poor',
     reasons: [{ characteristic: 'dpd', reason: 'Days past due', points: 0, best: 5 }],
   }]);
+  // The host's prior is the one `contact_timing()` names (`house@0.1.0` in the
+  // evidence, weighing 0 attempts), and the chosen call carries its candidate's best
+  // moment.
+  const timed = new recobro.Policy(HOUSE_TIMING_POLICY, fullOptions).evaluate(fullCase, AS_OF);
+  assertConforms(outputs, timed, 'Decision', 'decision of a policy with a host prior');
+  const chosen = timed.action;
+  assert.ok(chosen && chosen.best_at && chosen.best_slot, 'the chosen call has best_at and best_slot');
+  assert.equal(chosen.best_slot.prior, 'house@0.1.0');
+  assert.equal(chosen.best_slot.prior_weight, '0');
+  assert.equal(timed.candidates[0].best_at, chosen.best_at);
+  assert.deepEqual(timed.candidates[0].best_slot, chosen.best_slot);
 });
 
 test('decisions of the default policy carry the behavioural score (`Score`, `ScoreReason`), calibrated', () => {

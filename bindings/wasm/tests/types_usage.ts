@@ -10,7 +10,7 @@ import {
 import type {
   BatchRow, Case, Channel, ContactCheck, Decimal, Decision, ErrorInfo, Instant, Limits, Offer, PlanCheck,
   PlanProposal, PolicyInfo, PolicyOptions, SimulationRequest, SimulationResult, Day, Kpis,
-  ExperimentReport, ExperimentRequest, KpiVerdict, PlanResult, Score, ScoreReason,
+  ExperimentReport, ExperimentRequest, KpiVerdict, PlanResult, Score, ScoreReason, BestSlot,
 } from '../types/index';
 
 const asOf: Instant = '2026-03-16T15:00:00Z';
@@ -46,6 +46,8 @@ async function tour(): Promise<void> {
     closures: { US: ['2026-07-03'] },
     rate_entries: { ecb_mro: [{ from: '2026-07-01', rate: '2.15' }] },
     scorecards: { house: '{"name": "house", "version": "1", "base": 0, "characteristics": [], "bands": [{"name": "all"}]}' },
+    tables: { collection_stage: '{"name": "collection_stage", "version": "1", "hit": "first", "inputs": [{"name": "dpd", "type": "number"}], "outputs": ["stage"], "rows": [{"when": {"dpd": ".."}, "then": {"stage": "all"}}]}' },
+    priors: { house: '{"name": "house", "version": "1", "channels": {"call": {"hours": [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]}}}' },
   };
   const policy = new Policy('import "house" as h; fn segment(c) { `s${h::floor()}` }', options);
   using scoped = Policy.embedded('b2b/policy');
@@ -61,7 +63,14 @@ async function tour(): Promise<void> {
   for (const cand of d.candidates) {
     const blocked: boolean = cand.verdict === 'blocked';
     const ch: Channel | undefined = cand.channel;
-    void blocked, ch;
+    const best: Instant | undefined = cand.best_at;
+    const slot: BestSlot | undefined = cand.best_slot;
+    void blocked, ch, best, slot;
+  }
+  if (d.action?.best_slot) {
+    const s: BestSlot = d.action.best_slot;
+    const evidence = `${s.weekday} ${s.local_hour}:00 ${s.rate} (${s.right_party}/${s.attempts}, ${s.prior} ${s.prior_rate} x ${s.prior_weight}, ${s.slots_checked} checked)`;
+    void evidence;
   }
   for (const o of d.offers) describe(o);
   for (const s of d.scores ?? []) {
@@ -204,7 +213,9 @@ function readOnlyDecision(d: Decision): void {
   const s: Score[] = d.scores;
   // @ts-expect-error a score's probability is a decimal string
   const p: number | undefined = d.scores?.[0]?.probability;
-  void n, s, p;
+  // @ts-expect-error a best slot's rate is a decimal string
+  const r: number | undefined = d.action?.best_slot?.rate;
+  void n, s, p, r;
 }
 
 // @ts-expect-error a scorecard is given as JSON text

@@ -335,6 +335,11 @@ export interface Action {
 export interface ChosenAction extends Action {
   /** When it may happen: `as_of`, or later if the policy said so. */
   earliest_at: Instant;
+  /** The best lawful moment for this contact within the policy's horizon (its
+   * `contact_timing()`), at or after `earliest_at`; absent without one. */
+  best_at?: Instant;
+  /** What `best_at` expects and the evidence behind it; absent without one. */
+  best_slot?: BestSlot;
 }
 
 /** A candidate with its verdict. */
@@ -350,6 +355,38 @@ export interface Candidate extends Action {
   /** Present only on a blocked candidate whose bounded search for the next allowed
    * instant gave up: `"exhausted: "` and the reason. */
   next_allowed_search?: string;
+  /** A contact's best lawful moment within the policy's horizon (its
+   * `contact_timing()`, never before `next_allowed_at`); absent without one, when no
+   * slot in the horizon is lawful, or when only a person can lift the block. */
+  best_at?: Instant;
+  /** What `best_at` expects and the evidence behind it. */
+  best_slot?: BestSlot;
+}
+
+/** The evidence behind a contact's `best_at`: the expected right-party-contact rate at
+ * that slot, the debtor's own attempts at that local hour, and the prior it was shrunk
+ * toward (`rate = (right_party + prior_weight * prior_rate) / (attempts +
+ * prior_weight)`). */
+export interface BestSlot {
+  /** The slot's local hour (0 to 23) in the debtor's time zone. */
+  local_hour: number;
+  /** The slot's local weekday (`mon` to `sun`). */
+  weekday: string;
+  /** The expected right-party-contact rate (6 decimals at most). */
+  rate: Decimal;
+  /** The debtor's outbound attempts on this channel at this local hour (any weekday). */
+  attempts: number;
+  /** How many of them reached the debtor (connected, or a conversation). */
+  right_party: number;
+  /** The prior, `name@version`. */
+  prior: string;
+  /** The prior's rate for this channel, hour and weekday. */
+  prior_rate: Decimal;
+  /** The prior's weight, in attempts. */
+  prior_weight: Decimal;
+  /** How many slots the compliance rules were asked about before this one passed (the
+   * better-rated slots before it were not lawful). */
+  slots_checked: number;
 }
 
 /** One rule's outcome on one candidate. */
@@ -650,6 +687,9 @@ export interface PolicyOptions {
    * the table's JSON text), over the embedded ones (`collection_stage`,
    * `consumer_treatment`). */
   tables?: { [name: string]: string };
+  /** Contact-timing priors a policy's `contact_timing()` may name (name to the prior's
+   * JSON text), over the embedded ones (`consumer`). */
+  priors?: { [name: string]: string };
 }
 
 // ---------------------------------------------------------------------------
@@ -739,7 +779,13 @@ export interface SimulationRequest {
   /** Replications with common random numbers, 1 to 100 (default 1): with 2 or more
    * the result carries `uncertainty` (95% intervals, verdicts, a live test's size). */
   replications?: number;
+  /** Daily capacity per channel (`{call: 400}`), each arm its own team of that size;
+   * empty or absent: no limit. A run under capacities is not split into parts. */
+  capacity?: Capacity;
 }
+
+/** A daily capacity per channel: how many contacts a day (a whole number, 0 for none). */
+export type Capacity = { [C in Channel]?: number };
 
 /** Every case runs through every policy (a what-if). */
 export interface SplitAll {
@@ -777,6 +823,10 @@ export interface Settings {
    * meeting the same luck in each (common random numbers); the portfolio is the same
    * in every replication. */
   replications?: number;
+  /** Daily capacity per channel (absent without one): the cases advance a day at a
+   * time together and each day's decisions are placed as a work queue places them; a
+   * case over capacity takes its next lawful candidate or waits a day. */
+  capacity?: Capacity;
 }
 
 /** Counts per channel, in the order `call`, `sms`, `email`, `whatsapp`, `letter`,
