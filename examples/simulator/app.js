@@ -1,5 +1,6 @@
 // The what-if simulator page (main thread): wires the modules in js/ — the scenario
-// form, the two policy editors, the charts, the KPI table and the case explorer.
+// form, the two policy editors, the decision table editor, the charts, the KPI table
+// and the case explorer.
 // Every engine call goes to worker.js, so the page stays responsive while a
 // simulation runs.
 import { $, h } from './js/dom.js';
@@ -7,6 +8,7 @@ import { setStatus, markReady } from './js/status.js';
 import { startWorker, call } from './js/worker-client.js';
 import { readInt } from './js/fields.js';
 import { createEditors } from './js/editor.js';
+import { createTableEditor, editedTables, loadTables } from './js/tables.js';
 import { setupModel } from './js/model.js';
 import { setupPortfolio, refreshPortfolio } from './js/portfolio.js';
 import { explore, explorerArm, setupExplorer } from './js/explorer.js';
@@ -19,7 +21,11 @@ async function boot() {
     setStatus('error', 'engine failed');
     $('#run-info').textContent = err.message;
   });
-  const editors = createEditors({ onEdit: clearRunError });
+  // The shipped decision tables, fetched while the engine loads.
+  const shippedTables = loadTables();
+  shippedTables.catch(() => {}); // reported below
+  const editors = createEditors({ onEdit: clearRunError, tables: editedTables });
+  const tableEditor = createTableEditor({ onEdit: clearRunError });
   let hello;
   try {
     hello = await call('hello');
@@ -40,11 +46,23 @@ async function boot() {
   editors[0].value = hello.champion;
   editors[1].value = hello.challenger;
   const checked = Promise.all(editors.map((e) => e.diagnose()));
+  try {
+    tableEditor.load(await shippedTables);
+  } catch (e) {
+    tableEditor.failed(e);
+  }
+  // A checked table edit: check both policies again with it (their checks refresh the
+  // case explorer and the Run button).
+  tableEditor.onChange(() => {
+    updateRunEnabled();
+    for (const ed of editors) ed.diagnose();
+  });
 
   $('#days').addEventListener('input', () => readInt('#days', 1, 3650));
   $('#replications').addEventListener('input', () => readInt('#replications', 1, MAX_REPLICATIONS));
-  for (const el of document.querySelectorAll('.sidebar, .editors')) el.addEventListener('input', markStale);
+  for (const el of document.querySelectorAll('.sidebar, .editors, #table-editor')) el.addEventListener('input', markStale);
   $('#model-reset').addEventListener('click', markStale);
+  $('#table-reset').addEventListener('click', markStale);
   $('#run').addEventListener('click', run);
   $('#cancel').addEventListener('click', cancel);
   window.addEventListener('resize', resizeCharts);

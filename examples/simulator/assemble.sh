@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Assembles the static what-if simulator into target/simulator/: the page, the wasm
-# package (bindings/wasm/pkg, built by `bash bindings/wasm/build.sh`) and uPlot.
+# package (bindings/wasm/pkg, built by `bash bindings/wasm/build.sh`), uPlot and the
+# embedded decision tables (rules/tables/*.json, which the page lets one edit).
 # The result is a plain static site: serve it with any static server, e.g.
 #   node examples/simulator/serve.mjs target/simulator 8080
 set -euo pipefail
@@ -19,10 +20,12 @@ if [ ! -f "$uplot/uPlot.esm.js" ]; then
   exit 1
 fi
 
-rm -rf "$out/pkg" "$out/vendor" "$out/js"
-mkdir -p "$out/pkg" "$out/vendor" "$out/js"
+rm -rf "$out/pkg" "$out/vendor" "$out/js" "$out/tables"
+mkdir -p "$out/pkg" "$out/vendor" "$out/js" "$out/tables"
 cp "$here/index.html" "$here/style.css" "$here/app.js" "$here/worker.js" "$out/"
 cp "$here"/js/*.js "$out/js/"
+# The embedded decision tables, the table editor's starting text (js/tables.js).
+cp "$root"/rules/tables/*.json "$out/tables/"
 cp -R "$pkg"/. "$out/pkg/"
 cp "$uplot/uPlot.esm.js" "$uplot/uPlot.min.css" "$out/vendor/"
 echo "simulator assembled -> $out (serve: node examples/simulator/serve.mjs $out)"

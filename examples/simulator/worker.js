@@ -25,8 +25,10 @@ const ready = Promise.all([import('./pkg/index.web.js'), wasmModule]).then(async
 
 // The portfolio the page is looking at (for the case explorer).
 let portfolio = { key: null, cases: [] };
-// Compiled policies for the explorer, by source text (a few at most).
+// Compiled policies for the explorer, by source text and host tables (a few at most).
 const compiled = new Map();
+// A policy that calls nothing: compiling it with host tables checks the tables.
+const TABLE_CHECK_POLICY = 'fn segment(c) { () }';
 
 function errorInfo(e) {
   if ((R && e instanceof R.RecobroError) || (e && e.name === 'RecobroError')) {
@@ -38,16 +40,24 @@ function errorInfo(e) {
   return { name: e?.name ?? 'Error', message: String(e?.message ?? e), code: null, detail: String(e?.message ?? e) };
 }
 
-function policyFor(source) {
-  let p = compiled.get(source);
+/** The policy options for the page's edited decision tables (`{name: JSON text}`, the
+ * tables the page changed; the others are the engine's embedded ones), or none. */
+function optionsFor(tables) {
+  return tables && Object.keys(tables).length ? { tables } : undefined;
+}
+
+function policyFor(source, tables) {
+  const options = optionsFor(tables);
+  const key = options ? `${source}\u0000${JSON.stringify(options)}` : source;
+  let p = compiled.get(key);
   if (!p) {
-    p = new R.Policy(source);
+    p = new R.Policy(source, options);
     if (compiled.size >= 4) {
       const [oldKey, old] = compiled.entries().next().value;
       compiled.delete(oldKey);
       old.free();
     }
-    compiled.set(source, p);
+    compiled.set(key, p);
   }
   return p;
 }
@@ -125,14 +135,28 @@ const handlers = {
     return R.embeddedSource(path) ?? null;
   },
 
-  diagnose({ source }) {
-    // One compile: the policy the explorer will use, or its error (the same flat
-    // error `diagnose` gives).
+  diagnose({ source, tables }) {
+    // One compile: the policy the explorer will use (with the page's edited decision
+    // tables), or its error (the same flat error `diagnose` gives).
     try {
-      return { problems: [], info: policyFor(source).info() };
+      return { problems: [], info: policyFor(source, tables).info() };
     } catch (e) {
       if (e instanceof R.RecobroError) return { problems: [e.toJSON()], info: null };
-      return { problems: R.diagnose(source), info: null };
+      return { problems: R.diagnose(source, optionsFor(tables)), info: null };
+    }
+  },
+
+  /** Check the page's edited decision tables (`{name: JSON text}`) on their own: a
+   * policy built with them, or the first error (module `tables/NAME`, its line). */
+  checkTables({ tables }) {
+    const options = optionsFor(tables);
+    if (!options) return { problems: [] };
+    try {
+      new R.Policy(TABLE_CHECK_POLICY, options).free();
+      return { problems: [] };
+    } catch (e) {
+      if (e instanceof R.RecobroError) return { problems: [e.toJSON()] };
+      throw e;
     }
   },
 
@@ -200,11 +224,11 @@ const handlers = {
     return R.mergeParts(parts);
   },
 
-  evaluate({ source, caseId, asOf }) {
+  evaluate({ source, tables, caseId, asOf }) {
     const c = portfolio.cases.find((x) => String(x?.id) === caseId);
     if (!c) throw new Error(`no case \`${caseId}\` in the portfolio`);
     const t0 = performance.now();
-    const decision = policyFor(source).evaluate(c, asOf, { trace: true });
+    const decision = policyFor(source, tables).evaluate(c, asOf, { trace: true });
     return { decision, case: c, ms: performance.now() - t0 };
   },
 };

@@ -9,3 +9,9 @@ export const ARMS = [
 
 /** Most replications the page asks for (the engine takes up to 100). */
 export const MAX_REPLICATIONS = 50;
+
+/** The decision tables the page lets one edit (the embedded `rules/tables/NAME.json`,
+ * copied beside the page by assemble.sh as `tables/NAME.json`), the first shown first.
+ * The shipped consumer policy reads both (`consumer_treatment` directly,
+ * `collection_stage` through `common/stages`). */
+export const TABLES = ['consumer_treatment', 'collection_stage'];

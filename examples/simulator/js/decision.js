@@ -1,6 +1,7 @@
 // The rendering of one decision in the case explorer: the case's facts, the next
-// action (or why none), the scores with their reason codes, the candidates with
-// their compliance verdicts, charges, offers and the trace.
+// action (or why none) with its best contact moment, the scores with their reason
+// codes, the candidates with their compliance verdicts and best moments, charges,
+// offers and the trace.
 import { h } from './dom.js';
 import { ARMS } from './constants.js';
 import { fmt, fmtInstant } from './format.js';
@@ -25,6 +26,37 @@ function pct(p) {
   const f = frac.padEnd(2, '0');
   const shifted = `${BigInt(`${int}${f.slice(0, 2)}`)}${f.length > 2 ? `.${f.slice(2)}` : ''}`;
   return `${fmt(shifted, 1)}%`;
+}
+
+const WEEKDAYS = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' };
+
+/** A contact's best moment (`best_at`, from the policy's `contact_timing()`) and the
+ * evidence behind it (`best_slot`): the expected right-party-contact rate at that
+ * slot, its local hour and weekday, the debtor's own attempts at that local hour and
+ * how many reached them, the prior it was shrunk toward and its weight (in attempts),
+ * and how many slots the compliance rules were asked about before this one passed.
+ * `null` without a best moment. */
+function renderBest(x, { label = false } = {}) {
+  if (!x.best_at) return null;
+  const s = x.best_slot;
+  const data = { bestAt: x.best_at };
+  if (s) {
+    Object.assign(data, {
+      rate: s.rate, localHour: String(s.local_hour), weekday: s.weekday, attempts: String(s.attempts),
+      rightParty: String(s.right_party), prior: s.prior, priorRate: s.prior_rate, priorWeight: s.prior_weight,
+      slotsChecked: String(s.slots_checked),
+    });
+  }
+  const local = s ? `${WEEKDAYS[s.weekday] ?? s.weekday} ${String(s.local_hour).padStart(2, '0')}:00 local` : null;
+  return h('div', { class: 'best', dataset: data },
+    label ? h('span', { class: 'best-label' }, 'Best moment') : null,
+    h('span', { class: 'best-at', title: x.best_at }, `best at ${fmtInstant(x.best_at)}`),
+    local ? h('span', { class: 'best-local' }, ` (${local})`) : null,
+    s ? h('div', { class: 'best-evidence' },
+      h('span', { class: 'best-rate', title: `expected right-party-contact rate ${s.rate}` }, `${pct(s.rate)} expected reach`),
+      ` · ${s.right_party} of ${s.attempts} attempt${s.attempts === 1 ? '' : 's'} at that hour reached them`,
+      ` · prior ${s.prior} ${pct(s.prior_rate)} weighing ${s.prior_weight} attempt${s.prior_weight === '1' ? '' : 's'}`,
+      ` · ${s.slots_checked} slot${s.slots_checked === 1 ? '' : 's'} checked`) : null);
 }
 
 /** The scorecards the policy called (`d.scores`): per scorecard its score, band,
@@ -79,12 +111,13 @@ export function renderDecision(d, c, arm) {
   // The decision.
   if (d.action) {
     const a = d.action;
-    frag.append(h('div', { class: 'action ok' },
+    frag.append(h('div', { class: 'action ok', dataset: { kind: a.kind, ...(a.channel ? { channel: a.channel } : {}), ...(a.template ? { template: a.template } : {}) } },
       h('span', { class: 'action-label' }, 'Next action'),
       h('span', { class: 'action-what' }, ...describeCandidate(a)),
       a.priority != null ? h('span', { class: 'muted' }, ` priority ${a.priority}`) : null,
       a.reason ? h('span', { class: 'action-reason' }, `“${a.reason}”`) : null,
-      h('span', { class: 'muted' }, ` earliest at ${fmtInstant(a.earliest_at)}`)));
+      h('span', { class: 'muted' }, ` earliest at ${fmtInstant(a.earliest_at)}`),
+      renderBest(a, { label: true })));
   } else {
     frag.append(h('div', { class: 'action none' },
       h('span', { class: 'action-label' }, 'No action'),
@@ -119,6 +152,7 @@ export function renderDecision(d, c, arm) {
         h('td', {}, badge(cand.verdict, cand.verdict === 'allowed' ? 'allowed' : 'blocked'),
           cand.next_allowed_at ? h('div', { class: 'muted small' }, `next allowed ${fmtInstant(cand.next_allowed_at)}`) :
             cand.verdict !== 'allowed' ? h('div', { class: 'muted small' }, 'only a person can lift it') : null),
+        h('td', {}, renderBest(cand) ?? h('span', { class: 'muted' }, '—')),
         h('td', {},
           blocked.length ? h('ul', { class: 'rules' }, blocked.map(ruleItem)) : null,
           allowed.length ? h('details', { class: 'allowed-rules' },
@@ -128,7 +162,9 @@ export function renderDecision(d, c, arm) {
     });
     frag.append(h('h4', {}, `Candidates (${d.candidates.length})`),
       h('table', { class: 'candidates' },
-        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Candidate'), h('th', {}, 'Priority'), h('th', {}, 'Verdict'), h('th', {}, 'Compliance'))),
+        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Candidate'), h('th', {}, 'Priority'), h('th', {}, 'Verdict'),
+          h('th', { title: 'The best lawful moment within the policy\'s contact_timing() horizon, and the evidence' }, 'Best moment'),
+          h('th', {}, 'Compliance'))),
         h('tbody', {}, rows)));
   } else {
     frag.append(h('h4', {}, 'Candidates'), h('p', { class: 'muted' }, 'The policy proposed no candidate.'));

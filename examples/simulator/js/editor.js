@@ -1,6 +1,6 @@
 // The two policy editors: their cards, a textarea with a line-number gutter, the
 // checks of each edit in the worker (debounced) and the error shown under the editor
-// and at its line.
+// and at its line. The decision table editor (js/tables.js) is one more Editor.
 import { $, h, debounce } from './dom.js';
 import { ARMS } from './constants.js';
 import { call } from './worker-client.js';
@@ -12,10 +12,11 @@ const PAD_TOP = 8; // px, as in style.css
 export let editors;
 
 /** Build the editor cards into `.editors` and an Editor for each arm.
- * `onEdit()` is called on every edit, before it is checked. */
-export function createEditors({ onEdit } = {}) {
+ * `onEdit()` is called on every edit, before it is checked; `tables()` gives the
+ * edited decision tables (`{name: JSON text}`) a policy is checked with. */
+export function createEditors({ onEdit, tables } = {}) {
   $('.editors').replaceChildren(...ARMS.map(editorCard));
-  editors = ARMS.map((arm) => new Editor(arm.key, { onEdit }));
+  editors = ARMS.map((arm) => new Editor(arm.key, { onEdit, tables }));
   return editors;
 }
 
@@ -38,7 +39,7 @@ function editorCard({ key, label }) {
 }
 
 export class Editor {
-  constructor(key, { onEdit } = {}) {
+  constructor(key, { onEdit, tables } = {}) {
     this.key = key;
     this.textarea = $(`#${key}-editor`);
     this.wrap = $(`#${key}-editor-wrap`);
@@ -48,6 +49,7 @@ export class Editor {
     this.nameEl = $(`#${key}-name`);
     this.presetEl = $(`#${key}-preset`);
     this.onEdit = onEdit;
+    this.tables = tables ?? (() => ({}));
     this.lines = 0;
     this.errorLine = null;
     this.problems = [];
@@ -59,10 +61,28 @@ export class Editor {
     this.textarea.addEventListener('keydown', (ev) => this.keydown(ev));
     this.diagnoseSoon = debounce(() => this.diagnose(), 300);
     // Click the message to go to the error.
-    this.errorEl.addEventListener('click', () => {
-      const p = this.problems[0] ?? this.runError;
-      if (p && p.line != null && !p.module) this.reveal(p.line, p.column ?? 1);
-    });
+    this.errorEl.addEventListener('click', () => this.goToError());
+  }
+
+  /** Whether a problem's line is a line of this editor's text (a policy's own
+   * error, not one in a module or a decision table it uses). */
+  isOwn(p) {
+    return !p.module;
+  }
+
+  goToError() {
+    const p = this.problems[0] ?? this.runError;
+    if (p && p.line != null && this.isOwn(p)) this.reveal(p.line, p.column ?? 1);
+  }
+
+  /** Check the text in the worker: `{problems, info}`. */
+  check(source) {
+    return call('diagnose', { source, tables: this.tables() });
+  }
+
+  /** The name shown beside the title when the text is fine. */
+  label(res) {
+    return res.info ? `${res.info.name} ${res.info.version}` : '';
   }
 
   get value() {
@@ -145,16 +165,22 @@ export class Editor {
     const source = this.value;
     let res;
     try {
-      res = await call('diagnose', { source });
+      res = await this.check(source);
     } catch (e) {
       if (e.cancelled) return;
       res = { problems: [{ code: e.code ?? 'internal', message: e.detail ?? e.message }], info: null };
     }
     if (seq !== this.seq) return; // a newer edit is being checked
+    this.show(res);
+    for (const fn of this.listeners) fn(this);
+  }
+
+  /** Show a check's result: the error under the editor and at its line, or the name. */
+  show(res) {
     this.problems = res.problems;
-    this.info = res.info;
+    this.info = res.info ?? null;
     const p = res.problems[0];
-    this.errorLine = p && p.line != null && !p.module ? p.line : null;
+    this.errorLine = p && p.line != null && this.isOwn(p) ? p.line : null;
     this.markGutter();
     this.hl.hidden = this.errorLine == null;
     this.syncScroll();
@@ -172,17 +198,19 @@ export class Editor {
         ...(p.help ? [h('span', { class: 'err-help' }, ` — ${p.help}`)] : []),
       );
       this.errorEl.dataset.state = 'error';
-      this.errorEl.title = p.line != null && !p.module ? 'Go to the error' : '';
+      this.errorEl.title = p.line != null && this.isOwn(p) ? 'Go to the error' : '';
       if (p.line != null) this.errorEl.dataset.line = String(p.line);
       else delete this.errorEl.dataset.line;
+      if (p.module) this.errorEl.dataset.module = p.module;
+      else delete this.errorEl.dataset.module;
       this.nameEl.textContent = '';
     } else {
       this.errorEl.replaceChildren();
       this.errorEl.dataset.state = 'ok';
       delete this.errorEl.dataset.line;
-      this.nameEl.textContent = res.info ? `${res.info.name} ${res.info.version}` : '';
+      delete this.errorEl.dataset.module;
+      this.nameEl.textContent = this.label(res);
     }
-    for (const fn of this.listeners) fn(this);
   }
 
   /** Show an error the simulation hit in this policy (a runtime error) at its line,
@@ -200,6 +228,7 @@ export class Editor {
     );
     this.errorEl.dataset.state = 'error';
     this.errorEl.dataset.line = String(e.line);
+    delete this.errorEl.dataset.module;
     this.problems = [];
     this.runError = e;
   }

@@ -6,6 +6,7 @@ import { fmtInstant } from './format.js';
 import { call } from './worker-client.js';
 import { readStart } from './fields.js';
 import { editors } from './editor.js';
+import { editedTables, tableEditor } from './tables.js';
 import { portfolioInfo } from './portfolio.js';
 import { renderDecision } from './decision.js';
 
@@ -28,13 +29,17 @@ export async function explore() {
     out.replaceChildren(h('p', { class: 'hint' }, `No case \`${caseId}\` in the portfolio.`));
     return;
   }
+  if (tableEditor?.problems.length) {
+    out.replaceChildren(h('p', { class: 'error-text' }, 'The decision table does not compile: fix it to see decisions.'));
+    return;
+  }
   if (editor.problems.length) {
     out.replaceChildren(h('p', { class: 'error-text' }, `The ${editor.key} policy does not compile: fix it to see its decision.`));
     return;
   }
   out.classList.add('busy');
   try {
-    const { decision, case: c } = await call('evaluate', { source: editor.value, caseId, asOf: start });
+    const { decision, case: c } = await call('evaluate', { source: editor.value, tables: editedTables(), caseId, asOf: start });
     if (seq !== exploreSeq) return;
     out.replaceChildren(renderDecision(decision, c, arm));
     $('#explorer-asof').textContent = fmtInstant(decision.as_of);

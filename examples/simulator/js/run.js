@@ -7,6 +7,7 @@ import { call, restartWorker, poolSize, workers } from './worker-client.js';
 import { readInt, readStart } from './fields.js';
 import { MAX_REPLICATIONS } from './constants.js';
 import { editors } from './editor.js';
+import { editedTables, tableEditor } from './tables.js';
 import { model, modelValid } from './model.js';
 import { portfolioInfo, portfolioKind, refreshPortfolio, resetPortfolio } from './portfolio.js';
 import { renderResults, showStale } from './results.js';
@@ -34,7 +35,8 @@ export function updateRunEnabled() {
   const problems = editors.filter((e) => e.problems.length > 0).map((e) => e.key);
   const fileMissing = portfolioKind() === 'file' && !portfolioInfo?.key?.startsWith('file:');
   let why = '';
-  if (problems.length) why = `Fix the ${problems.join(' and ')} policy first.`;
+  if (tableEditor?.problems.length) why = 'Fix the decision table first.';
+  else if (problems.length) why = `Fix the ${problems.join(' and ')} policy first.`;
   else if (!modelValid) why = 'Fix the response model first.';
   else if (fileMissing) why = 'Choose a file of cases first.';
   btn.disabled = running || !!why;
@@ -59,8 +61,12 @@ export async function run() {
     return;
   }
   const sources = editors.map((e) => e.value);
+  // The edited decision tables go in both policies' options (the others are the
+  // engine's embedded ones).
+  const tables = editedTables();
+  const edited = Object.keys(tables).length > 0;
   const request = {
-    policies: sources.map((source) => ({ source })),
+    policies: sources.map((source) => (edited ? { source, tables } : { source })),
     start,
     days,
     seed,
@@ -91,12 +97,13 @@ export async function run() {
     progress.dataset.state = 'done';
     runCount += 1;
     const cases = result.arms[0].kpis.cases;
-    lastRun = { result, sources, start, ms, wall };
+    lastRun = { result, sources, tables, start, ms, wall };
     runNote = {
       text: `${plural(cases, 'case')} × ${plural(days, 'day')} × ${plural(result.arms.length, 'policy', 'policies')}` +
-        `${replications > 1 ? ` × ${plural(replications, 'replication')}` : ''} in ${(ms / 1000).toFixed(2)} s on ${plural(parts, 'worker')} (seed ${seed}).`,
+        `${replications > 1 ? ` × ${plural(replications, 'replication')}` : ''} in ${(ms / 1000).toFixed(2)} s on ${plural(parts, 'worker')} (seed ${seed})` +
+        `${edited ? `, with the edited table${Object.keys(tables).length === 1 ? '' : 's'} ${Object.keys(tables).join(', ')}` : ''}.`,
     };
-    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, replications, run: runCount, workers: parts };
+    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, replications, run: runCount, workers: parts, tables: Object.keys(tables) };
     renderResults(result, runCount);
     if (kind === 'generated') await refreshPortfolio();
   } catch (e) {

@@ -1,18 +1,20 @@
 // End-to-end test of the what-if simulator: serves target/simulator, drives Debian
 // chromium through playwright-core, runs a 300-case simulation in the page (wasm, in
 // a Web Worker) and checks its KPIs, exactly, against the same simulation run by the
-// native CLI, and the case explorer's scores against `recobro eval` for the same case.
-// Then checks the syntax-error display, takes screenshots and records
-// timings. A second run with replications (a small portfolio and horizon) checks the
-// intervals, verdicts, the collected band and the live test's size against the CLI's
-// `--replications` run.
+// native CLI, and the case explorer's scores and best contact moments against
+// `recobro eval` for the same case. Then checks the syntax-error display, takes
+// screenshots and records timings. A second run with replications (a small portfolio
+// and horizon) checks the intervals, verdicts, the collected band and the live test's
+// size against the CLI's `--replications` run. A third edits the decision table in the
+// page and checks that decisions and the simulation change exactly as the engine's
+// Node package gives them with that table, and a table error at its line.
 //   node --test examples/simulator/tests/e2e.test.mjs
 // Needs: bindings/wasm/pkg (bash bindings/wasm/build.sh), target/{release,debug}/recobro,
 // /usr/bin/chromium, and bindings/wasm/node_modules (playwright-core, uplot).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,6 +43,12 @@ const REPLICATIONS = 5;
 const { chromium } = await import(
   pathToFileURL(join(root, 'bindings/wasm/node_modules/playwright-core/index.mjs')).href
 );
+// The engine's Node package: the decisions and the simulation with an edited decision
+// table (the CLI has no option for host tables).
+const recobro = await import(pathToFileURL(join(root, 'bindings/wasm/pkg/index.node.js')).href);
+
+/** As the page's js/format.js shows an instant. */
+const fmtInstant = (s) => String(s).replace('T', ' ').replace(/:00Z$/, 'Z');
 
 let server;
 let context;
@@ -67,8 +75,11 @@ before(async () => {
   // Assemble the site when it is missing or older than the page sources or the package.
   const pageFiles = ['index.html', 'style.css', 'app.js', 'worker.js',
     ...readdirSync(join(sim, 'js')).filter((f) => f.endsWith('.js')).map((f) => `js/${f}`)];
+  const tableFiles = readdirSync(join(root, 'rules/tables')).filter((f) => f.endsWith('.json'));
   const stale = pageFiles.some((f) =>
     !existsSync(join(site, f)) || statSync(join(sim, f)).mtimeMs > statSync(join(site, f)).mtimeMs) ||
+    tableFiles.some((f) => !existsSync(join(site, 'tables', f)) ||
+      statSync(join(root, 'rules/tables', f)).mtimeMs > statSync(join(site, 'tables', f)).mtimeMs) ||
     !existsSync(join(site, 'pkg/index.web.js')) ||
     statSync(join(root, 'bindings/wasm/pkg/recobro_wasm_bg.wasm')).mtimeMs > statSync(join(site, 'pkg/recobro_wasm_bg.wasm')).mtimeMs;
   if (stale) execFileSync('bash', [join(sim, 'assemble.sh')], { stdio: 'inherit' });
@@ -277,6 +288,49 @@ test('the simulator matches the native CLI, shows syntax errors at their line, a
   });
   timings.explored_score = { case_id: explored, score: nativeScore.score, band: nativeScore.band, reasons: nativeScore.reasons.length };
 
+  // The best contact moment (the shipped policy's `contact_timing()`): step to a case
+  // whose next action has one, and compare it, its evidence and every candidate's with
+  // `recobro eval` on the same case.
+  let withBest = 0;
+  for (let i = 0; i < 60 && withBest === 0; i++) {
+    withBest = await page.locator('#decision .action .best').count();
+    if (withBest === 0) {
+      const before = await page.getAttribute('#case-explorer', 'data-case-id');
+      await page.click('#case-next');
+      await page.waitForFunction((b) => document.querySelector('#case-explorer').dataset.caseId !== b, before);
+    }
+  }
+  assert.ok(withBest > 0, 'no case whose next action has a best moment among the next 60');
+  const bestCase = await page.getAttribute('#case-explorer', 'data-case-id');
+  const actionBest = await page.$eval('#decision .action .best', (el) => ({ ...el.dataset, text: el.textContent }));
+  const candidateBest = await page.$$eval('#decision table.candidates tbody tr', (trs) => trs.map((tr) => {
+    const b = tr.querySelector('.best');
+    return b ? { ...b.dataset } : null;
+  }));
+  const bestCaseFile = join(work, 'best-case.json');
+  writeFileSync(bestCaseFile, await page.textContent('#decision details.case-json pre'));
+  const bestOut = await promisify(execFile)(cli, [
+    'eval', '--policy', champFile, '--as-of', await page.inputValue('#start'), bestCaseFile,
+  ], { maxBuffer: 16 * 1024 * 1024 });
+  const bestDecision = JSON.parse(bestOut.stdout.trim().split('\n')[0]);
+  assert.equal(bestDecision.case_id, bestCase);
+  const slotData = (x) => (x.best_at == null ? null : {
+    bestAt: x.best_at, rate: x.best_slot.rate, localHour: String(x.best_slot.local_hour), weekday: x.best_slot.weekday,
+    attempts: String(x.best_slot.attempts), rightParty: String(x.best_slot.right_party), prior: x.best_slot.prior,
+    priorRate: x.best_slot.prior_rate, priorWeight: x.best_slot.prior_weight, slotsChecked: String(x.best_slot.slots_checked),
+  });
+  const { text: bestText, ...bestData } = actionBest;
+  assert.ok(bestDecision.action?.best_at, `recobro eval gives no best_at for ${bestCase}`);
+  assert.deepEqual(bestData, slotData(bestDecision.action), 'the next action\'s best moment and its evidence');
+  assert.deepEqual(candidateBest, bestDecision.candidates.map(slotData), 'every candidate\'s best moment, in order');
+  const slot = bestDecision.action.best_slot;
+  for (const part of [`best at ${fmtInstant(bestDecision.action.best_at)}`, `${String(slot.local_hour).padStart(2, '0')}:00 local`,
+    `${slot.right_party} of ${slot.attempts} attempt`, `prior ${slot.prior}`, `weighing ${slot.prior_weight} attempt`,
+    `${slot.slots_checked} slot`]) {
+    assert.ok(bestText.includes(part), `the best moment shows no \`${part}\`: ${bestText}`);
+  }
+  timings.explored_best = { case_id: bestCase, best_at: bestDecision.action.best_at, rate: slot.rate };
+
   // Nothing overflows horizontally at 1280 wide: not the page, not a card.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page overflows horizontally by ${overflow}px`);
@@ -479,4 +533,151 @@ test('with replications: every interval, verdict and the collected band as the C
 
   assert.deepEqual(problems, [], 'page errors, console errors or failed requests');
   console.log(`replications: ${intervals} intervals compared, verdicts ${[...verdicts].join(', ')}`);
+});
+
+test('the decision table is editable: an edited row changes decisions and the simulation exactly as the engine gives them, and a table error shows at its line', async () => {
+  // Runs after the other tests (the same page; the last run: REP_N cases × REP_DAYS
+  // days, one replication, the shipped tables).
+  await page.waitForSelector('#kpi-table[data-run="3"]');
+  const champion = await page.inputValue('#champion-editor');
+  const challenger = await page.inputValue('#challenger-editor');
+  const start = await page.inputValue('#start');
+  const shipped = readFileSync(join(root, 'rules/tables/consumer_treatment.json'), 'utf8');
+  const stages = readFileSync(join(root, 'rules/tables/collection_stage.json'), 'utf8');
+
+  // The editor holds the embedded tables, byte for byte, as shipped.
+  assert.equal(await page.inputValue('#table-editor'), shipped);
+  assert.equal(await page.inputValue('#table-select'), 'consumer_treatment');
+  assert.equal((await page.textContent('#table-name')).trim(), 'as shipped');
+  assert.equal(await page.getAttribute('#table-error', 'data-state'), 'ok');
+  await page.selectOption('#table-select', 'collection_stage');
+  assert.equal(await page.inputValue('#table-editor'), stages);
+  await page.selectOption('#table-select', 'consumer_treatment');
+  assert.equal(await page.inputValue('#table-editor'), shipped);
+  await page.waitForSelector('#table-error[data-state="ok"]');
+
+  // Edit a row: days past due 1 to 60 (not caught by an earlier row) get the email
+  // notice instead of the collection call.
+  const from = '{"when": {"dpd": "1..60"}, "then": {"treatment": "collection_call"}}';
+  assert.ok(shipped.includes(from), 'the shipped table has the collection call row');
+  const edited = shipped.replace(from, '{"when": {"dpd": "1..60"}, "then": {"treatment": "email_notice"}}');
+  const tables = { consumer_treatment: edited };
+
+  // The case explorer on the first case of the portfolio the `collection_call` row
+  // decides for the champion (the portfolio the worker generated, as the engine's Node
+  // package generates it).
+  const portfolio = recobro.generatePortfolio(REP_N, SEED, start);
+  const shippedPolicy = new recobro.Policy(champion);
+  const theCase = portfolio.find((c) => shippedPolicy.evaluate(c, start).action?.template === 'collection_call');
+  assert.ok(theCase, 'no case whose champion action is a collection call');
+  const caseId = theCase.id;
+  await page.check('input[name="explorer-arm"][value="0"]');
+  await page.fill('#case-id', caseId);
+  await page.press('#case-id', 'Enter');
+  await page.waitForSelector(`#case-explorer[data-case-id="${caseId}"][data-arm="champion"] #decision .action[data-template="collection_call"]`);
+  assert.deepEqual(JSON.parse(await page.textContent('#decision details.case-json pre')), theCase);
+
+  await page.fill('#table-editor', edited);
+  await page.waitForSelector('#table-error[data-state="ok"]');
+  await page.waitForFunction(() => document.querySelector('#table-name').textContent.startsWith('edited'));
+  assert.equal(await page.getAttribute('#table-card', 'data-edited'), 'consumer_treatment');
+  assert.ok(await page.isEnabled('#table-reset'));
+  assert.ok(await page.isVisible('#results-stale'), 'a table edit marks the results stale');
+
+  // The explorer's decision changes, to the engine's with the edited table.
+  const expected = new recobro.Policy(champion, { tables }).evaluate(theCase, start);
+  const shippedDecision = shippedPolicy.evaluate(theCase, start);
+  assert.equal(shippedDecision.action?.template, 'collection_call');
+  assert.notDeepEqual(expected.action, shippedDecision.action, 'the edited row changes the decision');
+  await page.waitForFunction(() => !document.querySelector('#decision .action[data-template="collection_call"]') &&
+    !document.querySelector('#decision').classList.contains('busy'));
+  assert.equal(await page.getAttribute('#case-explorer', 'data-case-id'), caseId);
+  if (expected.action) {
+    const shown = await page.$eval('#decision .action', (el) => ({ ...el.dataset }));
+    assert.deepEqual(shown, {
+      kind: expected.action.kind, ...(expected.action.channel ? { channel: expected.action.channel } : {}),
+      ...(expected.action.template ? { template: expected.action.template } : {}),
+    });
+  } else {
+    await page.waitForSelector('#decision .action.none');
+  }
+  const candidates = await page.$$eval('#decision table.candidates tbody tr', (trs) => trs.map((tr) => tr.querySelector('td:nth-child(2) strong').textContent));
+  assert.deepEqual(candidates, expected.candidates.map((c) => (c.kind === 'contact' ? c.channel : c.kind.replace(/_/g, ' '))));
+
+  // The simulation runs with the edited table: every KPI as the engine's Node package
+  // gives it with the table, and the champion's contacts change.
+  const beforeRun = new Map((await page.$$eval('#kpi-table td[data-kpi]', (tds) =>
+    tds.map((td) => [`${td.dataset.arm}/${td.dataset.kpi}`, td.dataset.value]))));
+  await page.waitForSelector('#run:not([disabled])');
+  await page.click('#run');
+  await page.waitForSelector('#kpi-table[data-run="4"]', { timeout: 300_000 });
+  const lastRun = await page.evaluate(() => window.__recobroLastRun);
+  assert.deepEqual(lastRun.tables, ['consumer_treatment']);
+  assert.match(await page.textContent('#run-info'), /with the edited table consumer_treatment/);
+  const cells = new Map((await page.$$eval('#kpi-table td[data-kpi]', (tds) =>
+    tds.map((td) => [`${td.dataset.arm}/${td.dataset.kpi}`, td.dataset.value]))));
+  const model = await page.evaluate(() => JSON.parse(document.querySelector('#model-json').value));
+  const request = {
+    generate: REP_N, seed: SEED, days: REP_DAYS, start, response_model: model, replications: 1,
+    policies: [{ source: champion, tables }, { source: challenger, tables }],
+  };
+  const native = recobro.simulate(request);
+  const shippedNative = recobro.simulate({ ...request, policies: [{ source: champion }, { source: challenger }] });
+  let compared = 0;
+  for (const [arm, kpis] of [['champion', native.arms[0].kpis], ['challenger', native.arms[1].kpis], ['difference', native.arms[1].vs_champion]]) {
+    for (const [key, value] of Object.entries(kpis)) {
+      if (key === 'contacts') {
+        value.forEach((v, i) => {
+          assert.equal(cells.get(`${arm}/contacts.${CHANNELS[i]}`), String(v), `${arm} contacts.${CHANNELS[i]}`);
+          compared++;
+        });
+      } else {
+        assert.equal(cells.get(`${arm}/${key}`), String(value), `${arm} ${key}`);
+        compared++;
+      }
+    }
+  }
+  // The run before the edit was the shipped tables' (as the engine gives it), and the
+  // edit changed the champion's contacts: fewer calls, more emails.
+  shippedNative.arms[0].kpis.contacts.forEach((v, i) => assert.equal(beforeRun.get(`champion/contacts.${CHANNELS[i]}`), String(v)));
+  const idx = (ch) => CHANNELS.indexOf(ch);
+  assert.ok(native.arms[0].kpis.contacts[idx('call')] < shippedNative.arms[0].kpis.contacts[idx('call')], 'fewer calls with the edited table');
+  assert.ok(native.arms[0].kpis.contacts[idx('email')] > shippedNative.arms[0].kpis.contacts[idx('email')], 'more emails with the edited table');
+  assert.notEqual(cells.get('champion/contacts.call'), beforeRun.get('champion/contacts.call'));
+
+  // A row never reached (a copy of the row before it): the table does not compile;
+  // the error is shown under the table at the row's line (module tables/consumer_treatment),
+  // in the gutter, and Run is disabled.
+  const lines = edited.split('\n');
+  const rowAt = lines.findIndex((l) => l.includes('{"when": {"dpd": "..1"}')) + 1;
+  assert.ok(rowAt > 0);
+  lines.splice(rowAt, 0, lines[rowAt - 1]);
+  const errorLine = rowAt + 1;
+  await page.fill('#table-editor', lines.join('\n'));
+  await page.waitForSelector('#table-error[data-state="error"]', { timeout: 10_000 });
+  const errText = (await page.textContent('#table-error')).trim();
+  assert.equal(await page.getAttribute('#table-error', 'data-module'), 'tables/consumer_treatment');
+  assert.equal(await page.getAttribute('#table-error', 'data-line'), String(errorLine), errText);
+  assert.match(errText, new RegExp(`^in module \`tables/consumer_treatment\`, line ${errorLine}\\b`), errText);
+  assert.match(errText, /\(policy\.contract\)/, errText);
+  assert.equal(await page.locator(`#table-editor-wrap .gutter [data-line="${errorLine}"].error`).count(), 1);
+  await page.waitForFunction(() => document.querySelector('#run').disabled && /decision table/.test(document.querySelector('#run-info').textContent));
+  await page.waitForSelector('#champion-error[data-state="error"][data-module="tables/consumer_treatment"]');
+  assert.match(await page.textContent('#decision'), /decision table does not compile/);
+  timings.table_error = errText;
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator('#table-card').screenshot({ path: join(site, 'e2e-table.png'), style: '.topbar { visibility: hidden; }' });
+
+  // Reset: the shipped table again, and the shipped decision.
+  await page.click('#table-reset');
+  await page.waitForSelector('#table-error[data-state="ok"]');
+  assert.equal(await page.inputValue('#table-editor'), shipped);
+  await page.waitForFunction(() => document.querySelector('#table-name').textContent === 'as shipped');
+  await page.waitForSelector('#champion-error[data-state="ok"]');
+  await page.waitForSelector('#decision .action[data-template="collection_call"]');
+  assert.ok(await page.isEnabled('#run'));
+
+  assert.deepEqual(problems, [], 'page errors, console errors or failed requests');
+  writeFileSync(join(site, 'e2e-timings.json'), JSON.stringify(timings, null, 2) + '\n');
+  console.log(`decision table: ${compared} KPI values compared with the edited table; the error: ${errText}`);
 });
