@@ -601,7 +601,7 @@ const fullRequest = {
   shares: [40, 30, 30],
   experiment: 'exp-types',
   replications: 2,
-  capacity: { call: 400, sms: 5000 },
+  capacity: { call: 400, sms: 5000, email: 5000, whatsapp: 1000, letter: 100, visit: 10, push: 0 },
   response_model: {
     channels: { call: { reach_pct: '30', cost: '0.50' }, sms: { reach_pct: '85', cost: '0.05' } },
     segments: { default: segmentModel },

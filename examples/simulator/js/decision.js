@@ -54,7 +54,8 @@ function renderBest(x, { label = false } = {}) {
     local ? h('span', { class: 'best-local' }, ` (${local})`) : null,
     s ? h('div', { class: 'best-evidence' },
       h('span', { class: 'best-rate', title: `expected right-party-contact rate ${s.rate}` }, `${pct(s.rate)} expected reach`),
-      ` · ${s.right_party} of ${s.attempts} attempt${s.attempts === 1 ? '' : 's'} at that hour reached them`,
+      s.attempts === 0 ? ' · no attempt at that hour yet'
+        : ` · ${s.right_party} of ${s.attempts} attempt${s.attempts === 1 ? '' : 's'} at that hour reached them`,
       ` · prior ${s.prior} ${pct(s.prior_rate)} weighing ${s.prior_weight} attempt${s.prior_weight === '1' ? '' : 's'}`,
       ` · ${s.slots_checked} slot${s.slots_checked === 1 ? '' : 's'} checked`) : null);
 }

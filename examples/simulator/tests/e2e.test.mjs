@@ -325,7 +325,8 @@ test('the simulator matches the native CLI, shows syntax errors at their line, a
   assert.deepEqual(candidateBest, bestDecision.candidates.map(slotData), 'every candidate\'s best moment, in order');
   const slot = bestDecision.action.best_slot;
   for (const part of [`best at ${fmtInstant(bestDecision.action.best_at)}`, `${String(slot.local_hour).padStart(2, '0')}:00 local`,
-    `${slot.right_party} of ${slot.attempts} attempt`, `prior ${slot.prior}`, `weighing ${slot.prior_weight} attempt`,
+    slot.attempts === 0 ? 'no attempt at that hour' : `${slot.right_party} of ${slot.attempts} attempt`,
+    `prior ${slot.prior}`, `weighing ${slot.prior_weight} attempt`,
     `${slot.slots_checked} slot`]) {
     assert.ok(bestText.includes(part), `the best moment shows no \`${part}\`: ${bestText}`);
   }
