@@ -365,13 +365,19 @@ struct Slot {
     at: Instant,
     hour: u32,
     weekday: u32,
-    date: NaiveDate,
     rate: Decimal,
     prior_rate: Decimal,
 }
 
-/// The slots from `from` within the horizon, best first.
-fn ranked(timing: &Timing, ev: &Evidence, channel: Channel, tz: Tz, from: Instant) -> Vec<Slot> {
+/// The slots from `from` within the horizon, in time order, none before `not_before`.
+fn slots(
+    timing: &Timing,
+    ev: &Evidence,
+    channel: Channel,
+    tz: Tz,
+    from: Instant,
+    not_before: Option<Instant>,
+) -> Vec<Slot> {
     let mut slots = Vec::with_capacity(timing.horizon_hours as usize + 1);
     let start = from.timestamp();
     let end = start + i64::from(timing.horizon_hours) * 3_600;
@@ -382,6 +388,16 @@ fn ranked(timing: &Timing, ev: &Evidence, channel: Channel, tz: Tz, from: Instan
         let at = Instant::from_timestamp(t);
         let l = tz.from_utc_datetime(&at.0.naive_utc());
         let (hour, weekday) = (l.hour(), l.weekday().num_days_from_monday());
+        // The next local top of the hour (a zone's offset may be a half hour).
+        let next = if t == start {
+            start + 3_600 - into_hour
+        } else {
+            t + 3_600
+        };
+        if not_before.is_some_and(|n| at < n) {
+            t = next;
+            continue;
+        }
         let prior_rate = timing
             .prior
             .rate(channel, hour, weekday)
@@ -400,20 +416,28 @@ fn ranked(timing: &Timing, ev: &Evidence, channel: Channel, tz: Tz, from: Instan
             at,
             hour,
             weekday,
-            date: l.date_naive(),
             rate,
             prior_rate,
         });
-        // The next local top of the hour (a zone's offset may be a half hour).
-        t = if t == start {
-            start + 3_600 - into_hour
-        } else {
-            t + 3_600
-        };
+        t = next;
     }
-    // Best rate first; the earlier slot on ties (a stable sort keeps time order).
-    crate::sort::sort_by(&mut slots, |a, b| b.rate.cmp(&a.rate));
     slots
+}
+
+/// The best slot not yet `tried`: the highest rate, the earliest on ties. (A selection,
+/// not a sort: the first slot asked about is lawful far more often than not.)
+fn best_untried(slots: &[Slot], tried: &[bool]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, s) in slots.iter().enumerate() {
+        if tried[i] {
+            continue;
+        }
+        // INVARIANT: `slots` is in time order, so `>` keeps the earliest of equal rates.
+        if best.is_none_or(|b| s.rate > slots[b].rate) {
+            best = Some(i);
+        }
+    }
+    best
 }
 
 /// The best lawful slot for `action` (a contact on a channel the prior knows) from
@@ -439,17 +463,16 @@ pub(crate) fn best_slot(
         explain: false,
         ..ctx.clone()
     };
-    for slot in ranked(timing, &ev, channel, tz, from) {
-        if not_before.is_some_and(|n| slot.at < n) {
-            continue;
-        }
-        let ix = match by_date.iter().position(|(d, _)| *d == slot.date) {
+    let slots = slots(timing, &ev, channel, tz, from, not_before);
+    let mut tried = vec![false; slots.len()];
+    while let Some(i) = best_untried(&slots, &tried) {
+        tried[i] = true;
+        let slot = &slots[i];
+        let date = slot.at.date_in(tz).0;
+        let ix = match by_date.iter().position(|(d, _)| *d == date) {
             Some(i) => i,
             None => {
-                by_date.push((
-                    slot.date,
-                    rules.applicable(&ctx.case.debtor.jurisdiction, slot.date),
-                ));
+                by_date.push((date, rules.applicable(&ctx.case.debtor.jurisdiction, date)));
                 by_date.len() - 1
             }
         };
