@@ -66,12 +66,12 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
-    /// Compile and lint policies, and check scorecards and decision tables (`.json`:
-    /// gaps, overlapping bins, rows no input reaches; overlapping rows of a first-hit
-    /// table are listed as notes); errors carry line and column. Exits non-zero on any
-    /// error.
+    /// Compile and lint policies, and check scorecards, decision tables and
+    /// contact-timing priors (`.json`: gaps, overlapping bins, rows no input reaches,
+    /// rates out of range; overlapping rows of a first-hit table are listed as notes);
+    /// errors carry line and column. Exits non-zero on any error.
     Check {
-        /// Policy files (`.rhai`), scorecards and decision tables (`.json`).
+        /// Policy files (`.rhai`), scorecards, decision tables and priors (`.json`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Host module, as NAME=FILE (repeatable).
@@ -836,9 +836,19 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
-            let is_table = serde_json::from_str::<serde_json::Value>(&text)
-                .is_ok_and(|v| v.get("rows").is_some());
-            let checked = if is_table {
+            let shape = serde_json::from_str::<serde_json::Value>(&text).ok();
+            let is_table = shape.as_ref().is_some_and(|v| v.get("rows").is_some());
+            let is_prior = shape.as_ref().is_some_and(|v| v.get("channels").is_some());
+            let checked = if is_prior {
+                recobro::timing::Prior::parse(&format!("priors/{stem}"), &text).map(|p| {
+                    println!(
+                        "{}: ok: contact-timing prior `{}` ({})",
+                        f.display(),
+                        p.name,
+                        p.source
+                    )
+                })
+            } else if is_table {
                 recobro::table::Table::parse(&format!("tables/{stem}"), &text).map(|t| {
                     println!("{}: ok: decision table `{}`", f.display(), t.name());
                     // One note per row that earlier rows partly shadow (first hit).

@@ -788,3 +788,22 @@ fn queue_json_is_the_librarys_queue_and_names_the_bad_case() {
     assert_eq!(code, 2);
     assert!(table.is_empty());
 }
+
+/// `recobro check` reads a contact-timing prior and refuses a rate out of range at its line.
+#[test]
+fn check_reads_a_prior_and_names_the_line_of_a_bad_rate() {
+    let (code, out, err) = recobro(&["check", "rules/priors/consumer.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ok: contact-timing prior `consumer`"), "{out}");
+    let text = std::fs::read_to_string(root().join("rules/priors/consumer.json")).unwrap();
+    let bad = text.replacen("0.22, 0.18, 0.10", "1.22, 0.18, 0.10", 1);
+    assert_ne!(bad, text);
+    let line = bad.lines().position(|l| l.contains("1.22")).unwrap() + 1;
+    let path = std::env::temp_dir().join(format!("recobro-bad-prior-{}.json", std::process::id()));
+    std::fs::write(&path, bad).unwrap();
+    let (code, _, err) = recobro(&["check", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!(":{line}:")), "line {line}: {err}");
+    assert!(err.contains("within 0 and 1"), "{err}");
+}
