@@ -47,47 +47,35 @@ fn main() {
         println!("cargo:warning=cannot write {}: {e}", out.display());
     }
 
-    // Rate tables: rules/money/rates/*.json.
-    let rates = rules.join("money").join("rates");
-    println!("cargo:rerun-if-changed={}", rates.display());
-    let mut code = String::from("/// Embedded rate tables: (file name, JSON).\nstatic EMBEDDED_RATES: &[(&str, &str)] = &[\n");
-    if let Ok(entries) = fs::read_dir(&rates) {
-        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        files.sort();
-        for path in files
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        {
-            println!("cargo:rerun-if-changed={}", path.display());
-            let abs = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            let name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
-            code.push_str(&format!(
-                "    ({name:?}, include_str!({:?})),\n",
-                abs.display().to_string()
-            ));
-        }
-    }
-    code.push_str("];\n");
-    if let Err(e) = fs::write(out_dir.join("embedded_rates.rs"), code) {
-        println!("cargo:warning=cannot write embedded_rates.rs: {e}");
-    }
+    // Rate tables: rules/money/rates/*.json, by file name.
+    data_files(
+        &rules,
+        "money/rates",
+        "",
+        "EMBEDDED_RATES",
+        &out_dir.join("embedded_rates.rs"),
+    );
 
     // Scorecards, decision tables and contact-timing priors:
     // rules/{scorecards,tables,priors}/*.json, by module path `scorecards/NAME` etc.
-    data_files(&rules, "scorecards", "EMBEDDED_SCORECARDS", &out_dir);
-    data_files(&rules, "tables", "EMBEDDED_TABLES", &out_dir);
-    data_files(&rules, "priors", "EMBEDDED_PRIORS", &out_dir);
+    for (dir, name) in [
+        ("scorecards", "EMBEDDED_SCORECARDS"),
+        ("tables", "EMBEDDED_TABLES"),
+        ("priors", "EMBEDDED_PRIORS"),
+    ] {
+        let file = out_dir.join(format!("embedded_{dir}.rs"));
+        data_files(&rules, dir, &format!("{dir}/"), name, &file);
+    }
 }
 
-/// Embed `rules/DIR/*.json` as `static NAME: &[(&str, &str)]` (module path, JSON) in
-/// `OUT_DIR/embedded_DIR.rs`.
-fn data_files(rules: &Path, dir: &str, name: &str, out_dir: &Path) {
+/// Embed `rules/DIR/*.json` as `pub static NAME: &[(&str, &str)]` (`PREFIX` plus the
+/// file's stem, JSON) in `file`.
+fn data_files(rules: &Path, dir: &str, prefix: &str, name: &str, file: &Path) {
     let folder = rules.join(dir);
     println!("cargo:rerun-if-changed={}", folder.display());
-    let mut code = format!("/// Embedded `rules/{dir}/`: (module path, JSON).\npub static {name}: &[(&str, &str)] = &[\n");
+    let mut code = format!(
+        "/// Embedded `rules/{dir}/`: (key, JSON).\npub static {name}: &[(&str, &str)] = &[\n"
+    );
     if let Ok(entries) = fs::read_dir(&folder) {
         let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         files.sort();
@@ -102,14 +90,14 @@ fn data_files(rules: &Path, dir: &str, name: &str, out_dir: &Path) {
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
             code.push_str(&format!(
-                "    (\"{dir}/{stem}\", include_str!({:?})),\n",
+                "    ({:?}, include_str!({:?})),\n",
+                format!("{prefix}{stem}"),
                 abs.display().to_string()
             ));
         }
     }
     code.push_str("];\n");
-    let file = out_dir.join(format!("embedded_{dir}.rs"));
-    if let Err(e) = fs::write(&file, code) {
+    if let Err(e) = fs::write(file, code) {
         println!("cargo:warning=cannot write {}: {e}", file.display());
     }
 }

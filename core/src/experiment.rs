@@ -119,6 +119,25 @@ pub struct PlanResult {
     pub cases_total: u64,
 }
 
+impl PlanResult {
+    /// The plan in one line: `566/566 cases per arm (1132 in all), champion first, to
+    /// detect 25 at alpha 0.05 and power 0.8`.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{} cases per arm ({} in all), champion first, to detect {} at alpha {} and power {}",
+            self.cases_per_arm
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+            self.cases_total,
+            self.minimum_effect,
+            self.alpha,
+            self.power
+        )
+    }
+}
+
 impl Plan {
     /// Check the plan's numbers, with `input.invalid` naming the field: a positive
     /// `minimum_effect`; `power` within `0.5..=0.99`; `sd` given and positive for
@@ -701,18 +720,7 @@ impl ExperimentReport {
             }
         );
         if let Some(p) = &self.plan {
-            out.push_str(&format!(
-                "plan: {} cases per arm ({} in all) to detect {} at alpha {} and power {}\n",
-                p.cases_per_arm
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join("/"),
-                p.cases_total,
-                p.minimum_effect,
-                p.alpha,
-                p.power
-            ));
+            out.push_str(&format!("plan: {}\n", p.to_text()));
         }
         out.push_str(&format!(
             "{:<14} {:>6} {:>10} {:>20} {:>10} {:>18}\n",

@@ -301,18 +301,7 @@ fn experiment_cmd(what: ExperimentCommand, file: &Path, json: bool) -> Result<Ex
             if json {
                 serde_json::to_string(&p).map_err(fail)?
             } else {
-                format!(
-                    "{} cases per arm ({} in all), champion first, to detect {} at alpha {} and power {}",
-                    p.cases_per_arm
-                        .iter()
-                        .map(u64::to_string)
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                    p.cases_total,
-                    p.minimum_effect,
-                    p.alpha,
-                    p.power
-                )
+                p.to_text()
             }
         }
         ExperimentCommand::Analyze => {
