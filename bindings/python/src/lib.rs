@@ -620,6 +620,33 @@ impl NativePolicy {
         })
     }
 
+    /// The day's work queue (`recobro::queue`) as its JSON text
+    /// (`schemas/work-queue.schema.json`): `cases` as for `report_json` (each case read
+    /// on its own: a bad case is in the queue's `errors`, never dropped), `capacity` a
+    /// dict `{channel: int}` or JSON text (errors at `capacity.CHANNEL`).
+    fn queue_json<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        capacity: &Bound<'py, PyAny>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let as_of = read_instant(as_of, arg::AS_OF).py_err(py)?;
+            let capacity = request_text(capacity, "capacity").py_err(py)?;
+            let capacity = recobro::queue::Capacity::from_json(&capacity).py_err(py)?;
+            let texts = snapshot_texts(cases, arg::CASES).py_err(py)?;
+            let policy = &self.inner;
+            py.detach(move || {
+                let queue = host::guard(|| {
+                    recobro::queue::queue(policy, host::cases_from_texts(texts), as_of, &capacity)
+                })?;
+                Ok(queue.to_json())
+            })
+            .py_err(py)
+        })
+    }
+
     #[pyo3(signature = (case_json, as_of, trace=false))]
     fn evaluate_json(
         &self,

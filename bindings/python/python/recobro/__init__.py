@@ -158,6 +158,13 @@ API
     the size of a live test; ``recobro.uncertainty_frame(result, section)`` makes a
     DataFrame of a section. Errors are at paths under ``request``.
 
+``recobro.queue(policy, cases, as_of, capacity) -> dict``
+    The day's work queue under daily capacities (``recobro queue``): ``cases`` as for
+    ``Policy.report``, ``capacity`` a dict ``{"call": 400}``; every case scheduled,
+    rerouted to its next lawful candidate, waiting or with no action, in queue order
+    (``schemas/work-queue.schema.json``; ``expected_value`` ``Decimal``). A bad
+    capacity is an ``InvalidInputError`` at ``capacity.CHANNEL``.
+
 ``recobro.experiment_plan(plan) -> dict``, ``recobro.experiment(request) -> dict``
     A live champion/challenger experiment: the cases a fixed-horizon test needs (errors
     under ``plan``), and the comparison of the outcomes a host recorded with a fixed
@@ -220,6 +227,7 @@ __all__ = [
     "simulate",
     "experiment",
     "experiment_plan",
+    "queue",
     "uncertainty_frame",
     "DECISION_COLUMNS",
     "arrow_schema",
@@ -471,6 +479,36 @@ def experiment_plan(plan: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
     first) and ``cases_total``. Errors are ``InvalidInputError`` at their path under
     ``plan`` (``plan.sd``)."""
     return _engine_json(_native.experiment_plan(plan), _EXPERIMENT_DECIMALS)
+
+
+#: The fields of a work queue (``schemas/work-queue.schema.json``) read as
+#: ``decimal.Decimal``: each item's ``expected_value`` and its action's best-slot figures.
+_QUEUE_DECIMALS = frozenset(["expected_value", "rate", "prior_rate", "prior_weight"])
+
+
+def queue(policy: Policy, cases: Any, as_of: Any, capacity: Mapping[str, int] | str | bytes) -> dict[str, Any]:
+    """The day's work queue of a batch under daily capacities (``recobro queue``; the
+    rules are those of the Rust module ``recobro::queue``): every case is decided at
+    ``as_of`` and placed by the chosen action's priority, then its expected value
+    (outstanding x contact rate x probability of payment), then its id; a case whose
+    channel is full takes its next lawful candidate with room (``rerouted``) or
+    ``waiting``, with the reason; one with no action is ``no_action``.
+
+    ``cases`` is what ``Policy.report`` takes: a list or iterable of case dicts, or JSON
+    text (an array, one object or NDJSON); a case that cannot be read or decided (or
+    repeats an id) is in ``errors`` with its index, never dropped. ``capacity`` is a
+    dict ``{channel: int}`` (``{"call": 400}``; a channel not listed, and a task, is not
+    limited) or its JSON text.
+
+    Returns the queue (``schemas/work-queue.schema.json``) as a dict: ``as_of``,
+    ``capacity``, ``used`` (per channel), ``items`` (``rank``, ``case_id``, ``status``,
+    ``action``, ``candidate``, ``priority``, ``expected_value`` as ``Decimal``,
+    ``currency``, ``reason``; absent keys left out) and ``errors`` (``index``, ``error``).
+    A bad clock raises ``InvalidInputError`` at ``as_of``, a bad capacity at
+    ``capacity.CHANNEL`` (``capacity.fax``). Runs without the GIL."""
+    if not isinstance(policy, Policy):
+        raise TypeError(f"policy must be a recobro.Policy, not {_type_name(policy)}")
+    return _engine_json(policy._inner.queue_json(cases, as_of, capacity), _QUEUE_DECIMALS)
 
 
 #: The per-arm sections of a simulation's ``uncertainty`` that ``uncertainty_frame`` reads.

@@ -34,6 +34,7 @@ __all__ = [
     "simulate",
     "experiment",
     "experiment_plan",
+    "queue",
     "uncertainty_frame",
     "DECISION_COLUMNS",
     "arrow_schema",
@@ -138,6 +139,9 @@ def decision_from_json(text: str) -> Decision: ...
 def simulate(request: Mapping[str, Any] | str | bytes) -> dict[str, Any]: ...
 def experiment(request: Mapping[str, Any] | str | bytes) -> dict[str, Any]: ...
 def experiment_plan(plan: Mapping[str, Any] | str | bytes) -> dict[str, Any]: ...
+def queue(
+    policy: Policy, cases: Any, as_of: _Instant, capacity: Mapping[str, int] | str | bytes
+) -> dict[str, Any]: ...
 def uncertainty_frame(
     result: Mapping[str, Any],
     section: Literal["kpis", "vs_champion", "collected_band", "live_test"] = "kpis",

@@ -85,6 +85,7 @@ class Policy:
     def report_json(
         self, cases: Any, as_of: Any, previous: Any = None, previous_as_of: Any = None
     ) -> str: ...
+    def queue_json(self, cases: Any, as_of: Any, capacity: Any) -> str: ...
     def check_plan(
         self,
         case: Any,
