@@ -108,7 +108,7 @@ for s in $syms; do
     grep -q "$s" "$GEN/swift/Recobro.swift" || { echo "  $s not called from Recobro.swift"; swift_fail=1; }
 done
 for api in 'func evaluate(' 'func evaluateMany(' 'func evaluateJson(' 'func checkContact(' 'func checkPlan(' \
-           'func simulate(' 'func generatePortfolio(' 'func engineVersion(' 'static func `default`(' \
+           'func simulate(' 'func queue(' 'func generatePortfolio(' 'func engineVersion(' 'static func `default`(' \
            'static func embedded(' 'static func withOptionsJson(' 'func evaluateBatchJson(' \
            'enum RecobroError' 'struct Decision' 'enum DecisionOrError'; do
     grep -qF "$api" "$GEN/swift/Recobro.swift" || { echo "  Swift API lacks: $api"; swift_fail=1; }

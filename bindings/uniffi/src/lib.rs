@@ -377,6 +377,24 @@ pub fn experiment_plan(plan_json: String) -> Result<String, RecobroError> {
     })
 }
 
+/// The day's work queue of a batch under daily capacities (`recobro::queue`):
+/// `cases_json` a batch (an array of cases, one case or NDJSON; a case that cannot be
+/// read or decided, or repeats an id, is in the queue's `errors` under its index, never
+/// dropped), `as_of` RFC 3339, `capacity_json` like `{"call": 400}` (a channel not
+/// listed, and a task, is not limited). The queue as JSON
+/// (`schemas/work-queue.schema.json`, as `recobro queue --format json` prints it).
+/// Errors: a bad clock at `as_of`, a bad capacity at `capacity.CHANNEL`, text that is
+/// no batch at `cases`.
+#[uniffi::export]
+pub fn queue(
+    policy: Arc<Policy>,
+    cases_json: String,
+    as_of: String,
+    capacity_json: String,
+) -> Result<String, RecobroError> {
+    guard(|| Ok(host::queue(&policy.inner, &cases_json, &as_of, &capacity_json)?.to_json()))
+}
+
 /// A seeded synthetic portfolio of `n` cases as of `as_of`, each as case JSON.
 #[uniffi::export]
 pub fn generate_portfolio(n: u32, seed: u64, as_of: String) -> Result<Vec<String>, RecobroError> {

@@ -438,6 +438,18 @@ fun main(args: Array<String>) {
     }
     val report = experiment("{\"experiment\": \"e\", \"shares\": [50, 50], \"test\": {\"kind\": \"sequential\", \"minimum_effect\": \"10\"}, \"outcomes\": [{\"case_id\": \"A\", \"collected\": \"5\"}]}")
     check("experiment: a running sequential test", report.contains("\"status\":\"running\"")) { report }
+    // The day's work queue: no call capacity reroutes the administrative case's call to
+    // its next lawful candidate, the SMS; without a limit it is scheduled; an unknown
+    // channel is refused at its path.
+    val admin = cases.getValue("administrative")
+    val rerouted = queue(policy, admin, AS_OF, "{\"call\": 0}")
+    check("queue: rerouted to the SMS", rerouted.contains("\"status\":\"rerouted\"") && rerouted.contains("\"channel\":\"sms\"") &&
+        rerouted.contains("\"reason\":\"call capacity (0) reached: next lawful candidate 1 (sms)\"")) { rerouted }
+    val free = queue(policy, admin, AS_OF, "{}")
+    check("queue: scheduled without a limit", free.contains("\"status\":\"scheduled\"") && free.contains("\"rank\":1")) { free }
+    expectFailure("queue with a fax capacity") { queue(policy, admin, AS_OF, "{\"fax\": 3}") }?.let { e ->
+        check("queue: an unknown channel at capacity.fax", e.code == "input.invalid" && e.path == "capacity.fax") { "code=${e.code} path=${e.path} ${e.reason}" }
+    }
 
     // 8. No panic crosses the binding: the engine panics on the case id FAULT_CASE_ID
     // (the fault-injection build); every call fails with `internal`, and only that call.

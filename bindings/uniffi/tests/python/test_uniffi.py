@@ -387,3 +387,23 @@ def test_experiment_plan_and_analyze():
         ' "outcomes": [{"case_id": "A", "collected": "5"}]}'
     ))
     assert report["comparisons"][0]["status"] == "running"
+
+
+def test_queue_reroutes_when_calls_are_full(policy):
+    # No call capacity: the administrative case's call goes to its next lawful
+    # candidate, the SMS; without a limit it is scheduled on its call.
+    q = json.loads(r.queue(policy, case("administrative"), AS_OF, '{"call": 0}'))
+    (item,) = q["items"]
+    assert item["status"] == "rerouted" and item["rank"] == 1
+    assert item["action"]["channel"] == "sms" and item["candidate"] == 1
+    assert item["reason"] == "call capacity (0) reached: next lawful candidate 1 (sms)"
+    assert q["used"] == {"sms": 1} and q["errors"] == []
+    q = json.loads(r.queue(policy, case("administrative"), AS_OF, "{}"))
+    assert q["items"][0]["status"] == "scheduled" and q["items"][0]["action"]["channel"] == "call"
+
+
+def test_queue_bad_capacity(policy):
+    with pytest.raises(r.RecobroError.Failure) as e:
+        r.queue(policy, case("administrative"), AS_OF, '{"fax": 3}')
+    assert e.value.code == "input.invalid"
+    assert e.value.path == "capacity.fax"
