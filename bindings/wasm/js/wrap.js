@@ -194,6 +194,13 @@ export function wrap(load) {
         ),
       );
     }
+    queue(cases, asOf, capacity) {
+      return JSON.parse(this.queueText(cases, asOf, capacity, 'json'));
+    }
+    queueText(cases, asOf, capacity, format) {
+      exactNumbers(cases, '');
+      return call(() => this.#policy().queue(cases, asOf, capacity ?? null, format ?? 'json'));
+    }
     checkContact(c, channel, at, opts) {
       exactNumbers(c, '');
       return call(() => this.#policy().checkContact(c, channel, at, opts?.debtId ?? null));

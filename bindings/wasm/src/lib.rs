@@ -245,6 +245,43 @@ impl Policy {
     }
 }
 
+#[wasm_bindgen]
+impl Policy {
+    /// The day's work queue (`recobro::queue`, `recobro queue`) of `cases` (an array of
+    /// objects or JSON texts, or JSON text: an array, one object or NDJSON) at `asOf`
+    /// under the daily `capacity` per channel (`{"call": 400}`, an object or JSON text;
+    /// errors at `capacity.CHANNEL`), written as `format`: `json` (the default;
+    /// schemas/work-queue.schema.json, byte for byte the CLI's), `csv` or `table`. A
+    /// bad case is in the queue's `errors`, never dropped.
+    pub fn queue(
+        &self,
+        cases: JsValue,
+        as_of: JsValue,
+        capacity: JsValue,
+        format: Option<String>,
+    ) -> JsResult<String> {
+        js((|| {
+            let as_of = instant_text(&as_of, arg::AS_OF)?;
+            let cases = json_text(&cases, arg::CASES)?;
+            let capacity = if capacity.is_undefined() || capacity.is_null() {
+                "{}".to_string()
+            } else {
+                json_text(&capacity, "capacity")?
+            };
+            let q = host::queue(&self.inner, &cases, &as_of, &capacity)?;
+            match format.as_deref().unwrap_or("json") {
+                "json" => Ok(q.to_json()),
+                "csv" => Ok(q.to_csv()),
+                "table" => Ok(q.to_table()),
+                other => Err(Error::input(
+                    "format",
+                    format!("`{other}` is not a queue format: expected `json`, `csv` or `table`"),
+                )),
+            }
+        })())
+    }
+}
+
 /// A report's snapshot: JSON text read by the host boundary (text that is no batch
 /// fails at `arg`), or an array of case objects or texts, each read on its own.
 fn snapshot(cases: &JsValue, arg: &str) -> Result<Vec<Result<recobro::Case, Error>>, Error> {

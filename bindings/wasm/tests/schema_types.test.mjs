@@ -39,6 +39,7 @@ const RENAMED = {
     Plan: 'ExperimentPlan', Outcome: 'ExperimentOutcome', Test: 'ExperimentTest', Metric: 'ExperimentMetric',
   },
   'experiment-report.schema.json': { Verdict: 'KpiVerdict', Metric: 'ExperimentMetric', Status: 'ExperimentStatus' },
+  'work-queue.schema.json': { Status: 'QueueStatus', RowError: 'QueueRowError' },
 };
 /** The root object of each compared schema. */
 const ROOTS = {
@@ -47,6 +48,7 @@ const ROOTS = {
   'simulation-result.schema.json': 'SimulationResult',
   'experiment-request.schema.json': 'ExperimentRequest',
   'experiment-report.schema.json': 'ExperimentReport',
+  'work-queue.schema.json': 'WorkQueue',
 };
 
 // ---------------------------------------------------------------------------
@@ -221,7 +223,7 @@ function loadSchemas() {
   );
 }
 
-test('model.d.ts declares every property of the case, decision, simulation-result and experiment schemas', () => {
+test('model.d.ts declares every property of the case, decision, simulation-result, experiment and work-queue schemas', () => {
   const problems = drift(fs.readFileSync(MODEL, 'utf8'), loadSchemas());
   assert.deepEqual(problems, [], `model.d.ts has drifted from schemas/:\n${problems.join('\n')}`);
 });

@@ -11,6 +11,7 @@ import type {
   BatchRow, Case, Channel, ContactCheck, Decimal, Decision, ErrorInfo, Instant, Limits, Offer, PlanCheck,
   PlanProposal, PolicyInfo, PolicyOptions, SimulationRequest, SimulationResult, Day, Kpis,
   ExperimentReport, ExperimentRequest, KpiVerdict, PlanResult, Score, ScoreReason, BestSlot,
+  WorkQueue, QueueItem, QueueStatus,
 } from '../types/index';
 
 const asOf: Instant = '2026-03-16T15:00:00Z';
@@ -135,6 +136,12 @@ async function tour(): Promise<void> {
   const pending: boolean = report.comparisons[0]?.verdict === null;
   experiment(JSON.stringify({ ...live, test: { kind: 'sequential', metric: 'paid_pct', minimum_effect: '2' } }));
 
+  const queue: WorkQueue = Policy.default().queue([c], asOf, { call: 400, sms: 0 });
+  const firstItem: QueueItem | undefined = queue.items[0];
+  const queued: QueueStatus | undefined = firstItem?.status;
+  const rank: number | undefined = firstItem?.rank;
+  const queueCsv: string = Policy.default().queueText(JSON.stringify([c]), new Date(), '{"call": 1}', 'csv');
+  void queued, rank, queueCsv, queue.used.call, queue.errors[0]?.error.code;
   const portfolio: Case[] = generatePortfolio(100, 7n, asOf);
   const problems: ErrorInfo[] = diagnose('fn segment(c) { 1 + }');
   const firstLine: number | null | undefined = problems[0]?.line;

@@ -2,7 +2,7 @@
 import type {
   Case, Decision, ContactCheck, PlanCheck, PlanProposal, PolicyInfo, Limits,
   PolicyOptions, SimulationRequest, SimulationResult, Channel, ErrorInfo, Instant, ResponseModel,
-  ExperimentRequest, ExperimentReport, ExperimentPlan, PlanResult,
+  ExperimentRequest, ExperimentReport, ExperimentPlan, PlanResult, Capacity, WorkQueue,
 } from './model.js';
 
 declare global {
@@ -82,6 +82,21 @@ export declare class Policy {
     cases: CaseInput[] | string,
     asOf: Instant | Date,
     opts?: ReportOptions & { format?: 'json' | 'csv' | 'table' | 'html' },
+  ): string;
+  /** The day's work queue (`recobro queue`) of a batch (cases as in `evaluateMany`) at
+   * `asOf` under the daily `capacity` per channel (`{call: 400}`; channels not listed
+   * are not limited): every case decided, then queued by priority and expected value;
+   * a case whose channel is full takes its next lawful candidate or waits, with the
+   * reason. Its contract: schemas/work-queue.schema.json. A bad case is in `errors`; a
+   * bad clock, a bad capacity (path `capacity.CHANNEL`) or text that is no batch throws. */
+  queue(cases: CaseInput[] | string, asOf: Instant | Date, capacity?: Capacity | string): WorkQueue;
+  /** The same queue written as `json` (default; byte for byte the CLI's `--format
+   * json`), `csv` or `table`. */
+  queueText(
+    cases: CaseInput[] | string,
+    asOf: Instant | Date,
+    capacity?: Capacity | string,
+    format?: 'json' | 'csv' | 'table',
   ): string;
   /** May this contact happen at `at`? Every rule with its citation and outcome. */
   checkContact(c: CaseInput, channel: Channel, at: Instant | Date, opts?: { debtId?: string }): ContactCheck;

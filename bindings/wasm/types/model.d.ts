@@ -787,6 +787,55 @@ export interface SimulationRequest {
 /** A daily capacity per channel: how many contacts a day (a whole number, 0 for none). */
 export type Capacity = { [C in Channel]?: number };
 
+/** The day's work queue of a batch under daily channel capacities
+ * (`Policy.queue`, `recobro queue`; schemas/work-queue.schema.json). */
+export interface WorkQueue {
+  /** The clock. */
+  as_of: Instant;
+  /** The capacities (channels not listed are not limited). */
+  capacity: Capacity;
+  /** Per channel, how many actions the queue uses today. */
+  used: { [C in Channel]?: number };
+  /** Every case: the queued ones in queue order, then the waiting ones, then those
+   * with no action in batch order. */
+  items: QueueItem[];
+  /** Entries that could not be read or decided, under their index. */
+  errors: QueueRowError[];
+}
+
+/** What became of a case in the queue: its chosen action is queued (`scheduled`), its
+ * channel was full and its next lawful candidate is queued (`rerouted`), no lawful
+ * candidate had room today (`waiting`), or the decision has no action (`no_action`). */
+export type QueueStatus = 'scheduled' | 'rerouted' | 'waiting' | 'no_action';
+
+/** One case's place in the queue. */
+export interface QueueItem {
+  /** Its position in today's queue (1 first); absent when it waits or has no action. */
+  rank?: number;
+  case_id: string;
+  status: QueueStatus;
+  /** The action to take today (the chosen one, or the candidate it was rerouted to). */
+  action?: ChosenAction;
+  /** The index of that action in the decision's `candidates`. */
+  candidate?: number;
+  /** The chosen action's priority (the queue's first key). */
+  priority?: number;
+  /** Outstanding times contact rate times probability of payment (the second key). */
+  expected_value: Decimal;
+  /** The case's currency. */
+  currency: string;
+  /** Why it was rerouted, waits, or has no action. */
+  reason?: string;
+}
+
+/** One entry of a queue's batch that could not be read or decided, and why. */
+export interface QueueRowError {
+  /** Its index in the batch. */
+  index: number;
+  /** The error, in the one error shape. */
+  error: ErrorInfo;
+}
+
 /** Every case runs through every policy (a what-if). */
 export interface SplitAll {
   /** `all`. */
