@@ -6,7 +6,7 @@
 import { $, h } from './js/dom.js';
 import { setStatus, markReady } from './js/status.js';
 import { startWorker, call } from './js/worker-client.js';
-import { readInt } from './js/fields.js';
+import { readCapacity, readInt } from './js/fields.js';
 import { createEditors } from './js/editor.js';
 import { createTableEditor, editedTables, loadTables } from './js/tables.js';
 import { setupModel } from './js/model.js';
@@ -60,6 +60,7 @@ async function boot() {
 
   $('#days').addEventListener('input', () => readInt('#days', 1, 3650));
   $('#replications').addEventListener('input', () => readInt('#replications', 1, MAX_REPLICATIONS));
+  for (const el of document.querySelectorAll('input[data-capacity]')) el.addEventListener('input', () => readCapacity());
   for (const el of document.querySelectorAll('.sidebar, .editors, #table-editor')) el.addEventListener('input', markStale);
   $('#model-reset').addEventListener('click', markStale);
   $('#table-reset').addEventListener('click', markStale);

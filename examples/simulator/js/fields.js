@@ -17,3 +17,23 @@ export function readStart() {
   el.classList.toggle('invalid', !ok);
   return ok ? v : null;
 }
+
+/** The daily capacities per channel (`{call: 400}`; an empty field is no limit), or
+ * null when a field is not a whole number from 0 to 10,000,000 (it is marked). */
+export function readCapacity() {
+  const out = {};
+  let ok = true;
+  for (const el of document.querySelectorAll('input[data-capacity]')) {
+    const v = el.value.trim();
+    if (v === '') {
+      el.classList.remove('invalid');
+      continue;
+    }
+    const n = Number(v);
+    const good = Number.isInteger(n) && n >= 0 && n <= 10_000_000;
+    el.classList.toggle('invalid', !good);
+    if (good) out[el.dataset.capacity] = n;
+    else ok = false;
+  }
+  return ok ? out : null;
+}

@@ -4,7 +4,7 @@ import { $, h } from './dom.js';
 import { plural } from './format.js';
 import { setStatus, isReady } from './status.js';
 import { call, restartWorker, poolSize, workers } from './worker-client.js';
-import { readInt, readStart } from './fields.js';
+import { readCapacity, readInt, readStart } from './fields.js';
 import { MAX_REPLICATIONS } from './constants.js';
 import { editors } from './editor.js';
 import { editedTables, tableEditor } from './tables.js';
@@ -54,9 +54,10 @@ export async function run() {
   const seed = readInt('#seed', 0, Number.MAX_SAFE_INTEGER);
   const replications = readInt('#replications', 1, MAX_REPLICATIONS);
   const start = readStart();
+  const capacity = readCapacity();
   const kind = portfolioKind();
   const n = kind === 'generated' ? readInt('#cases-n', 1, 100000) : null;
-  if (days == null || seed == null || replications == null || start == null || (kind === 'generated' && n == null)) {
+  if (days == null || seed == null || replications == null || start == null || capacity == null || (kind === 'generated' && n == null)) {
     $('#run-info').textContent = 'Check the highlighted fields.';
     return;
   }
@@ -73,6 +74,9 @@ export async function run() {
     response_model: model,
     replications,
   };
+  // Daily capacities couple every case of a day: such a run is one part, one worker.
+  const capped = Object.keys(capacity).length > 0;
+  if (capped) request.capacity = capacity;
   if (kind === 'generated') request.generate = n;
   else request.usePortfolio = true;
 
@@ -87,7 +91,7 @@ export async function run() {
   $('#run-info').textContent = 'Starting…';
   const t0 = performance.now();
   try {
-    const { result, ms, parts } = await simulate(request, kind === 'generated' ? poolSize() : 1, (done, total) => {
+    const { result, ms, parts } = await simulate(request, kind === 'generated' && !capped ? poolSize() : 1, (done, total) => {
       progress.max = total;
       progress.value = done;
       $('#run-info').textContent = `Simulating: ${done} of ${total} case runs…`;
@@ -101,9 +105,10 @@ export async function run() {
     runNote = {
       text: `${plural(cases, 'case')} × ${plural(days, 'day')} × ${plural(result.arms.length, 'policy', 'policies')}` +
         `${replications > 1 ? ` × ${plural(replications, 'replication')}` : ''} in ${(ms / 1000).toFixed(2)} s on ${plural(parts, 'worker')} (seed ${seed})` +
-        `${edited ? `, with the edited table${Object.keys(tables).length === 1 ? '' : 's'} ${Object.keys(tables).join(', ')}` : ''}.`,
+        `${edited ? `, with the edited table${Object.keys(tables).length === 1 ? '' : 's'} ${Object.keys(tables).join(', ')}` : ''}` +
+        `${capped ? `, under daily capacities ${Object.entries(capacity).map(([c, k]) => `${c} ${k}`).join(', ')} (one worker: capacities couple every case of a day)` : ''}.`,
     };
-    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, replications, run: runCount, workers: parts, tables: Object.keys(tables) };
+    window.__recobroLastRun = { ms, wallMs: wall, cases, days, seed, replications, run: runCount, workers: parts, tables: Object.keys(tables), capacity };
     renderResults(result, runCount);
     if (kind === 'generated') await refreshPortfolio();
   } catch (e) {

@@ -682,3 +682,65 @@ test('the decision table is editable: an edited row changes decisions and the si
   writeFileSync(join(site, 'e2e-timings.json'), JSON.stringify(timings, null, 2) + '\n');
   console.log(`decision table: ${compared} KPI values compared with the edited table; the error: ${errText}`);
 });
+
+test('team capacity: a run under daily capacities is one worker and gives the KPIs recobro simulate --capacity gives', async () => {
+  // Runs after the others (the same page; the editors hold the shipped policies and
+  // the shipped table).
+  await page.waitForSelector('#champion-error[data-state="ok"]');
+  await page.waitForSelector('#challenger-error[data-state="ok"]');
+  const champion = await page.inputValue('#champion-editor');
+  const challenger = await page.inputValue('#challenger-editor');
+  const before = (await page.evaluate(() => window.__recobroLastRun)).run;
+
+  // A bad capacity is marked and stops the run.
+  await page.fill('#capacity-call', '-1');
+  assert.ok(await page.evaluate(() => document.querySelector('#capacity-call').classList.contains('invalid')));
+  await page.fill('#capacity-call', '0');
+  await page.fill('#capacity-sms', '5');
+  assert.ok(!(await page.evaluate(() => document.querySelector('#capacity-call').classList.contains('invalid'))));
+  await page.fill('#replications', '1');
+  await page.fill('#cases-n', String(REP_N));
+  await page.fill('#days', String(REP_DAYS));
+  await page.waitForSelector('#run:not([disabled])');
+  await page.click('#run');
+  await page.waitForSelector(`#kpi-table[data-run="${before + 1}"]`, { timeout: 300_000 });
+  const lastRun = await page.evaluate(() => window.__recobroLastRun);
+  assert.equal(lastRun.workers, 1);
+  assert.deepEqual(lastRun.capacity, { call: 0, sms: 5 });
+  assert.deepEqual(lastRun.tables, []);
+  assert.match(await page.textContent('#run-info'), /under daily capacities call 0, sms 5/);
+
+  const champFile = join(work, 'champion-cap.rhai');
+  const challFile = join(work, 'challenger-cap.rhai');
+  writeFileSync(champFile, champion);
+  writeFileSync(challFile, challenger);
+  const { stdout } = await promisify(execFile)(cli, [
+    'simulate', '--generate', String(REP_N), '--seed', String(SEED), '--days', String(REP_DAYS),
+    '--capacity', 'call=0', '--capacity', 'sms=5', '--json', '--policy', champFile, '--challenger', challFile,
+  ], { maxBuffer: 256 * 1024 * 1024 });
+  const native = JSON.parse(stdout);
+  // No calls at all in the engine's own run.
+  for (const arm of native.arms) assert.ok(arm.series.every((d) => d.contacts[0] === 0 && d.contacts[1] <= 5), arm.policy);
+  const cells = await page.$$eval('#kpi-table td[data-kpi]', (tds) =>
+    tds.map((td) => ({ kpi: td.dataset.kpi, arm: td.dataset.arm, value: td.dataset.value })));
+  const table = new Map(cells.map((c) => [`${c.arm}/${c.kpi}`, c]));
+  let compared = 0;
+  for (const [arm, kpis] of [['champion', native.arms[0].kpis], ['challenger', native.arms[1].kpis], ['difference', native.arms[1].vs_champion]]) {
+    for (const [key, value] of Object.entries(kpis)) {
+      // The KPI table shows contacts per channel (`contacts.call` ...).
+      const pairs = key === 'contacts' ? value.map((v, i) => [`contacts.${CHANNELS[i]}`, v]) : [[key, value]];
+      for (const [k, v] of pairs) {
+        const cell = table.get(`${arm}/${k}`);
+        assert.ok(cell, `no cell for ${arm} ${k}`);
+        assert.equal(cell.value, String(v), `${arm} ${k}`);
+        compared++;
+      }
+    }
+  }
+  // The KPI table's calls: none under a call capacity of 0.
+  assert.equal(table.get('champion/contacts.call').value, '0');
+  assert.ok(compared > 20);
+  for (const id of ['#capacity-call', '#capacity-sms']) await page.fill(id, '');
+  assert.deepEqual(problems, [], 'page errors, console errors or failed requests');
+  console.log(`team capacity: ${compared} KPI values compared with recobro simulate --capacity`);
+});
