@@ -62,6 +62,21 @@ fn decide(p: &Policy, c: &Case, when: &str) -> Value {
     serde_json::from_str(&p.evaluate(c, at(when)).unwrap().to_json()).unwrap()
 }
 
+/// The decision's `timing` trace lines.
+fn traced(p: &Policy, c: &Case) -> String {
+    let opts = recobro::EvalOptions { trace: true };
+    let d = p
+        .evaluate_with(c, at("2026-01-12T15:00:00Z"), opts)
+        .unwrap();
+    d.trace
+        .unwrap()
+        .iter()
+        .filter(|t| t.step == "timing")
+        .map(|t| t.detail.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 const CALL: &str = r#"fn actions(c) { [contact("call", "t")] }"#;
 
 #[test]
@@ -122,9 +137,22 @@ fn no_best_at_when_only_a_person_can_lift_the_block_or_the_prior_lacks_the_chann
     );
     assert_eq!(d["candidates"][0]["verdict"], "blocked");
     assert!(d["candidates"][0].get("best_at").is_none(), "{d}");
+    // The trace says why.
+    assert_eq!(
+        traced(&policy(CALL), &case("00", &["dispute"])),
+        "candidate 0: no best moment: only a person can lift its block"
+    );
     let sms = policy(r#"fn actions(c) { [contact("sms", "t"), task("legal_review")] }"#);
     let d = decide(&sms, &case("00", &[]), "2026-01-12T15:00:00Z");
     assert!(d["candidates"][0].get("best_at").is_none(), "{d}");
+    assert_eq!(
+        traced(&sms, &case("00", &[])),
+        "candidate 0: no best moment: the prior flat has no rates for sms"
+    );
+    assert_eq!(
+        traced(&policy(CALL), &case("00", &[])),
+        "candidate 0: best at 2026-01-13T00:00:00Z (mon 19:00 local), expected right-party rate 0.485714 from 3 of 3 attempt(s) at that hour and the prior flat@1 (0.1 at weight 4); 1 slot(s) checked"
+    );
     assert!(d["action"].get("best_at").is_none(), "{d}");
     // A policy without `contact_timing()` decides as before: no new keys.
     let plain = Policy::from_source(CALL).unwrap();

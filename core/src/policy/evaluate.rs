@@ -400,10 +400,23 @@ impl Policy {
                         b.weekday, b.local_hour, b.rate, b.right_party, b.attempts, b.prior, b.prior_rate, b.prior_weight, b.slots_checked
                     ),
                 );
-            } else if inner.timing.is_some() && action.is_contact() {
+            } else if let (Some(t), Some(ch)) = (&inner.timing, action.channel) {
                 note!(
                     "timing",
-                    format!("candidate {ci}: no best moment (a channel the prior does not know, no lawful slot within the horizon, or a block only a person can lift)"),
+                    format!(
+                        "candidate {ci}: no best moment: {}",
+                        if !t.prior.knows(ch) {
+                            format!(
+                                "the prior {} has no rates for {}",
+                                t.prior.name,
+                                ch.as_str()
+                            )
+                        } else if forever {
+                            "only a person can lift its block".to_string()
+                        } else {
+                            format!("no slot within {} hours is lawful", t.horizon_hours)
+                        }
+                    ),
                 );
             }
             let (best_at, best_slot) = best.map_or((None, None), |(a, b)| (Some(a), Some(b)));
