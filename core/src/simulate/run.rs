@@ -899,16 +899,8 @@ pub(crate) fn simulate_with_capacity(
                 .for_each(apply);
         }
     }
-    // The horizon's end: every run is over (a decision at or after it is not taken).
-    let end = runs.first().map(|r| r.end);
-    let mut out = Vec::with_capacity(runs.len());
-    for mut r in runs {
-        if let Some(end) = end {
-            while r.next_decision(end)?.is_some() {
-                // INVARIANT: no decision is due before the end once every day ran.
-            }
-        }
-        out.push(r.finish());
-    }
+    // INVARIANT: the last day's rounds ran until no run had a decision before the
+    // horizon's end, so every run is over: what is left is money due before the end.
+    let out = runs.into_iter().map(CaseRun::finish).collect();
     Ok(out)
 }
