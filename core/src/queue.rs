@@ -137,7 +137,9 @@ pub struct WorkQueue {
     pub as_of: Instant,
     /// The capacities (channels not listed are not limited).
     pub capacity: Capacity,
-    /// Per channel, how many actions the queue uses today.
+    /// Per channel, how many actions the queue takes in the 24 hours from `as_of` (an
+    /// action a policy put later, with `not_before`, counts against its own day's
+    /// capacity, not this one's).
     pub used: BTreeMap<Channel, u32>,
     /// Every case: the queued ones in queue order, then the waiting ones in the same
     /// order, then those with no action in batch order.
@@ -271,14 +273,17 @@ pub(crate) struct Placed {
 }
 
 /// Place decisions that have an action (each with its expected value) under
-/// `capacity`, `used` counting what earlier placements took: in queue order (priority,
-/// then expected value, then case id), each its chosen action when its channel has
-/// room, else its next lawful candidate with room, else waiting. Shared by
-/// [`queue`] and the simulator's capacity runs.
+/// `capacity`, `used` counting what earlier placements took per (day, channel): in
+/// queue order (priority, then expected value, then case id), each its chosen action
+/// when its channel has room on the day it would happen (`day` of the candidate's
+/// earliest instant: its `not_before`, or the decision's clock), else its next lawful
+/// candidate with room, else waiting. Shared by [`queue`] and the simulator's capacity
+/// runs.
 pub(crate) fn place(
     items: &[(&Decision, Decimal)],
     capacity: &Capacity,
-    used: &mut BTreeMap<Channel, u32>,
+    used: &mut BTreeMap<(u32, Channel), u32>,
+    day: &dyn Fn(Instant) -> u32,
 ) -> Vec<Placed> {
     let key = |d: &Decision| d.action.as_ref().map_or(0, |a| a.action.priority);
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -290,12 +295,20 @@ pub(crate) fn place(
             .then_with(|| vb.cmp(&va))
             .then_with(|| da.case_id.cmp(&db.case_id))
     });
-    let room = |used: &BTreeMap<Channel, u32>, ch: Option<Channel>| match ch {
+    // The day a candidate would happen on.
+    let when = |d: &Decision, i: usize| -> u32 {
+        let at = d.candidates[i]
+            .action
+            .not_before
+            .map_or(d.as_of, |n| n.max(d.as_of));
+        day(at)
+    };
+    let room = |used: &BTreeMap<(u32, Channel), u32>, ch: Option<Channel>, on: u32| match ch {
         None => true,
         Some(ch) => capacity
             .0
             .get(&ch)
-            .is_none_or(|cap| used.get(&ch).copied().unwrap_or(0) < *cap),
+            .is_none_or(|cap| used.get(&(on, ch)).copied().unwrap_or(0) < *cap),
     };
     let mut out = Vec::with_capacity(items.len());
     for index in order {
@@ -308,11 +321,11 @@ pub(crate) fn place(
             .map(|(i, _)| i)
             .collect();
         // The full channels of the allowed candidates before `upto` (all when `None`).
-        let full = |used: &BTreeMap<Channel, u32>, upto: Option<usize>| {
+        let full = |used: &BTreeMap<(u32, Channel), u32>, upto: Option<usize>| {
             let mut chans: Vec<Channel> = Vec::new();
             for &i in allowed.iter().take_while(|&&i| upto.is_none_or(|u| i < u)) {
                 if let Some(c) = dec.candidates[i].action.channel {
-                    if !room(used, Some(c)) && !chans.contains(&c) {
+                    if !room(used, Some(c), when(dec, i)) && !chans.contains(&c) {
                         chans.push(c);
                     }
                 }
@@ -333,13 +346,13 @@ pub(crate) fn place(
         let pick = allowed
             .iter()
             .copied()
-            .find(|&i| room(used, dec.candidates[i].action.channel));
+            .find(|&i| room(used, dec.candidates[i].action.channel, when(dec, i)));
         out.push(match pick {
             Some(i) => {
                 let c = &dec.candidates[i];
                 let why = full(used, Some(i));
                 if let Some(ch) = c.action.channel {
-                    let n = used.entry(ch).or_insert(0);
+                    let n = used.entry((when(dec, i), ch)).or_insert(0);
                     *n = n.saturating_add(1);
                 }
                 let rerouted = allowed.first() != Some(&i);
@@ -438,8 +451,15 @@ pub fn queue(
         .iter()
         .map(|d| (&d.decision, d.expected_value))
         .collect();
-    let mut used: BTreeMap<Channel, u32> = BTreeMap::new();
-    let placed = place(&order, capacity, &mut used);
+    // Days from the batch's clock: 0 is the 24 hours from `as_of`.
+    let mut by_day: BTreeMap<(u32, Channel), u32> = BTreeMap::new();
+    let day = |t: Instant| ((t.timestamp() - as_of.timestamp()).max(0) / 86_400) as u32;
+    let placed = place(&order, capacity, &mut by_day, &day);
+    let used: BTreeMap<Channel, u32> = by_day
+        .iter()
+        .filter(|((d, _), _)| *d == 0)
+        .map(|((_, ch), n)| (*ch, *n))
+        .collect();
     let mut items = Vec::with_capacity(acting.len() + idle.len());
     let mut waiting = Vec::new();
     let mut rank = 0u32;

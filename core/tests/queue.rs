@@ -175,3 +175,34 @@ fn bad_capacities_are_refused_at_their_path() {
         (recobro::Channel::Sms, 40)
     );
 }
+
+#[test]
+fn an_action_put_on_a_later_day_counts_against_that_days_capacity() {
+    // A (priority 90) calls only tomorrow (`not_before`), B (80) today. With one call a
+    // day both are scheduled: A takes tomorrow's call, B today's; `used` is today's.
+    let p = Policy::from_source(
+        r#"fn actions(c) {
+            let a = contact("call", "c").with_priority(c.attr("p", 0));
+            if c.attr("later", false) { a = a.not_before("2026-01-13T17:00:00Z"); }
+            [a]
+        }"#,
+    )
+    .unwrap();
+    let batch = json!([
+        case("A", 90, "100", json!({"later": true})),
+        case("B", 80, "100", json!({})),
+        case("C", 70, "100", json!({})),
+    ]);
+    let q = host::queue(&p, &batch.to_string(), AS_OF, r#"{"call": 1}"#).unwrap();
+    let v: Value = serde_json::from_str(&q.to_json()).unwrap();
+    let status = |i: usize| {
+        (
+            v["items"][i]["case_id"].clone(),
+            v["items"][i]["status"].clone(),
+        )
+    };
+    assert_eq!(status(0), (json!("A"), json!("scheduled")));
+    assert_eq!(status(1), (json!("B"), json!("scheduled")));
+    assert_eq!(status(2), (json!("C"), json!("waiting")));
+    assert_eq!(v["used"], json!({"call": 1}));
+}

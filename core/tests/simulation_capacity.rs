@@ -121,3 +121,46 @@ fn a_run_under_capacities_is_not_split_and_bad_capacities_are_refused() {
     .unwrap_err();
     assert!(e.path().is_some_and(|p| p.starts_with("capacity")), "{e}");
 }
+
+#[test]
+fn under_a_split_each_arm_has_its_share_of_the_team_and_an_action_counts_on_its_day() {
+    let c = cases();
+    // 50/50: each arm 3 of the 6 calls a day.
+    let s = Settings {
+        split: Split::Assign {
+            experiment: "cap".into(),
+            shares: vec![50, 50],
+        },
+        ..settings(&[(Channel::Call, 6)])
+    };
+    let r = simulate(&policies(), &c, &s).unwrap();
+    for arm in &r.arms {
+        assert!(
+            arm.series.iter().all(|d| d.contacts[0] <= 3),
+            "{}",
+            arm.policy
+        );
+        assert!(
+            arm.series.iter().any(|d| d.contacts[0] == 3),
+            "{}",
+            arm.policy
+        );
+    }
+    // A policy that waits for the best moment (often the next day): still at most one
+    // call on any simulated day, counted on the day the call happens.
+    let waiting = recobro::PolicyBuilder::new(
+        r#"fn contact_timing() { #{ prior: "consumer", horizon_hours: 48, weight: 4 } }
+           fn actions(c) {
+               let b = c.best_moment("call");
+               let a = contact("call", "c").with_priority(50);
+               if b != () { a = a.not_before(b.at); }
+               [a, contact("sms", "s").with_priority(10)]
+           }"#,
+    )
+    .build()
+    .unwrap();
+    let r = simulate(&[waiting], &c, &settings(&[(Channel::Call, 1)])).unwrap();
+    let calls: Vec<u32> = r.arms[0].series.iter().map(|d| d.contacts[0]).collect();
+    assert!(calls.iter().all(|&n| n <= 1), "{calls:?}");
+    assert!(calls.iter().sum::<u32>() > 10, "{calls:?}");
+}

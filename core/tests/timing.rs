@@ -292,3 +292,89 @@ fn bad_timing_and_bad_priors_are_refused_where_they_are() {
         .unwrap_err();
     assert!(e.message.contains("contact_timing()"), "{e}");
 }
+
+#[test]
+fn the_slots_never_start_before_the_clock_and_keep_to_local_tops_of_the_hour() {
+    // A clock with a fraction of a second: the first slot is the clock itself, never
+    // the whole second before it.
+    let p = policy(CALL);
+    let mut c = case("00", &[]);
+    c.contacts.clear();
+    let d = p.evaluate(&c, at("2026-01-12T15:00:00.700Z")).unwrap();
+    let chosen = d.action.unwrap();
+    assert!(chosen.best_at.unwrap() >= chosen.earliest_at);
+    // Lord Howe Island (UTC+10:30, +11:00 in summer) moves its clocks by half an hour on
+    // 4 October 2026 at 02:00 local. A debtor there answered at 10:00 local only: after
+    // the change, the slot rated for hour 10 must be 10:00 local (23:00Z), not 10:30.
+    let mut contacts = Vec::new();
+    for d in ["01", "02", "03"] {
+        // 10:00 local in September (UTC+10:30) is 23:30Z the day before.
+        contacts.push(
+            json!({"at": format!("2026-09-{d}T23:30:00Z"), "channel": "call",
+            "direction": "outbound", "outcome": "conversation", "debt_ids": ["A"]}),
+        );
+    }
+    let lh = Case::from_value(json!({
+        "id": "L", "debtor": {"id": "D", "kind": "consumer", "jurisdiction": "AU",
+            "timezone": "Australia/Lord_Howe"},
+        "debts": [{"id": "A", "currency": "AUD", "original_amount": "900", "outstanding": "900",
+                   "issued_on": "2026-06-01", "due_on": "2026-07-01"}],
+        "contacts": contacts
+    }))
+    .unwrap();
+    // Saturday 3 October 2026, 12:00 local (01:30Z), before the change that night.
+    let d = decide(&p, &lh, "2026-10-03T01:30:00Z");
+    let c = &d["candidates"][0];
+    // Sunday 4 October 10:00 local is UTC+11:00: 23:00Z on the 3rd.
+    assert_eq!(c["best_at"], "2026-10-03T23:00:00Z", "{d}");
+    assert_eq!(c["best_slot"]["local_hour"], 10);
+    // (3 + 4 * 0.1) / (3 + 4), as at 19:00 in New York.
+    assert_eq!(c["best_slot"]["rate"], "0.485714");
+}
+
+#[test]
+fn a_blocked_candidates_horizon_runs_from_its_reopening() {
+    // Saturday 22:30 local with a 12-hour horizon: calls reopen at 08:00 Sunday local
+    // (Reg F allows every day); the horizon runs from then, so the evening conversations'
+    // hour (19:00) is within it and is the best slot.
+    let p = PolicyBuilder::new(format!(
+        "fn contact_timing() {{ #{{ prior: \"flat\", horizon_hours: 12, weight: 4 }} }}\n{CALL}"
+    ))
+    .prior("flat", flat())
+    .build()
+    .unwrap();
+    let d = decide(&p, &case("00", &[]), "2026-01-18T03:30:00Z");
+    let c = &d["candidates"][0];
+    assert_eq!(c["next_allowed_at"], "2026-01-18T13:00:00Z");
+    assert_eq!(c["best_at"], "2026-01-19T00:00:00Z", "{d}");
+}
+
+#[test]
+fn errors_in_a_prior_and_in_the_hook_point_at_their_own_line() {
+    let text = "{\"name\": \"flat\", \"version\": \"1\", \"channels\": {\n  \"call\": {\n    \"hourz\": []}}}";
+    let e = PolicyBuilder::new(format!("{TIMING}fn segment(c) {{ \"s\" }}"))
+        .prior("flat", text)
+        .build()
+        .unwrap_err();
+    assert_eq!(e.line(), Some(3), "{e}");
+    assert!(
+        e.message.contains("hourz") && !e.message.contains("at line"),
+        "{e}"
+    );
+    let renamed =
+        flat()
+            .replacen("{\"name\"", "{\n\"name\"", 1)
+            .replacen("\"flat\"", "\"other\"", 1);
+    let e = PolicyBuilder::new(format!("{TIMING}fn segment(c) {{ \"s\" }}"))
+        .prior("flat", renamed)
+        .build()
+        .unwrap_err();
+    assert_eq!(e.line(), Some(2), "{e}");
+    // A comment naming the hook before it does not move the error's line.
+    let e = PolicyBuilder::new(
+        "// see fn contact_timing below\nfn segment(c) { \"s\" }\n  fn contact_timing() { #{ prior: \"nope\", horizon_hours: 1, weight: 0 } }",
+    )
+    .build()
+    .unwrap_err();
+    assert_eq!((e.line(), e.column()), (Some(3), Some(3)), "{e}");
+}

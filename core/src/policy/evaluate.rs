@@ -411,6 +411,8 @@ impl Policy {
                                 t.prior.name,
                                 ch.as_str()
                             )
+                        } else if assessed.search_exhausted.is_some() {
+                            "the search for its next allowed instant gave up".to_string()
                         } else if forever {
                             "only a person can lift its block".to_string()
                         } else {

@@ -435,10 +435,17 @@ fn read_timing(
     priors: &timing::Priors,
     source: &str,
 ) -> Result<timing::Timing> {
-    let at = source.find("fn contact_timing").map_or((1, 1), |i| {
-        let line = source[..i].matches('\n').count() + 1;
-        (line, i - source[..i].rfind('\n').map_or(0, |n| n + 1) + 1)
-    });
+    // The hook's own line: the first line that defines it (not a comment naming it).
+    let at = source
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let col = l.len() - l.trim_start().len();
+            l.trim_start()
+                .starts_with("fn contact_timing")
+                .then(|| (i + 1, l[..col].chars().count() + 1))
+        })
+        .unwrap_or((1, 1));
     let v = engine
         .call_fn_with_options::<rhai::Dynamic>(
             rhai::CallFnOptions::new(),

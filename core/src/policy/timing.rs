@@ -16,7 +16,8 @@
 //!   debtor's own ledger outweighs it once it holds more attempts at that hour.
 //!
 //! For a contact candidate on a channel the prior knows, the slots are its earliest
-//! instant and each local top of the hour after it, up to the horizon. A slot's
+//! lawful instant (its own earliest instant, or its `next_allowed_at` when it is
+//! blocked) and each local top of the hour after it, up to the horizon. A slot's
 //! expected rate, with `n` the debtor's outbound attempts on that channel at that
 //! local hour (any weekday), `s` how many reached the right party (connected or a
 //! conversation), `p` the prior's rate for that hour times its weekday factor (at most
@@ -28,8 +29,8 @@
 //!
 //! The slots are ranked by rate, the earlier first on ties, and the first that every
 //! compliance rule allows (checked by the engine at that instant, with the rules in
-//! force on that local date) is the candidate's `best_at`. A slot before the
-//! candidate's `next_allowed_at` is not proposed. No lawful slot in the horizon, a
+//! force on that local date) is the candidate's `best_at`, so never before its
+//! `next_allowed_at`. No lawful slot in the horizon, a
 //! channel the prior does not know, or a candidate only a person can unblock: no
 //! `best_at`.
 //!
@@ -43,7 +44,7 @@
 //!
 //! Rates within 0 to 1, factors within 0 to 10, at most 6 decimals each.
 
-use crate::compliance::{self, CheckContext, ContactRule};
+use crate::compliance::{CheckContext, ContactRule, RuleVerdict};
 use crate::decision::{Action, BestSlot};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{Case, Channel, Direction};
@@ -164,8 +165,24 @@ impl Prior {
                     ),
                 )
             })?;
-            let c: RawChannel<'_> = serde_json::from_str(part.get())
-                .map_err(|e| here(part.get(), format!("channel `{name}`: {e}")))?;
+            let c: RawChannel<'_> = serde_json::from_str(part.get()).map_err(|e| {
+                // The error's line and column are within the channel's object: place
+                // them in the file.
+                let (pl, pc) = super::table::position(text, part.get());
+                let (line, column) = if e.line() <= 1 {
+                    (pl, pc + e.column().saturating_sub(1))
+                } else {
+                    (pl + e.line() - 1, e.column())
+                };
+                Error::new(
+                    ErrorCode::PolicyContract,
+                    format!(
+                        "channel `{name}`: {}",
+                        crate::error::clean_serde_message(&e.to_string())
+                    ),
+                )
+                .at_policy(Some(module.to_string()), line, column.max(1))
+            })?;
             if c.hours.len() != 24 {
                 return Err(here(
                     part.get(),
@@ -252,11 +269,14 @@ impl Priors {
             let module = format!("priors/{name}");
             let p = Prior::parse(&module, text)?;
             if &p.name != name {
+                let at = text.find("\"name\"").map_or((1, 1), |i| {
+                    super::table::position(text, text.get(i..).unwrap_or(""))
+                });
                 return Err(Error::new(
                     ErrorCode::PolicyContract,
                     format!("prior given as `{name}` is named `{}`", p.name),
                 )
-                .at_policy(Some(module), 1, 1));
+                .at_policy(Some(module), at.0, at.1));
             }
             out.insert(p.name.clone(), Arc::new(p));
         }
@@ -369,35 +389,26 @@ struct Slot {
     prior_rate: Decimal,
 }
 
-/// The slots from `from` within the horizon, in time order, none before `not_before`.
-fn slots(
-    timing: &Timing,
-    ev: &Evidence,
-    channel: Channel,
-    tz: Tz,
-    from: Instant,
-    not_before: Option<Instant>,
-) -> Vec<Slot> {
+/// The slots from `from` within the horizon, in time order.
+fn slots(timing: &Timing, ev: &Evidence, channel: Channel, tz: Tz, from: Instant) -> Vec<Slot> {
     let mut slots = Vec::with_capacity(timing.horizon_hours as usize + 1);
     let start = from.timestamp();
     let end = start + i64::from(timing.horizon_hours) * 3_600;
-    let local = from.0.with_timezone(&tz);
-    let into_hour = i64::from(local.minute()) * 60 + i64::from(local.second());
     let mut t = start;
     while t <= end {
-        let at = Instant::from_timestamp(t);
+        // The first slot is `from` itself (with its fraction of a second, so never before
+        // it); the others are local tops of the hour.
+        let at = if t == start {
+            from
+        } else {
+            Instant::from_timestamp(t)
+        };
         let l = tz.from_utc_datetime(&at.0.naive_utc());
         let (hour, weekday) = (l.hour(), l.weekday().num_days_from_monday());
-        // The next local top of the hour (a zone's offset may be a half hour).
-        let next = if t == start {
-            start + 3_600 - into_hour
-        } else {
-            t + 3_600
-        };
-        if not_before.is_some_and(|n| at < n) {
-            t = next;
-            continue;
-        }
+        // The next local top of the hour, from this slot's own local time (an offset
+        // may change by half an hour, or be of odd minutes in old zones).
+        // INVARIANT: minute * 60 + second < 3600, so the step is at least 1 second.
+        let next = t + 3_600 - (i64::from(l.minute()) * 60 + i64::from(l.second().min(59)));
         let prior_rate = timing
             .prior
             .rate(channel, hour, weekday)
@@ -463,7 +474,9 @@ pub(crate) fn best_slot(
         explain: false,
         ..ctx.clone()
     };
-    let slots = slots(timing, &ev, channel, tz, from, not_before);
+    // The horizon runs from the earliest lawful instant: a blocked candidate's reopening.
+    let from = not_before.map_or(from, |n| n.max(from));
+    let slots = slots(timing, &ev, channel, tz, from);
     let mut tried = vec![false; slots.len()];
     while let Some(i) = best_untried(&slots, &tried) {
         tried[i] = true;
@@ -477,8 +490,15 @@ pub(crate) fn best_slot(
             }
         };
         checked += 1;
-        let a = compliance::assess(&by_date[ix].1, &quiet, action, slot.at);
-        if a.blocked_by.is_empty() {
+        // Lawful: no rule in force that day blocks it (no search for a reopening: a
+        // blocked slot is simply passed over).
+        let lawful = by_date[ix].1.iter().all(|r| {
+            !matches!(
+                r.check_at(&quiet, action, slot.at),
+                RuleVerdict::Block { .. }
+            )
+        });
+        if lawful {
             let h = slot.hour as usize;
             return Some((
                 slot.at,

@@ -176,11 +176,13 @@ pub struct Settings {
     #[serde(default = "one", skip_serializing_if = "is_one")]
     #[schemars(range(min = 1, max = MAX_REPLICATIONS))]
     pub replications: u32,
-    /// Daily capacity per channel (`{"call": 400}`), each arm its own team of that
-    /// size: the cases advance a day at a time together and each day's decisions are
-    /// placed as a work queue places them ([`crate::queue`]); a case over capacity takes
-    /// its next lawful candidate or waits a day. Empty (the default): no limit, and
-    /// every case runs on its own. A run under capacities is not split into parts.
+    /// Daily capacity per channel (`{"call": 400}`): every policy of a what-if has a team
+    /// of that size; under a split (`shares`) the arms share one team, each its share of
+    /// every capacity, rounded down. The cases advance a day at a time together and each
+    /// day's decisions are placed as a work queue places them ([`crate::queue`]), an
+    /// action counting on the day it happens; a case over capacity takes its next
+    /// lawful candidate or waits a day. Empty (the default): no limit, and every case
+    /// runs on its own. A run under capacities is not split into parts.
     #[serde(default, skip_serializing_if = "is_unlimited")]
     pub capacity: crate::queue::Capacity,
 }
@@ -626,8 +628,28 @@ fn simulate_range(
         let mut arms = Vec::with_capacity(policies.len());
         for (ai, (policy, members)) in policies.iter().zip(&members).enumerate() {
             if !settings.capacity.0.is_empty() {
+                // Under a split the arms share one team, each its share of every
+                // capacity (rounded down); otherwise each arm has the whole team.
+                let arm = match &settings.split {
+                    Split::Assign { shares, .. } => Settings {
+                        capacity: crate::queue::Capacity(
+                            settings
+                                .capacity
+                                .0
+                                .iter()
+                                .map(|(ch, n)| {
+                                    let share = u64::from(shares.get(ai).copied().unwrap_or(0));
+                                    // INVARIANT: n <= MAX_CAPACITY and share <= 100.
+                                    (*ch, (u64::from(*n) * share / 100) as u32)
+                                })
+                                .collect(),
+                        ),
+                        ..settings.clone()
+                    },
+                    Split::All => settings.clone(),
+                };
                 let outcomes =
-                    run::simulate_with_capacity(policy, members, settings).map_err(|e| Error {
+                    run::simulate_with_capacity(policy, members, &arm).map_err(|e| Error {
                         message: format!("policies[{ai}]: {}", e.message),
                         ..e
                     })?;

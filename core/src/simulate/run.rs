@@ -841,13 +841,24 @@ pub(crate) fn simulate_with_capacity(
     s: &Settings,
 ) -> Result<Vec<CaseOutcome>> {
     use crate::queue::{expected_value, place, Status};
-    let mut runs: Vec<CaseRun<'_>> = members
-        .iter()
-        .map(|c| CaseRun::new(policy, c, s, true))
-        .collect::<Result<_>>()?;
+    let start = |c: &&Case| CaseRun::new(policy, c, s, true);
+    #[cfg(feature = "parallel")]
+    let runs: Vec<Result<CaseRun<'_>>> = {
+        use rayon::prelude::*;
+        members.par_iter().map(start).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let runs: Vec<Result<CaseRun<'_>>> = members.iter().map(start).collect();
+    let mut runs: Vec<CaseRun<'_>> = runs.into_iter().collect::<Result<_>>()?;
+    // Capacity taken per (simulated day, channel): an action counts on the day it
+    // happens, which a policy's `not_before` may put after the day it was decided.
+    let mut used = std::collections::BTreeMap::new();
+    let day_of =
+        |t: Instant| -> u32 { ((t.timestamp() - s.start.timestamp()).max(0) / DAY) as u32 };
     for day in 0..s.days {
         let limit = Instant::from_timestamp(s.start.timestamp() + (i64::from(day) + 1) * DAY);
-        let mut used = std::collections::BTreeMap::new();
+        // Days before this one take no more actions.
+        used.retain(|(d, _): &(u32, Channel), _| *d >= day);
         loop {
             let step = |r: &mut CaseRun<'_>| r.next_decision(limit);
             #[cfg(feature = "parallel")]
@@ -873,7 +884,7 @@ pub(crate) fn simulate_with_capacity(
                 .map(|(i, d)| (i, d, expected_value(runs[i].case(), d, runs[i].now())))
                 .collect();
             let items: Vec<(&Decision, Decimal)> = acting.iter().map(|&(_, d, v)| (d, v)).collect();
-            for p in place(&items, &s.capacity, &mut used) {
+            for p in place(&items, &s.capacity, &mut used, &day_of) {
                 let run = acting[p.index].0;
                 acts[run] = Some(match (p.status, p.candidate) {
                     (Status::Rerouted, Some(i)) => Act::Candidate(i),
