@@ -198,16 +198,22 @@ struct QueueArgs {
     out: Option<PathBuf>,
 }
 
-fn queue_cmd(a: QueueArgs) -> Result<ExitCode, ExitCode> {
-    let as_of = parse_as_of(&a.as_of)?;
+/// `--capacity CHANNEL=N` (repeatable) as capacities; a bad one is reported, exit 2.
+fn capacity_arg(pairs: &[String]) -> Result<recobro::queue::Capacity, ExitCode> {
     let mut capacity = recobro::queue::Capacity::default();
-    for c in &a.capacity {
+    for c in pairs {
         let (ch, n) = recobro::queue::Capacity::parse_pair(c).map_err(|e| {
             report(&e, None);
             ExitCode::from(2)
         })?;
         capacity.0.insert(ch, n);
     }
+    Ok(capacity)
+}
+
+fn queue_cmd(a: QueueArgs) -> Result<ExitCode, ExitCode> {
+    let as_of = parse_as_of(&a.as_of)?;
+    let capacity = capacity_arg(&a.capacity)?;
     let policy = build_policy(a.policy.policy.as_deref(), &a.policy.modules)?;
     let cases = read_snapshot(&a.paths)?;
     let q = recobro::queue::queue(&policy, cases, as_of, &capacity).map_err(|e| {
@@ -703,14 +709,7 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         }
         None => ResponseModel::default(),
     };
-    let mut capacity = recobro::queue::Capacity::default();
-    for c in &a.capacity {
-        let (ch, n) = recobro::queue::Capacity::parse_pair(c).map_err(|e| {
-            report(&e, None);
-            ExitCode::from(2)
-        })?;
-        capacity.0.insert(ch, n);
-    }
+    let capacity = capacity_arg(&a.capacity)?;
     let split = if a.shares.is_empty() {
         Split::All
     } else {

@@ -427,6 +427,41 @@ pub(crate) struct Inner {
     pub timing: Option<Arc<timing::Timing>>,
 }
 
+/// Named data a policy reads (scorecards, decision tables, priors): the embedded ones,
+/// read and checked once per process into `embedded`, plus the host's (`{name: JSON}`),
+/// each parsed with the module `KIND/NAME` (a host's replaces an embedded one of the same
+/// name) and refused with `misnamed(module, text, name it carries)` when its own name is
+/// not the one it is given under.
+pub(crate) fn named_data<T>(
+    embedded: &'static std::sync::OnceLock<Result<BTreeMap<String, Arc<T>>>>,
+    files: impl Iterator<Item = (&'static str, &'static str)>,
+    host: &BTreeMap<String, String>,
+    kind: &str,
+    parse: impl Fn(&str, &str) -> Result<T>,
+    name_of: impl Fn(&T) -> &str,
+    misnamed: impl Fn(String, &str, &str) -> Error,
+) -> Result<BTreeMap<String, Arc<T>>> {
+    let mut out = embedded
+        .get_or_init(|| {
+            let mut m = BTreeMap::new();
+            for (path, text) in files {
+                let t = parse(path, text)?;
+                m.insert(name_of(&t).to_string(), Arc::new(t));
+            }
+            Ok(m)
+        })
+        .clone()?;
+    for (name, text) in host {
+        let module = format!("{kind}/{name}");
+        let t = parse(&module, text)?;
+        if name_of(&t) != name {
+            return Err(misnamed(module, text, name_of(&t)));
+        }
+        out.insert(name.clone(), Arc::new(t));
+    }
+    Ok(out)
+}
+
 /// Call `contact_timing()` once and read its settings; an error is `policy.contract`
 /// at the hook's line.
 fn read_timing(

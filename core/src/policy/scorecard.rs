@@ -566,32 +566,25 @@ impl Scorecards {
     /// scorecard's errors have the module `scorecards/NAME`; its `name` field must be
     /// the name it is given under.
     pub fn build(host: &BTreeMap<String, String>) -> Result<Scorecards> {
-        // The embedded ones are read and checked once per process.
         static EMBEDDED: std::sync::OnceLock<Result<BTreeMap<String, Arc<Scorecard>>>> =
             std::sync::OnceLock::new();
-        let mut out = EMBEDDED
-            .get_or_init(|| {
-                let mut m = BTreeMap::new();
-                for (path, text) in crate::embedded::scorecards() {
-                    let card = Scorecard::parse(path, text)?;
-                    m.insert(card.name.clone(), Arc::new(card));
-                }
-                Ok(m)
-            })
-            .clone()?;
-        for (name, text) in host {
-            let module = format!("scorecards/{name}");
-            let card = Scorecard::parse(&module, text)?;
-            if &card.name != name {
-                return Err(Error::new(
+        super::named_data(
+            &EMBEDDED,
+            crate::embedded::scorecards(),
+            host,
+            "scorecards",
+            Scorecard::parse,
+            |c| &c.name,
+            |module, _, named| {
+                let name = module.trim_start_matches("scorecards/").to_string();
+                Error::new(
                     ErrorCode::PolicyContract,
-                    format!("scorecard given as `{name}` is named `{}`", card.name),
+                    format!("scorecard given as `{name}` is named `{named}`"),
                 )
-                .at_policy(Some(module), 1, 1));
-            }
-            out.insert(card.name.clone(), Arc::new(card));
-        }
-        Ok(Scorecards(out))
+                .at_policy(Some(module), 1, 1)
+            },
+        )
+        .map(Scorecards)
     }
 
     /// A scorecard by name.

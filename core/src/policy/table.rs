@@ -617,32 +617,25 @@ impl Tables {
     /// errors have the module `tables/NAME`; its `name` field must be the name it is
     /// given under.
     pub fn build(host: &BTreeMap<String, String>) -> Result<Tables> {
-        // The embedded ones are read and checked once per process.
         static EMBEDDED: std::sync::OnceLock<Result<BTreeMap<String, Arc<Table>>>> =
             std::sync::OnceLock::new();
-        let mut out = EMBEDDED
-            .get_or_init(|| {
-                let mut m = BTreeMap::new();
-                for (path, text) in crate::embedded::tables() {
-                    let t = Table::parse(path, text)?;
-                    m.insert(t.name.clone(), Arc::new(t));
-                }
-                Ok(m)
-            })
-            .clone()?;
-        for (name, text) in host {
-            let module = format!("tables/{name}");
-            let t = Table::parse(&module, text)?;
-            if &t.name != name {
-                return Err(contract(
+        super::named_data(
+            &EMBEDDED,
+            crate::embedded::tables(),
+            host,
+            "tables",
+            Table::parse,
+            |t| &t.name,
+            |module, _, named| {
+                let name = module.trim_start_matches("tables/").to_string();
+                contract(
                     &module,
                     (1, 1),
-                    format!("table given as `{name}` is named `{}`", t.name),
-                ));
-            }
-            out.insert(t.name.clone(), Arc::new(t));
-        }
-        Ok(Tables(out))
+                    format!("table given as `{name}` is named `{named}`"),
+                )
+            },
+        )
+        .map(Tables)
     }
 
     /// A table by name.

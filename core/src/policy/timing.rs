@@ -255,32 +255,26 @@ impl Priors {
     pub fn build(host: &BTreeMap<String, String>) -> Result<Priors> {
         static EMBEDDED: std::sync::OnceLock<Result<BTreeMap<String, Arc<Prior>>>> =
             std::sync::OnceLock::new();
-        let mut out = EMBEDDED
-            .get_or_init(|| {
-                let mut m = BTreeMap::new();
-                for (path, text) in crate::embedded::priors() {
-                    let p = Prior::parse(path, text)?;
-                    m.insert(p.name.clone(), Arc::new(p));
-                }
-                Ok(m)
-            })
-            .clone()?;
-        for (name, text) in host {
-            let module = format!("priors/{name}");
-            let p = Prior::parse(&module, text)?;
-            if &p.name != name {
+        super::named_data(
+            &EMBEDDED,
+            crate::embedded::priors(),
+            host,
+            "priors",
+            Prior::parse,
+            |p| &p.name,
+            |module, text, named| {
+                let name = module.trim_start_matches("priors/").to_string();
                 let at = text.find("\"name\"").map_or((1, 1), |i| {
                     super::table::position(text, text.get(i..).unwrap_or(""))
                 });
-                return Err(Error::new(
+                Error::new(
                     ErrorCode::PolicyContract,
-                    format!("prior given as `{name}` is named `{}`", p.name),
+                    format!("prior given as `{name}` is named `{named}`"),
                 )
-                .at_policy(Some(module), at.0, at.1));
-            }
-            out.insert(p.name.clone(), Arc::new(p));
-        }
-        Ok(Priors(out))
+                .at_policy(Some(module), at.0, at.1)
+            },
+        )
+        .map(Priors)
     }
 
     /// A prior by name.
