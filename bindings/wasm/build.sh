@@ -22,7 +22,14 @@ if [ "${1:-}" = "--fault" ]; then
   out="$target/wasm-fault/pkg"
   gen="$target/wasm-fault/bindgen"
 fi
-cargo build -p recobro-wasm --target wasm32-unknown-unknown --release --locked "${features[@]}"
+if [ "${features[*]}" = "" ]; then
+  # The package is built with the release profile as Cargo.toml has it (fat LTO, one
+  # codegen unit), even when the caller (scripts/test.sh) lightens it for test builds.
+  env -u CARGO_PROFILE_RELEASE_LTO -u CARGO_PROFILE_RELEASE_CODEGEN_UNITS \
+    cargo build -p recobro-wasm --target wasm32-unknown-unknown --release --locked
+else
+  cargo build -p recobro-wasm --target wasm32-unknown-unknown --release --locked "${features[@]}"
+fi
 raw="$target/wasm32-unknown-unknown/release/recobro_wasm.wasm"
 rm -rf "$gen" && mkdir -p "$gen"
 for t in nodejs web; do
