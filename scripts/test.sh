@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # A one-shot run gains nothing from incremental caches, which cost GBs of disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+# A one-shot test run: the binding scripts skip builds kept only for later use.
+export RECOBRO_CI=1
 # Optimised test builds (the Python extension, the WASM test builds, the valgrind run)
 # skip fat LTO, which costs minutes per artifact on 2 cores and changes no decision
 # (the same code, linked differently). The shipped npm package keeps the release
@@ -48,17 +50,29 @@ cargo fmt --all -- --check
 section "clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-section "cargo test (core, CLI, doc tests; the CLI with the test-only fault switch)"
-cargo test --locked -p recobro -p recobro-cli --features recobro-cli/fault-injection
+section "cargo test (core, CLI, the C and uniffi boundaries, doc tests; the CLI with the test-only fault switch)"
+# The C and uniffi crates' Rust tests run here, in one build with the core's, rather
+# than each in a build of its own in the binding's script.
+cargo test --locked -p recobro -p recobro-cli -p recobro-c -p recobro-uniffi \
+  --features recobro-cli/fault-injection
+export RECOBRO_UNIT_TESTS_RAN=1
 
 section "core without default features (the configuration the WASM build ships)"
-cargo test --locked -p recobro --no-default-features
+# What the default features change: batches and simulations run sequentially (no
+# rayon) and the policy reference is absent (no rhai metadata). The unit tests, the
+# conformance and error corpora, the pipeline and the simulations run in this
+# configuration here (the wasm32 build runs the core's tests again under Node, see
+# bindings/wasm/test.sh); the other suites exercise code these features do not touch.
+cargo test --locked -p recobro --no-default-features --lib --test conformance --test corpora \
+  --test host_errors --test pipeline --test simulation --test simulation_parts --test queue
 
 section "API docs build without warnings (broken links, missing docs)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p recobro
 
 section "the Rust embedding example runs"
-cargo run --locked -q -p recobro --example embed > /dev/null
+# `cargo test` above built it (with the core as the tests had it); run that binary
+# rather than building the core once more for `cargo run`.
+"${CARGO_TARGET_DIR:-target}/debug/examples/embed" > /dev/null
 
 section "C ABI: C test program, then again under valgrind"
 bash bindings/c/test.sh

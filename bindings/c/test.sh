@@ -31,7 +31,7 @@ TESTLIB="$OUT/lib"
 AS_OF="2026-03-16T15:00:00Z"
 N="${RECOBRO_TIMING_N:-2000}"
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 step "build the library ($PROFILE; a test copy with the fault-injection switch) and the CLI"
 rm -rf "$OUT"
@@ -173,7 +173,11 @@ if [ "${RECOBRO_SKIP_VALGRIND:-0}" != 1 ]; then
 fi
 
 step "Rust unit tests of the boundary"
-cargo test -q -p recobro-c "${CARGO_PROFILE[@]}" 2>&1 | grep -E 'test result|passed|failed' | tail -2
+if [ -n "${RECOBRO_UNIT_TESTS_RAN:-}" ]; then
+  echo "  run by scripts/test.sh's cargo test, with the core's"
+else
+  cargo test -q -p recobro-c "${CARGO_PROFILE[@]}" 2>&1 | grep -E 'test result|passed|failed' | tail -2
+fi
 
 step "the C example, linked statically"
 make -s -C examples/c LIBDIR="$LIBDIR" OUT="$OUT" >/dev/null

@@ -15,7 +15,7 @@ VENV="$ROOT/.venv-python"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 if [ ! -x "$VENV/bin/python" ]; then
-  echo "== creating $VENV"
+  echo "== creating $VENV (at ${SECONDS} s)"
   "${PYTHON:-python3}" -m venv "$VENV"
 fi
 PY="$VENV/bin/python"
@@ -41,20 +41,20 @@ for engine in "pyspark:pyspark>=4,<5" "distributed:distributed" "ray:ray[data]>=
     || missing+=("${engine#*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "== installing ${missing[*]}"
+  echo "== installing ${missing[*]} (at ${SECONDS} s)"
   "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
 fi
 
-echo "== building the extension (maturin develop --release, with the fault-injection test switch)"
+echo "== building the extension (maturin develop --release, with the fault-injection test switch) (at ${SECONDS} s)"
 (
   cd bindings/python
   VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" develop --release --quiet \
     --features fault-injection
 )
 
-echo "== type stubs against the built module (mypy stubtest)"
+echo "== type stubs against the built module (mypy stubtest) (at ${SECONDS} s)"
 "$PY" -m mypy.stubtest recobro --allowlist bindings/python/stubtest-allowlist.txt
 
-echo "== pytest"
+echo "== pytest (at ${SECONDS} s)"
 # Panics caught on purpose by the tests print the default panic message; no backtraces.
 RUST_BACKTRACE=0 "$PY" -m pytest -q bindings/python/tests

@@ -30,19 +30,25 @@ CARGO_PROFILE=()
 LIB="$GEN/lib/librecobro_uniffi.so"
 AS_OF="2026-03-16T15:00:00Z"
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 step "build the library ($PROFILE, with the fault-injection test switch), the bindgen and the CLI"
 rm -rf "$GEN"
 mkdir -p "$GEN/lib"
 cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}" --features fault-injection
 cp "$T/$PROFILE/librecobro_uniffi.so" "$LIB"
-cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}" # leave the normal library in $T
+# Leave the normal library in $T (benches/record.sh times it); a one-shot test run
+# (scripts/test.sh sets RECOBRO_CI) does not need it.
+[ -n "${RECOBRO_CI:-}" ] || cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}"
 cargo build -q -p recobro-uniffi --features cli --bin uniffi-bindgen
 cargo build -q -p recobro-cli
 
 step "Rust unit tests of the binding"
-cargo test -q -p recobro-uniffi "${CARGO_PROFILE[@]}" 2>&1 | grep -E '^test result' | head -1
+if [ -n "${RECOBRO_UNIT_TESTS_RAN:-}" ]; then
+  echo "  run by scripts/test.sh's cargo test, with the core's"
+else
+  cargo test -q -p recobro-uniffi "${CARGO_PROFILE[@]}" 2>&1 | grep -E '^test result' | head -1
+fi
 
 step "generate Kotlin, Swift and Python (library mode)"
 for lang in kotlin swift python; do

@@ -15,15 +15,16 @@ root="$(cd "$here/../.." && pwd)"
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 step "build the npm package (release, wasm-opt) and the fault-injection test build"
 bash "$here/build.sh"
 bash "$here/build.sh" --fault
 
 step "wasm-bindgen-test: the core and the binding under wasm32 (Node)"
+# With the fault build's features, so the core compiled for it serves the tests too.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --locked -p recobro-wasm --target wasm32-unknown-unknown --release
+  cargo test --locked -p recobro-wasm --target wasm32-unknown-unknown --release --features fault-injection
 
 step "tsc --noEmit: the declarations and a typed use of the API (strict)"
 "$here/node_modules/.bin/tsc" -p "$here/tests/tsconfig.json" --noEmit

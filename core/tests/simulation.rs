@@ -117,6 +117,61 @@ fn a_policy_that_never_contacts_collects_only_self_cures() {
     assert_eq!(r.arms[0].kpis.collected, Decimal::ZERO);
 }
 
+/// A response model in which every contact reaches the debtor and every reached debtor
+/// pays in full at once, and nobody pays unprompted.
+fn everyone_reached_pays_in_full() -> ResponseModel {
+    let mut m = ResponseModel::default();
+    for ch in m.channels.values_mut() {
+        ch.reach_pct = Decimal::ONE_HUNDRED;
+    }
+    for seg in m.segments.values_mut() {
+        seg.pay_full_pct = Decimal::ONE_HUNDRED;
+        seg.pay_partial_pct = Decimal::ZERO;
+        seg.promise_pct = Decimal::ZERO;
+        seg.self_cure_daily_pct = Decimal::ZERO;
+    }
+    m
+}
+
+#[test]
+fn the_money_of_the_last_days_contact_is_not_lost() {
+    // Under this model a contacted debtor pays the whole balance the instant they are
+    // reached. A contact on the horizon's last day is followed by a step past the end;
+    // its payment, due before the end, must still be received (it once was dropped).
+    let policy = Policy::from_source(
+        r#"fn segment(c) { "administrative" }
+           fn actions(c) { [contact("email", "overdue_notice")] }"#,
+    )
+    .unwrap();
+    for days in [1, 2, 5] {
+        let mut s = settings(days, Split::All);
+        s.response = everyone_reached_pays_in_full();
+        let mut contacted = 0;
+        for c in portfolio(40) {
+            let o = simulate_case(&policy, &c, &s).unwrap();
+            if o.contacts.is_empty() {
+                continue;
+            }
+            contacted += 1;
+            let collected: Decimal = o.money.iter().map(|m| m.1).sum();
+            let charges: Decimal = o.money.iter().map(|m| m.2).sum();
+            assert_eq!(o.closing, Decimal::ZERO, "case {} over {days} day(s)", c.id);
+            assert_eq!(collected, o.opening + charges, "case {}", c.id);
+            // One contact (the first pays everything) and the payment on its day.
+            assert_eq!(o.contacts.len(), 1, "case {}", c.id);
+            assert_eq!(o.first_payment_day, Some(o.contacts[0].0), "case {}", c.id);
+        }
+        assert!(
+            contacted > 20,
+            "only {contacted} of 40 cases contacted over {days} day(s)"
+        );
+        let r = simulation::simulate(std::slice::from_ref(&policy), &portfolio(40), &s).unwrap();
+        let k = &r.arms[0].kpis;
+        assert_eq!(k.opening + k.charges - k.collected, k.closing);
+        assert!(k.collected > Decimal::ZERO);
+    }
+}
+
 #[test]
 fn every_simulated_contact_was_allowed_at_its_instant() {
     let policy = Policy::default_consumer().unwrap();

@@ -559,14 +559,18 @@ impl<'a> CaseRun<'a> {
     }
 
     /// The outcome, once [`CaseRun::next_decision`] returned `None` for the horizon's
-    /// end: money due before the horizon that the decisions did not reach (closed cases).
+    /// end: money due before the horizon's end that no later decision received (a
+    /// closed case's, or the money of the last contact when the step after it passes
+    /// the end).
     pub(crate) fn finish(mut self) -> CaseOutcome {
         crate::sort::sort_by_key(&mut self.scheduled, |x| x.0);
-        let t = self.t;
         let end = self.end;
+        // INVARIANT: `scheduled` holds only money not yet received (`next_decision`
+        // removes each entry it receives), so every entry before the end is due now,
+        // whatever instant the run's clock stepped to after its last decision.
         let pending: Vec<_> = std::mem::take(&mut self.scheduled)
             .into_iter()
-            .filter(|x| x.0 < end && x.0 >= t)
+            .filter(|x| x.0 < end)
             .collect();
         for (at, share, kept) in pending {
             let day = self.day_of(at);
