@@ -6,13 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # A one-shot run gains nothing from incremental caches, which cost GBs of disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
-# A one-shot test run: the binding scripts skip builds kept only for later use.
+# A one-shot test run: the binding scripts skip builds kept only for later use, and
+# their timing loops run a few rounds, enough to prove they work (speed is measured by
+# benches/record.sh on release builds, never by the tests on debug builds).
 export RECOBRO_CI=1
-# Optimised test builds (the Python extension, the WASM test builds, the valgrind run)
-# skip fat LTO, which costs minutes per artifact on 2 cores and changes no decision
-# (the same code, linked differently). The shipped npm package keeps the release
-# profile (bindings/wasm/build.sh sets it back), so the package under test is the one
-# users get. Set RECOBRO_CI_LTO=1 to test everything with the release profile as is.
+export RECOBRO_TIMING_N="${RECOBRO_TIMING_N:-20}"
+# Optimised test builds (the Python extension, the WASM fault build and the wasm32
+# tests) skip fat LTO, which costs minutes per artifact on 2 cores and changes no
+# decision (the same code, linked differently). The shipped npm package keeps the
+# release profile (bindings/wasm/build.sh sets it back), so the package under test is
+# the one users get. Set RECOBRO_CI_LTO=1 to test everything with the release profile.
 if [ -z "${RECOBRO_CI_LTO:-}" ]; then
   export CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 fi

@@ -14,6 +14,8 @@
 # Usage: bash bindings/uniffi/test.sh        (from anywhere)
 # Env:   RECOBRO_PROFILE=release   test (and time) an optimised library (default: debug)
 #        RECOBRO_TIMING_N          iterations of the timing loops (default 5000)
+#        RECOBRO_CI=1              a one-shot test run (scripts/test.sh): no normal library
+#                                  build; RECOBRO_UNIT_TESTS_RAN=1: the Rust tests already ran
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -35,12 +37,14 @@ step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 step "build the library ($PROFILE, with the fault-injection test switch), the bindgen and the CLI"
 rm -rf "$GEN"
 mkdir -p "$GEN/lib"
-cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}" --features fault-injection
+# The test library and the bindgen in one build (the `cli` feature adds the bindgen's
+# dependencies, not a line of the library's interface): the core and the binding are
+# compiled once for both.
+cargo build -q -p recobro-uniffi --lib --bin uniffi-bindgen "${CARGO_PROFILE[@]}" --features fault-injection,cli
 cp "$T/$PROFILE/librecobro_uniffi.so" "$LIB"
 # Leave the normal library in $T (benches/record.sh times it); a one-shot test run
 # (scripts/test.sh sets RECOBRO_CI) does not need it.
 [ -n "${RECOBRO_CI:-}" ] || cargo build -q -p recobro-uniffi --lib "${CARGO_PROFILE[@]}"
-cargo build -q -p recobro-uniffi --features cli --bin uniffi-bindgen
 cargo build -q -p recobro-cli
 
 step "Rust unit tests of the binding"
@@ -52,7 +56,7 @@ fi
 
 step "generate Kotlin, Swift and Python (library mode)"
 for lang in kotlin swift python; do
-    "$T/debug/uniffi-bindgen" generate --no-format --library "$LIB" --language "$lang" --out-dir "$GEN/$lang" >/dev/null
+    "$T/$PROFILE/uniffi-bindgen" generate --no-format --library "$LIB" --language "$lang" --out-dir "$GEN/$lang" >/dev/null
 done
 cp "$LIB" "$GEN/python/"
 (cd "$GEN" && ls -R kotlin swift python) | sed 's/^/  /'
