@@ -192,3 +192,47 @@ fn calling_a_table_with_bad_inputs_is_an_error_naming_the_input() {
     let e = run(r#"c.table("nope", #{})"#);
     assert!(e.message.contains("no decision table `nope`"), "{e}");
 }
+
+#[test]
+fn host_data_given_under_another_name_is_refused_at_its_name() {
+    // The embedded files, given by a host under a name that is not their own.
+    let table = include_str!("../../rules/tables/consumer_treatment.json");
+    let scorecard = include_str!("../../rules/scorecards/behavioural.json");
+    let prior = include_str!("../../rules/priors/consumer.json");
+    let src = "fn segment(c) { \"s\" }";
+    let cases = [
+        (
+            PolicyBuilder::new(src).table("other", table),
+            "table given as `other` is named `consumer_treatment`",
+            "tables/other",
+            (1, 1),
+        ),
+        (
+            PolicyBuilder::new(src).scorecard("other", scorecard),
+            "scorecard given as `other` is named `behavioural`",
+            "scorecards/other",
+            (1, 1),
+        ),
+        // A prior's error points at its `name` (line 2, column 3 of the file).
+        (
+            PolicyBuilder::new(src).prior("other", prior),
+            "prior given as `other` is named `consumer`",
+            "priors/other",
+            (2, 3),
+        ),
+    ];
+    for (builder, message, module, (line, column)) in cases {
+        let e = builder.build().unwrap_err();
+        assert_eq!(e.code, ErrorCode::PolicyContract, "{e}");
+        assert_eq!(e.message, message);
+        assert_eq!(
+            e.location,
+            Some(recobro::Location::Policy {
+                module: Some(module.to_string()),
+                line,
+                column
+            }),
+            "{e}"
+        );
+    }
+}

@@ -430,8 +430,9 @@ pub(crate) struct Inner {
 /// Named data a policy reads (scorecards, decision tables, priors): the embedded ones,
 /// read and checked once per process into `embedded`, plus the host's (`{name: JSON}`),
 /// each parsed with the module `KIND/NAME` (a host's replaces an embedded one of the same
-/// name) and refused with `misnamed(module, text, name it carries)` when its own name is
-/// not the one it is given under.
+/// name). A host's whose own name is not the one it is given under is refused as
+/// "scorecard given as `NAME` is named `OTHER`" (the kind in the singular), at
+/// `name_at(text)` (line, column).
 pub(crate) fn named_data<T>(
     embedded: &'static std::sync::OnceLock<Result<BTreeMap<String, Arc<T>>>>,
     files: impl Iterator<Item = (&'static str, &'static str)>,
@@ -439,7 +440,7 @@ pub(crate) fn named_data<T>(
     kind: &str,
     parse: impl Fn(&str, &str) -> Result<T>,
     name_of: impl Fn(&T) -> &str,
-    misnamed: impl Fn(String, &str, &str) -> Error,
+    name_at: impl Fn(&str) -> (usize, usize),
 ) -> Result<BTreeMap<String, Arc<T>>> {
     let mut out = embedded
         .get_or_init(|| {
@@ -455,7 +456,14 @@ pub(crate) fn named_data<T>(
         let module = format!("{kind}/{name}");
         let t = parse(&module, text)?;
         if name_of(&t) != name {
-            return Err(misnamed(module, text, name_of(&t)));
+            let (line, column) = name_at(text);
+            // `scorecards` -> `scorecard`: the kind names the module and the message.
+            let noun = kind.strip_suffix('s').unwrap_or(kind);
+            return Err(Error::new(
+                ErrorCode::PolicyContract,
+                format!("{noun} given as `{name}` is named `{}`", name_of(&t)),
+            )
+            .at_policy(Some(module), line, column));
         }
         out.insert(name.clone(), Arc::new(t));
     }

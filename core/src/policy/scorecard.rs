@@ -575,14 +575,7 @@ impl Scorecards {
             "scorecards",
             Scorecard::parse,
             |c| &c.name,
-            |module, _, named| {
-                let name = module.trim_start_matches("scorecards/").to_string();
-                Error::new(
-                    ErrorCode::PolicyContract,
-                    format!("scorecard given as `{name}` is named `{named}`"),
-                )
-                .at_policy(Some(module), 1, 1)
-            },
+            |_| (1, 1),
         )
         .map(Scorecards)
     }

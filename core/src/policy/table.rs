@@ -626,14 +626,7 @@ impl Tables {
             "tables",
             Table::parse,
             |t| &t.name,
-            |module, _, named| {
-                let name = module.trim_start_matches("tables/").to_string();
-                contract(
-                    &module,
-                    (1, 1),
-                    format!("table given as `{name}` is named `{named}`"),
-                )
-            },
+            |_| (1, 1),
         )
         .map(Tables)
     }

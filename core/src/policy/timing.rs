@@ -262,16 +262,10 @@ impl Priors {
             "priors",
             Prior::parse,
             |p| &p.name,
-            |module, text, named| {
-                let name = module.trim_start_matches("priors/").to_string();
-                let at = text.find("\"name\"").map_or((1, 1), |i| {
+            |text| {
+                text.find("\"name\"").map_or((1, 1), |i| {
                     super::table::position(text, text.get(i..).unwrap_or(""))
-                });
-                Error::new(
-                    ErrorCode::PolicyContract,
-                    format!("prior given as `{name}` is named `{named}`"),
-                )
-                .at_policy(Some(module), at.0, at.1)
+                })
             },
         )
         .map(Priors)
