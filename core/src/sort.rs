@@ -2,7 +2,7 @@
 //!
 //! `slice::sort_by` is generic over the element type and the comparator, so each call
 //! site adds its own copy of the standard library's sort to the build (about 7 KB of
-//! WASM each at opt-level 3). [`sort_by`] sorts the positions of the elements instead,
+//! WASM each at opt-level 3). In WebAssembly [`sort_by`] sorts the positions of the elements instead,
 //! through one shared, non-generic instance, then moves the elements into that order:
 //! the same stable order as `sort_by`, with one copy of the sort in the build.
 //!
@@ -15,7 +15,21 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// Sort `v` stably by `cmp`: the order `v.sort_by(cmp)` gives.
-pub(crate) fn sort_by<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
+///
+/// In WebAssembly through [`sort_by_positions`] (one copy of the sort in the build);
+/// elsewhere, where a copy per call site costs nothing that matters, `v.sort_by(cmp)`
+/// itself (no positions to allocate and move: the simulator sorts every simulated day).
+pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl FnMut(&T, &T) -> Ordering) {
+    #[cfg(target_family = "wasm")]
+    sort_by_positions(v, cmp);
+    #[cfg(not(target_family = "wasm"))]
+    v.sort_by(cmp);
+}
+
+/// Sort `v` stably by `cmp` through the one shared instance of the sort: the order
+/// `v.sort_by(cmp)` gives.
+#[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
+fn sort_by_positions<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
     // Already in order (often: a list re-sorted after a push): a stable sort leaves it
     // as it is, so skip the allocations.
     if v.windows(2).all(|w| cmp(&w[0], &w[1]) != Ordering::Greater) {
@@ -56,6 +70,7 @@ pub(crate) fn map_from<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> 
 }
 
 /// The one instance of the standard library's (stable) sort.
+#[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
 #[inline(never)]
 fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| cmp(a, b));
@@ -88,6 +103,15 @@ mod tests {
             want.sort_by(odd_first);
             let mut got = v.clone();
             sort_by(&mut got, odd_first);
+            assert_eq!(got, want);
+            // The WebAssembly build's sort, tested on every host.
+            let mut got = v.clone();
+            sort_by_positions(&mut got, odd_first);
+            assert_eq!(got, want);
+            let mut want = v.clone();
+            want.sort_by_key(|x| x.0);
+            let mut got = v.clone();
+            sort_by_positions(&mut got, |a, b| a.0.cmp(&b.0));
             assert_eq!(got, want);
             let mut want = v.clone();
             want.sort();

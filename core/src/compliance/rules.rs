@@ -246,25 +246,14 @@ impl ContactRule for WindowRule {
             return RuleVerdict::NotApplicable;
         };
         let jurisdiction = ctx.case.debtor.jurisdiction.as_str();
-        // (calendar, text appended to an allowance, text appended to a block).
-        let (calendar, allow_note, block_note): (Option<&str>, String, String) = match &self
-            .holidays
-        {
-            Holidays::Open => (None, String::new(), String::new()),
-            Holidays::Calendar(c) => (Some(c.as_str()), String::new(), " (holidays closed)".into()),
+        // The calendar, and what the holidays add to the verdict's text (written only
+        // when the verdict is: most checks are allowed with nothing to add).
+        let (calendar, note) = match &self.holidays {
+            Holidays::Open => (None, HolidayNote::None),
+            Holidays::Calendar(c) => (Some(c.as_str()), HolidayNote::Closed),
             Holidays::Jurisdiction => match calendar_for(jurisdiction) {
-                Some(c) => (
-                    Some(c),
-                    String::new(),
-                    format!(" ({c} holidays closed, the debtor's jurisdiction)"),
-                ),
-                None => {
-                    let note = format!(
-                        " (holidays not observed: no holiday calendar for the debtor's \
-                             jurisdiction `{jurisdiction}`)"
-                    );
-                    (None, note.clone(), note)
-                }
+                Some(c) => (Some(c), HolidayNote::JurisdictionClosed(c)),
+                None => (None, HolidayNote::NotObserved(jurisdiction)),
             },
         };
         let closures = Closures {
@@ -282,17 +271,19 @@ impl ContactRule for WindowRule {
         match clock::next_open_all(&self.weekly, &ctx.zones, at, &closures) {
             Ok(t) if t == at => ctx.allow(|| {
                 format!(
-                    "{} at {} is inside the allowed hours{}{allow_note}",
+                    "{} at {} is inside the allowed hours{}{}",
                     ch.as_str(),
                     fmt_local(ctx, at),
-                    zones.0
+                    zones.0,
+                    note.text(false)
                 )
             }),
             next => RuleVerdict::Block {
                 detail: format!(
-                    "{} at {} is outside the allowed hours{block_note}{}",
+                    "{} at {} is outside the allowed hours{}{}",
                     ch.as_str(),
                     fmt_local(ctx, at),
+                    note.text(true),
                     zones.1
                 ),
                 reopens: match next {
@@ -300,6 +291,35 @@ impl ContactRule for WindowRule {
                     Err(e) => Reopens::NotFound(e.to_string()),
                 },
             },
+        }
+    }
+}
+
+/// What a window rule's holidays add to its verdict's text.
+enum HolidayNote<'a> {
+    /// Nothing (holidays open).
+    None,
+    /// The rule's own calendar closes on holidays.
+    Closed,
+    /// The debtor's jurisdiction's calendar (named) closes on holidays.
+    JurisdictionClosed(&'a str),
+    /// No calendar for the debtor's jurisdiction (named): holidays not observed.
+    NotObserved(&'a str),
+}
+
+impl HolidayNote<'_> {
+    /// The text appended to a block (`blocked`) or to an allowance.
+    fn text(&self, blocked: bool) -> String {
+        match (self, blocked) {
+            (HolidayNote::Closed, true) => " (holidays closed)".into(),
+            (HolidayNote::JurisdictionClosed(c), true) => {
+                format!(" ({c} holidays closed, the debtor's jurisdiction)")
+            }
+            (HolidayNote::NotObserved(j), _) => format!(
+                " (holidays not observed: no holiday calendar for the debtor's \
+                     jurisdiction `{j}`)"
+            ),
+            _ => String::new(),
         }
     }
 }

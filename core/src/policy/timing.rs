@@ -72,6 +72,35 @@ const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 struct ChannelPrior {
     hours: [Decimal; 24],
     weekdays: [Decimal; 7],
+    /// [`combine`] of every hour and weekday, worked out once: the best contact moment
+    /// asks for it at every slot of every contact candidate.
+    rates: [[Option<Decimal>; 7]; 24],
+}
+
+impl ChannelPrior {
+    fn new(hours: [Decimal; 24], weekdays: [Decimal; 7]) -> ChannelPrior {
+        let mut rates = [[None; 7]; 24];
+        for (h, row) in rates.iter_mut().enumerate() {
+            for (d, r) in row.iter_mut().enumerate() {
+                *r = combine(hours[h], weekdays[d]);
+            }
+        }
+        ChannelPrior {
+            hours,
+            weekdays,
+            rates,
+        }
+    }
+}
+
+/// An hour's rate times a weekday's factor, at most 1, 6 decimals.
+fn combine(h: Decimal, f: Decimal) -> Option<Decimal> {
+    // INVARIANT: h <= 1 and f <= 10 with 6 decimals each: the product fits.
+    let p = h.checked_mul(f)?.min(Decimal::ONE);
+    Some(
+        p.round_dp_with_strategy(DP, RoundingStrategy::MidpointAwayFromZero)
+            .normalize(),
+    )
 }
 
 /// A portfolio's right-party-contact rates by channel, local hour and weekday.
@@ -214,7 +243,7 @@ impl Prior {
                     })?;
                 }
             }
-            channels.insert(channel, ChannelPrior { hours, weekdays });
+            channels.insert(channel, ChannelPrior::new(hours, weekdays));
         }
         Ok(Prior {
             name: raw.name,
@@ -233,14 +262,7 @@ impl Prior {
     /// Monday): the hour's rate times the weekday's factor, at most 1, 6 decimals.
     pub fn rate(&self, channel: Channel, hour: u32, weekday: u32) -> Option<Decimal> {
         let c = self.channels.get(&channel)?;
-        let h = *c.hours.get(hour as usize)?;
-        let f = *c.weekdays.get(weekday as usize)?;
-        // INVARIANT: h <= 1 and f <= 10 with 6 decimals each: the product fits.
-        let p = h.checked_mul(f)?.min(Decimal::ONE);
-        Some(
-            p.round_dp_with_strategy(DP, RoundingStrategy::MidpointAwayFromZero)
-                .normalize(),
-        )
+        *c.rates.get(hour as usize)?.get(weekday as usize)?
     }
 }
 

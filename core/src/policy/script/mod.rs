@@ -826,8 +826,9 @@ pub(crate) fn score_map(ctx: &Ctx, name: &str) -> Rr<Map> {
         .scores
         .lock()
         .map_err(|_| rt_err("the scores of this evaluation are unavailable".into()))?;
-    let score = match scores.iter().find(|s| s.scorecard == name) {
-        Some(s) => s.clone(),
+    // The map is built from the score kept for the decision, not from a copy of it.
+    let at = match scores.iter().position(|s| s.scorecard == name) {
+        Some(i) => i,
         None => {
             let card = ctx.scorecards.get(name).ok_or_else(|| {
                 rt_err(format!(
@@ -846,9 +847,14 @@ pub(crate) fn score_map(ctx: &Ctx, name: &str) -> Rr<Map> {
                     None => format!("scorecard `{name}`: {}", e.message),
                 })
             })?;
-            scores.push(s.clone());
-            s
+            scores.push(s);
+            scores.len() - 1
         }
+    };
+    let Some(score) = scores.get(at) else {
+        return Err(rt_err(
+            "the scores of this evaluation are unavailable".into(),
+        ));
     };
     let mut m = Map::new();
     m.insert("score".into(), Dynamic::from(score.score));
