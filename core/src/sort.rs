@@ -19,6 +19,13 @@ use std::collections::BTreeMap;
 /// In WebAssembly through [`sort_by_positions`] (one copy of the sort in the build);
 /// elsewhere, where a copy per call site costs nothing that matters, `v.sort_by(cmp)`
 /// itself (no positions to allocate and move: the simulator sorts every simulated day).
+#[cfg_attr(
+    not(target_family = "wasm"),
+    expect(
+        clippy::ptr_arg,
+        reason = "the WebAssembly build moves the elements out of the Vec"
+    )
+)]
 pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl FnMut(&T, &T) -> Ordering) {
     #[cfg(target_family = "wasm")]
     sort_by_positions(v, cmp);

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Instructions, counted by valgrind's callgrind: the same on every run of one build,
+# so a change is measured on a shared, noisy machine where times are not (the figures
+# of the README's "Changes since that record"). Builds with the `profiling` profile
+# (release code with line tables; without fat LTO unless RECOBRO_CI_LTO=1, to keep the
+# build short: compare counts made the same way). Installs valgrind when missing.
+#   bash benches/instructions.sh            500 generated cases (about 3 minutes)
+#   bash benches/instructions.sh 200        fewer cases (at least 2)
+# Prints per case: reading a case, deciding it with the script and with the honest
+# limit (the ratio is #15's), writing the decision; and one whole simulation (300
+# cases x 90 days, champion and challenger) and `recobro eval FILE` per case.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+n="${1:-500}"
+if ! command -v valgrind >/dev/null; then
+  (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
+fi
+if [ -z "${RECOBRO_CI_LTO:-}" ]; then
+  export CARGO_PROFILE_PROFILING_LTO=off CARGO_PROFILE_PROFILING_CODEGEN_UNITS=16
+fi
+cargo build -q --profile profiling -p recobro-cli -p recobro-benches --bin recobro --bin bench-steps
+bin="$CARGO_TARGET_DIR/profiling"
+work="$CARGO_TARGET_DIR/instructions"
+mkdir -p "$work"
+cases="$work/cases.ndjson"
+"$bin/recobro" generate "$n" --seed 7 --as-of 2026-03-16T15:00:00Z > "$cases"
+
+count() { # instructions of one whole run of the command
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+    | sed -nE 's/.*Collected : ([0-9]+).*/\1/p'
+}
+head -1 "$cases" > "$work/one.ndjson"
+setup=$(count "$bin/bench-steps" read "$work/one.ndjson")
+read=$(count "$bin/bench-steps" read "$cases")
+script=$(count "$bin/bench-steps" script "$cases")
+limit=$(count "$bin/bench-steps" limit "$cases")
+write=$(count "$bin/bench-steps" write "$cases")
+empty=$(count "$bin/recobro" eval "$work/one.ndjson" --as-of 2026-03-16T15:00:00Z)
+eval_file=$(count "$bin/recobro" eval "$cases" --as-of 2026-03-16T15:00:00Z)
+sim=$(count "$bin/recobro" simulate --generate 300 --days 90 --challenger rules/consumer/digital_first.rhai)
+python3 - "$n" "$setup" "$read" "$script" "$limit" "$write" "$empty" "$eval_file" "$sim" <<'PY'
+import sys
+n, setup, read, script, limit, write, empty, eval_file, sim = map(int, sys.argv[1:])
+one = lambda x: round((x - read) / n)
+print(f"cases: {n} generated (seed 7); instructions per case unless said")
+print(f"reading a case (JSON text to a validated case)  {round((read - setup) / (n - 1)):>12,}")
+print(f"deciding it, the script                          {one(script):>12,}")
+print(f"deciding it, the honest limit                    {one(limit):>12,}")
+print(f"the script / the limit                           {(script - read) / (limit - read):>12.2f}x")
+print(f"writing the decision                             {one(write) - one(script):>12,}")
+print(f"recobro eval FILE (read, decide, write, I/O)     {round((eval_file - empty) / (n - 1)):>12,}")
+print(f"simulation 300 x 90 days, 2 policies (whole run) {sim:>12,}")
+PY
