@@ -2,9 +2,10 @@
 //!
 //! `slice::sort_by` is generic over the element type and the comparator, so each call
 //! site adds its own copy of the standard library's sort to the build (about 7 KB of
-//! WASM each at opt-level 3). In WebAssembly [`sort_by`] sorts the positions of the elements instead,
-//! through one shared, non-generic instance, then moves the elements into that order:
-//! the same stable order as `sort_by`, with one copy of the sort in the build.
+//! WASM each at opt-level 3). In WebAssembly, [`sort_by`] sorts the positions of the
+//! elements instead, through one shared, non-generic instance, then moves the elements
+//! into that order: the same stable order as `sort_by`, with one copy of the sort in the
+//! build. Elsewhere it is `slice::sort_by` itself.
 //!
 //! `BTreeMap::from_iter` (`collect()` into a map) sorts its entries first, with a copy
 //! of the sort per map type; [`map_from`] inserts them one by one: the same map.

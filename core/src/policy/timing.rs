@@ -67,29 +67,23 @@ const MAX_NAME: usize = 64;
 const MAX_SOURCE: usize = 1_000;
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// One channel of a prior: a rate per local hour and a factor per weekday.
+/// One channel of a prior: its rate at each local hour and weekday ([`combine`] of the
+/// hour's rate and the weekday's factor), worked out once when the prior is read (the
+/// best contact moment asks for it at every slot of every contact candidate).
 #[derive(Debug, Clone, PartialEq)]
 struct ChannelPrior {
-    hours: [Decimal; 24],
-    weekdays: [Decimal; 7],
-    /// [`combine`] of every hour and weekday, worked out once: the best contact moment
-    /// asks for it at every slot of every contact candidate.
     rates: [[Option<Decimal>; 7]; 24],
 }
 
 impl ChannelPrior {
-    fn new(hours: [Decimal; 24], weekdays: [Decimal; 7]) -> ChannelPrior {
+    fn new(hours: &[Decimal; 24], weekdays: &[Decimal; 7]) -> ChannelPrior {
         let mut rates = [[None; 7]; 24];
-        for (h, row) in rates.iter_mut().enumerate() {
-            for (d, r) in row.iter_mut().enumerate() {
-                *r = combine(hours[h], weekdays[d]);
+        for (row, &h) in rates.iter_mut().zip(hours) {
+            for (r, &f) in row.iter_mut().zip(weekdays) {
+                *r = combine(h, f);
             }
         }
-        ChannelPrior {
-            hours,
-            weekdays,
-            rates,
-        }
+        ChannelPrior { rates }
     }
 }
 
@@ -243,7 +237,7 @@ impl Prior {
                     })?;
                 }
             }
-            channels.insert(channel, ChannelPrior::new(hours, weekdays));
+            channels.insert(channel, ChannelPrior::new(&hours, &weekdays));
         }
         Ok(Prior {
             name: raw.name,

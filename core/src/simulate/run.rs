@@ -114,14 +114,10 @@ fn pct_hit(rng: &mut Rng, pct: Decimal) -> bool {
 
 fn balance(case: &Case) -> Decimal {
     // INVARIANT: with no charge booked, every debt's book owes no charges (payments only
-    // lower what is owed, never below zero), so the balance is the principal alone, the
-    // same sum (value and scale) as below without replaying the ledger every day.
+    // lower what is owed, never below zero), so the balance is the principal alone: the
+    // sum below with every `charges_owed()` zero, without replaying the ledger each day.
     if case.charges.is_empty() {
-        return case
-            .debts
-            .iter()
-            .map(|d| d.outstanding + Decimal::ZERO)
-            .sum();
+        return case.debts.iter().map(|d| d.outstanding).sum();
     }
     let books = crate::model::ledger::books(case);
     case.debts

@@ -821,11 +821,13 @@ fn best_moment_map(ctx: &Ctx, channel: &str) -> Rr<Dynamic> {
     Ok(Dynamic::from_map(m))
 }
 
+const SCORES_UNAVAILABLE: &str = "the scores of this evaluation are unavailable";
+
 pub(crate) fn score_map(ctx: &Ctx, name: &str) -> Rr<Map> {
     let mut scores = ctx
         .scores
         .lock()
-        .map_err(|_| rt_err("the scores of this evaluation are unavailable".into()))?;
+        .map_err(|_| rt_err(SCORES_UNAVAILABLE.into()))?;
     // The map is built from the score kept for the decision, not from a copy of it.
     let at = match scores.iter().position(|s| s.scorecard == name) {
         Some(i) => i,
@@ -851,10 +853,9 @@ pub(crate) fn score_map(ctx: &Ctx, name: &str) -> Rr<Map> {
             scores.len() - 1
         }
     };
+    // INVARIANT: `at` is a position found or just pushed.
     let Some(score) = scores.get(at) else {
-        return Err(rt_err(
-            "the scores of this evaluation are unavailable".into(),
-        ));
+        return Err(rt_err(SCORES_UNAVAILABLE.into()));
     };
     let mut m = Map::new();
     m.insert("score".into(), Dynamic::from(score.score));
