@@ -37,6 +37,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
+/// mimalloc for the extension's own Rust allocations (Python objects stay on
+/// Python's allocator): a decision makes about 270 small allocations, and the
+/// system allocator was about a tenth of the engine's instructions.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn internal(message: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::Internal, message.to_string())
 }
