@@ -17,6 +17,7 @@ pub(crate) mod rules;
 pub use clock::{MAX_GAP_MINUTES, MAX_ZONE_ROUNDS, SEARCH_DAYS};
 pub(crate) use holds::{consent_rule, hold_rules};
 pub use holidays::CALENDARS;
+pub(crate) use packs::standard_library;
 pub use packs::{parse_rules, standard_packs, Pack, RuleInfo};
 pub use rules::calendar_for;
 pub(crate) use rules::*;

@@ -4,7 +4,6 @@ use super::limits::Limits;
 use super::modules::Resolver;
 use super::script;
 use crate::decision::TraceEntry;
-use rhai::packages::{Package, StandardPackage};
 use rhai::{Engine, OptimizationLevel};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -42,7 +41,7 @@ fn bare(limits: &Limits) -> Engine {
     // `new_raw` avoids the string interner lock that serialises threads under `sync`.
     let mut e = Engine::new_raw();
     e.set_max_strings_interned(0);
-    e.register_global_module(StandardPackage::new().as_shared_module());
+    e.register_global_module(crate::compliance::standard_library());
     e.disable_symbol("eval");
     e.set_optimization_level(OptimizationLevel::Full);
     e.set_fail_on_invalid_map_property(true);
