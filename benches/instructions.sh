@@ -6,7 +6,8 @@
 # build short: compare counts made the same way). Installs valgrind when missing.
 #   bash benches/instructions.sh            500 generated cases (about 3 minutes)
 #   bash benches/instructions.sh 200        fewer cases (at least 2)
-# Prints per case: reading a case, deciding it with the script and with the honest
+# Prints the set-up a process pays once (engines, compliance packs, the default
+# policy), then per case: reading a case, deciding it with the script and with the honest
 # limit (the ratio is #15's), writing the decision; and one whole simulation (300
 # cases x 90 days, champion and challenger) and `recobro eval FILE` per case.
 set -euo pipefail
@@ -44,7 +45,9 @@ import sys
 n, setup, read, script, limit, write, empty, eval_file, sim = map(int, sys.argv[1:])
 one = lambda x: round((x - read) / n)
 print(f"cases: {n} generated (seed 7); instructions per case unless said")
-print(f"reading a case (JSON text to a validated case)  {round((read - setup) / (n - 1)):>12,}")
+per_read = (read - setup) / (n - 1)
+print(f"set-up once per process (engines, packs, policy) {round(setup - per_read):>12,}")
+print(f"reading a case (JSON text to a validated case)  {round(per_read):>12,}")
 print(f"deciding it, the script                          {one(script):>12,}")
 print(f"deciding it, the honest limit                    {one(limit):>12,}")
 print(f"the script / the limit                           {(script - read) / (limit - read):>12.2f}x")
