@@ -418,15 +418,7 @@ fn slots(timing: &Timing, ev: &Evidence, channel: Channel, tz: Tz, from: Instant
             .rate(channel, hour, weekday)
             .unwrap_or(Decimal::ZERO);
         let (n, s) = (ev.attempts[hour as usize], ev.right_party[hour as usize]);
-        let den = Decimal::from(n) + timing.weight;
-        let rate = if den.is_zero() {
-            prior_rate
-        } else {
-            // INVARIANT: s <= n < 2^32, w <= 1000, p <= 1: no overflow; den > 0.
-            ((Decimal::from(s) + timing.weight * prior_rate) / den)
-                .round_dp_with_strategy(DP, RoundingStrategy::MidpointAwayFromZero)
-                .normalize()
-        };
+        let rate = slot_rate(n, s, timing.weight, prior_rate);
         slots.push(Slot {
             at,
             hour,
@@ -437,6 +429,36 @@ fn slots(timing: &Timing, ev: &Evidence, channel: Channel, tz: Tz, from: Instant
         t = next;
     }
     slots
+}
+
+/// A slot's expected rate: `(s + w * p) / (n + w)` to 6 decimals (half away from zero)
+/// without trailing zeros, or `p` as it is when `n + w` is 0.
+///
+/// An hour with no attempts (`n` = 0, so `s` = 0) and a weight skips the division,
+/// which was most of a decision's timing cost: `(0 + w * p) / (0 + w)` is `p` itself
+/// (`w * p` is exact, and so is a quotient that is representable), so rounding and
+/// normalising `p` gives the same value and, normalised, the same digits and scale.
+/// `tests::the_shortcut_is_the_formula` compares the two over weights and rates.
+fn slot_rate(n: u32, s: u32, weight: Decimal, prior_rate: Decimal) -> Decimal {
+    if n == 0 && !weight.is_zero() {
+        return prior_rate
+            .round_dp_with_strategy(DP, RoundingStrategy::MidpointAwayFromZero)
+            .normalize();
+    }
+    formula_rate(n, s, weight, prior_rate)
+}
+
+/// [`slot_rate`] by its formula alone.
+fn formula_rate(n: u32, s: u32, weight: Decimal, prior_rate: Decimal) -> Decimal {
+    let den = Decimal::from(n) + weight;
+    if den.is_zero() {
+        prior_rate
+    } else {
+        // INVARIANT: s <= n < 2^32, w <= 1000, p <= 1: no overflow; den > 0.
+        ((Decimal::from(s) + weight * prior_rate) / den)
+            .round_dp_with_strategy(DP, RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    }
 }
 
 /// The best slot not yet `tried`: the highest rate, the earliest on ties. (A selection,
@@ -521,4 +543,51 @@ pub(crate) fn best_slot(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// The shortcut for an hour without attempts gives the formula's value, digits and
+    /// scale, for every weight the hook accepts (0 to 1000) and rates of every scale up to
+    /// the prior's 6 decimals (and beyond, which rounding must treat alike).
+    #[test]
+    fn the_shortcut_is_the_formula() {
+        let rates = [
+            "0",
+            "0.000000",
+            "0.000001",
+            "0.1",
+            "0.25",
+            "0.250000",
+            "0.333333",
+            "0.5",
+            "0.999999",
+            "1",
+            "1.000000",
+            "0.1234565",
+            "0.12345649",
+            "0.0000005",
+        ];
+        let mut compared = 0;
+        for w in (0..=20).chain([99, 100, 500, 999, MAX_WEIGHT]) {
+            let w = Decimal::from(w);
+            for r in rates {
+                let p = Decimal::from_str(r).expect("a decimal literal");
+                for (n, s) in [(0, 0), (1, 0), (1, 1), (3, 2), (7, 0), (u32::MAX, 5)] {
+                    let fast = slot_rate(n, s, w, p);
+                    let plain = formula_rate(n, s, w, p);
+                    assert_eq!(
+                        (fast.to_string(), fast.scale()),
+                        (plain.to_string(), plain.scale()),
+                        "n {n}, s {s}, w {w}, p {p}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, 26 * 14 * 6);
+    }
 }
