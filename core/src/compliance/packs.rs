@@ -559,8 +559,8 @@ pub fn parse_pack(v: Dynamic, path: &str) -> Result<Pack> {
 /// Rhai's standard library as one module, built once per process and shared by every
 /// engine the crate makes (the packs' and each policy's), as Rhai advises for many
 /// engines. Building it registers every standard function anew: about 2.5 million
-/// instructions, which each engine paid (ten engines before the first decision of a
-/// simulation).
+/// instructions, which each engine paid (ten engines before a process's first decision
+/// with the default policy).
 ///
 /// INVARIANT: the module is never changed after it is built (it is shared read-only),
 /// so every engine sees the same functions it would have built for itself.

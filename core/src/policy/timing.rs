@@ -434,8 +434,8 @@ fn slots(timing: &Timing, ev: &Evidence, channel: Channel, tz: Tz, from: Instant
 /// A slot's expected rate: `(s + w * p) / (n + w)` to 6 decimals (half away from zero)
 /// without trailing zeros, or `p` as it is when `n + w` is 0.
 ///
-/// An hour with no attempts (`n` = 0, so `s` = 0) and a weight skips the division,
-/// which was most of a decision's timing cost: `(0 + w * p) / (0 + w)` is `p` itself
+/// An hour with no attempts (`n` = 0, so `s` = 0) and a weight skips the division
+/// (about 1% of a decision's instructions): `(0 + w * p) / (0 + w)` is `p` itself
 /// (`w * p` is exact, and so is a quotient that is representable), so rounding and
 /// normalising `p` gives the same value and, normalised, the same digits and scale.
 /// `tests::the_shortcut_is_the_formula` compares the two over weights and rates.
@@ -551,8 +551,9 @@ mod tests {
     use std::str::FromStr;
 
     /// The shortcut for an hour without attempts gives the formula's value, digits and
-    /// scale, for every weight the hook accepts (0 to 1000) and rates of every scale up to
-    /// the prior's 6 decimals (and beyond, which rounding must treat alike).
+    /// scale, for weights across the hook's range (0 to 20, then up to 1000) and rates of
+    /// every scale up to the prior's 6 decimals (and beyond, which rounding must treat
+    /// alike).
     #[test]
     fn the_shortcut_is_the_formula() {
         let rates = [
