@@ -38,8 +38,9 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 /// mimalloc for the extension's own Rust allocations (Python objects stay on
-/// Python's allocator): a case makes about 300 small allocations (read and decided),
-/// and the system allocator was about a tenth of the engine's instructions.
+/// Python's allocator): a case makes about 300 small allocations (read and decided);
+/// glibc's malloc and free were about 14% of `recobro eval`'s instructions, and
+/// `evaluate_many` takes 0.87x to 0.90x the wall time with mimalloc (README, Performance).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
