@@ -252,21 +252,28 @@ impl fmt::Display for Date {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` for an instant whose UTC year is 0 to 9999 (what chrono's
+/// `to_rfc3339_opts(Secs, true)` prints for it); `None` for other years.
+fn utc_bytes(t: DateTime<Utc>) -> Option<[u8; 20]> {
+    use chrono::Timelike;
+    let date = ymd_bytes(t.date_naive())?;
+    let mut b = *b"0000-00-00T00:00:00Z";
+    b[..10].copy_from_slice(&date);
+    write_digits(&mut b[11..13], t.hour());
+    write_digits(&mut b[14..16], t.minute());
+    // A leap second (chrono's nanosecond >= 1e9) is printed as second 60, as chrono does.
+    let leap = u32::from(t.nanosecond() >= 1_000_000_000);
+    write_digits(&mut b[17..19], t.second() + leap);
+    Some(b)
+}
+
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use chrono::Timelike;
-        let Some(date) = ymd_bytes(self.0.date_naive()) else {
-            return f.write_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        };
-        let mut b = *b"0000-00-00T00:00:00Z";
-        b[..10].copy_from_slice(&date);
-        write_digits(&mut b[11..13], self.0.hour());
-        write_digits(&mut b[14..16], self.0.minute());
-        // A leap second (chrono's nanosecond >= 1e9) is printed as second 60, as chrono does.
-        let leap = u32::from(self.0.nanosecond() >= 1_000_000_000);
-        write_digits(&mut b[17..19], self.0.second() + leap);
-        // INVARIANT: only ASCII digits and separators were written.
-        f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
+        match utc_bytes(self.0) {
+            // INVARIANT: `utc_bytes` writes ASCII digits and separators only.
+            Some(b) => f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?),
+            None => f.write_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        }
     }
 }
 
@@ -320,9 +327,15 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+// Dates and instants are written as strings directly (`serialize_str`), not through
+// `collect_str`, whose formatting machinery cost more than the digits: the same text as
+// their `Display`, for every serializer.
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match ymd_bytes(self.0).as_ref().map(|b| std::str::from_utf8(b)) {
+            Some(Ok(text)) => s.serialize_str(text),
+            _ => s.collect_str(self),
+        }
     }
 }
 
@@ -345,7 +358,10 @@ impl<'de> Deserialize<'de> for Instant {
 
 impl Serialize for Instant {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match utc_bytes(self.0).as_ref().map(|b| std::str::from_utf8(b)) {
+            Some(Ok(text)) => s.serialize_str(text),
+            _ => s.collect_str(self),
+        }
     }
 }
 
@@ -422,6 +438,18 @@ mod tests {
             );
             let d = Date(t.date_naive());
             assert_eq!(d.to_string(), t.date_naive().format("%Y-%m-%d").to_string());
+            // Serialized (`serialize_str`, not the formatter): the same text, quoted.
+            assert_eq!(
+                serde_json::to_string(&i).unwrap(),
+                format!(
+                    "\"{}\"",
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )
+            );
+            assert_eq!(
+                serde_json::to_string(&d).unwrap(),
+                format!("\"{}\"", t.date_naive().format("%Y-%m-%d"))
+            );
             n += 1;
             t += chrono::TimeDelta::seconds(86_400 + 3_607 + i64::from(n % 7) * 13);
         }
@@ -432,9 +460,26 @@ mod tests {
             i.to_rfc3339(),
             leap.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         );
+        assert_eq!(
+            serde_json::to_string(&i).unwrap(),
+            "\"2016-12-31T23:59:60Z\""
+        );
         for y in [-1, 10_000, 200_000] {
             let d = NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
             assert_eq!(Date(d).to_string(), d.format("%Y-%m-%d").to_string());
+            // The years the hand-written writers leave to chrono, serialized too.
+            assert_eq!(
+                serde_json::to_string(&Date(d)).unwrap(),
+                format!("\"{}\"", d.format("%Y-%m-%d"))
+            );
+            let t = d.and_hms_opt(5, 6, 7).unwrap().and_utc();
+            assert_eq!(
+                serde_json::to_string(&Instant(t)).unwrap(),
+                format!(
+                    "\"{}\"",
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )
+            );
         }
     }
 

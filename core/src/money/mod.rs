@@ -314,6 +314,75 @@ impl<'de> Visitor<'de> for AmountVisitor {
     }
 }
 
+/// The longest text [`decimal_text`] writes: a sign, a leading `0`, a point and 29
+/// digits (a 96-bit mantissa), with room to spare.
+const DECIMAL_TEXT_MAX: usize = 40;
+
+/// A decimal's text as its `Display` writes it (rust_decimal 1.x: an optional `-`, the
+/// mantissa's digits, zero-padded to the scale, with the point before the last `scale`
+/// of them and a `0` before a leading point; `-0.00` for a negative zero), written into
+/// `out` without the formatting machinery; the length written. A test compares it with
+/// `Display` over every scale and many mantissas.
+fn decimal_text(v: &Decimal, out: &mut [u8; DECIMAL_TEXT_MAX]) -> usize {
+    // The mantissa's digits, least significant first.
+    let mut digits = [0u8; DECIMAL_TEXT_MAX];
+    let mut n = 0;
+    let mut wide = v.mantissa().unsigned_abs();
+    // INVARIANT: a mantissa has at most 29 digits and a scale is at most 28, so `n`
+    // stays under 30 and the text under 33 bytes.
+    while wide > u128::from(u64::MAX) {
+        digits[n] = b'0' + (wide % 10) as u8;
+        wide /= 10;
+        n += 1;
+    }
+    let mut m = wide as u64;
+    while m > 0 {
+        digits[n] = b'0' + (m % 10) as u8;
+        m /= 10;
+        n += 1;
+    }
+    let scale = v.scale() as usize;
+    while n < scale {
+        digits[n] = b'0';
+        n += 1;
+    }
+    let mut len = 0;
+    if v.is_sign_negative() {
+        out[0] = b'-';
+        len = 1;
+    }
+    if n == 0 {
+        out[len] = b'0';
+        return len + 1;
+    }
+    let whole = n - scale;
+    for i in 0..n {
+        if i == whole {
+            if i == 0 {
+                out[len] = b'0';
+                len += 1;
+            }
+            out[len] = b'.';
+            len += 1;
+        }
+        out[len] = digits[n - 1 - i];
+        len += 1;
+    }
+    len
+}
+
+/// Write a decimal as a string: its `Display` text, by [`decimal_text`] (what
+/// `collect_str` would write, without its formatting machinery).
+fn serialize_decimal<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    let mut buf = [0u8; DECIMAL_TEXT_MAX];
+    let len = decimal_text(v, &mut buf);
+    // INVARIANT: `decimal_text` writes ASCII digits, `-` and `.` only.
+    match buf.get(..len).map(std::str::from_utf8) {
+        Some(Ok(text)) => s.serialize_str(text),
+        _ => s.collect_str(v),
+    }
+}
+
 /// Serde adapter for amounts: `#[serde(with = "crate::money::amount")]`.
 pub mod amount {
     use super::*;
@@ -325,7 +394,7 @@ pub mod amount {
 
     /// Write an amount as a string.
     pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(v)
+        serialize_decimal(v, s)
     }
 }
 
@@ -363,7 +432,7 @@ pub mod amount_opt {
     /// Write an optional amount as a string or null.
     pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         match v {
-            Some(d) => s.collect_str(d),
+            Some(d) => serialize_decimal(d, s),
             None => s.serialize_none(),
         }
     }
@@ -403,6 +472,69 @@ impl JsonSchema for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `decimal_text` writes what rust_decimal's `Display` writes (the reference: the
+    /// text amounts had before it), byte for byte: every scale 0 to 28, both signs,
+    /// mantissas from zero to the 96-bit maximum (digits either side of the `u64`
+    /// boundary, where the writer changes loops), and the serializers that use it.
+    #[test]
+    fn decimal_text_is_display() {
+        let max = (1u128 << 96) - 1;
+        let mut mantissas: Vec<u128> = vec![
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            430_826,
+            u128::from(u32::MAX),
+            u128::from(u64::MAX) - 1,
+            u128::from(u64::MAX),
+            u128::from(u64::MAX) + 1,
+            u128::from(u64::MAX) * 10 + 9,
+            max - 1,
+            max,
+        ];
+        mantissas.extend((0..29).map(|k| 10u128.pow(k)));
+        mantissas.extend((1..29).map(|k| 10u128.pow(k) - 1));
+        // A fixed linear congruential sequence over the whole range.
+        let mut x: u128 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..200 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            mantissas.push((x % (max + 1)) >> (x % 90));
+        }
+        let mut checked = 0;
+        for &m in &mantissas {
+            let (lo, mid, hi) = (m as u32, (m >> 32) as u32, (m >> 64) as u32);
+            for scale in 0..=28 {
+                for negative in [false, true] {
+                    let v = Decimal::from_parts(lo, mid, hi, negative, scale);
+                    let mut buf = [0u8; DECIMAL_TEXT_MAX];
+                    let len = decimal_text(&v, &mut buf);
+                    let want = v.to_string();
+                    assert_eq!(std::str::from_utf8(&buf[..len]).unwrap(), want);
+                    let mut json = Vec::new();
+                    amount::serialize(&v, &mut serde_json::Serializer::new(&mut json)).unwrap();
+                    assert_eq!(String::from_utf8(json).unwrap(), format!("\"{want}\""));
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, mantissas.len() * 29 * 2);
+        // A negative zero keeps its sign, as `Display` writes it.
+        let neg_zero = Decimal::from_parts(0, 0, 0, true, 2);
+        let mut buf = [0u8; DECIMAL_TEXT_MAX];
+        let len = decimal_text(&neg_zero, &mut buf);
+        assert_eq!(&buf[..len], neg_zero.to_string().as_bytes());
+        let mut json = Vec::new();
+        amount_opt::serialize(&Some(neg_zero), &mut serde_json::Serializer::new(&mut json))
+            .unwrap();
+        assert_eq!(String::from_utf8(json).unwrap(), format!("\"{neg_zero}\""));
+    }
 
     #[derive(serde::Deserialize)]
     struct Holder {
