@@ -2,7 +2,7 @@
 # Instructions per case in Node (the wasm package) and natively, counted by callgrind:
 # `evaluateJson` in Node (read, decide and write one case) against the same three
 # steps in Rust (`bench-steps write`). Times in Node vary two-fold between runs on a
-# shared machine; these counts vary by about 0.5% (V8 compiles in the background
+# shared machine; these counts vary by under 1% (V8 compiles in the background
 # otherwise: Node runs with --single-threaded and --no-liftoff, so every wasm function
 # is compiled once, by the optimising compiler). Compare two wasm builds with it.
 #   bash benches/wasm-instructions.sh [PKG_DIR] [N] [ROUNDS]
