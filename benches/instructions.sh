@@ -6,14 +6,32 @@
 # build short: compare counts made the same way). Installs valgrind when missing.
 #   bash benches/instructions.sh            500 generated cases (about 3 minutes)
 #   bash benches/instructions.sh 200        fewer cases (at least 2)
+#   bash benches/instructions.sh --wasm[=PKG_DIR]
+#                                           also Node (PKG_DIR: bindings/wasm/pkg, built by
+#                                           bindings/wasm/build.sh; about 2 minutes more)
 # Prints the set-up a process pays once (engines, compliance packs, the default
 # policy), then per case: reading a case, deciding it with the script and with the honest
 # limit (the ratio is #15's), writing the decision; and one whole simulation (300
-# cases x 90 days, champion and challenger) and `recobro eval FILE` per case.
+# cases x 90 days, champion and challenger) and `recobro eval FILE` per case. With
+# --wasm, the wasm package's `evaluateJson` per case in Node (read, decide, write: about
+# 1,000 decisions) against the same steps natively. Node runs --single-threaded and
+# --no-liftoff, so V8 compiles every wasm function once, with its optimising compiler:
+# three counts of one package spread over 0.75%, where its times vary two-fold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-n="${1:-500}"
+n=500
+pkg=""
+for a in "$@"; do
+  case "$a" in
+    --wasm) pkg=bindings/wasm/pkg ;;
+    --wasm=*) pkg="${a#--wasm=}" ;;
+    *) n="$a" ;;
+  esac
+done
+if [ -n "$pkg" ]; then
+  pkg="$(cd "$pkg" && pwd)"
+fi
 if ! command -v valgrind >/dev/null; then
   (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
 fi
@@ -40,9 +58,24 @@ write=$(count "$bin/bench-steps" write "$cases")
 empty=$(count "$bin/recobro" eval "$work/one.ndjson" --as-of 2026-03-16T15:00:00Z)
 eval_file=$(count "$bin/recobro" eval "$cases" --as-of 2026-03-16T15:00:00Z)
 sim=$(count "$bin/recobro" simulate --generate 300 --days 90 --challenger rules/consumer/digital_first.rhai)
-python3 - "$n" "$setup" "$read" "$script" "$limit" "$write" "$empty" "$eval_file" "$sim" <<'PY'
+rounds=$(((1000 + n - 1) / n))
+node0=0
+noden=0
+if [ -n "$pkg" ]; then
+  node=(node --no-liftoff --single-threaded benches/hosts/node.mjs "$pkg" "$cases")
+  # Side by side, one per core: counts do not depend on timing.
+  count "${node[@]}" 0 --count > "$work/node0" &
+  count "${node[@]}" "$rounds" --count > "$work/noden" &
+  wait
+  node0=$(cat "$work/node0")
+  noden=$(cat "$work/noden")
+fi
+python3 - "$n" "$setup" "$read" "$script" "$limit" "$write" "$empty" "$eval_file" "$sim" \
+  "$rounds" "$node0" "$noden" <<'PY'
 import sys
-n, setup, read, script, limit, write, empty, eval_file, sim = map(int, sys.argv[1:])
+n, setup, read, script, limit, write, empty, eval_file, sim, rounds, node0, noden = map(
+    int, sys.argv[1:]
+)
 one = lambda x: round((x - read) / n)
 print(f"cases: {n} generated (seed 7); instructions per case unless said")
 per_read = (read - setup) / (n - 1)
@@ -54,4 +87,10 @@ print(f"the script / the limit                           {(script - read) / (lim
 print(f"writing the decision                             {one(write) - one(script):>12,}")
 print(f"recobro eval FILE (read, decide, write, I/O)     {round((eval_file - empty) / (n - 1)):>12,}")
 print(f"simulation 300 x 90 days, 2 policies (whole run) {sim:>12,}")
+if noden:
+    wasm = (noden - node0) / (n * rounds)
+    native = per_read + one(write)
+    print(f"Node, the wasm package's evaluateJson ({rounds} rounds) {round(wasm):>12,}")
+    print(f"native, the same steps (read, decide, write)     {round(native):>12,}")
+    print(f"wasm / native                                    {wasm / native:>12.2f}x")
 PY

@@ -1,7 +1,10 @@
 // The Node/WASM host of the cross-host performance record (see README.md).
-// Usage: node benches/hosts/node.mjs PKG_DIR CASES.ndjson [rounds]
+// Usage: node benches/hosts/node.mjs PKG_DIR CASES.ndjson [rounds] [--count]
+// With --count (benches/instructions.sh --wasm, under callgrind): only the rounds of
+// `evaluateJson` one case at a time, then the bytes written; two runs, 0 and N rounds,
+// differ by N rounds of decisions (the package's load and compile cancel out).
 const t0 = performance.now();
-const [pkgDir, casesPath, roundsArg] = process.argv.slice(2);
+const [pkgDir, casesPath, roundsArg, mode] = process.argv.slice(2);
 const r = await import(`${pkgDir}/index.node.js`);
 const fs = await import('node:fs');
 const AS_OF = '2026-03-16T15:00:00Z';
@@ -14,6 +17,10 @@ for (let k = 0; k < Number(roundsArg ?? 3); k++) {
   const t = performance.now();
   for (const l of lines) bytes += policy.evaluateJson(l, AS_OF).length;
   best = Math.min(best, ((performance.now() - t) * 1e6) / lines.length);
+}
+if (mode === '--count') {
+  console.log(bytes);
+  process.exit(0);
 }
 const t = performance.now();
 const rows = policy.evaluateMany(lines.join('\n'), AS_OF);
