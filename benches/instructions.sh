@@ -8,15 +8,18 @@
 #   bash benches/instructions.sh 200        fewer cases (at least 2)
 #   bash benches/instructions.sh --wasm[=PKG_DIR]
 #                                           also Node (PKG_DIR: bindings/wasm/pkg, built by
-#                                           bindings/wasm/build.sh; about 2 minutes more)
+#                                           bindings/wasm/build.sh; about 5 minutes more)
 # Prints the set-up a process pays once (engines, compliance packs, the default
 # policy), then per case: reading a case, deciding it with the script and with the honest
 # limit (the ratio is #15's), writing the decision; and one whole simulation (300
 # cases x 90 days, champion and challenger) and `recobro eval FILE` per case. With
-# --wasm, the wasm package's `evaluateJson` per case in Node (read, decide, write: about
-# 1,000 decisions) against the same steps natively. Node runs --single-threaded and
-# --no-liftoff, so V8 compiles every wasm function once, with its optimising compiler:
-# three counts of one package spread over 0.75%, where its times vary two-fold.
+# --wasm, the wasm package's `evaluateJson` per case in Node (read, decide, write)
+# against the same steps natively: two runs, R and 2R rounds of the cases (R*N about
+# 1,000 decisions), differ by R rounds of warm decisions. Node runs --single-threaded
+# and --no-liftoff, so V8 compiles each wasm function once, with its optimising
+# compiler, on its first call: the first R rounds hold those compiles (and the glue's
+# JIT), which a count from 0 rounds would put on every decision (1,758k instructions a
+# case over the first 500 decisions, 984k to 1,001k over the next 1,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -63,9 +66,11 @@ node0=0
 noden=0
 if [ -n "$pkg" ]; then
   node=(node --no-liftoff --single-threaded benches/hosts/node.mjs "$pkg" "$cases")
-  # Side by side, one per core: counts do not depend on timing.
-  count "${node[@]}" 0 --count > "$work/node0" &
-  count "${node[@]}" "$rounds" --count > "$work/noden" &
+  # Side by side, one per core: counts do not depend on timing. Both runs warm up with
+  # the first R rounds (V8 compiles a wasm function on its first call); they differ by
+  # R rounds of warm decisions.
+  count "${node[@]}" "$rounds" --count > "$work/node0" &
+  count "${node[@]}" "$((2 * rounds))" --count > "$work/noden" &
   wait
   node0=$(cat "$work/node0")
   noden=$(cat "$work/noden")
@@ -90,7 +95,7 @@ print(f"simulation 300 x 90 days, 2 policies (whole run) {sim:>12,}")
 if noden:
     wasm = (noden - node0) / (n * rounds)
     native = per_read + one(write)
-    print(f"Node, the wasm package's evaluateJson ({rounds} rounds) {round(wasm):>12,}")
+    print(f"Node, the wasm package's evaluateJson (warm)     {round(wasm):>12,}")
     print(f"native, the same steps (read, decide, write)     {round(native):>12,}")
     print(f"wasm / native                                    {wasm / native:>12.2f}x")
 PY

@@ -1,8 +1,9 @@
 // The Node/WASM host of the cross-host performance record (see README.md).
 // Usage: node benches/hosts/node.mjs PKG_DIR CASES.ndjson [rounds] [--count]
 // With --count (benches/instructions.sh --wasm, under callgrind): only the rounds of
-// `evaluateJson` one case at a time, then the bytes written; two runs, 0 and N rounds,
-// differ by N rounds of decisions (the package's load and compile cancel out).
+// `evaluateJson` one case at a time, then the bytes written; two runs, R and 2R rounds,
+// differ by R rounds of warm decisions (the package's load, and the compiles of the
+// first rounds, cancel out).
 const t0 = performance.now();
 const [pkgDir, casesPath, roundsArg, mode] = process.argv.slice(2);
 const r = await import(`${pkgDir}/index.node.js`);

@@ -18,7 +18,7 @@
 mod convert;
 mod errors;
 
-use convert::{instant, instant_text, json_text, opt_json_text, parse, to_js};
+use convert::{instant, instant_text, json_text, opt_json_text, parse, to_js, utf8_text};
 use recobro::host::{self, arg};
 use recobro::simulation::SimulationRequest;
 use recobro::{Error, EvalOptions};
@@ -114,6 +114,31 @@ impl Policy {
         js(self.decide(&case, &as_of, trace))
     }
 
+    /// `evaluate` of a case's JSON text as UTF-8 bytes (the package's JavaScript API
+    /// encodes strings and objects with `TextEncoder`: see [`convert::utf8_text`]).
+    #[wasm_bindgen(js_name = evaluateUtf8, skip_typescript)]
+    pub fn evaluate_utf8(
+        &self,
+        case: &[u8],
+        as_of: JsValue,
+        trace: Option<bool>,
+    ) -> JsResult<JsValue> {
+        js(self
+            .decide_utf8(case, &as_of, trace)
+            .and_then(|json| parse(&json)))
+    }
+
+    /// `evaluateJson` of a case's JSON text as UTF-8 bytes (see `evaluateUtf8`).
+    #[wasm_bindgen(js_name = evaluateJsonUtf8, skip_typescript)]
+    pub fn evaluate_json_utf8(
+        &self,
+        case: &[u8],
+        as_of: JsValue,
+        trace: Option<bool>,
+    ) -> JsResult<String> {
+        js(self.decide_utf8(case, &as_of, trace))
+    }
+
     /// Decide many cases: an array (of objects or JSON texts), or JSON text (an array,
     /// one object or NDJSON). One row per case, in order: `{decision}` or `{index,
     /// error}` (the flat error, its `path` under the case's index). A bad `asOf`, or
@@ -136,24 +161,17 @@ impl Policy {
                     "expected an array of cases or JSON text",
                 ));
             };
-            let rows = js_sys::Array::new();
-            let decided = host::evaluate_rows(&self.inner, items, as_of, EvalOptions::default());
-            for (i, r) in decided.iter().enumerate() {
-                let row = match r {
-                    Ok(d) => {
-                        let row = js_sys::Object::new();
-                        let _ = js_sys::Reflect::set(
-                            &row,
-                            &JsValue::from_str("decision"),
-                            &parse(&d.to_json())?,
-                        );
-                        row.into()
-                    }
-                    Err(_) => parse(&host::row_json(i, r))?,
-                };
-                rows.push(&row);
-            }
-            Ok(rows)
+            self.rows(items, as_of)
+        })())
+    }
+
+    /// `evaluateMany` of JSON text as UTF-8 bytes (see `evaluateUtf8`).
+    #[wasm_bindgen(js_name = evaluateManyUtf8, skip_typescript)]
+    pub fn evaluate_many_utf8(&self, cases: &[u8], as_of: JsValue) -> JsResult<js_sys::Array> {
+        js((|| {
+            let as_of = instant(&as_of, arg::AS_OF)?;
+            let items = host::cases(utf8_text(cases, arg::CASES)?)?;
+            self.rows(items, as_of)
         })())
     }
 
@@ -310,6 +328,45 @@ impl Policy {
         let as_of = instant_text(as_of, arg::AS_OF)?;
         let case = json_text(case, arg::CASE)?;
         host::evaluate(&self.inner, &case, &as_of, trace.unwrap_or(false))
+    }
+
+    /// [`Policy::decide`] of JSON text as UTF-8 bytes: the same reading, in the same
+    /// order (`asOf` first), so the same errors.
+    fn decide_utf8(
+        &self,
+        case: &[u8],
+        as_of: &JsValue,
+        trace: Option<bool>,
+    ) -> Result<String, Error> {
+        let as_of = instant_text(as_of, arg::AS_OF)?;
+        let case = utf8_text(case, arg::CASE)?;
+        host::evaluate(&self.inner, case, &as_of, trace.unwrap_or(false))
+    }
+
+    /// `evaluateMany`'s rows: `{decision}` or the flat error row, in order.
+    fn rows(
+        &self,
+        items: Vec<Result<recobro::Case, Error>>,
+        as_of: recobro::Instant,
+    ) -> Result<js_sys::Array, Error> {
+        let rows = js_sys::Array::new();
+        let decided = host::evaluate_rows(&self.inner, items, as_of, EvalOptions::default());
+        for (i, r) in decided.iter().enumerate() {
+            let row = match r {
+                Ok(d) => {
+                    let row = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(
+                        &row,
+                        &JsValue::from_str("decision"),
+                        &parse(&d.to_json())?,
+                    );
+                    row.into()
+                }
+                Err(_) => parse(&host::row_json(i, r))?,
+            };
+            rows.push(&row);
+        }
+        Ok(rows)
     }
 }
 

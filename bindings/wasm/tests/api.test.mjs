@@ -95,6 +95,43 @@ test('bad input names the path', () => {
   throwsRecobro(() => p.evaluateJson('{"id": "C-1",', AS_OF), (e) => assert.equal(e.code, 'input.json'));
 });
 
+test('text beyond ASCII crosses as UTF-8: a string, an object and a batch decide like the CLI', () => {
+  // The API hands the glue a case's JSON text as UTF-8 bytes (TextEncoder), not as a
+  // string: two-byte, three-byte and four-byte (surrogate pair) characters must arrive
+  // as the same UTF-8 the CLI reads from a file.
+  const p = Policy.default();
+  const c = sample('administrative');
+  c.id = 'C-Peña-ñandú-✓-😀';
+  c.debtor.id = 'D-€-1';
+  const text = JSON.stringify(c);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recobro-utf8-'));
+  const file = path.join(dir, 'case.json');
+  fs.writeFileSync(file, text, 'utf8');
+  const native = execFileSync(cli(), ['eval', '--as-of', AS_OF, file], { encoding: 'utf8' }).trim();
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.equal(JSON.parse(native).case_id, c.id);
+  assert.equal(p.evaluateJson(text, AS_OF), native);
+  assert.equal(p.evaluateJson(c, AS_OF), native);
+  assert.deepEqual(p.evaluate(c, AS_OF), JSON.parse(native));
+  assert.deepEqual(p.evaluate(text, AS_OF), JSON.parse(native));
+  const rows = p.evaluateMany(`${text}\n${text}`, AS_OF);
+  assert.deepEqual(rows.map((row) => row.decision), [JSON.parse(native), JSON.parse(native)]);
+  // A lone surrogate has no UTF-8. In JSON text it becomes U+FFFD, as TextEncoder
+  // writes it; in an object JSON.stringify escapes it (`\ud800`), which JSON refuses.
+  c.id = 'C-\uD800-1';
+  assert.equal(p.evaluate(JSON.stringify(c).replace('\\ud800', '\uD800'), AS_OF).case_id, 'C-\uFFFD-1');
+  throwsRecobro(() => p.evaluate(c, AS_OF), (e) => {
+    assert.equal(e.code, 'input.json');
+    assert.equal(e.path, 'id');
+  });
+  // Values JSON.stringify refuses still reach the engine, which names the argument.
+  throwsRecobro(() => p.evaluateJson(undefined, AS_OF), (e) => assert.equal(e.path, 'case'));
+  throwsRecobro(() => p.evaluate({ id: 1n }, AS_OF), (e) => {
+    assert.equal(e.path, 'case');
+    assert.match(e.detail, /BigInt/);
+  });
+});
+
 test('the browser build carries the zones of the countries whose law the engine knows', () => {
   const zones = r.timeZones();
   // Every zone of the compliance packs' and the statutory-interest countries, and UTC.
