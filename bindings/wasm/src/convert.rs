@@ -7,10 +7,31 @@ use crate::errors::internal;
 use recobro::{host, Error, Instant};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// JSON text of a value given for argument `arg`: a string is taken as JSON text
-/// already; anything else is serialised with `JSON.stringify` (a `Date` becomes its ISO
-/// string).
+/// JSON text of a value given for argument `arg`: UTF-8 bytes (a `Uint8Array`), a
+/// string taken as JSON text already, or anything else serialised with
+/// `JSON.stringify` (a `Date` becomes its ISO string).
+///
+/// The package's JavaScript API (`js/wrap.js`, `jsonUtf8`) passes strings and objects
+/// as UTF-8 bytes from `TextEncoder`: wasm-bindgen copies a string into wasm memory
+/// in JavaScript, one UTF-16 unit at a time (19 to 25 µs for a 3.7 KB case in Node, a
+/// fifth of a decision), a `Uint8Array` with one native copy (`TextEncoder` and the
+/// copy: about 3 µs). A `Uint8Array` a user passes to that API is written with
+/// `JSON.stringify` there first, so bytes here are always the API's own.
 pub fn json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
+    if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return utf8_text(bytes.to_vec(), arg);
+    }
+    element_text_at(v, arg)
+}
+
+/// JSON text of one element of an array of cases: a string as JSON text, anything
+/// else through `JSON.stringify` (bytes are not read here: the API passes arrays as
+/// they are).
+pub fn element_text(v: &JsValue) -> Result<String, Error> {
+    element_text_at(v, "")
+}
+
+fn element_text_at(v: &JsValue, arg: &str) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
@@ -28,18 +49,25 @@ pub fn json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
         })
 }
 
-/// JSON text given for argument `arg` as UTF-8 bytes: what the package's JavaScript API
-/// passes for a case or a batch (`TextEncoder` on the string, or on `JSON.stringify` of
-/// the object, as [`json_text`] would have it). wasm-bindgen copies a `&str` or a
-/// string `JsValue` into wasm memory one UTF-16 unit at a time in JavaScript (about
-/// 20 µs for a 3.7 KB case in Node); `TextEncoder` and a byte array's one native copy
-/// take about 3 µs. `TextEncoder` writes valid UTF-8 only; other bytes (the glue called
-/// directly) are refused.
-pub fn utf8_text<'a>(bytes: &'a [u8], arg: &str) -> Result<&'a str, Error> {
-    std::str::from_utf8(bytes).map_err(|e| {
+/// A batch given as text (a string, or UTF-8 bytes from the package's API), or `None`
+/// for any other value (an array of cases, read one by one, or an error).
+pub fn batch_text(v: &JsValue, arg: &str) -> Result<Option<String>, Error> {
+    if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return utf8_text(bytes.to_vec(), arg).map(Some);
+    }
+    Ok(v.as_string())
+}
+
+/// UTF-8 bytes as text. `TextEncoder` writes valid UTF-8 only; other bytes (the glue
+/// called directly) are refused at `arg`.
+fn utf8_text(bytes: Vec<u8>, arg: &str) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
         Error::input(
             arg,
-            format!("JSON text that is not UTF-8 (at byte {})", e.valid_up_to()),
+            format!(
+                "JSON text that is not UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })
 }

@@ -18,7 +18,9 @@
 mod convert;
 mod errors;
 
-use convert::{instant, instant_text, json_text, opt_json_text, parse, to_js, utf8_text};
+use convert::{
+    batch_text, element_text, instant, instant_text, json_text, opt_json_text, parse, to_js,
+};
 use recobro::host::{self, arg};
 use recobro::simulation::SimulationRequest;
 use recobro::{Error, EvalOptions};
@@ -114,31 +116,6 @@ impl Policy {
         js(self.decide(&case, &as_of, trace))
     }
 
-    /// `evaluate` of a case's JSON text as UTF-8 bytes (the package's JavaScript API
-    /// encodes strings and objects with `TextEncoder`: see [`convert::utf8_text`]).
-    #[wasm_bindgen(js_name = evaluateUtf8, skip_typescript)]
-    pub fn evaluate_utf8(
-        &self,
-        case: &[u8],
-        as_of: JsValue,
-        trace: Option<bool>,
-    ) -> JsResult<JsValue> {
-        js(self
-            .decide_utf8(case, &as_of, trace)
-            .and_then(|json| parse(&json)))
-    }
-
-    /// `evaluateJson` of a case's JSON text as UTF-8 bytes (see `evaluateUtf8`).
-    #[wasm_bindgen(js_name = evaluateJsonUtf8, skip_typescript)]
-    pub fn evaluate_json_utf8(
-        &self,
-        case: &[u8],
-        as_of: JsValue,
-        trace: Option<bool>,
-    ) -> JsResult<String> {
-        js(self.decide_utf8(case, &as_of, trace))
-    }
-
     /// Decide many cases: an array (of objects or JSON texts), or JSON text (an array,
     /// one object or NDJSON). One row per case, in order: `{decision}` or `{index,
     /// error}` (the flat error, its `path` under the case's index). A bad `asOf`, or
@@ -147,30 +124,21 @@ impl Policy {
     pub fn evaluate_many(&self, cases: JsValue, as_of: JsValue) -> JsResult<js_sys::Array> {
         js((|| {
             let as_of = instant(&as_of, arg::AS_OF)?;
-            let items: Vec<Result<recobro::Case, Error>> = if let Some(text) = cases.as_string() {
-                host::cases(&text)?
-            } else if js_sys::Array::is_array(&cases) {
-                // Unindexed: `evaluate_rows` puts each error under its case's index.
-                js_sys::Array::from(&cases)
-                    .iter()
-                    .map(|v| json_text(&v, "").and_then(|t| host::case(&t)))
-                    .collect()
-            } else {
-                return Err(Error::input(
-                    arg::CASES,
-                    "expected an array of cases or JSON text",
-                ));
-            };
-            self.rows(items, as_of)
-        })())
-    }
-
-    /// `evaluateMany` of JSON text as UTF-8 bytes (see `evaluateUtf8`).
-    #[wasm_bindgen(js_name = evaluateManyUtf8, skip_typescript)]
-    pub fn evaluate_many_utf8(&self, cases: &[u8], as_of: JsValue) -> JsResult<js_sys::Array> {
-        js((|| {
-            let as_of = instant(&as_of, arg::AS_OF)?;
-            let items = host::cases(utf8_text(cases, arg::CASES)?)?;
+            let items: Vec<Result<recobro::Case, Error>> =
+                if let Some(text) = batch_text(&cases, arg::CASES)? {
+                    host::cases(&text)?
+                } else if js_sys::Array::is_array(&cases) {
+                    // Unindexed: `evaluate_rows` puts each error under its case's index.
+                    js_sys::Array::from(&cases)
+                        .iter()
+                        .map(|v| element_text(&v).and_then(|t| host::case(&t)))
+                        .collect()
+                } else {
+                    return Err(Error::input(
+                        arg::CASES,
+                        "expected an array of cases or JSON text",
+                    ));
+                };
             self.rows(items, as_of)
         })())
     }
@@ -303,7 +271,7 @@ impl Policy {
 /// A report's snapshot: JSON text read by the host boundary (text that is no batch
 /// fails at `arg`), or an array of case objects or texts, each read on its own.
 fn snapshot(cases: &JsValue, arg: &str) -> Result<Vec<Result<recobro::Case, Error>>, Error> {
-    if let Some(text) = cases.as_string() {
+    if let Some(text) = batch_text(cases, arg)? {
         return host::cases(&text).map_err(|e| match e.path() {
             Some(p) if p == arg::CASES => e.at_path(arg),
             _ => e,
@@ -312,7 +280,7 @@ fn snapshot(cases: &JsValue, arg: &str) -> Result<Vec<Result<recobro::Case, Erro
     if js_sys::Array::is_array(cases) {
         return Ok(js_sys::Array::from(cases)
             .iter()
-            .map(|v| json_text(&v, "").and_then(|t| host::case(&t)))
+            .map(|v| element_text(&v).and_then(|t| host::case(&t)))
             .collect());
     }
     Err(Error::input(arg, "expected an array of cases or JSON text"))
@@ -328,19 +296,6 @@ impl Policy {
         let as_of = instant_text(as_of, arg::AS_OF)?;
         let case = json_text(case, arg::CASE)?;
         host::evaluate(&self.inner, &case, &as_of, trace.unwrap_or(false))
-    }
-
-    /// [`Policy::decide`] of JSON text as UTF-8 bytes: the same reading, in the same
-    /// order (`asOf` first), so the same errors.
-    fn decide_utf8(
-        &self,
-        case: &[u8],
-        as_of: &JsValue,
-        trace: Option<bool>,
-    ) -> Result<String, Error> {
-        let as_of = instant_text(as_of, arg::AS_OF)?;
-        let case = utf8_text(case, arg::CASE)?;
-        host::evaluate(&self.inner, case, &as_of, trace.unwrap_or(false))
     }
 
     /// `evaluateMany`'s rows: `{decision}` or the flat error row, in order.

@@ -96,8 +96,8 @@ test('bad input names the path', () => {
 });
 
 test('text beyond ASCII crosses as UTF-8: a string, an object and a batch decide like the CLI', () => {
-  // The API hands the glue a case's JSON text as UTF-8 bytes (TextEncoder), not as a
-  // string: two-byte, three-byte and four-byte (surrogate pair) characters must arrive
+  // The API hands the glue its JSON arguments as UTF-8 bytes (TextEncoder), not as
+  // strings: two-byte, three-byte and four-byte (surrogate pair) characters must arrive
   // as the same UTF-8 the CLI reads from a file.
   const p = Policy.default();
   const c = sample('administrative');
@@ -108,7 +108,11 @@ test('text beyond ASCII crosses as UTF-8: a string, an object and a batch decide
   const file = path.join(dir, 'case.json');
   fs.writeFileSync(file, text, 'utf8');
   const native = execFileSync(cli(), ['eval', '--as-of', AS_OF, file], { encoding: 'utf8' }).trim();
+  const nativeQueue = execFileSync(cli(), ['queue', file, '--as-of', AS_OF, '--format', 'json'], { encoding: 'utf8' });
   fs.rmSync(dir, { recursive: true, force: true });
+  // Every argument the API passes as bytes: a work queue from objects and from text.
+  assert.equal(`${p.queueText([c], AS_OF, {}, 'json')}\n`, nativeQueue);
+  assert.equal(`${p.queueText(text, AS_OF, {}, 'json')}\n`, nativeQueue);
   assert.equal(JSON.parse(native).case_id, c.id);
   assert.equal(p.evaluateJson(text, AS_OF), native);
   assert.equal(p.evaluateJson(c, AS_OF), native);
