@@ -117,9 +117,13 @@ function jsonUtf8(value) {
 }
 
 /** A batch argument: text as UTF-8 bytes (see `jsonUtf8`); an array (each case read on
- * its own, its errors under its index) or anything else as it is. */
+ * its own, its errors under its index) or anything else as it is, but for bytes the
+ * caller passes: those are no batch (a `Uint8Array` is neither text nor an array of
+ * cases), and the glue reads bytes as the API's own text, so they become an empty
+ * object and fail as before. */
 function batchUtf8(value) {
-  return typeof value === 'string' ? encoder.encode(value) : value;
+  if (typeof value === 'string') return encoder.encode(value);
+  return value instanceof Uint8Array ? {} : value;
 }
 
 /**

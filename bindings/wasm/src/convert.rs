@@ -16,7 +16,8 @@ use wasm_bindgen::{JsCast, JsValue};
 /// in JavaScript, one UTF-16 unit at a time (19 to 25 µs for a 3.7 KB case in Node, a
 /// fifth of a decision), a `Uint8Array` with one native copy (`TextEncoder` and the
 /// copy: about 3 µs). A `Uint8Array` a user passes to that API is written with
-/// `JSON.stringify` there first, so bytes here are always the API's own.
+/// `JSON.stringify` there first (or, for a batch, refused as before), so bytes here
+/// are always the API's own.
 pub fn json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
     if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
         return utf8_text(bytes.to_vec(), arg);

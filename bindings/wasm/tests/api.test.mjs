@@ -128,6 +128,14 @@ test('text beyond ASCII crosses as UTF-8: a string, an object and a batch decide
     assert.equal(e.code, 'input.json');
     assert.equal(e.path, 'id');
   });
+  // Bytes a caller passes are no case and no batch, as before: only the API's own
+  // bytes are read as text.
+  const bytes = new TextEncoder().encode(text);
+  throwsRecobro(() => p.evaluateMany(bytes, AS_OF), (e) => assert.equal(e.path, 'cases'));
+  throwsRecobro(() => p.report(bytes, AS_OF), (e) => assert.equal(e.path, 'cases'));
+  throwsRecobro(() => p.report([c], AS_OF, { previous: bytes, previousAsOf: '2026-02-16T15:00:00Z' }),
+    (e) => assert.equal(e.path, 'previous'));
+  throwsRecobro(() => p.evaluateJson(bytes, AS_OF), (e) => assert.equal(e.code, 'input.invalid'));
   // Values JSON.stringify refuses still reach the engine, which names the argument.
   throwsRecobro(() => p.evaluateJson(undefined, AS_OF), (e) => assert.equal(e.path, 'case'));
   throwsRecobro(() => p.evaluate({ id: 1n }, AS_OF), (e) => {
