@@ -7,32 +7,11 @@ use crate::errors::internal;
 use recobro::{host, Error, Instant};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// JSON text of a value given for argument `arg`: UTF-8 bytes (a `Uint8Array`), a
-/// string taken as JSON text already, or anything else serialised with
-/// `JSON.stringify` (a `Date` becomes its ISO string).
-///
-/// The package's JavaScript API (`js/wrap.js`, `jsonUtf8`) passes strings and objects
-/// as UTF-8 bytes from `TextEncoder`: wasm-bindgen copies a string into wasm memory
-/// in JavaScript, one UTF-16 unit at a time (19 to 25 µs for a 3.7 KB case in Node, a
-/// fifth of a decision), a `Uint8Array` with one native copy (`TextEncoder` and the
-/// copy: about 3 µs). A `Uint8Array` a user passes to that API is written with
-/// `JSON.stringify` there first (or, for a batch, refused as before), so bytes here
-/// are always the API's own.
+/// JSON text of a value given for argument `arg`: a string is taken as JSON text
+/// already; anything else is serialised with `JSON.stringify` (a `Date` becomes its ISO
+/// string). Bytes are not read as text here (a `Uint8Array` is serialised like any
+/// object): options, capacities and array elements come as the caller gave them.
 pub fn json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
-    if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
-        return utf8_text(bytes.to_vec(), arg);
-    }
-    element_text_at(v, arg)
-}
-
-/// JSON text of one element of an array of cases: a string as JSON text, anything
-/// else through `JSON.stringify` (bytes are not read here: the API passes arrays as
-/// they are).
-pub fn element_text(v: &JsValue) -> Result<String, Error> {
-    element_text_at(v, "")
-}
-
-fn element_text_at(v: &JsValue, arg: &str) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
@@ -50,8 +29,24 @@ fn element_text_at(v: &JsValue, arg: &str) -> Result<String, Error> {
         })
 }
 
-/// A batch given as text (a string, or UTF-8 bytes from the package's API), or `None`
-/// for any other value (an array of cases, read one by one, or an error).
+/// [`json_text`] of an argument the package's JavaScript API (`js/wrap.js`,
+/// `jsonUtf8`) passes as UTF-8 bytes: a case, a work queue's cases, a plan proposal, a
+/// simulation or experiment request, a test plan. The API encodes a string, or an
+/// object after `JSON.stringify`, with `TextEncoder`: wasm-bindgen copies a string into
+/// wasm memory in JavaScript, one UTF-16 unit at a time (19 to 25 µs for a 3.7 KB case
+/// in Node, a fifth of a decision), a `Uint8Array` with one native copy (`TextEncoder`
+/// and the copy: about 3 µs). A `Uint8Array` a caller gives that API is serialised with
+/// `JSON.stringify` there first, so the bytes read here are always the API's own.
+pub fn api_json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
+    if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return utf8_text(bytes.to_vec(), arg);
+    }
+    json_text(v, arg)
+}
+
+/// A batch given as text (a string, or UTF-8 bytes from the package's API: `wrap.js`,
+/// `batchUtf8`, which turns a caller's own bytes into `{}`), or `None` for any other
+/// value (an array of cases, read one by one with [`json_text`], or an error).
 pub fn batch_text(v: &JsValue, arg: &str) -> Result<Option<String>, Error> {
     if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
         return utf8_text(bytes.to_vec(), arg).map(Some);

@@ -19,7 +19,7 @@ mod convert;
 mod errors;
 
 use convert::{
-    batch_text, element_text, instant, instant_text, json_text, opt_json_text, parse, to_js,
+    api_json_text, batch_text, instant, instant_text, json_text, opt_json_text, parse, to_js,
 };
 use recobro::host::{self, arg};
 use recobro::simulation::SimulationRequest;
@@ -131,7 +131,7 @@ impl Policy {
                     // Unindexed: `evaluate_rows` puts each error under its case's index.
                     js_sys::Array::from(&cases)
                         .iter()
-                        .map(|v| element_text(&v).and_then(|t| host::case(&t)))
+                        .map(|v| json_text(&v, "").and_then(|t| host::case(&t)))
                         .collect()
                 } else {
                     return Err(Error::input(
@@ -154,7 +154,7 @@ impl Policy {
         debt_id: Option<String>,
     ) -> JsResult<JsValue> {
         js((|| {
-            let c = host::case(&json_text(&case, arg::CASE)?)?;
+            let c = host::case(&api_json_text(&case, arg::CASE)?)?;
             let ch = host::channel(channel, arg::CHANNEL)?;
             let at = instant(&at, arg::AT)?;
             to_js(&self.inner.check_contact(&c, ch, at, debt_id.as_deref())?)
@@ -171,10 +171,10 @@ impl Policy {
         proposal: JsValue,
     ) -> JsResult<JsValue> {
         js((|| {
-            let c = host::case(&json_text(&case, arg::CASE)?)?;
+            let c = host::case(&api_json_text(&case, arg::CASE)?)?;
             let as_of = instant(&as_of, arg::AS_OF)?;
             let p: recobro::money::Proposal =
-                host::read(&json_text(&proposal, arg::PROPOSAL)?, arg::PROPOSAL)?;
+                host::read(&api_json_text(&proposal, arg::PROPOSAL)?, arg::PROPOSAL)?;
             to_js(&self.inner.check_plan(&c, as_of, &p)?)
         })())
     }
@@ -248,7 +248,7 @@ impl Policy {
     ) -> JsResult<String> {
         js((|| {
             let as_of = instant_text(&as_of, arg::AS_OF)?;
-            let cases = json_text(&cases, arg::CASES)?;
+            let cases = api_json_text(&cases, arg::CASES)?;
             let capacity = if capacity.is_undefined() || capacity.is_null() {
                 "{}".to_string()
             } else {
@@ -280,7 +280,7 @@ fn snapshot(cases: &JsValue, arg: &str) -> Result<Vec<Result<recobro::Case, Erro
     if js_sys::Array::is_array(cases) {
         return Ok(js_sys::Array::from(cases)
             .iter()
-            .map(|v| element_text(&v).and_then(|t| host::case(&t)))
+            .map(|v| json_text(&v, "").and_then(|t| host::case(&t)))
             .collect());
     }
     Err(Error::input(arg, "expected an array of cases or JSON text"))
@@ -294,7 +294,7 @@ impl Policy {
         trace: Option<bool>,
     ) -> Result<String, Error> {
         let as_of = instant_text(as_of, arg::AS_OF)?;
-        let case = json_text(case, arg::CASE)?;
+        let case = api_json_text(case, arg::CASE)?;
         host::evaluate(&self.inner, &case, &as_of, trace.unwrap_or(false))
     }
 
@@ -366,7 +366,7 @@ fn report_progress(done: usize, total: usize) {
 #[wasm_bindgen]
 pub fn simulate(request: JsValue, on_progress: Option<js_sys::Function>) -> JsResult<JsValue> {
     js((|| {
-        let text = json_text(&request, arg::REQUEST)?;
+        let text = api_json_text(&request, arg::REQUEST)?;
         let req: SimulationRequest = host::simulation_request(&text)?;
         PROGRESS.with(|p| *p.borrow_mut() = on_progress);
         // The request's policies compile as it runs: their input errors' paths are
@@ -391,7 +391,7 @@ pub fn simulate_part(
     on_progress: Option<js_sys::Function>,
 ) -> JsResult<String> {
     js((|| {
-        let text = json_text(&request, arg::REQUEST)?;
+        let text = api_json_text(&request, arg::REQUEST)?;
         let req: SimulationRequest = host::simulation_request(&text)?;
         PROGRESS.with(|p| *p.borrow_mut() = on_progress);
         let r = req
@@ -428,7 +428,7 @@ pub fn merge_parts(parts: Vec<String>) -> JsResult<JsValue> {
 #[wasm_bindgen]
 pub fn experiment(request: JsValue) -> JsResult<JsValue> {
     js((|| {
-        let text = json_text(&request, arg::EXPERIMENT)?;
+        let text = api_json_text(&request, arg::EXPERIMENT)?;
         to_js(&host::experiment(&text)?)
     })())
 }
@@ -439,7 +439,7 @@ pub fn experiment(request: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = experimentPlan)]
 pub fn experiment_plan(plan: JsValue) -> JsResult<JsValue> {
     js((|| {
-        let text = json_text(&plan, arg::PLAN)?;
+        let text = api_json_text(&plan, arg::PLAN)?;
         to_js(&host::experiment_plan(&text)?)
     })())
 }

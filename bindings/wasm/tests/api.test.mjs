@@ -136,6 +136,15 @@ test('text beyond ASCII crosses as UTF-8: a string, an object and a batch decide
   throwsRecobro(() => p.report([c], AS_OF, { previous: bytes, previousAsOf: '2026-02-16T15:00:00Z' }),
     (e) => assert.equal(e.path, 'previous'));
   throwsRecobro(() => p.evaluateJson(bytes, AS_OF), (e) => assert.equal(e.code, 'input.invalid'));
+  const [row] = p.evaluateMany([bytes], AS_OF);
+  assert.equal(row.decision, undefined);
+  assert.equal(row.error.code, 'input.invalid');
+  // Nor are a caller's bytes read as a policy's options or a work queue's capacity.
+  const encode = (t) => new TextEncoder().encode(t);
+  throwsRecobro(() => new Policy('fn segment(c) { () }', encode('{"limits": {"max_operations": 5}}')),
+    (e) => assert.ok(e.path?.startsWith('options'), e.path));
+  throwsRecobro(() => p.queueText([c], AS_OF, encode('{"call": 1}'), 'json'),
+    (e) => assert.ok(e.path?.startsWith('capacity'), e.path));
   // Values JSON.stringify refuses still reach the engine, which names the argument.
   throwsRecobro(() => p.evaluateJson(undefined, AS_OF), (e) => assert.equal(e.path, 'case'));
   throwsRecobro(() => p.evaluate({ id: 1n }, AS_OF), (e) => {
