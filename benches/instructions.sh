@@ -62,23 +62,23 @@ empty=$(count "$bin/recobro" eval "$work/one.ndjson" --as-of 2026-03-16T15:00:00
 eval_file=$(count "$bin/recobro" eval "$cases" --as-of 2026-03-16T15:00:00Z)
 sim=$(count "$bin/recobro" simulate --generate 300 --days 90 --challenger rules/consumer/digital_first.rhai)
 rounds=$(((1000 + n - 1) / n))
-node0=0
-noden=0
+nodeR=0
+node2R=0
 if [ -n "$pkg" ]; then
   node=(node --no-liftoff --single-threaded benches/hosts/node.mjs "$pkg" "$cases")
   # Side by side, one per core: counts do not depend on timing. Both runs warm up with
   # the first R rounds (V8 compiles a wasm function on its first call); they differ by
   # R rounds of warm decisions.
-  count "${node[@]}" "$rounds" --count > "$work/node0" &
-  count "${node[@]}" "$((2 * rounds))" --count > "$work/noden" &
+  count "${node[@]}" "$rounds" --count > "$work/nodeR" &
+  count "${node[@]}" "$((2 * rounds))" --count > "$work/node2R" &
   wait
-  node0=$(cat "$work/node0")
-  noden=$(cat "$work/noden")
+  nodeR=$(cat "$work/nodeR")
+  node2R=$(cat "$work/node2R")
 fi
 python3 - "$n" "$setup" "$read" "$script" "$limit" "$write" "$empty" "$eval_file" "$sim" \
-  "$rounds" "$node0" "$noden" <<'PY'
+  "$rounds" "$nodeR" "$node2R" <<'PY'
 import sys
-n, setup, read, script, limit, write, empty, eval_file, sim, rounds, node0, noden = map(
+n, setup, read, script, limit, write, empty, eval_file, sim, rounds, node_r, node_2r = map(
     int, sys.argv[1:]
 )
 one = lambda x: round((x - read) / n)
@@ -92,8 +92,8 @@ print(f"the script / the limit                           {(script - read) / (lim
 print(f"writing the decision                             {one(write) - one(script):>12,}")
 print(f"recobro eval FILE (read, decide, write, I/O)     {round((eval_file - empty) / (n - 1)):>12,}")
 print(f"simulation 300 x 90 days, 2 policies (whole run) {sim:>12,}")
-if noden:
-    wasm = (noden - node0) / (n * rounds)
+if node_2r:
+    wasm = (node_2r - node_r) / (n * rounds)
     native = per_read + one(write)
     print(f"Node, the wasm package's evaluateJson (warm)     {round(wasm):>12,}")
     print(f"native, the same steps (read, decide, write)     {round(native):>12,}")

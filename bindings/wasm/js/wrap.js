@@ -119,6 +119,18 @@ function jsonUtf8(value) {
   return utf8(text, value);
 }
 
+/** A JSON argument checked for inexact numbers (`exactNumbers`), then as `jsonUtf8`. */
+function jsonArg(value, path) {
+  exactNumbers(value, path);
+  return jsonUtf8(value);
+}
+
+/** A batch argument checked for inexact numbers, then as `batchUtf8`. */
+function batchArg(value, path) {
+  exactNumbers(value, path);
+  return batchUtf8(value);
+}
+
 /** `text` as UTF-8 bytes, or `value` when they cannot be made (out of memory). */
 function utf8(text, value) {
   try {
@@ -223,28 +235,23 @@ export function wrap(load) {
     limits() { return call(() => this.#policy().limits()); }
     functions() { return call(() => this.#policy().functions()); }
     evaluate(c, asOf, opts) {
-      exactNumbers(c, '');
-      const arg = jsonUtf8(c);
+      const arg = jsonArg(c, '');
       return call(() => this.#policy().evaluate(arg, asOf, opts?.trace ?? false));
     }
     evaluateJson(c, asOf, opts) {
-      exactNumbers(c, '');
-      const arg = jsonUtf8(c);
+      const arg = jsonArg(c, '');
       return call(() => this.#policy().evaluateJson(arg, asOf, opts?.trace ?? false));
     }
     evaluateMany(cases, asOf) {
-      exactNumbers(cases, '');
-      const arg = batchUtf8(cases);
+      const arg = batchArg(cases, '');
       return call(() => this.#policy().evaluateMany(arg, asOf));
     }
     report(cases, asOf, opts) {
       return JSON.parse(this.reportText(cases, asOf, { ...opts, format: 'json' }));
     }
     reportText(cases, asOf, opts) {
-      exactNumbers(cases, '');
-      exactNumbers(opts?.previous, 'previous');
-      const arg = batchUtf8(cases);
-      const previous = batchUtf8(opts?.previous ?? null);
+      const arg = batchArg(cases, '');
+      const previous = batchArg(opts?.previous ?? null, 'previous');
       return call(() =>
         this.#policy().report(
           arg,
@@ -259,20 +266,16 @@ export function wrap(load) {
       return JSON.parse(this.queueText(cases, asOf, capacity, 'json'));
     }
     queueText(cases, asOf, capacity, format) {
-      exactNumbers(cases, '');
-      const arg = jsonUtf8(cases);
+      const arg = jsonArg(cases, '');
       return call(() => this.#policy().queue(arg, asOf, capacity ?? null, format ?? 'json'));
     }
     checkContact(c, channel, at, opts) {
-      exactNumbers(c, '');
-      const arg = jsonUtf8(c);
+      const arg = jsonArg(c, '');
       return call(() => this.#policy().checkContact(arg, channel, at, opts?.debtId ?? null));
     }
     checkPlan(c, asOf, proposal) {
-      exactNumbers(c, '');
-      exactNumbers(proposal, 'proposal');
-      const arg = jsonUtf8(c);
-      const p = jsonUtf8(proposal);
+      const arg = jsonArg(c, '');
+      const p = jsonArg(proposal, 'proposal');
       return call(() => this.#policy().checkPlan(arg, asOf, p));
     }
 
@@ -288,24 +291,20 @@ export function wrap(load) {
     Policy,
     RecobroError,
     simulate: (request, opts) => {
-      exactNumbers(request, '');
-      const arg = jsonUtf8(request ?? {});
+      const arg = jsonArg(request ?? {}, '');
       return call((g) => g.simulate(arg, opts?.onProgress ?? null));
     },
     simulatePart: (request, part, parts, opts) => {
-      exactNumbers(request, '');
-      const arg = jsonUtf8(request ?? {});
+      const arg = jsonArg(request ?? {}, '');
       return call((g) => g.simulatePart(arg, part, parts, opts?.onProgress ?? null));
     },
     mergeParts: (parts) => call((g) => g.mergeParts(parts)),
     experiment: (request) => {
-      exactNumbers(request, 'experiment');
-      const arg = jsonUtf8(request);
+      const arg = jsonArg(request, 'experiment');
       return call((g) => g.experiment(arg));
     },
     experimentPlan: (plan) => {
-      exactNumbers(plan, 'plan');
-      const arg = jsonUtf8(plan);
+      const arg = jsonArg(plan, 'plan');
       return call((g) => g.experimentPlan(arg));
     },
     generatePortfolio: (n, seed, asOf) => call((g) => g.generatePortfolio(n, seed, asOf)),

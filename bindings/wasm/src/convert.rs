@@ -29,35 +29,27 @@ pub fn json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
         })
 }
 
-/// [`json_text`] of an argument the package's JavaScript API (`js/wrap.js`,
-/// `jsonUtf8`) passes as UTF-8 bytes: a case, a work queue's cases, a plan proposal, a
-/// simulation or experiment request, a test plan. The API encodes a string, or an
-/// object after `JSON.stringify`, with `TextEncoder`: wasm-bindgen copies a string into
-/// wasm memory in JavaScript, one UTF-16 unit at a time (19 to 25 µs for a 3.7 KB case
-/// in Node, a fifth of a decision), a `Uint8Array` with one native copy (`TextEncoder`
-/// and the copy: about 3 µs). A `Uint8Array` a caller gives that API is serialised with
-/// `JSON.stringify` there first, so the bytes read here are always the API's own.
+/// [`json_text`] of an argument the package's JavaScript API passes as UTF-8 bytes (a
+/// case, a work queue's cases, a plan proposal, a simulation or experiment request, a
+/// test plan): `js/wrap.js`, `jsonUtf8`, says why and what it passes. A `Uint8Array` a
+/// caller gives that API is serialised with `JSON.stringify` there first, so the bytes
+/// read here are always the API's own.
 pub fn api_json_text(v: &JsValue, arg: &str) -> Result<String, Error> {
-    if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
-        return utf8_text(bytes.to_vec(), arg);
-    }
-    json_text(v, arg)
+    api_bytes(v, arg).unwrap_or_else(|| json_text(v, arg))
 }
 
 /// A batch given as text (a string, or UTF-8 bytes from the package's API: `wrap.js`,
 /// `batchUtf8`, which turns a caller's own bytes into `{}`), or `None` for any other
 /// value (an array of cases, read one by one with [`json_text`], or an error).
 pub fn batch_text(v: &JsValue, arg: &str) -> Result<Option<String>, Error> {
-    if let Some(bytes) = v.dyn_ref::<js_sys::Uint8Array>() {
-        return utf8_text(bytes.to_vec(), arg).map(Some);
-    }
-    Ok(v.as_string())
+    api_bytes(v, arg).map_or_else(|| Ok(v.as_string()), |t| t.map(Some))
 }
 
-/// UTF-8 bytes as text. `TextEncoder` writes valid UTF-8 only; other bytes (the glue
-/// called directly) are refused at `arg`.
-fn utf8_text(bytes: Vec<u8>, arg: &str) -> Result<String, Error> {
-    String::from_utf8(bytes).map_err(|e| {
+/// The text of the API's UTF-8 bytes, if `v` is a `Uint8Array`. `TextEncoder` writes
+/// valid UTF-8 only; other bytes (the glue called directly) are refused at `arg`.
+fn api_bytes(v: &JsValue, arg: &str) -> Option<Result<String, Error>> {
+    let bytes = v.dyn_ref::<js_sys::Uint8Array>()?;
+    Some(String::from_utf8(bytes.to_vec()).map_err(|e| {
         Error::input(
             arg,
             format!(
@@ -65,7 +57,7 @@ fn utf8_text(bytes: Vec<u8>, arg: &str) -> Result<String, Error> {
                 e.utf8_error().valid_up_to()
             ),
         )
-    })
+    }))
 }
 
 /// JSON text of an optional value (`undefined` or `null`: none).

@@ -139,7 +139,24 @@ impl Policy {
                         "expected an array of cases or JSON text",
                     ));
                 };
-            self.rows(items, as_of)
+            let rows = js_sys::Array::new();
+            let decided = host::evaluate_rows(&self.inner, items, as_of, EvalOptions::default());
+            for (i, r) in decided.iter().enumerate() {
+                let row = match r {
+                    Ok(d) => {
+                        let row = js_sys::Object::new();
+                        let _ = js_sys::Reflect::set(
+                            &row,
+                            &JsValue::from_str("decision"),
+                            &parse(&d.to_json())?,
+                        );
+                        row.into()
+                    }
+                    Err(_) => parse(&host::row_json(i, r))?,
+                };
+                rows.push(&row);
+            }
+            Ok(rows)
         })())
     }
 
@@ -296,32 +313,6 @@ impl Policy {
         let as_of = instant_text(as_of, arg::AS_OF)?;
         let case = api_json_text(case, arg::CASE)?;
         host::evaluate(&self.inner, &case, &as_of, trace.unwrap_or(false))
-    }
-
-    /// `evaluateMany`'s rows: `{decision}` or the flat error row, in order.
-    fn rows(
-        &self,
-        items: Vec<Result<recobro::Case, Error>>,
-        as_of: recobro::Instant,
-    ) -> Result<js_sys::Array, Error> {
-        let rows = js_sys::Array::new();
-        let decided = host::evaluate_rows(&self.inner, items, as_of, EvalOptions::default());
-        for (i, r) in decided.iter().enumerate() {
-            let row = match r {
-                Ok(d) => {
-                    let row = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(
-                        &row,
-                        &JsValue::from_str("decision"),
-                        &parse(&d.to_json())?,
-                    );
-                    row.into()
-                }
-                Err(_) => parse(&host::row_json(i, r))?,
-            };
-            rows.push(&row);
-        }
-        Ok(rows)
     }
 }
 
