@@ -1,6 +1,8 @@
 //! Errors in the command line's idiom: an engine error is printed on stderr as
 //! `file:line:col: code: message` with its help; exit codes are 1 for a failed case
-//! or policy, 2 for a usage or I/O error, 70 for an engine fault (`internal`).
+//! or policy, 2 for a usage or I/O error, 70 for an engine fault (`internal`). A reader
+//! that closes standard output early (`recobro eval cases.ndjson | head`) ends the
+//! command quietly with exit code 0, as `head` asked for no more ([`out_fail`]).
 
 use recobro::Error;
 use std::path::Path;
@@ -10,6 +12,37 @@ use std::process::ExitCode;
 pub fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {msg}");
     ExitCode::from(2)
+}
+
+/// A failed write to standard output: a closed pipe (the reader wanted no more) ends
+/// the command quietly, exit code 0; any other I/O error is [`fail`]. Every write to
+/// stdout goes through it ([`outln!`](crate::outln)), never `println!`, which panics
+/// on a closed pipe.
+pub fn out_fail(e: std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        ExitCode::SUCCESS
+    } else {
+        fail(e)
+    }
+}
+
+/// `println!` that returns from the enclosing function with [`out_fail`]'s exit code
+/// when standard output fails (its `?` needs a `Result<_, ExitCode>` function).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err($crate::errors::out_fail)?
+    }};
+}
+
+/// `print!` as [`outln!`](crate::outln) is `println!`.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*).map_err($crate::errors::out_fail)?
+    }};
 }
 
 /// Print an engine error as `file:line:col: code: message` with its help.

@@ -4,7 +4,7 @@ mod convert;
 mod errors;
 
 use convert::table;
-use errors::{fail, internal, report};
+use errors::{fail, internal, out_fail, report};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use recobro::tooling::{self, Suite};
@@ -242,8 +242,8 @@ fn queue_cmd(a: QueueArgs) -> Result<ExitCode, ExitCode> {
         Some(p) => std::fs::write(p, body).map_err(|e| fail(format!("{}: {e}", p.display())))?,
         None => {
             let mut out = io::stdout().lock();
-            out.write_all(body.as_bytes()).map_err(fail)?;
-            out.flush().map_err(fail)?;
+            out.write_all(body.as_bytes()).map_err(out_fail)?;
+            out.flush().map_err(out_fail)?;
         }
     }
     Ok(if q.errors.is_empty() {
@@ -325,7 +325,7 @@ fn experiment_cmd(what: ExperimentCommand, file: &Path, json: bool) -> Result<Ex
             }
         }
     };
-    println!("{out}");
+    outln!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -371,8 +371,8 @@ fn report_cmd(a: ReportArgs) -> Result<ExitCode, ExitCode> {
         Some(p) => std::fs::write(p, body).map_err(|e| fail(format!("{}: {e}", p.display())))?,
         None => {
             let mut out = io::stdout().lock();
-            out.write_all(body.as_bytes()).map_err(fail)?;
-            out.flush().map_err(fail)?;
+            out.write_all(body.as_bytes()).map_err(out_fail)?;
+            out.flush().map_err(out_fail)?;
         }
     }
     Ok(if failed == 0 {
@@ -446,10 +446,10 @@ fn run(cli: Cli) -> ExitCode {
         Command::Experiment { what, file, json } => experiment_cmd(what, &file, json),
         Command::Rules => rules(),
         Command::Simulate(args) => simulate(args),
-        Command::Docs => {
-            print!("{}", tooling::policy_reference());
+        Command::Docs => (|| {
+            out!("{}", tooling::policy_reference());
             Ok(ExitCode::SUCCESS)
-        }
+        })(),
         Command::Generate { n, seed, as_of } => (|| {
             let as_of = parse_as_of(&as_of)?;
             recobro::simulation::check_count(n, "N").map_err(|e| {
@@ -460,8 +460,9 @@ fn run(cli: Cli) -> ExitCode {
             let mut out = io::BufWriter::new(io::stdout().lock());
             for c in cases {
                 let line = serde_json::to_string(&c).map_err(fail)?;
-                writeln!(out, "{line}").map_err(fail)?;
+                writeln!(out, "{line}").map_err(out_fail)?;
             }
+            out.flush().map_err(out_fail)?;
             Ok(ExitCode::SUCCESS)
         })(),
     };
@@ -570,7 +571,7 @@ impl<W: Write> Rows<W> {
         match self.format {
             Format::Ndjson => {
                 for line in recobro::host::rows_json(first, &results) {
-                    writeln!(self.out, "{line}").map_err(fail)?;
+                    writeln!(self.out, "{line}").map_err(out_fail)?;
                 }
             }
             Format::Table => self.kept.extend(results),
@@ -580,9 +581,9 @@ impl<W: Write> Rows<W> {
 
     fn finish(mut self) -> Result<ExitCode, ExitCode> {
         if let Format::Table = self.format {
-            write!(self.out, "{}", table::render(&self.kept)).map_err(fail)?;
+            write!(self.out, "{}", table::render(&self.kept)).map_err(out_fail)?;
         }
-        self.out.flush().map_err(fail)?;
+        self.out.flush().map_err(out_fail)?;
         Ok(if self.failed == 0 {
             ExitCode::SUCCESS
         } else {
@@ -613,7 +614,7 @@ fn contact(
     let result = Case::from_json(&text).and_then(|c| policy.check_contact(&c, ch, at, debt));
     match result {
         Ok(check) => {
-            println!("{}", serde_json::to_string_pretty(&check).map_err(fail)?);
+            outln!("{}", serde_json::to_string_pretty(&check).map_err(fail)?);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -740,9 +741,9 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
     })?;
     let elapsed = began.elapsed();
     if a.json {
-        println!("{}", serde_json::to_string(&result).map_err(fail)?);
+        outln!("{}", serde_json::to_string(&result).map_err(fail)?);
     } else {
-        println!(
+        outln!(
             "{} cases x {} days, {} polic{}, seed {} ({:.2} s)\n",
             cases.len(),
             a.days,
@@ -751,9 +752,9 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
             a.seed,
             elapsed.as_secs_f64()
         );
-        print!("{}", result.kpi_table());
+        out!("{}", result.kpi_table());
         if let Some(t) = result.uncertainty_table() {
-            print!("\n{t}");
+            out!("\n{t}");
         }
     }
     if let Some(p) = &a.series {
@@ -786,7 +787,7 @@ fn rules() -> Result<ExitCode, ExitCode> {
     for p in packs {
         // The holidays the pack's rules close on, not merely its default calendar.
         let observed = p.holidays_observed();
-        println!(
+        outln!(
             "{} ({}) {} from {}{}{}",
             p.jurisdiction,
             p.id,
@@ -803,7 +804,7 @@ fn rules() -> Result<ExitCode, ExitCode> {
         );
         for r in p.rule_info() {
             let conf = serde_json::to_value(r.confidence).unwrap_or_default();
-            println!(
+            outln!(
                 "  {:<36} {:<10} {}{}",
                 r.id,
                 conf.as_str().unwrap_or(""),
@@ -835,16 +836,20 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
             let is_prior = shape.as_ref().is_some_and(|v| v.get("channels").is_some());
             let checked = if is_prior {
                 recobro::timing::Prior::parse(&format!("priors/{stem}"), &text).map(|p| {
-                    println!(
+                    vec![format!(
                         "{}: ok: contact-timing prior `{}` ({})",
                         f.display(),
                         p.name,
                         p.source
-                    )
+                    )]
                 })
             } else if is_table {
                 recobro::table::Table::parse(&format!("tables/{stem}"), &text).map(|t| {
-                    println!("{}: ok: decision table `{}`", f.display(), t.name());
+                    let mut lines = vec![format!(
+                        "{}: ok: decision table `{}`",
+                        f.display(),
+                        t.name()
+                    )];
                     // One note per row that earlier rows partly shadow (first hit).
                     let mut by_row: std::collections::BTreeMap<usize, Vec<String>> =
                         Default::default();
@@ -852,21 +857,29 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
                         by_row.entry(b).or_default().push(a.to_string());
                     }
                     for (b, earlier) in by_row {
-                        println!(
+                        lines.push(format!(
                             "{}:{}: note: row {b} overlaps row(s) {}, which win where both match",
                             f.display(),
                             t.row_line(b).unwrap_or(1),
                             earlier.join(", ")
-                        );
+                        ));
                     }
+                    lines
                 })
             } else {
                 recobro::scorecard::Scorecard::parse(&format!("scorecards/{stem}"), &text)
-                    .map(|card| println!("{}: ok: scorecard `{}`", f.display(), card.name()))
+                    .map(|card| vec![format!("{}: ok: scorecard `{}`", f.display(), card.name())])
             };
-            if let Err(e) = checked {
-                report(&e, Some(f));
-                bad += 1;
+            match checked {
+                Ok(lines) => {
+                    for l in lines {
+                        outln!("{l}");
+                    }
+                }
+                Err(e) => {
+                    report(&e, Some(f));
+                    bad += 1;
+                }
             }
             continue;
         }
@@ -882,7 +895,7 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
                 .filter(|(_, on)| *on)
                 .map(|(n, _)| *n)
                 .collect();
-                println!(
+                outln!(
                     "{}: ok: `{}` {} ({}), hooks: {}, {} literal action rule(s)",
                     f.display(),
                     p.info().name,
@@ -939,24 +952,24 @@ fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
             },
         };
         let r = tooling::run(&pol, &suite);
-        println!("{} ({})", f.display(), pol.info().name);
+        outln!("{} ({})", f.display(), pol.info().name);
         for t in &r.results {
             if t.failures.is_empty() {
-                println!("  PASS {}", t.name);
+                outln!("  PASS {}", t.name);
             } else {
-                println!("  FAIL {}", t.name);
+                outln!("  FAIL {}", t.name);
                 for m in &t.failures {
-                    println!("       {m}");
+                    outln!("       {m}");
                 }
             }
         }
         for u in &r.uncovered {
-            println!("  not exercised by any test: {u}");
+            outln!("  not exercised by any test: {u}");
         }
         passed += r.passed();
         failed += r.failed();
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

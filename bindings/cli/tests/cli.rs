@@ -807,3 +807,91 @@ fn check_reads_a_prior_and_names_the_line_of_a_bad_rate() {
     assert!(err.contains(&format!(":{line}:")), "line {line}: {err}");
     assert!(err.contains("within 0 and 1"), "{err}");
 }
+
+/// Every command whose reader closes the pipe early (`recobro eval ... | head`) stops
+/// quietly with exit code 0: no "Broken pipe" error (exit 2, as `generate` and `eval`
+/// gave) and no engine fault (exit 70: `println!` panics on a closed pipe, as
+/// `simulate`, `docs`, `rules`, `check`, `test` and `contact` did). The read end is
+/// closed before the child writes, so every write meets the closed pipe.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let commands: &[&[&str]] = &[
+        &["generate", "50", "--seed", "1", "--as-of", AS_OF],
+        &["eval", "--generate", "20", "--seed", "1", "--as-of", AS_OF],
+        &[
+            "eval",
+            "examples/data/cases",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "table",
+        ],
+        &["simulate", "--generate", "20", "--days", "3", "--json"],
+        &["simulate", "--generate", "20", "--days", "3"],
+        &["docs"],
+        &["rules"],
+        &["check", "rules/consumer/policy.rhai"],
+        &["test", "rules"],
+        &[
+            "contact",
+            "--case",
+            "examples/data/cases/preventive.json",
+            "--channel",
+            "call",
+            "--at",
+            AS_OF,
+        ],
+        &[
+            "report",
+            "test-data/report/current.json",
+            "--as-of",
+            "2026-06-30T15:00:00Z",
+        ],
+        &[
+            "queue",
+            "test-data/report/current.json",
+            "--as-of",
+            "2026-06-30T15:00:00Z",
+        ],
+        &["experiment", "plan", "test-data/experiment/plan.json"],
+    ];
+    for args in commands {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_recobro"))
+            .args(*args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("Broken pipe") && !err.contains("internal"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// A failed write to standard output is an error (exit 2, the OS's message), never
+/// lost: `generate` wrote through a buffer whose last flush was dropped unchecked.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_an_error() {
+    for args in [
+        &["generate", "1", "--seed", "1", "--as-of", AS_OF][..],
+        &["simulate", "--generate", "20", "--days", "3", "--json"][..],
+        &["rules"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_recobro"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+    }
+}
