@@ -291,7 +291,8 @@ fn unknown_zone(name: &str) -> String {
 /// `CHRONO_TZ_TIMEZONE_FILTER` in .cargo/config.toml; [`time_zones`] lists them).
 #[cfg(feature = "browser-zones")]
 pub const BROWSER_ZONES: &str = "the zones of the countries whose law the engine knows \
-     (the US, Mexico, Colombia, Ecuador, Peru, Chile, Brazil, the UK and the EU) and UTC";
+     (the US and its territories, Mexico, Colombia, Ecuador, Peru, Chile, Brazil, the UK, and the EU with \
+     its outermost regions) and UTC";
 
 #[cfg(feature = "browser-zones")]
 fn unknown_zone(name: &str) -> String {

@@ -157,9 +157,16 @@ struct Slice {
     rows: Vec<Result<(Decision, Rendered), Error>>,
 }
 
-/// The rayon pools built for a `threads=` argument, one per thread count, kept for the
-/// life of the process (building one starts its threads, named `recobro-{n}.{i}`).
-static POOLS: Mutex<BTreeMap<usize, Arc<ThreadPool>>> = Mutex::new(BTreeMap::new());
+/// The rayon pools built for a `threads=` argument, one per thread count (building one
+/// starts its threads, named `recobro-{n}.{i}`), the [`KEPT_POOLS`] most recently built
+/// kept for reuse: an older one ends its threads when its last batch does.
+static POOLS: Mutex<Vec<(usize, Arc<ThreadPool>)>> = Mutex::new(Vec::new());
+
+/// Most threads a batch may ask for (`threads=`; the Python package checks it first).
+const MAX_THREADS: usize = 256;
+
+/// Pools of distinct sizes kept for reuse.
+const KEPT_POOLS: usize = 4;
 
 /// How a batch runs: its clock, how its decisions are rendered, on which rayon pool
 /// (`None`: the global one, as many threads as CPUs or `RAYON_NUM_THREADS`) and how
@@ -186,6 +193,11 @@ impl Run {
                 "threads must be at least 1 (or None)",
             ));
         }
+        if let Some(n) = threads.filter(|&n| n > MAX_THREADS) {
+            return Err(PyValueError::new_err(format!(
+                "threads must be at most {MAX_THREADS} (or None), not {n}"
+            )));
+        }
         if chunk_size == Some(0) {
             return Err(PyValueError::new_err(
                 "chunk_size must be at least 1 (or None)",
@@ -195,8 +207,8 @@ impl Run {
             None => None,
             Some(n) => {
                 let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
-                let pool = match pools.get(&n) {
-                    Some(p) => Arc::clone(p),
+                let pool = match pools.iter().find(|(size, _)| *size == n) {
+                    Some((_, p)) => Arc::clone(p),
                     None => {
                         let p = ThreadPoolBuilder::new()
                             .num_threads(n)
@@ -208,7 +220,10 @@ impl Run {
                                 ))
                             })?;
                         let p = Arc::new(p);
-                        pools.insert(n, Arc::clone(&p));
+                        if pools.len() >= KEPT_POOLS {
+                            pools.remove(0);
+                        }
+                        pools.push((n, Arc::clone(&p)));
                         p
                     }
                 };

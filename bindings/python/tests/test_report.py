@@ -142,3 +142,36 @@ def test_errors_at_their_argument(policy: recobro.Policy, current: list[dict[str
     assert e.value.path == "previous"
     with pytest.raises(ValueError):
         policy.report(current, AS_OF, output="polars")
+
+
+def test_a_dataframe_table_or_dict_is_refused_not_iterated(
+    policy: recobro.Policy, current: list[dict[str, Any]]
+) -> None:
+    """report() and queue() read a list of case dicts or JSON text. A DataFrame iterates
+    over its columns and a dict over its keys: each "case" failed, the report came back
+    with every case in ``errors`` and nothing raised. Now a TypeError says what to pass,
+    and a file object is read whole (as evaluate_many does)."""
+    frame = pd.DataFrame(current)
+    for bad in (frame, pa.Table.from_pandas(frame), current[0]):
+        with pytest.raises(TypeError, match="report: cases"):
+            policy.report(bad, AS_OF)
+        with pytest.raises(TypeError, match="queue: cases"):
+            recobro.queue(policy, bad, AS_OF, {"call": 10})
+    with pytest.raises(TypeError, match="report: previous"):
+        policy.report(current, AS_OF, frame, PREVIOUS_AS_OF)
+    with open(DATA / "current.json", encoding="utf-8") as f:
+        from_file = policy.report(f, AS_OF)
+    from_list = policy.report(current, AS_OF)
+    assert from_file["json"] == from_list["json"]
+    # The snapshot's one deliberately bad case, not one error per line of the file.
+    assert len(from_file["report"]["errors"]) == len(from_list["report"]["errors"]) == 1
+
+
+def test_threads_are_bounded(policy: recobro.Policy, current: list[dict[str, Any]]) -> None:
+    """threads= above 256 is refused before any thread starts (2**31 started OS threads
+    one by one until the machine gave out), by the package and by the engine."""
+    with pytest.raises(ValueError, match="at most 256"):
+        policy.evaluate_many(current, AS_OF, threads=2**31)
+    with pytest.raises(ValueError, match="at most 256"):
+        policy._inner.evaluate_many(current, AS_OF, False, 257)
+    assert len(policy.evaluate_many(current[:5], AS_OF, threads=2)) == 5

@@ -69,6 +69,19 @@ function isTrap(e) {
  * JSON text is not checked: its numbers are read from their digits, exactly.
  */
 function exactNumbers(value, path) {
+  try {
+    exactNumbersIn(value, path, new Set());
+  } catch (e) {
+    // Nesting too deep for the walk's stack: the glue's reading reports it as a
+    // `RecobroError` (its own depth limit), as it does a cycle.
+    if (e instanceof RangeError) return;
+    throw e;
+  }
+}
+
+// `open`: the objects on the path from the root, so a cycle ends the walk (the glue
+// then refuses the value with its own error) instead of recursing until the stack runs out.
+function exactNumbersIn(value, path, open) {
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) {
       const where = path || 'input';
@@ -85,11 +98,14 @@ function exactNumbers(value, path) {
     return;
   }
   if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  if (open.has(value)) return;
+  open.add(value);
   if (Array.isArray(value)) {
-    value.forEach((v, i) => exactNumbers(v, `${path}[${i}]`));
-    return;
+    value.forEach((v, i) => exactNumbersIn(v, `${path}[${i}]`, open));
+  } else {
+    for (const [k, v] of Object.entries(value)) exactNumbersIn(v, path ? `${path}.${k}` : k, open);
   }
-  for (const [k, v] of Object.entries(value)) exactNumbers(v, path ? `${path}.${k}` : k);
+  open.delete(value);
 }
 
 const encoder = new TextEncoder();

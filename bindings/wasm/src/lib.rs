@@ -15,8 +15,15 @@
 //! core's `internal` error for it, and the package's JavaScript wrapper turns the trap
 //! into that `RecobroError` and resets the module, so the next call works.
 
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+mod alloc;
 mod convert;
 mod errors;
+
+/// Small blocks from free lists, the rest from dlmalloc (see `alloc.rs`).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static GLOBAL: alloc::SmallBlocks = alloc::SmallBlocks::new();
 
 use convert::{
     api_json_text, batch_text, instant, instant_text, json_text, opt_json_text, parse, to_js,

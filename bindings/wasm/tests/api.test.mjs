@@ -180,6 +180,42 @@ test('the browser build carries the zones of the countries whose law the engine 
   assert.ok(!zones.includes('Asia/Tokyo'));
 });
 
+test('US territories and EU outermost regions are decided as the CLI decides them', () => {
+  // Regulation F reaches the US territories, and EU law its outermost regions: the
+  // browser build refused these zones while the CLI decided them (Guam under Reg F's hours).
+  const p = Policy.default();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recobro-zones-'));
+  try {
+    for (const [jurisdiction, tz] of [['US', 'America/Puerto_Rico'], ['US', 'Pacific/Guam'],
+      ['US', 'America/St_Thomas'], ['US', 'Pacific/Pago_Pago'], ['US', 'Pacific/Saipan'],
+      ['FR', 'Indian/Reunion'], ['FR', 'Indian/Mayotte'], ['FR', 'America/Martinique'],
+      ['FR', 'America/Guadeloupe'], ['FR', 'America/Cayenne'], ['FR', 'America/Marigot']]) {
+      assert.ok(r.timeZones().includes(tz), tz);
+      const c = sample('administrative');
+      c.id = `Z-${tz}`;
+      c.debtor.jurisdiction = jurisdiction;
+      c.debtor.timezone = tz;
+      const file = path.join(dir, 'case.json');
+      fs.writeFileSync(file, JSON.stringify(c));
+      const want = execFileSync(cli(), ['eval', file, '--as-of', AS_OF], { encoding: 'utf8' }).trim();
+      assert.equal(p.evaluateJson(JSON.stringify(c), AS_OF), want, tz);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a cyclic or too deeply nested object is a RecobroError, not a RangeError', () => {
+  const p = Policy.default();
+  const c = sample('administrative');
+  c.debtor.self = c;
+  throwsRecobro(() => p.evaluate(c, AS_OF), (e) => assert.equal(e.path, 'case'));
+  let deep = {};
+  const root = deep;
+  for (let i = 0; i < 200_000; i++) deep = deep.x = {};
+  throwsRecobro(() => p.evaluate(root, AS_OF), (e) => assert.equal(e.code, 'input.invalid'));
+});
+
 test('a policy that does not compile throws policy.syntax at its line and column', () => {
   const src = 'fn segment(c) {\n  let x = 1;\n  x +\n}\n';
   throwsRecobro(() => new Policy(src), (e) => {

@@ -567,7 +567,13 @@ pub fn parse_pack(v: Dynamic, path: &str) -> Result<Pack> {
 pub(crate) fn standard_library() -> rhai::Shared<rhai::Module> {
     static STD: OnceLock<rhai::Shared<rhai::Module>> = OnceLock::new();
     STD.get_or_init(|| {
-        rhai::packages::Package::as_shared_module(&rhai::packages::StandardPackage::new())
+        let std =
+            rhai::packages::Package::as_shared_module(&rhai::packages::StandardPackage::new());
+        // The comparer-taking array functions, strict (see `policy::arrays`).
+        let mut m = (*std).clone();
+        crate::policy::arrays::make_strict(&mut m);
+        m.build_index();
+        m.into()
     })
     .clone()
 }

@@ -508,6 +508,7 @@ def queue(policy: Policy, cases: Any, as_of: Any, capacity: Mapping[str, int] | 
     ``capacity.CHANNEL`` (``capacity.fax``). Runs without the GIL."""
     if not isinstance(policy, Policy):
         raise TypeError(f"policy must be a recobro.Policy, not {_type_name(policy)}")
+    cases = _snapshot_input(cases, "cases", "queue")
     return _engine_json(policy._inner.queue_json(cases, as_of, capacity), _QUEUE_DECIMALS)
 
 
@@ -540,6 +541,28 @@ _ON_ERROR: tuple[str, ...] = ("raise", "collect")
 _SHOWN_ERRORS = 3
 
 
+#: Most threads a batch's ``threads=`` may ask for (the engine refuses more too: each
+#: pool starts its threads, and a few distinct sizes are kept for reuse).
+_MAX_THREADS = 256
+
+
+def _snapshot_input(cases: Any, name: str, api: str) -> Any:
+    """``cases`` for ``Policy.report`` and ``queue``: a list or tuple of case dicts, or
+    JSON text (``str``, ``bytes``, or a file object, read whole). A DataFrame, an Arrow
+    table or a dict raises ``TypeError`` rather than being iterated (over its columns or
+    keys: every "case" would fail)."""
+    try:
+        kind, value = _batch_input(cases)
+    except TypeError as e:
+        raise TypeError(f"{api}: {name}: {e}".replace("evaluate_many takes", "takes")) from None
+    if kind in ("text", "list"):
+        return value
+    raise TypeError(
+        f"{api}: {name}: takes a list of case dicts or JSON text (str, bytes or a file), not "
+        f"{_type_name(cases)}; evaluate_many reads DataFrames and Arrow data"
+    )
+
+
 def _check_batch_options(on_error: Any, threads: Any, chunk_size: Any) -> None:
     if not isinstance(on_error, str) or on_error not in _ON_ERROR:
         allowed = " or ".join(repr(v) for v in _ON_ERROR)
@@ -551,6 +574,8 @@ def _check_batch_options(on_error: Any, threads: Any, chunk_size: Any) -> None:
             raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
         if value < 1:
             raise ValueError(f"{name} must be at least 1 (or None), not {value}")
+    if threads is not None and threads > _MAX_THREADS:
+        raise ValueError(f"threads must be at most {_MAX_THREADS} (or None), not {threads}")
 
 
 def _row_text(row: Mapping[str, Any]) -> str:
@@ -1056,6 +1081,9 @@ class Policy:
         """
         if output not in ("pandas", "arrow"):
             raise ValueError(f"output must be 'pandas' or 'arrow', not {output!r}")
+        cases = _snapshot_input(cases, "cases", "report")
+        if previous is not None:
+            previous = _snapshot_input(previous, "previous", "report")
         text = self._inner.report_json(cases, as_of, previous, previous_as_of)
         data = json.loads(text)
         tables = _report_tables(data)

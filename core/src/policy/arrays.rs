@@ -1,0 +1,272 @@
+//! The standard library's array functions that take a comparer (`sort`, `sort_by`,
+//! `order`, `order_by`, `dedup`), made strict.
+//!
+//! Rhai's own versions treat a comparer that fails as "equal" and go on: a `throw`,
+//! an arithmetic error or a limit inside the comparer was dropped, and the decision
+//! made as if nothing had happened. Worse, a comparer that runs to the operations limit
+//! ran to it again on every comparison, so one `sort` of 1,000 elements outlived the
+//! limit by minutes. Here the first error ends the call and is the policy's error, with
+//! the comparer's position; a comparer must return an integer (negative, zero,
+//! positive) or a boolean (`true`: in order), and anything else is an error rather than
+//! an order picked by the values' types. A comparer that is a consistent order sorts
+//! exactly as before (a stable sort has one result for it).
+//!
+//! They replace the standard package's functions of the same names and parameters in
+//! the shared standard library ([`crate::compliance::standard_library`]), so every
+//! engine (policies' and compliance packs') has them and the policy reference is
+//! unchanged.
+
+use super::script::Rr;
+use rhai::{
+    Array, Dynamic, EvalAltResult, FnPtr, FuncRegistration, Module, NativeCallContext, INT,
+};
+use std::cmp::Ordering;
+
+/// Replace the comparer-taking array functions of `m` (the standard package).
+pub(crate) fn make_strict(m: &mut Module) {
+    for name in ["sort", "sort_by"] {
+        FuncRegistration::new(name)
+            .in_internal_namespace()
+            .with_purity(false)
+            .with_volatility(false)
+            .set_into_module(
+                m,
+                |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<()> {
+                    *a = sorted(&ctx, a, &f)?;
+                    Ok(())
+                },
+            );
+    }
+    for name in ["order", "order_by"] {
+        FuncRegistration::new(name)
+            .in_internal_namespace()
+            .with_purity(true)
+            .with_volatility(false)
+            .set_into_module(
+                m,
+                |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<Array> {
+                    sorted(&ctx, a, &f)
+                },
+            );
+    }
+    FuncRegistration::new("dedup")
+        .in_internal_namespace()
+        .with_purity(false)
+        .with_volatility(false)
+        .set_into_module(
+            m,
+            |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<()> {
+                *a = deduped(&ctx, a, &f)?;
+                Ok(())
+            },
+        );
+}
+
+fn comparer_error(got: &str) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(
+        format!(
+            "a sort comparer must return an integer (negative, zero or positive) or a boolean (true when in order), not {got}"
+        )
+        .into(),
+        rhai::Position::NONE,
+    ))
+}
+
+/// The comparer's verdict on `(x, y)`: `Greater` when `x` goes after `y`.
+fn compare(ctx: &NativeCallContext, f: &FnPtr, x: &Dynamic, y: &Dynamic) -> Rr<Ordering> {
+    let v = f.call_raw(ctx, None, [x.clone(), y.clone()])?;
+    if let Ok(n) = v.as_int() {
+        return Ok(n.cmp(&(0 as INT)));
+    }
+    match v.as_bool() {
+        // As the standard library reads a boolean: `true` is "x before y".
+        Ok(true) => Ok(Ordering::Less),
+        Ok(false) => Ok(Ordering::Greater),
+        Err(t) => Err(comparer_error(t)),
+    }
+}
+
+/// A stable merge sort of a copy of `a` by the comparer, ending at its first error
+/// (the caller's array is left as it was).
+fn sorted(ctx: &NativeCallContext, a: &Array, f: &FnPtr) -> Rr<Array> {
+    let mut v = a.clone();
+    let mut buf = Vec::with_capacity(v.len() / 2 + 1);
+    merge_sort(ctx, f, &mut v, &mut buf)?;
+    Ok(v)
+}
+
+fn merge_sort(
+    ctx: &NativeCallContext,
+    f: &FnPtr,
+    v: &mut [Dynamic],
+    buf: &mut Vec<Dynamic>,
+) -> Rr<()> {
+    let n = v.len();
+    if n <= 1 {
+        return Ok(());
+    }
+    let mid = n / 2;
+    merge_sort(ctx, f, &mut v[..mid], buf)?;
+    merge_sort(ctx, f, &mut v[mid..], buf)?;
+    // Already in order: the last of the left half does not go after the first of the right.
+    if compare(ctx, f, &v[mid - 1], &v[mid])? != Ordering::Greater {
+        return Ok(());
+    }
+    buf.clear();
+    buf.extend(v[..mid].iter_mut().map(std::mem::take));
+    let (mut i, mut j, mut k) = (0, mid, 0);
+    while i < buf.len() && j < n {
+        // Stable: the left element first unless the right one goes strictly before it.
+        // An error leaves `v` half merged: it is the caller's scratch copy, dropped.
+        let right_first = compare(ctx, f, &buf[i], &v[j])? == Ordering::Greater;
+        if right_first {
+            v[k] = std::mem::take(&mut v[j]);
+            j += 1;
+        } else {
+            v[k] = std::mem::take(&mut buf[i]);
+            i += 1;
+        }
+        k += 1;
+    }
+    // What is left of the left half fills the gap before the right half's rest.
+    for x in buf.drain(i..) {
+        v[k] = x;
+        k += 1;
+    }
+    Ok(())
+}
+
+/// `a` without each element the comparer calls equal (`true`) to the element kept
+/// before it, as the standard library's `dedup` (the comparer gets the kept element,
+/// then the next).
+fn deduped(ctx: &NativeCallContext, a: &Array, f: &FnPtr) -> Rr<Array> {
+    let mut out: Array = Vec::with_capacity(a.len());
+    for x in a {
+        if let Some(kept) = out.last() {
+            let v = f.call_raw(ctx, None, [kept.clone(), x.clone()])?;
+            match v.as_bool() {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(t) => {
+                    return Err(Box::new(EvalAltResult::ErrorRuntime(
+                        format!(
+                            "a dedup comparer must return a boolean (true when equal), not {t}"
+                        )
+                        .into(),
+                        rhai::Position::NONE,
+                    )))
+                }
+            }
+        }
+        out.push(x.clone());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use rhai::{Array, Dynamic, Engine, INT};
+
+    fn engine() -> Engine {
+        let mut e = Engine::new_raw();
+        e.register_global_module(crate::compliance::standard_library());
+        e
+    }
+
+    /// Differential: for comparers that are consistent orders (by key, ties kept in
+    /// place), `sort`, `sort_by`, `order` and `order_by` give exactly what Rust's stable
+    /// `sort_by_key` gives on the same pairs, for arrays of 0 to 60 elements with many
+    /// ties; `dedup` what `Vec::dedup_by` gives.
+    #[test]
+    fn consistent_comparers_sort_as_a_stable_sort() -> Result<(), Box<rhai::EvalAltResult>> {
+        let e = engine();
+        let mut seed: u64 = 7;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        let mut compared = 0;
+        for n in 0..=60 {
+            // (key, position): keys from a small range, so ties are frequent.
+            let pairs: Vec<(INT, INT)> = (0..n).map(|i| ((next() % 7) as INT, i)).collect();
+            let mut want = pairs.clone();
+            want.sort_by_key(|p| p.0);
+            let mut want_desc = pairs.clone();
+            want_desc.sort_by_key(|p| std::cmp::Reverse(p.0));
+            let arr: Array = pairs
+                .iter()
+                .map(|&(k, i)| Dynamic::from_array(vec![k.into(), i.into()]))
+                .collect();
+            for (script, expected) in [
+                ("a.sort(|x, y| x[0] - y[0]); a", &want),
+                (
+                    "a.sort_by(|x, y| x[0] <= y[0] && (x[0] < y[0] || true)); a",
+                    &want,
+                ),
+                ("a.order(|x, y| y[0] - x[0])", &want_desc),
+                (
+                    "a.order_by(|x, y| if x[0] < y[0] { -1 } else if x[0] > y[0] { 1 } else { 0 })",
+                    &want,
+                ),
+            ] {
+                let mut scope = rhai::Scope::new();
+                scope.push("a", arr.clone());
+                let got: Array = e.eval_with_scope(&mut scope, script)?;
+                let got: Vec<(INT, INT)> = got
+                    .into_iter()
+                    .map(|d| {
+                        let p = d.cast::<Array>();
+                        (p[0].as_int().unwrap_or(-1), p[1].as_int().unwrap_or(-1))
+                    })
+                    .collect();
+                assert_eq!(&got, expected, "n {n}: {script}");
+                compared += 1;
+            }
+            let mut want_dedup = pairs.clone();
+            want_dedup.dedup_by(|cur, kept| kept.0 == cur.0);
+            let mut scope = rhai::Scope::new();
+            scope.push("a", arr.clone());
+            let got: Array =
+                e.eval_with_scope(&mut scope, "a.dedup(|kept, x| kept[0] == x[0]); a")?;
+            let got: Vec<INT> = got
+                .into_iter()
+                .map(|d| d.cast::<Array>()[1].as_int().unwrap_or(-1))
+                .collect();
+            let want_dedup: Vec<INT> = want_dedup.iter().map(|p| p.1).collect();
+            assert_eq!(got, want_dedup, "n {n}: dedup");
+        }
+        assert_eq!(compared, 61 * 4);
+        Ok(())
+    }
+
+    /// The first error ends the call: the array is left as it was (a `try` sees it
+    /// unsorted), and the comparer ran once.
+    #[test]
+    fn a_failing_comparer_leaves_the_array_and_stops() -> Result<(), Box<rhai::EvalAltResult>> {
+        let e = engine();
+        let got: Array = e.eval(
+            "let a = [3, 1, 2]; let calls = [];
+             try { a.sort(|x, y| { calls.push(1); throw \"no\" }) } catch { }
+             [a, calls.len()]",
+        )?;
+        assert_eq!(
+            got[0]
+                .clone()
+                .cast::<Array>()
+                .iter()
+                .map(|d| d.as_int().unwrap_or(-1))
+                .collect::<Vec<_>>(),
+            [3, 1, 2]
+        );
+        assert_eq!(got[1].as_int().unwrap_or(-1), 1);
+        let err = e
+            .eval::<Array>("[2.5, 1.5].order(|x, y| x - y)")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("must return an integer"), "{err}");
+        Ok(())
+    }
+}
