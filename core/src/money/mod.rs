@@ -268,7 +268,40 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
             .map(|d| d.normalize())
             .map_err(|_| format!("`{t}` is not an amount like \"1234.50\""));
     }
-    Decimal::from_str(t).map_err(|_| format!("`{t}` is not an amount like \"1234.50\""))
+    let d = Decimal::from_str(t).map_err(|_| format!("`{t}` is not an amount like \"1234.50\""))?;
+    // rust_decimal rounds what it cannot hold (28 digits after the point, 96 bits in
+    // all) instead of refusing it: "0.000000000000000000000000000001" would be read as
+    // 0. An amount is read exactly or not at all.
+    if !reads_exactly(t, d) {
+        return Err(format!(
+            "`{t}` has more digits than an amount holds exactly (at most 28 after the point, \
+             and 28 or 29 in all)"
+        ));
+    }
+    Ok(d)
+}
+
+/// Whether `d` is exactly the plain decimal `text` (`[+-]digits[.digits]`, as
+/// `Decimal::from_str` read it, `_` separators allowed): the same significant digits
+/// and scale once trailing zeros after the point are dropped.
+fn reads_exactly(text: &str, d: Decimal) -> bool {
+    let body = text.trim_start_matches(['+', '-']);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let frac = frac.trim_end_matches(['0', '_']);
+    let mut digits: String = int
+        .chars()
+        .chain(frac.chars())
+        .filter(char::is_ascii_digit)
+        .collect();
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    digits.drain(..lead);
+    let scale = frac.chars().filter(char::is_ascii_digit).count();
+    let n = d.normalize();
+    if digits.is_empty() {
+        return n.is_zero();
+    }
+    // `normalize` drops trailing zeros after the point only, as `frac` did.
+    n.mantissa().unsigned_abs().to_string() == digits && n.scale() as usize == scale
 }
 
 struct AmountVisitor;
@@ -472,6 +505,55 @@ impl JsonSchema for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An amount is read exactly or refused: what rust_decimal would round (more than 28
+    /// digits after the point, or more significant digits than 96 bits hold) is an
+    /// error; trailing zeros, signs, `_` separators and leading zeros are exact.
+    #[test]
+    fn amounts_are_read_exactly_or_refused() {
+        for (text, want) in [
+            ("0", "0"),
+            ("-0.00", "0.00"),
+            ("+12.50", "12.50"),
+            ("1_000.50", "1000.50"),
+            ("007.10", "7.10"),
+            (".5", "0.5"),
+            (
+                "2300.0000000000000000000000000000000",
+                "2300.0000000000000000000000000",
+            ),
+            (
+                "0.0000000000000000000000000001",
+                "0.0000000000000000000000000001",
+            ),
+            (
+                "1.2345678901234567890123456789",
+                "1.2345678901234567890123456789",
+            ),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+        ] {
+            assert_eq!(
+                parse_amount(text).map(|d| d.to_string()),
+                Ok(want.to_string()),
+                "{text}"
+            );
+        }
+        for text in [
+            "0.000000000000000000000000000001",
+            "2300.000000000000000000000000001",
+            "9.2345678901234567890123456789",
+            "1234567890123456789012.123456789",
+        ] {
+            let e = parse_amount(text).err().unwrap_or_default();
+            assert!(
+                e.contains("more digits than an amount holds exactly"),
+                "{text}: {e}"
+            );
+        }
+    }
 
     /// `decimal_text` writes what rust_decimal's `Display` writes (the reference: the
     /// text amounts had before it), byte for byte: every scale 0 to 28, both signs,
