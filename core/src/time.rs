@@ -292,7 +292,8 @@ fn unknown_zone(name: &str) -> String {
 #[cfg(feature = "browser-zones")]
 pub const BROWSER_ZONES: &str = "the zones of the countries whose law the engine knows \
      (the US and its territories, Mexico, Colombia, Ecuador, Peru, Chile, Brazil, the UK, and the EU with \
-     its outermost regions) and UTC";
+     its outermost regions), the IANA zones linked to those (such as America/Antigua, an alias of \
+     America/Puerto_Rico), and UTC";
 
 #[cfg(feature = "browser-zones")]
 fn unknown_zone(name: &str) -> String {

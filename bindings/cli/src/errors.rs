@@ -2,7 +2,8 @@
 //! `file:line:col: code: message` with its help; exit codes are 1 for a failed case
 //! or policy, 2 for a usage or I/O error, 70 for an engine fault (`internal`). A reader
 //! that closes standard output early (`recobro eval cases.ndjson | head`) ends the
-//! command quietly with exit code 0, as `head` asked for no more ([`out_fail`]).
+//! command quietly, as `head` asked for no more ([`out_fail`]): exit code 1 if a case or
+//! test had failed by then, else 0; files the command writes are written first.
 
 use recobro::Error;
 use std::path::Path;
@@ -19,8 +20,14 @@ pub fn fail(msg: impl std::fmt::Display) -> ExitCode {
 /// stdout goes through it ([`outln!`](crate::outln)), never `println!`, which panics
 /// on a closed pipe.
 pub fn out_fail(e: std::io::Error) -> ExitCode {
+    out_fail_or(e, ExitCode::SUCCESS)
+}
+
+/// [`out_fail`] for a command that knows its outcome before it writes (a case or a
+/// test failed): a closed pipe ends it quietly with that exit code, not 0.
+pub fn out_fail_or(e: std::io::Error, closed: ExitCode) -> ExitCode {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        ExitCode::SUCCESS
+        closed
     } else {
         fail(e)
     }

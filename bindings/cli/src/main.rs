@@ -4,7 +4,7 @@ mod convert;
 mod errors;
 
 use convert::table;
-use errors::{fail, internal, out_fail, report};
+use errors::{fail, internal, out_fail, out_fail_or, report};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use recobro::tooling::{self, Suite};
@@ -238,19 +238,21 @@ fn queue_cmd(a: QueueArgs) -> Result<ExitCode, ExitCode> {
             j
         }
     };
+    let status = if q.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
     match &a.out {
         Some(p) => std::fs::write(p, body).map_err(|e| fail(format!("{}: {e}", p.display())))?,
         None => {
             let mut out = io::stdout().lock();
-            out.write_all(body.as_bytes()).map_err(out_fail)?;
-            out.flush().map_err(out_fail)?;
+            out.write_all(body.as_bytes())
+                .map_err(|e| out_fail_or(e, status))?;
+            out.flush().map_err(|e| out_fail_or(e, status))?;
         }
     }
-    Ok(if q.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(status)
 }
 
 #[derive(clap::Args)]
@@ -367,19 +369,21 @@ fn report_cmd(a: ReportArgs) -> Result<ExitCode, ExitCode> {
         }
         ReportFormat::Html => r.to_html(),
     };
+    let status = if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
     match &a.out {
         Some(p) => std::fs::write(p, body).map_err(|e| fail(format!("{}: {e}", p.display())))?,
         None => {
             let mut out = io::stdout().lock();
-            out.write_all(body.as_bytes()).map_err(out_fail)?;
-            out.flush().map_err(out_fail)?;
+            out.write_all(body.as_bytes())
+                .map_err(|e| out_fail_or(e, status))?;
+            out.flush().map_err(|e| out_fail_or(e, status))?;
         }
     }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(status)
 }
 
 fn parse_as_of(s: &str) -> Result<Instant, ExitCode> {
@@ -413,7 +417,11 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
-        Ok(code) => code,
+        // What `out!` left after the last newline: its error is not lost at exit.
+        Ok(code) => match io::stdout().flush() {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => fail(e),
+            _ => code,
+        },
         Err(payload) => {
             report(&internal(&*payload), None);
             ExitCode::from(70)
@@ -571,7 +579,7 @@ impl<W: Write> Rows<W> {
         match self.format {
             Format::Ndjson => {
                 for line in recobro::host::rows_json(first, &results) {
-                    writeln!(self.out, "{line}").map_err(out_fail)?;
+                    writeln!(self.out, "{line}").map_err(|e| out_fail_or(e, self.status()))?;
                 }
             }
             Format::Table => self.kept.extend(results),
@@ -581,14 +589,22 @@ impl<W: Write> Rows<W> {
 
     fn finish(mut self) -> Result<ExitCode, ExitCode> {
         if let Format::Table = self.format {
-            write!(self.out, "{}", table::render(&self.kept)).map_err(out_fail)?;
+            write!(self.out, "{}", table::render(&self.kept))
+                .map_err(|e| out_fail_or(e, self.status()))?;
         }
-        self.out.flush().map_err(out_fail)?;
-        Ok(if self.failed == 0 {
+        self.out
+            .flush()
+            .map_err(|e| out_fail_or(e, self.status()))?;
+        Ok(self.status())
+    }
+
+    /// 1 once a case has failed, else 0.
+    fn status(&self) -> ExitCode {
+        if self.failed == 0 {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
-        })
+        }
     }
 }
 
@@ -740,23 +756,7 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
         ExitCode::from(1)
     })?;
     let elapsed = began.elapsed();
-    if a.json {
-        outln!("{}", serde_json::to_string(&result).map_err(fail)?);
-    } else {
-        outln!(
-            "{} cases x {} days, {} polic{}, seed {} ({:.2} s)\n",
-            cases.len(),
-            a.days,
-            policies.len(),
-            if policies.len() == 1 { "y" } else { "ies" },
-            a.seed,
-            elapsed.as_secs_f64()
-        );
-        out!("{}", result.kpi_table());
-        if let Some(t) = result.uncertainty_table() {
-            out!("\n{t}");
-        }
-    }
+    // The files first: a reader that closes stdout early does not stop them.
     if let Some(p) = &a.series {
         let body = if p.extension().is_some_and(|e| e == "json") {
             serde_json::to_string_pretty(
@@ -775,6 +775,23 @@ fn simulate(a: SimArgs) -> Result<ExitCode, ExitCode> {
     if let Some(p) = &a.chart {
         std::fs::write(p, simulate::svg_collected(&result))
             .map_err(|e| fail(format!("{}: {e}", p.display())))?;
+    }
+    if a.json {
+        outln!("{}", serde_json::to_string(&result).map_err(fail)?);
+    } else {
+        outln!(
+            "{} cases x {} days, {} polic{}, seed {} ({:.2} s)\n",
+            cases.len(),
+            a.days,
+            policies.len(),
+            if policies.len() == 1 { "y" } else { "ies" },
+            a.seed,
+            elapsed.as_secs_f64()
+        );
+        out!("{}", result.kpi_table());
+        if let Some(t) = result.uncertainty_table() {
+            out!("\n{t}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -915,6 +932,14 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
     })
 }
 
+/// `writeln!` into a `String` (which cannot fail).
+macro_rules! line {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&format!($($arg)*));
+        $out.push('\n');
+    }};
+}
+
 fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from("rules")]
@@ -930,6 +955,9 @@ fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
         None => None,
     };
     let (mut passed, mut failed) = (0, 0);
+    // Written once at the end, with the exit code known: a reader that closes the pipe
+    // early does not turn failed tests into exit code 0.
+    let mut out = String::new();
     for f in &files {
         let text = std::fs::read_to_string(f).map_err(|e| fail(format!("{}: {e}", f.display())))?;
         let suite = match Suite::from_json(&text) {
@@ -952,27 +980,33 @@ fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
             },
         };
         let r = tooling::run(&pol, &suite);
-        outln!("{} ({})", f.display(), pol.info().name);
+        line!(out, "{} ({})", f.display(), pol.info().name);
         for t in &r.results {
             if t.failures.is_empty() {
-                outln!("  PASS {}", t.name);
+                line!(out, "  PASS {}", t.name);
             } else {
-                outln!("  FAIL {}", t.name);
+                line!(out, "  FAIL {}", t.name);
                 for m in &t.failures {
-                    outln!("       {m}");
+                    line!(out, "       {m}");
                 }
             }
         }
         for u in &r.uncovered {
-            outln!("  not exercised by any test: {u}");
+            line!(out, "  not exercised by any test: {u}");
         }
         passed += r.passed();
         failed += r.failed();
     }
-    outln!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 {
+    line!(out, "{passed} passed, {failed} failed");
+    let status = if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    };
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| out_fail_or(e, status))?;
+    Ok(status)
 }

@@ -809,10 +809,11 @@ fn check_reads_a_prior_and_names_the_line_of_a_bad_rate() {
 }
 
 /// Every command whose reader closes the pipe early (`recobro eval ... | head`) stops
-/// quietly with exit code 0: no "Broken pipe" error (exit 2, as `generate` and `eval`
-/// gave) and no engine fault (exit 70: `println!` panics on a closed pipe, as
-/// `simulate`, `docs`, `rules`, `check`, `test` and `contact` did). The read end is
-/// closed before the child writes, so every write meets the closed pipe.
+/// quietly: no "Broken pipe" error (exit 2, as `generate` and `eval` gave) and no engine
+/// fault (exit 70: `println!` panics on a closed pipe, as `simulate`, `docs`, `rules`,
+/// `check`, `test` and `contact` did). The exit code is the command's own: 1 when a case
+/// had failed (`report` and `queue` on a snapshot with a bad case), else 0. The read end
+/// is closed before the child writes, so every write meets the closed pipe.
 #[test]
 fn a_closed_pipe_ends_every_command_quietly() {
     let commands: &[&[&str]] = &[
@@ -866,12 +867,34 @@ fn a_closed_pipe_ends_every_command_quietly() {
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        // test-data/report/current.json holds one bad case.
+        let want = if args[0] == "report" || args[0] == "queue" {
+            1
+        } else {
+            0
+        };
+        assert_eq!(out.status.code(), Some(want), "{args:?}: {err}");
         assert!(
             !err.contains("Broken pipe") && !err.contains("internal"),
             "{args:?}: {err}"
         );
     }
+    // The files a simulation writes are written whatever becomes of stdout.
+    let dir = std::env::temp_dir().join(format!("recobro-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let series = dir.join("series.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_recobro"))
+        .args(["simulate", "--generate", "20", "--days", "3", "--series"])
+        .arg(&series)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let written = std::fs::read_to_string(&series).unwrap_or_default();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(written.lines().count() > 1, "{written}");
 }
 
 /// A failed write to standard output is an error (exit 2, the OS's message), never

@@ -150,8 +150,9 @@ export declare function embeddedSource(path: string): string | undefined;
 export declare function embeddedPaths(): string[];
 /** Every time zone this build carries, sorted. The browser package carries the zones
  * of the countries whose law the engine knows (the US and its territories, Mexico,
- * Colombia, Ecuador, Peru, Chile, Brazil, the UK, and the EU with its outermost regions)
- * and UTC: a case in any other zone is refused
+ * Colombia, Ecuador, Peru, Chile, Brazil, the UK, and the EU with its outermost regions),
+ * the IANA zones linked to those (aliases, such as America/Antigua for
+ * America/Puerto_Rico), and UTC: a case in any other zone is refused
  * with `input.invalid` at `debtor.timezone`. */
 export declare function timeZones(): string[];
 /** The engine version. */

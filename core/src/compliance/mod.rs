@@ -8,6 +8,7 @@
 //! restrictive wins: a candidate is allowed only if every applicable rule allows
 //! it, and `next_allowed_at` is the earliest instant at which all of them do.
 
+mod arrays;
 pub(crate) mod clock;
 mod holds;
 pub(crate) mod holidays;

@@ -569,9 +569,9 @@ pub(crate) fn standard_library() -> rhai::Shared<rhai::Module> {
     STD.get_or_init(|| {
         let std =
             rhai::packages::Package::as_shared_module(&rhai::packages::StandardPackage::new());
-        // The comparer-taking array functions, strict (see `policy::arrays`).
+        // The comparer-taking array functions, strict (see `compliance::arrays`).
         let mut m = (*std).clone();
-        crate::policy::arrays::make_strict(&mut m);
+        super::arrays::make_strict(&mut m);
         m.build_index();
         m.into()
     })

@@ -263,7 +263,16 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("expected an amount like \"1234.50\", got an empty string".into());
     }
-    if t.contains(['e', 'E']) {
+    if let Some((base, _)) = t.split_once(['e', 'E']) {
+        // The digits before the exponent are read as a plain amount is: exactly.
+        if let Ok(b) = Decimal::from_str(base) {
+            if !reads_exactly(base, b) {
+                return Err(format!(
+                    "`{t}` has more digits than an amount holds exactly (at most 28 after the \
+                     point, and 28 or 29 in all)"
+                ));
+            }
+        }
         return Decimal::from_scientific(t)
             .map(|d| d.normalize())
             .map_err(|_| format!("`{t}` is not an amount like \"1234.50\""));
@@ -546,6 +555,7 @@ mod tests {
             "2300.000000000000000000000000001",
             "9.2345678901234567890123456789",
             "1234567890123456789012.123456789",
+            "0.0000000000000000000000000000012e2",
         ] {
             let e = parse_amount(text).err().unwrap_or_default();
             assert!(

@@ -9,7 +9,6 @@
 //! Top-level code may only import modules and define constants: it runs before
 //! every hook call, so anything heavier belongs in a function.
 
-pub(crate) mod arrays;
 mod engine;
 mod errors;
 mod evaluate;

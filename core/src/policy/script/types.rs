@@ -178,7 +178,13 @@ pub(crate) fn json_to_dynamic(v: &serde_json::Value, depth: usize) -> Dynamic {
             if let Some(i) = n.as_i64() {
                 Dynamic::from_int(i)
             } else {
-                crate::money::parse_amount(&n.to_string())
+                // An attribute is the host's data, not an amount read into a ledger: a
+                // number with more digits than a decimal holds is rounded to one, as it
+                // always was (`parse_amount` refuses it), not dropped.
+                let text = n.to_string();
+                crate::money::parse_amount(&text)
+                    .ok()
+                    .or_else(|| text.parse::<rust_decimal::Decimal>().ok())
                     .map(Dynamic::from_decimal)
                     .unwrap_or(Dynamic::UNIT)
             }
