@@ -933,7 +933,7 @@ fn check(files: Vec<PathBuf>, modules: &[String]) -> Result<ExitCode, ExitCode> 
 }
 
 /// `writeln!` into a `String` (which cannot fail).
-macro_rules! line {
+macro_rules! push_line {
     ($out:expr, $($arg:tt)*) => {{
         $out.push_str(&format!($($arg)*));
         $out.push('\n');
@@ -980,24 +980,24 @@ fn test(paths: Vec<PathBuf>, policy: PolicyArgs) -> Result<ExitCode, ExitCode> {
             },
         };
         let r = tooling::run(&pol, &suite);
-        line!(out, "{} ({})", f.display(), pol.info().name);
+        push_line!(out, "{} ({})", f.display(), pol.info().name);
         for t in &r.results {
             if t.failures.is_empty() {
-                line!(out, "  PASS {}", t.name);
+                push_line!(out, "  PASS {}", t.name);
             } else {
-                line!(out, "  FAIL {}", t.name);
+                push_line!(out, "  FAIL {}", t.name);
                 for m in &t.failures {
-                    line!(out, "       {m}");
+                    push_line!(out, "       {m}");
                 }
             }
         }
         for u in &r.uncovered {
-            line!(out, "  not exercised by any test: {u}");
+            push_line!(out, "  not exercised by any test: {u}");
         }
         passed += r.passed();
         failed += r.failed();
     }
-    line!(out, "{passed} passed, {failed} failed");
+    push_line!(out, "{passed} passed, {failed} failed");
     let status = if failed == 0 {
         ExitCode::SUCCESS
     } else {

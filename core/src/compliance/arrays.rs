@@ -64,12 +64,10 @@ pub(crate) fn make_strict(m: &mut Module) {
         );
 }
 
-fn comparer_error(got: &str) -> Box<EvalAltResult> {
+/// A comparer's result of the wrong type, as a policy runtime error.
+fn comparer_error(expected: &str, got: &str) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(
-        format!(
-            "a sort comparer must return an integer (negative, zero or positive) or a boolean (true when in order), not {got}"
-        )
-        .into(),
+        format!("a {expected}, not {got}").into(),
         rhai::Position::NONE,
     ))
 }
@@ -84,7 +82,10 @@ fn compare(ctx: &NativeCallContext, f: &FnPtr, x: &Dynamic, y: &Dynamic) -> Rr<O
         // As the standard library reads a boolean: `true` is "x before y".
         Ok(true) => Ok(Ordering::Less),
         Ok(false) => Ok(Ordering::Greater),
-        Err(t) => Err(comparer_error(t)),
+        Err(t) => Err(comparer_error(
+            "sort comparer must return an integer (negative, zero or positive) or a boolean (true when in order)",
+            t,
+        )),
     }
 }
 
@@ -153,13 +154,10 @@ fn deduped(ctx: &NativeCallContext, a: &Array, f: &FnPtr) -> Rr<Array> {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(t) => {
-                    return Err(Box::new(EvalAltResult::ErrorRuntime(
-                        format!(
-                            "a dedup comparer must return a boolean (true when equal), not {t}"
-                        )
-                        .into(),
-                        rhai::Position::NONE,
-                    )))
+                    return Err(comparer_error(
+                        "dedup comparer must return a boolean (true when equal)",
+                        t,
+                    ))
                 }
             }
         }

@@ -267,10 +267,7 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
         // The digits before the exponent are read as a plain amount is: exactly.
         if let Ok(b) = Decimal::from_str(base) {
             if !reads_exactly(base, b) {
-                return Err(format!(
-                    "`{t}` has more digits than an amount holds exactly (at most 28 after the \
-                     point, and 28 or 29 in all)"
-                ));
+                return Err(too_precise(t));
             }
         }
         return Decimal::from_scientific(t)
@@ -282,12 +279,17 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     // all) instead of refusing it: "0.000000000000000000000000000001" would be read as
     // 0. An amount is read exactly or not at all.
     if !reads_exactly(t, d) {
-        return Err(format!(
-            "`{t}` has more digits than an amount holds exactly (at most 28 after the point, \
-             and 28 or 29 in all)"
-        ));
+        return Err(too_precise(t));
     }
     Ok(d)
+}
+
+/// The error for an amount with more digits than a `Decimal` holds exactly.
+fn too_precise(t: &str) -> String {
+    format!(
+        "`{t}` has more digits than an amount holds exactly (at most 28 after the point, and \
+         28 or 29 in all)"
+    )
 }
 
 /// Whether `d` is exactly the plain decimal `text` (`[+-]digits[.digits]`, as
