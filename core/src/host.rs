@@ -143,6 +143,7 @@ pub fn cases(text: &str) -> Result<Vec<Result<Case>>> {
 /// for the shapes accepted and the errors): a host that streams a large batch reads and
 /// decides it a slice at a time ([`cases_from_texts`], [`evaluate_rows_from`]).
 pub fn case_texts(text: &str) -> Result<Vec<&str>> {
+    let text = crate::model::without_bom(text);
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
         // Split the array into its elements' text without reading them: each case is

@@ -137,7 +137,7 @@ impl Report {
 impl Suite {
     /// Parse a suite from JSON.
     pub fn from_json(text: &str) -> Result<Suite> {
-        let mut de = serde_json::Deserializer::from_str(text);
+        let mut de = serde_json::Deserializer::from_str(crate::model::without_bom(text));
         serde_path_to_error::deserialize(&mut de).map_err(crate::error::json_error)
     }
 }

@@ -918,3 +918,34 @@ fn a_full_disk_on_stdout_is_an_error() {
         assert!(err.contains("No space left on device"), "{args:?}: {err}");
     }
 }
+
+/// Files saved by Windows tools start with a UTF-8 byte order mark (Notepad's "UTF-8
+/// with BOM", PowerShell 5's `Out-File`); RFC 8259 section 8.1 lets a JSON reader
+/// ignore it. A marked case file and a marked policy decide as the plain ones do; before,
+/// the case file was refused at `[0].cases` and the policy at an invisible character.
+#[test]
+fn files_with_a_byte_order_mark_read_as_without() {
+    let dir = std::env::temp_dir().join(format!("recobro-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = std::fs::read(root().join("examples/data/cases/administrative.json")).unwrap();
+    let policy = std::fs::read(root().join("rules/consumer/digital_first.rhai")).unwrap();
+    let marked = |name: &str, body: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, [b"\xef\xbb\xbf", body].concat()).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (case_bom, policy_bom) = (marked("case.json", &case), marked("policy.rhai", &policy));
+    let plain = recobro(&[
+        "eval",
+        "examples/data/cases/administrative.json",
+        "--policy",
+        "rules/consumer/digital_first.rhai",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(plain.0, 0, "{}", plain.2);
+    assert!(plain.1.contains("\"segment\""), "{}", plain.1);
+    let with_marks = recobro(&["eval", &case_bom, "--policy", &policy_bom, "--as-of", AS_OF]);
+    assert_eq!(with_marks, plain);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

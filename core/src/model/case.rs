@@ -642,6 +642,16 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
     read_json(json, "trailing characters")
 }
 
+/// Text without the UTF-8 byte order mark it may start with (U+FEFF, the bytes EF BB
+/// BF), which Windows tools write at the start of a file (Notepad's "UTF-8 with BOM",
+/// PowerShell 5's `Out-File`, Excel's "CSV UTF-8"). JSON texts may not carry one, but
+/// RFC 8259 section 8.1 lets a parser ignore it, and every reader of the engine does:
+/// JSON text (a case, a batch, a request, options), a policy and a module. Only one
+/// mark, only at the very start: anywhere else U+FEFF is a character like any other.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Read `T` from JSON text. The fast path is serde_json alone; only when it fails is
 /// the text read again through `serde_path_to_error`, which tracks the path of every
 /// value (about a third of the reading cost) to name where the error is.
@@ -649,6 +659,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
 /// INVARIANT: both readers run the same `Deserialize` impls over the same text, so
 /// they accept and refuse exactly the same inputs; the second one only adds the path.
 fn read_json<T: serde::de::DeserializeOwned>(json: &str, trailing: &str) -> Result<T> {
+    let json = without_bom(json);
     let mut de = serde_json::Deserializer::from_str(json);
     if let Ok(value) = T::deserialize(&mut de) {
         if de.end().is_ok() {
@@ -669,6 +680,7 @@ fn read_json<T: serde::de::DeserializeOwned>(json: &str, trailing: &str) -> Resu
 impl Case {
     /// Parse a case from JSON and validate it.
     pub fn from_json(json: &str) -> Result<Case> {
+        let json = without_bom(json);
         let first = json.trim_start().chars().next();
         if first.is_some() && first != Some('{') {
             return Err(Error::input(

@@ -98,7 +98,7 @@ impl PolicyBuilder {
     /// Start from policy source.
     pub fn new(source: impl Into<String>) -> Self {
         PolicyBuilder {
-            source: source.into(),
+            source: owned_without_bom(source.into()),
             modules: BTreeMap::new(),
             limits: Limits::default(),
             rules: None,
@@ -138,7 +138,8 @@ impl PolicyBuilder {
 
     /// Supply a module the policy can `import` by `name` (host modules win over embedded ones).
     pub fn module(mut self, name: impl Into<String>, source: impl Into<String>) -> Self {
-        self.modules.insert(name.into(), source.into());
+        self.modules
+            .insert(name.into(), owned_without_bom(source.into()));
         self
     }
 
@@ -340,6 +341,16 @@ impl PolicyBuilder {
         }
         Ok(policy)
     }
+}
+
+/// A policy's or module's source without the byte order mark an editor may have
+/// written at its start (see `model::without_bom`): the digest, the reference and every
+/// line and column are those of the text after it.
+fn owned_without_bom(mut source: String) -> String {
+    if source.starts_with('\u{feff}') {
+        source.drain(..'\u{feff}'.len_utf8());
+    }
+    source
 }
 
 /// A house rule is a map the policy builds at run time, so its errors carry the input
