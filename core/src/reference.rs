@@ -345,7 +345,13 @@ pub fn markdown() -> String {
          Numbers with a decimal point are exact decimals (`0.1 + 0.2 == 0.3`); \
          `round(x, dp)` rounds half to even, `round_half_up` half away from zero.\n\n\
          Rhai's standard library (strings, arrays, maps, decimal maths) is available; \
-         `eval`, the clock and random numbers are not.\n\n\
+         `eval`, the clock and random numbers are not. An array's `sort`, `sort_by`, \
+         `order`, `order_by` and `dedup` with a comparer (a closure, `Fn(\"name\")`, or for \
+         `sort` and `dedup` the name as a string) are strict: the comparer returns an `int` \
+         (negative: `x` first, zero, positive) or a `bool` (`true`: in order), a dedup \
+         comparer a `bool`, and an error or any other result inside it fails the case at \
+         the comparer's position. A comparer that is a strict order (`<`, `>`, an `int` \
+         difference) keeps equal elements in place.\n\n\
          Types: `Case`, `Debt`, `Action`, `Charge` and `Offer` are the engine's values; \
          `decimal` (an exact number; an `int` is accepted too), `int`, `bool`, `string`, \
          `array` and `map` are Rhai's; `nothing` is `()`, which `type_of(x) == \"()\"` \

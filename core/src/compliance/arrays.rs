@@ -1,5 +1,6 @@
 //! The standard library's array functions that take a comparer (`sort`, `sort_by`,
-//! `order`, `order_by`, `dedup`), made strict.
+//! `order`, `order_by`, `dedup`; `sort` and `dedup` also by the comparer's name as a
+//! string), made strict.
 //!
 //! Rhai's own versions treat a comparer that fails as "equal" and go on: a `throw`,
 //! an arithmetic error or a limit inside the comparer was dropped, and the decision
@@ -17,7 +18,8 @@
 //! unchanged.
 
 use rhai::{
-    Array, Dynamic, EvalAltResult, FnPtr, FuncRegistration, Module, NativeCallContext, INT,
+    Array, Dynamic, EvalAltResult, FnPtr, FuncRegistration, ImmutableString, Module,
+    NativeCallContext, INT,
 };
 use std::cmp::Ordering;
 
@@ -51,6 +53,31 @@ pub(crate) fn make_strict(m: &mut Module) {
                 },
             );
     }
+    // The comparer named by a string, `a.sort("cmp")` and `a.dedup("cmp")` (Rhai's
+    // `sort_by_fn_name` and `dedup_by_fn_name`): the same functions, or a failing
+    // comparer named this way would be dropped as before.
+    FuncRegistration::new("sort")
+        .in_internal_namespace()
+        .with_purity(false)
+        .with_volatility(false)
+        .set_into_module(
+            m,
+            |ctx: NativeCallContext, a: &mut Array, name: ImmutableString| -> Rr<()> {
+                *a = sorted(&ctx, a, &FnPtr::new(name)?)?;
+                Ok(())
+            },
+        );
+    FuncRegistration::new("dedup")
+        .in_internal_namespace()
+        .with_purity(false)
+        .with_volatility(false)
+        .set_into_module(
+            m,
+            |ctx: NativeCallContext, a: &mut Array, name: ImmutableString| -> Rr<()> {
+                *a = deduped(&ctx, a, &FnPtr::new(name)?)?;
+                Ok(())
+            },
+        );
     FuncRegistration::new("dedup")
         .in_internal_namespace()
         .with_purity(false)
