@@ -68,6 +68,9 @@ section "core without default features (the configuration the WASM build ships)"
 # bindings/wasm/test.sh); the other suites exercise code these features do not touch.
 cargo test --locked -p recobro --no-default-features --lib --test conformance --test corpora \
   --test host_errors --test pipeline --test simulation --test simulation_parts --test queue
+# The wasm binding's own unit tests on the host (its allocator over the host's, in
+# place of dlmalloc): it depends on the core without default features, built just above.
+cargo test --locked -p recobro-wasm --lib
 
 section "API docs build without warnings (broken links, missing docs)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p recobro

@@ -123,3 +123,144 @@ unsafe impl GlobalAlloc for SmallBlocks {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The allocator on the host, over the host's `System` in place of dlmalloc: the
+    //! wasm build installs it globally, where only the whole Node suite exercised it.
+    //! A local instance here, on one thread (its `Sync` premise).
+
+    use super::{SmallBlocks, MAX, STEP};
+    use std::alloc::{GlobalAlloc, Layout};
+
+    /// A live block: where, its layout, and the byte it was filled with.
+    struct Live {
+        p: *mut u8,
+        layout: Layout,
+        fill: u8,
+    }
+
+    /// Every byte of the block still holds its fill: nothing else wrote over it.
+    fn intact(b: &Live) -> bool {
+        // SAFETY: `b.p` is a live block of `b.layout.size()` bytes, all written.
+        (0..b.layout.size()).all(|i| unsafe { b.p.add(i).read() } == b.fill)
+    }
+
+    fn fill(p: *mut u8, size: usize, byte: u8) {
+        // SAFETY: the caller passes a live block of at least `size` bytes.
+        unsafe { p.write_bytes(byte, size) }
+    }
+
+    /// A seeded xorshift: the same sequence on every run.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn a_freed_block_is_the_next_of_its_class_and_aligned() {
+        let a = SmallBlocks::new();
+        let l24 = Layout::from_size_align(24, 8).unwrap();
+        let l17 = Layout::from_size_align(17, 1).unwrap();
+        // SAFETY: layouts of non-zero size; each block is freed once with its layout.
+        unsafe {
+            let p = a.alloc(l24);
+            assert_eq!(p as usize % STEP, 0);
+            a.dealloc(p, l24);
+            // 17 bytes is the same class as 24 (17..=24): the freed block comes back.
+            let q = a.alloc(l17);
+            assert_eq!(q, p);
+            // A second one of the class is a new block.
+            let r = a.alloc(l24);
+            assert_ne!(r, q);
+            assert_eq!(r as usize % STEP, 0);
+            // A zeroed block is zeroed even when it is a reused, written one.
+            fill(q, 17, 0xab);
+            a.dealloc(q, l17);
+            let z = a.alloc_zeroed(l24);
+            assert_eq!(z, q);
+            assert!((0..24).all(|i| z.add(i).read() == 0));
+            a.dealloc(z, l24);
+            a.dealloc(r, l24);
+            // Over-aligned and large blocks are the system's, and aligned as asked.
+            let big = Layout::from_size_align(MAX + 1, 8).unwrap();
+            let aligned = Layout::from_size_align(16, 64).unwrap();
+            let (b, c) = (a.alloc(big), a.alloc(aligned));
+            assert_eq!(c as usize % 64, 0);
+            a.dealloc(b, big);
+            a.dealloc(c, aligned);
+        }
+    }
+
+    #[test]
+    fn random_allocations_never_overlap_and_realloc_keeps_the_bytes() {
+        let a = SmallBlocks::new();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut live: Vec<Live> = Vec::new();
+        let sizes = [
+            1, 7, 8, 9, 16, 24, 31, 64, 100, 128, 200, 255, 256, 257, 300, 1000, 5000,
+        ];
+        let aligns = [1, 2, 4, 8, 16];
+        for step in 0..20_000u32 {
+            let fill_byte = (step % 251) as u8 + 1;
+            match rng.next(10) {
+                // Allocate (more often than free, so the heap grows and churns).
+                0..=4 => {
+                    let size = sizes[rng.next(sizes.len())];
+                    let layout =
+                        Layout::from_size_align(size, aligns[rng.next(aligns.len())]).unwrap();
+                    // SAFETY: a non-zero size.
+                    let p = unsafe { a.alloc(layout) };
+                    assert!(!p.is_null());
+                    assert_eq!(p as usize % layout.align(), 0, "{layout:?}");
+                    fill(p, size, fill_byte);
+                    live.push(Live {
+                        p,
+                        layout,
+                        fill: fill_byte,
+                    });
+                }
+                // Free one, checking that nothing wrote over it meanwhile.
+                5..=7 if !live.is_empty() => {
+                    let b = live.swap_remove(rng.next(live.len()));
+                    assert!(intact(&b), "step {step}: a live block was overwritten");
+                    // SAFETY: allocated by `a` with this layout, freed once.
+                    unsafe { a.dealloc(b.p, b.layout) };
+                }
+                // Grow or shrink one, across classes and to and from the system's.
+                8..=9 if !live.is_empty() => {
+                    let i = rng.next(live.len());
+                    let b = &live[i];
+                    assert!(intact(b), "step {step}");
+                    let new_size = sizes[rng.next(sizes.len())];
+                    // SAFETY: allocated by `a` with this layout; a non-zero new size.
+                    let q = unsafe { a.realloc(b.p, b.layout, new_size) };
+                    assert!(!q.is_null());
+                    let kept = b.layout.size().min(new_size);
+                    // SAFETY: `q` holds at least `new_size` bytes.
+                    assert!((0..kept).all(|k| unsafe { q.add(k).read() } == b.fill));
+                    let layout = Layout::from_size_align(new_size, b.layout.align()).unwrap();
+                    assert_eq!(q as usize % layout.align(), 0);
+                    fill(q, new_size, fill_byte);
+                    live[i] = Live {
+                        p: q,
+                        layout,
+                        fill: fill_byte,
+                    };
+                }
+                _ => {}
+            }
+        }
+        assert!(live.len() > 100, "the heap churned with many blocks live");
+        for b in live {
+            assert!(intact(&b));
+            // SAFETY: as above.
+            unsafe { a.dealloc(b.p, b.layout) };
+        }
+    }
+}

@@ -15,7 +15,7 @@
 //! core's `internal` error for it, and the package's JavaScript wrapper turns the trap
 //! into that `RecobroError` and resets the module, so the next call works.
 
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[cfg(any(all(target_arch = "wasm32", not(target_feature = "atomics")), test))]
 mod alloc;
 mod convert;
 mod errors;
