@@ -1,6 +1,6 @@
 //! The standard library's array functions that take a comparer (`sort`, `sort_by`,
 //! `order`, `order_by`, `dedup`; `sort` and `dedup` also by the comparer's name as a
-//! string), made strict.
+//! string, and `dedup()` with `==`), made strict.
 //!
 //! Rhai's own versions treat a comparer that fails as "equal" and go on: a `throw`,
 //! an arithmetic error or a limit inside the comparer was dropped, and the decision
@@ -78,6 +78,25 @@ pub(crate) fn make_strict(m: &mut Module) {
                 Ok(())
             },
         );
+    // `dedup()` compares with `==`: Rhai's took a missing `==` (two `Debt`s) or an error
+    // in it for "not equal" and removed nothing.
+    FuncRegistration::new("dedup")
+        .in_internal_namespace()
+        .with_purity(false)
+        .with_volatility(false)
+        .set_into_module(m, |ctx: NativeCallContext, a: &mut Array| -> Rr<()> {
+            let mut out: Array = Vec::with_capacity(a.len());
+            for x in a.iter() {
+                if let Some(kept) = out.last() {
+                    if ctx.call_native_fn::<bool>("==", (kept.clone(), x.clone()))? {
+                        continue;
+                    }
+                }
+                out.push(x.clone());
+            }
+            *a = out;
+            Ok(())
+        });
     FuncRegistration::new("dedup")
         .in_internal_namespace()
         .with_purity(false)
@@ -297,5 +316,25 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("must return an integer"), "{err}");
         Ok(())
+    }
+
+    #[test]
+    fn dedup_without_a_comparer_removes_equal_neighbours_and_fails_without_equality() {
+        let e = engine();
+        let got = e
+            .eval::<rhai::Array>(
+                r#"let a = [1, 1, 2, "x", "x", 2, #{k: 1}, #{k: 1}, [1], [1], 1, "1"]; a.dedup(); a"#,
+            )
+            .unwrap();
+        let text: Vec<String> = got.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["1", "2", "x", "2", "#{\"k\": 1}", "[1]", "1", "1"]);
+        // Values with no `==` (a host type that defines none)
+        // make an error, not a silent "not equal".
+        let mut e = engine();
+        #[derive(Clone)]
+        struct Opaque;
+        e.register_type::<Opaque>().register_fn("opaque", || Opaque);
+        let r = e.eval::<rhai::Array>("let a = [opaque(), opaque()]; a.dedup(); a");
+        assert!(r.is_err(), "{:?}", r.map(|a| a.len()));
     }
 }

@@ -9,6 +9,7 @@
 //! it, and `next_allowed_at` is the earliest instant at which all of them do.
 
 mod arrays;
+mod checked;
 pub(crate) mod clock;
 mod holds;
 pub(crate) mod holidays;

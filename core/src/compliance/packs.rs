@@ -569,9 +569,12 @@ pub(crate) fn standard_library() -> rhai::Shared<rhai::Module> {
     STD.get_or_init(|| {
         let std =
             rhai::packages::Package::as_shared_module(&rhai::packages::StandardPackage::new());
-        // The comparer-taking array functions, strict (see `compliance::arrays`).
+        // The comparer-taking array functions, strict (see `compliance::arrays`); the
+        // string and decimal functions that could hang, overbuild or panic, checked
+        // (see `compliance::checked`).
         let mut m = (*std).clone();
         super::arrays::make_strict(&mut m);
+        super::checked::make_checked(&mut m);
         m.build_index();
         m.into()
     })
