@@ -158,8 +158,8 @@ struct Slice {
 }
 
 /// The rayon pools built for a `threads=` argument, one per thread count (building one
-/// starts its threads, named `recobro-{n}.{i}`), the [`KEPT_POOLS`] most recently built
-/// kept for reuse: an older one ends its threads when its last batch does.
+/// starts its threads, named `recobro-{n}.{i}`), the [`KEPT_POOLS`] most recently used
+/// kept for reuse: the least recently used ends its threads when its last batch does.
 static POOLS: Mutex<Vec<(usize, Arc<ThreadPool>)>> = Mutex::new(Vec::new());
 
 /// Most threads a batch may ask for (`threads=`; the Python package checks it first).
@@ -207,8 +207,14 @@ impl Run {
             None => None,
             Some(n) => {
                 let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
-                let pool = match pools.iter().find(|(size, _)| *size == n) {
-                    Some((_, p)) => Arc::clone(p),
+                let pool = match pools.iter().position(|(size, _)| *size == n) {
+                    // The most recently used goes last: the first is the one to end.
+                    Some(i) => {
+                        let used = pools.remove(i);
+                        let p = Arc::clone(&used.1);
+                        pools.push(used);
+                        p
+                    }
                     None => {
                         let p = ThreadPoolBuilder::new()
                             .num_threads(n)

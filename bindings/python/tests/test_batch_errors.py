@@ -12,6 +12,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -374,6 +375,36 @@ def test_threads_runs_the_batch_on_a_pool_of_that_size() -> None:
     after = pool(3)
     assert sorted(after) == ["recobro-3.0", "recobro-3.1", "recobro-3.2"]
     assert sum(after.values()) > before  # the engine's work ran on them
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the threads' names in /proc")
+def test_the_pools_kept_are_the_most_recently_used() -> None:
+    """Four pools are kept (one per `threads=` size); a fifth size ends the least
+    recently used one's threads, not the oldest built: a pipeline that keeps coming
+    back to its size keeps its pool."""
+    p = recobro.Policy.default()
+    case = [load_case("administrative")]
+
+    def alive(size: int) -> int:
+        n = 0
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                if Path(f"/proc/self/task/{tid}/comm").read_text().startswith(f"recobro-{size}."):
+                    n += 1
+            except OSError:
+                continue
+        return n
+
+    for size in (5, 6, 7, 8):  # whatever was kept before, these four are now
+        p.evaluate_many(case, AS_OF, threads=size)
+    p.evaluate_many(case, AS_OF, threads=5)  # used again: now the most recent
+    assert alive(5) == 5 and alive(6) == 6
+    p.evaluate_many(case, AS_OF, threads=9)  # a fifth: 6 is the least recently used
+    deadline = time.monotonic() + 20  # a dropped pool's threads end on their own
+    while alive(6) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert alive(6) == 0
+    assert alive(5) == 5 and alive(7) == 7 and alive(8) == 8 and alive(9) == 9
 
 
 def test_telling_kinds_apart_imports_no_library(sample_cases: list[dict[str, Any]]) -> None:
