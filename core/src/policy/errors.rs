@@ -96,7 +96,7 @@ pub(crate) fn from_eval(err: &EvalAltResult) -> Error {
         E::ErrorParsing(kind, p) => {
             return from_parse(&ParseError(Box::new(kind.clone()), *p), module);
         }
-        E::ErrorTooManyOperations(_) => (
+        E::ErrorTooManyOperations(_) | E::ErrorTerminated(..) => (
             ErrorCode::LimitOperations,
             "the policy ran past its operations limit".into(),
             Some("look for a loop that never ends; raise `max_operations` only if the policy really needs it".into()),
