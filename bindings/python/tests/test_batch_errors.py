@@ -395,16 +395,23 @@ def test_the_pools_kept_are_the_most_recently_used() -> None:
                 continue
         return n
 
+    def settled(want: dict[int, int]) -> dict[int, int]:
+        """The live threads of each pool once they match `want`, or after 20 s: a new
+        thread names itself, and a dropped pool's threads end, on their own time."""
+        deadline = time.monotonic() + 20
+        while True:
+            got = {size: alive(size) for size in want}
+            if got == want or time.monotonic() > deadline:
+                return got
+            time.sleep(0.05)
+
     for size in (5, 6, 7, 8):  # whatever was kept before, these four are now
         p.evaluate_many(case, AS_OF, threads=size)
     p.evaluate_many(case, AS_OF, threads=5)  # used again: now the most recent
-    assert alive(5) == 5 and alive(6) == 6
+    assert settled({5: 5, 6: 6}) == {5: 5, 6: 6}
     p.evaluate_many(case, AS_OF, threads=9)  # a fifth: 6 is the least recently used
-    deadline = time.monotonic() + 20  # a dropped pool's threads end on their own
-    while alive(6) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert alive(6) == 0
-    assert alive(5) == 5 and alive(7) == 7 and alive(8) == 8 and alive(9) == 9
+    want = {5: 5, 6: 0, 7: 7, 8: 8, 9: 9}
+    assert settled(want) == want
 
 
 def test_telling_kinds_apart_imports_no_library(sample_cases: list[dict[str, Any]]) -> None:

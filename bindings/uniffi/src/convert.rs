@@ -96,7 +96,7 @@ pub struct PolicyInfo {
 /// in, it is read as the `limits` of the policy options (`options.limits.*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct Limits {
-    /// Operations per hook call.
+    /// Operations per evaluation, every hook and closure included.
     #[uniffi(default = 1000000)]
     pub max_operations: u64,
     /// Nested function calls.

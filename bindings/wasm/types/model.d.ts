@@ -632,7 +632,7 @@ export interface PlanCheck {
 /** Sandbox limits applied to every policy evaluation (every limit is on; `Policy.limits()`
  * returns them all). */
 export interface Limits {
-  /** Operations per hook call (each statement, expression and function call counts);
+  /** Operations per evaluation, every hook and closure included (each statement, expression and function call counts);
    * default 1,000,000 (`limit.operations`). */
   max_operations: number;
   /** Nested function calls; default 32 (`limit.call_depth`). */

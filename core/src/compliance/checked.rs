@@ -52,6 +52,9 @@ pub(crate) fn make_checked(m: &mut Module) {
                 pad(&ctx, s, len, padding)
             },
         );
+    // Every `replace` whose substitute is a string or whose pattern may be empty: a
+    // string for a string, a string for a character, a character for a string. (A
+    // character for a character at most quadruples the string, which Rhai then checks.)
     FuncRegistration::new("replace")
         .in_internal_namespace()
         .with_purity(false)
@@ -60,6 +63,26 @@ pub(crate) fn make_checked(m: &mut Module) {
             m,
             |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: &str| {
                 replace(&ctx, s, find, sub)
+            },
+        );
+    FuncRegistration::new("replace")
+        .in_internal_namespace()
+        .with_purity(false)
+        .with_volatility(false)
+        .set_into_module(
+            m,
+            |ctx: NativeCallContext, s: &mut ImmutableString, find: char, sub: &str| {
+                replace(&ctx, s, find.encode_utf8(&mut [0; 4]), sub)
+            },
+        );
+    FuncRegistration::new("replace")
+        .in_internal_namespace()
+        .with_purity(false)
+        .with_volatility(false)
+        .set_into_module(
+            m,
+            |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: char| {
+                replace(&ctx, s, find, sub.encode_utf8(&mut [0; 4]))
             },
         );
     let trig: [(&str, Checked); 3] = [
@@ -109,9 +132,14 @@ fn pad(ctx: &NativeCallContext, s: &mut ImmutableString, len: INT, padding: &str
 }
 
 /// Every `find` in `s` replaced by `sub`, as Rhai's `replace` does (`str::replace`:
-/// an empty `find` matches before every character and at the end), refused before it
-/// is built when the result would be over the size limit.
+/// an empty `find` matches before every character and at the end; an empty `s` is left
+/// as it is), refused before it is built when the result would be over the size limit.
 fn replace(ctx: &NativeCallContext, s: &mut ImmutableString, find: &str, sub: &str) -> Rr<()> {
+    // As Rhai's: an empty string stays empty (`str::replace` would put one substitute
+    // in it for an empty pattern).
+    if s.is_empty() {
+        return Ok(());
+    }
     let max = ctx.engine().max_string_size();
     if max > 0 && sub.len() > find.len() {
         let matches = if find.is_empty() {
@@ -184,6 +212,22 @@ mod tests {
         // 100 characters, a 10-byte substitute at 101 places: 1,110 bytes.
         assert!(is_too_long(run(
             r#"let s = ""; s.pad(100, "a"); s.replace("", "0123456789"); s"#
+        )));
+        // An empty string stays empty, as with Rhai's (not "." as `str::replace` gives).
+        assert_eq!(run(r#"let s = ""; s.replace("", "."); s"#).unwrap(), "");
+        assert_eq!(run(r#"let s = ""; s.replace('a', "xyz"); s"#).unwrap(), "");
+        // A character for a string, and a string for a character.
+        assert_eq!(
+            run(r#"let s = "a-b"; s.replace('-', "+="); s"#).unwrap(),
+            "a+=b"
+        );
+        assert_eq!(
+            run(r#"let s = "a--b"; s.replace("--", '+'); s"#).unwrap(),
+            "a+b"
+        );
+        // 100 'a's, each replaced by 20 bytes: 2,000 bytes, refused before it is built.
+        assert!(is_too_long(run(
+            r#"let s = ""; s.pad(100, "a"); s.replace('a', "01234567890123456789"); s"#
         )));
         // Exactly at the limit is allowed: 10 + 11 * 90 = 1,000.
         let ok =

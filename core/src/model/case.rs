@@ -645,9 +645,11 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
 /// Text without the UTF-8 byte order mark it may start with (U+FEFF, the bytes EF BB
 /// BF), which Windows tools write at the start of a file (Notepad's "UTF-8 with BOM",
 /// PowerShell 5's `Out-File`, Excel's "CSV UTF-8"). JSON texts may not carry one, but
-/// RFC 8259 section 8.1 lets a parser ignore it, and every reader of the engine does:
-/// JSON text (a case, a batch, a request, options), a policy and a module. Only one
-/// mark, only at the very start: anywhere else U+FEFF is a character like any other.
+/// RFC 8259 section 8.1 lets a parser ignore it, and these readers do: a case, a batch,
+/// a request, options and a test suite (every reader through `parse_json`), a policy
+/// and a module. Scorecards, decision tables, priors and rate entries given as text
+/// still refuse it. Only one mark, only at the very start: anywhere else U+FEFF is a
+/// character like any other.
 pub(crate) fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// | limit | default | error code when exceeded |
 /// |---|---|---|
-/// | `max_operations` (per hook call) | 1,000,000 | `limit.operations` |
+/// | `max_operations` (per evaluation: every hook, closures included) | 1,000,000 | `limit.operations` |
 /// | `max_call_depth` | 32 | `limit.call_depth` |
 /// | `max_expression_depth` | 64 (32 inside functions) | `limit.expression_depth` |
 /// | `max_string_size` (bytes) | 65,536 | `limit.string_size` |
@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
-    /// Operations per hook call (each statement, expression and function call counts).
+    /// Operations per evaluation, every hook and every closure a function calls
+    /// included (each statement, expression and function call counts).
     pub max_operations: u64,
     /// Nested function calls.
     pub max_call_depth: usize,
