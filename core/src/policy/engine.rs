@@ -69,24 +69,27 @@ thread_local! {
 /// `limit.operations` by `errors::from_eval`).
 pub(crate) const OPERATIONS_SPENT: &str = "recobro: operations limit";
 
+/// Start the operations tally of a script call on this thread. Every call of a policy's
+/// engine starts with it (the evaluation's hooks, `house_rules`, `contact_timing`,
+/// `metadata`): Rhai's own count is no sign of a new call, since a closure that carries
+/// its module environment (one that imports) runs on a fresh state counting from 0.
+pub(crate) fn start_operations() {
+    OPERATIONS.with(|spent| spent.set(0));
+}
+
 /// Count one operation of a script call, callbacks included, and stop the call past
 /// `max`.
 ///
 /// Rhai counts operations in its runtime state, and a closure a native function calls
 /// (`map`, `filter`, `reduce`, a sort comparer) runs on a copy of that state whose
 /// count is not added back: each call of the closure started again from its caller's
-/// count, so one `filter` of 2,000 elements could run 2,000 closures of nearly the
-/// whole limit each (18.6 s where the limit ends a loop in 0.15 s). This hook runs once
-/// per operation, on whichever copy, so it counts them all. `count` is Rhai's own
-/// count: 1 at the first operation of a script call (a closure's copy starts from its
-/// caller's count, which is at least 1), where the tally starts again.
-fn count_operation(count: u64, max: u64) -> Option<rhai::Dynamic> {
+/// count (or from 0), so one `filter` of 2,000 elements could run 2,000 closures of
+/// nearly the whole limit each (18.6 s where the limit ends a loop in 0.15 s). This
+/// hook runs once per operation, on whichever copy, so it counts them all, from the
+/// last [`start_operations`].
+fn count_operation(_count: u64, max: u64) -> Option<rhai::Dynamic> {
     OPERATIONS.with(|spent| {
-        let n = if count == 1 {
-            1
-        } else {
-            spent.get().saturating_add(1)
-        };
+        let n = spent.get().saturating_add(1);
         spent.set(n);
         (n > max).then(|| rhai::Dynamic::from(OPERATIONS_SPENT))
     })

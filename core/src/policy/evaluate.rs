@@ -45,6 +45,7 @@ impl Policy {
     ) -> Result<(Dynamic, Dynamic, Dynamic, Dynamic)> {
         let inner = &*self.inner;
         let opts = CallFnOptions::new().eval_ast(true).rewind_scope(true);
+        super::engine::start_operations();
         let out = inner
             .engine
             .call_fn_with_options::<Dynamic>(
@@ -532,6 +533,7 @@ impl Policy {
 /// Read the `metadata()` hook once at compile time.
 pub(crate) fn read_metadata(p: &Policy) -> Result<(String, String)> {
     let inner = &*p.inner;
+    super::engine::start_operations();
     let v = inner
         .engine
         .call_fn_with_options::<Dynamic>(

@@ -277,6 +277,7 @@ impl PolicyBuilder {
             rules.add_closure_days(&cal, days);
         }
         if has_house_rules {
+            self::engine::start_operations();
             let v = engine
                 .call_fn_with_options::<rhai::Dynamic>(
                     rhai::CallFnOptions::new(),
@@ -500,6 +501,7 @@ fn read_timing(
                 .then(|| (i + 1, l[..col].chars().count() + 1))
         })
         .unwrap_or((1, 1));
+    self::engine::start_operations();
     let v = engine
         .call_fn_with_options::<rhai::Dynamic>(
             rhai::CallFnOptions::new(),
