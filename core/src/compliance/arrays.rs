@@ -26,88 +26,67 @@ use std::cmp::Ordering;
 /// A result whose error is the policy's (a Rhai evaluation error).
 type Rr<T> = Result<T, Box<EvalAltResult>>;
 
+/// A registration that replaces the standard package's function `name` (internal
+/// namespace, as the package's own; `pure` when it leaves its first argument alone).
+pub(super) fn standard_function(name: &str, pure: bool) -> FuncRegistration {
+    FuncRegistration::new(name)
+        .in_internal_namespace()
+        .with_purity(pure)
+        .with_volatility(false)
+}
+
 /// Replace the comparer-taking array functions of `m` (the standard package).
 pub(crate) fn make_strict(m: &mut Module) {
     for name in ["sort", "sort_by"] {
-        FuncRegistration::new(name)
-            .in_internal_namespace()
-            .with_purity(false)
-            .with_volatility(false)
-            .set_into_module(
-                m,
-                |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<()> {
-                    *a = sorted(&ctx, a, &f)?;
-                    Ok(())
-                },
-            );
+        standard_function(name, false).set_into_module(
+            m,
+            |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<()> {
+                *a = sorted(&ctx, a, &f)?;
+                Ok(())
+            },
+        );
     }
     for name in ["order", "order_by"] {
-        FuncRegistration::new(name)
-            .in_internal_namespace()
-            .with_purity(true)
-            .with_volatility(false)
-            .set_into_module(
-                m,
-                |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<Array> {
-                    sorted(&ctx, a, &f)
-                },
-            );
+        standard_function(name, true).set_into_module(
+            m,
+            |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<Array> { sorted(&ctx, a, &f) },
+        );
     }
+    standard_function("dedup", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<()> {
+            *a = deduped(a, comparer_equal(&ctx, &f))?;
+            Ok(())
+        },
+    );
     // The comparer named by a string, `a.sort("cmp")` and `a.dedup("cmp")` (Rhai's
     // `sort_by_fn_name` and `dedup_by_fn_name`): the same functions, or a failing
     // comparer named this way would be dropped as before.
-    FuncRegistration::new("sort")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(
-            m,
-            |ctx: NativeCallContext, a: &mut Array, name: ImmutableString| -> Rr<()> {
-                *a = sorted(&ctx, a, &FnPtr::new(name)?)?;
-                Ok(())
-            },
-        );
-    FuncRegistration::new("dedup")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(
-            m,
-            |ctx: NativeCallContext, a: &mut Array, name: ImmutableString| -> Rr<()> {
-                *a = deduped(&ctx, a, &FnPtr::new(name)?)?;
-                Ok(())
-            },
-        );
+    standard_function("sort", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, a: &mut Array, name: ImmutableString| -> Rr<()> {
+            *a = sorted(&ctx, a, &FnPtr::new(name)?)?;
+            Ok(())
+        },
+    );
+    standard_function("dedup", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, a: &mut Array, name: ImmutableString| -> Rr<()> {
+            *a = deduped(a, comparer_equal(&ctx, &FnPtr::new(name)?))?;
+            Ok(())
+        },
+    );
     // `dedup()` compares with `==`: Rhai's took a missing `==` (two `Debt`s) or an error
     // in it for "not equal" and removed nothing.
-    FuncRegistration::new("dedup")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(m, |ctx: NativeCallContext, a: &mut Array| -> Rr<()> {
-            let mut out: Array = Vec::with_capacity(a.len());
-            for x in a.iter() {
-                if let Some(kept) = out.last() {
-                    if ctx.call_native_fn::<bool>("==", (kept.clone(), x.clone()))? {
-                        continue;
-                    }
-                }
-                out.push(x.clone());
-            }
-            *a = out;
+    standard_function("dedup", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, a: &mut Array| -> Rr<()> {
+            *a = deduped(a, |kept, x| {
+                ctx.call_native_fn::<bool>("==", (kept.clone(), x.clone()))
+            })?;
             Ok(())
-        });
-    FuncRegistration::new("dedup")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(
-            m,
-            |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Rr<()> {
-                *a = deduped(&ctx, a, &f)?;
-                Ok(())
-            },
-        );
+        },
+    );
 }
 
 /// A comparer's result of the wrong type, as a policy runtime error.
@@ -188,28 +167,35 @@ fn merge_sort(
     Ok(())
 }
 
-/// `a` without each element the comparer calls equal (`true`) to the element kept
-/// before it, as the standard library's `dedup` (the comparer gets the kept element,
-/// then the next).
-fn deduped(ctx: &NativeCallContext, a: &Array, f: &FnPtr) -> Rr<Array> {
+/// `a` without each element `same` calls equal (`true`) to the element kept before it,
+/// as the standard library's `dedup` (`same` gets the kept element, then the next); the
+/// first error of `same` is the result.
+fn deduped(a: &Array, mut same: impl FnMut(&Dynamic, &Dynamic) -> Rr<bool>) -> Rr<Array> {
     let mut out: Array = Vec::with_capacity(a.len());
     for x in a {
         if let Some(kept) = out.last() {
-            let v = f.call_raw(ctx, None, [kept.clone(), x.clone()])?;
-            match v.as_bool() {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(t) => {
-                    return Err(comparer_error(
-                        "dedup comparer must return a boolean (true when equal)",
-                        t,
-                    ))
-                }
+            if same(kept, x)? {
+                continue;
             }
         }
         out.push(x.clone());
     }
     Ok(out)
+}
+
+/// A dedup comparer as `same` for [`deduped`]: it must return a boolean (`true`:
+/// equal).
+fn comparer_equal<'a>(
+    ctx: &'a NativeCallContext<'a>,
+    f: &'a FnPtr,
+) -> impl FnMut(&Dynamic, &Dynamic) -> Rr<bool> + 'a {
+    move |kept, x| {
+        f.call_raw(ctx, None, [kept.clone(), x.clone()])?
+            .as_bool()
+            .map_err(|t| {
+                comparer_error("dedup comparer must return a boolean (true when equal)", t)
+            })
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@
 //! ([`crate::compliance::standard_library`]), replacing the functions of the same names
 //! and parameters, so the policy reference is unchanged.
 
-use rhai::{EvalAltResult, FuncRegistration, ImmutableString, Module, NativeCallContext, INT};
+use super::arrays::standard_function;
+use rhai::{EvalAltResult, ImmutableString, Module, NativeCallContext, INT};
 use rust_decimal::{Decimal, MathematicalOps};
 
 /// A result whose error is the policy's (a Rhai evaluation error).
@@ -42,64 +43,44 @@ fn runtime(message: &str) -> Box<EvalAltResult> {
 
 /// Replace the standard package's `pad`, `replace`, `sin`, `cos` and `tan` in `m`.
 pub(crate) fn make_checked(m: &mut Module) {
-    FuncRegistration::new("pad")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(
-            m,
-            |ctx: NativeCallContext, s: &mut ImmutableString, len: INT, padding: &str| {
-                pad(&ctx, s, len, padding)
-            },
-        );
+    standard_function("pad", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, s: &mut ImmutableString, len: INT, padding: &str| {
+            pad(&ctx, s, len, padding)
+        },
+    );
     // Every `replace` whose substitute is a string or whose pattern may be empty: a
     // string for a string, a string for a character, a character for a string. (A
     // character for a character at most quadruples the string, which Rhai then checks.)
-    FuncRegistration::new("replace")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(
-            m,
-            |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: &str| {
-                replace(&ctx, s, find, sub)
-            },
-        );
-    FuncRegistration::new("replace")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(
-            m,
-            |ctx: NativeCallContext, s: &mut ImmutableString, find: char, sub: &str| {
-                replace(&ctx, s, find.encode_utf8(&mut [0; 4]), sub)
-            },
-        );
-    FuncRegistration::new("replace")
-        .in_internal_namespace()
-        .with_purity(false)
-        .with_volatility(false)
-        .set_into_module(
-            m,
-            |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: char| {
-                replace(&ctx, s, find, sub.encode_utf8(&mut [0; 4]))
-            },
-        );
+    standard_function("replace", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: &str| {
+            replace(&ctx, s, find, sub)
+        },
+    );
+    standard_function("replace", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: char, sub: &str| {
+            replace(&ctx, s, find.encode_utf8(&mut [0; 4]), sub)
+        },
+    );
+    standard_function("replace", false).set_into_module(
+        m,
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: char| {
+            replace(&ctx, s, find, sub.encode_utf8(&mut [0; 4]))
+        },
+    );
     let trig: [(&str, Checked); 3] = [
         ("sin", Decimal::checked_sin),
         ("cos", Decimal::checked_cos),
         ("tan", Decimal::checked_tan),
     ];
     for (name, f) in trig {
-        FuncRegistration::new(name)
-            .in_internal_namespace()
-            .with_purity(true)
-            .with_volatility(false)
-            .set_into_module(m, move |x: Decimal| -> Rr<Decimal> {
-                f(&x).ok_or_else(|| {
-                    runtime("no decimal result (the value is beyond what a decimal holds)")
-                })
-            });
+        standard_function(name, true).set_into_module(m, move |x: Decimal| -> Rr<Decimal> {
+            f(&x).ok_or_else(|| {
+                runtime("no decimal result (the value is beyond what a decimal holds)")
+            })
+        });
     }
 }
 

@@ -47,7 +47,7 @@ fn bare(limits: &Limits) -> Engine {
     e.set_fail_on_invalid_map_property(true);
     limits.apply(&mut e);
     let max = limits.max_operations.max(1);
-    e.on_progress(move |count| count_operation(count, max));
+    e.on_progress(move |_| count_operation(max));
     e.on_print(|s| capture("print", s.to_string()));
     e.on_debug(|s, src, pos| {
         let at = match (src, pos.line()) {
@@ -67,14 +67,25 @@ thread_local! {
 
 /// The reason a script call is stopped by [`count_operation`] (mapped to
 /// `limit.operations` by `errors::from_eval`).
-pub(crate) const OPERATIONS_SPENT: &str = "recobro: operations limit";
+const OPERATIONS_SPENT: &str = "recobro: operations limit";
 
-/// Start the operations tally of a script call on this thread. Every call of a policy's
-/// engine starts with it (the evaluation's hooks, `house_rules`, `contact_timing`,
-/// `metadata`): Rhai's own count is no sign of a new call, since a closure that carries
-/// its module environment (one that imports) runs on a fresh state counting from 0.
-pub(crate) fn start_operations() {
+/// Call the script function `name` of a policy's `ast` on its `engine`, with a fresh
+/// scope, its errors mapped (`errors::from_eval`). Every call of a policy's engine goes
+/// through here (the evaluation's hooks, `house_rules`, `contact_timing`, `metadata`),
+/// so each starts its own operations tally on this thread: Rhai's own count is no sign
+/// of a new call, since a closure that carries its module environment (one that
+/// imports) runs on a fresh state counting from 0.
+pub(crate) fn call(
+    engine: &Engine,
+    options: rhai::CallFnOptions,
+    ast: &rhai::AST,
+    name: &str,
+    args: impl rhai::FuncArgs,
+) -> crate::Result<rhai::Dynamic> {
     OPERATIONS.with(|spent| spent.set(0));
+    engine
+        .call_fn_with_options::<rhai::Dynamic>(options, &mut rhai::Scope::new(), ast, name, args)
+        .map_err(|e| super::errors::from_eval(&e))
 }
 
 /// Count one operation of a script call, callbacks included, and stop the call past
@@ -86,8 +97,8 @@ pub(crate) fn start_operations() {
 /// count (or from 0), so one `filter` of 2,000 elements could run 2,000 closures of
 /// nearly the whole limit each (18.6 s where the limit ends a loop in 0.15 s). This
 /// hook runs once per operation, on whichever copy, so it counts them all, from the
-/// last [`start_operations`].
-fn count_operation(_count: u64, max: u64) -> Option<rhai::Dynamic> {
+/// start of the call ([`call`]).
+fn count_operation(max: u64) -> Option<rhai::Dynamic> {
     OPERATIONS.with(|spent| {
         let n = spent.get().saturating_add(1);
         spent.set(n);

@@ -3,7 +3,7 @@
 
 use super::engine::OUTPUT;
 use super::script::{ActionRef, CaseRef, ChargeRef, Ctx};
-use super::{errors, Policy};
+use super::Policy;
 use crate::compliance::{self, CheckContext, RuleVerdict};
 use crate::decision::*;
 use crate::error::{Error, ErrorCode, Result};
@@ -11,7 +11,7 @@ use crate::facts::Facts;
 use crate::model::{prefix_path, Case, Channel};
 use crate::money::minor_units;
 use crate::time::Instant;
-use rhai::{CallFnOptions, Dynamic, Map, Scope};
+use rhai::{CallFnOptions, Dynamic, Map};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -45,21 +45,12 @@ impl Policy {
     ) -> Result<(Dynamic, Dynamic, Dynamic, Dynamic)> {
         let inner = &*self.inner;
         let opts = CallFnOptions::new().eval_ast(true).rewind_scope(true);
-        super::engine::start_operations();
-        let out = inner
-            .engine
-            .call_fn_with_options::<Dynamic>(
-                opts,
-                &mut Scope::new(),
-                &inner.ast,
-                if skip_offers {
-                    super::HOOKS_NO_OFFERS_FN
-                } else {
-                    super::HOOKS_FN
-                },
-                (arg,),
-            )
-            .map_err(|e| errors::from_eval(&e))?;
+        let hooks = if skip_offers {
+            super::HOOKS_NO_OFFERS_FN
+        } else {
+            super::HOOKS_FN
+        };
+        let out = super::engine::call(&inner.engine, opts, &inner.ast, hooks, (arg,))?;
         let mut it = out.into_array().unwrap_or_default().into_iter();
         Ok((
             it.next().unwrap_or(Dynamic::UNIT),
@@ -533,17 +524,13 @@ impl Policy {
 /// Read the `metadata()` hook once at compile time.
 pub(crate) fn read_metadata(p: &Policy) -> Result<(String, String)> {
     let inner = &*p.inner;
-    super::engine::start_operations();
-    let v = inner
-        .engine
-        .call_fn_with_options::<Dynamic>(
-            CallFnOptions::new(),
-            &mut Scope::new(),
-            &inner.ast,
-            "metadata",
-            (),
-        )
-        .map_err(|e| errors::from_eval(&e))?;
+    let v = super::engine::call(
+        &inner.engine,
+        CallFnOptions::new(),
+        &inner.ast,
+        "metadata",
+        (),
+    )?;
     let map = v.try_cast::<Map>().ok_or_else(|| {
         contract("`metadata()` must return a map like #{ name: \"x\", version: \"1.0\" }".into())
     })?;

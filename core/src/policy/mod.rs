@@ -277,16 +277,8 @@ impl PolicyBuilder {
             rules.add_closure_days(&cal, days);
         }
         if has_house_rules {
-            self::engine::start_operations();
-            let v = engine
-                .call_fn_with_options::<rhai::Dynamic>(
-                    rhai::CallFnOptions::new(),
-                    &mut Scope::new(),
-                    &ast,
-                    "house_rules",
-                    (),
-                )
-                .map_err(|e| errors::from_eval(&e))?;
+            let v =
+                self::engine::call(&engine, rhai::CallFnOptions::new(), &ast, "house_rules", ())?;
             let parsed = crate::compliance::parse_rules(v, None, "house_rules()")
                 .map_err(|e| locate_house_rule(e, &self.source))?;
             for r in parsed {
@@ -348,9 +340,8 @@ impl PolicyBuilder {
 /// written at its start (see `model::without_bom`): the digest, the reference and every
 /// line and column are those of the text after it.
 fn owned_without_bom(mut source: String) -> String {
-    if source.starts_with('\u{feff}') {
-        source.drain(..'\u{feff}'.len_utf8());
-    }
+    let mark = source.len() - crate::model::without_bom(&source).len();
+    source.drain(..mark);
     source
 }
 
@@ -501,16 +492,13 @@ fn read_timing(
                 .then(|| (i + 1, l[..col].chars().count() + 1))
         })
         .unwrap_or((1, 1));
-    self::engine::start_operations();
-    let v = engine
-        .call_fn_with_options::<rhai::Dynamic>(
-            rhai::CallFnOptions::new(),
-            &mut Scope::new(),
-            ast,
-            "contact_timing",
-            (),
-        )
-        .map_err(|e| errors::from_eval(&e))?;
+    let v = self::engine::call(
+        engine,
+        rhai::CallFnOptions::new(),
+        ast,
+        "contact_timing",
+        (),
+    )?;
     let m = v.try_cast::<rhai::Map>().ok_or_else(|| {
         "`contact_timing()` must return a map like #{ prior: \"consumer\", horizon_hours: 48, weight: 4 }"
             .to_string()
